@@ -1,0 +1,109 @@
+# eas for nginx — every entry point: deps, build, test, run, bench, fuzz.
+# `make run` and `make test` install what is missing, then do their job.
+
+PORT      ?= 8080
+BUILD     := build
+NGX_SRC   := /usr/share/nginx/src
+CXX       ?= g++
+WBXML_CFLAGS := $(shell pkg-config --cflags libwbxml2 2>/dev/null)
+CXXFLAGS  ?= -O2 -g
+CXXFLAGS  += -std=c++20 -Wall -Wextra -fPIC -I. $(WBXML_CFLAGS)
+# libwbxml2.pc emits a bogus relative -L; link with plain -lwbxml2.
+LIBS      := -lwbxml2 -llmdb -lcrypto -lpthread
+
+# Debian 12 packages the build, the tests and the demo need.
+DEB_PKGS  := nginx nginx-dev g++ make pkg-config perl libwbxml2-dev \
+             libwbxml2-utils libxml2-utils liblmdb-dev lmdb-utils libssl-dev \
+             libcppunit-dev python3 wrk
+
+LIB_SRCS  := $(wildcard core/*.cpp core/*/*.cpp storage/*.cpp)
+LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
+UNIT_SRCS := $(wildcard t/unit/*.cpp)
+UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
+CLI_SRCS  := $(wildcard cli/*.cpp)
+CLI_OBJS  := $(CLI_SRCS:%.cpp=$(BUILD)/obj/%.o)
+GLUE_SRCS := $(wildcard ngx_eas_module/*)
+
+.PHONY: all deps build unit test integration run bench fuzz clean
+all: build
+
+# Installs only what is missing, as root or through sudo.
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing: $$missing"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+build: $(BUILD)/libeas.a $(BUILD)/easctl $(BUILD)/unit-tests $(BUILD)/ngx_http_eas_module.so
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libeas.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libeas.a
+	$(CXX) $(CXXFLAGS) -o $@ $(UNIT_OBJS) $(BUILD)/libeas.a -lcppunit $(LIBS)
+
+$(BUILD)/easctl: $(CLI_OBJS) $(BUILD)/libeas.a
+	$(CXX) $(CXXFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libeas.a $(LIBS)
+
+# The dynamic module, built against Debian's nginx sources (nginx-dev) with
+# the flags of the distribution binary, so the module signature matches.
+NGX_BUILD := $(BUILD)/nginx
+$(NGX_BUILD)/objs/Makefile: config config.make
+	rm -rf $(NGX_BUILD)
+	@mkdir -p $(BUILD)
+	cp -r $(NGX_SRC) $(NGX_BUILD)
+	cd $(NGX_BUILD) && bash -c '. ./conf_flags && ./configure "$${NGX_CONF_FLAGS[@]}" --add-dynamic-module=$(CURDIR)' > $(CURDIR)/$(BUILD)/nginx-configure.log 2>&1 \
+	  || { tail -20 $(CURDIR)/$(BUILD)/nginx-configure.log; exit 1; }
+
+$(BUILD)/ngx_http_eas_module.so: $(NGX_BUILD)/objs/Makefile $(BUILD)/libeas.a $(GLUE_SRCS) $(wildcard core/*.hpp core/*/*.hpp)
+	rm -f $(NGX_BUILD)/objs/ngx_http_eas_module.so
+	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
+	cp $(NGX_BUILD)/objs/ngx_http_eas_module.so $@
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+# The integration tests start a real nginx with the module (t/*.t).
+integration: build
+	prove -v t/
+
+test: deps
+	$(MAKE) build
+	$(BUILD)/unit-tests
+	prove t/
+
+# libFuzzer targets for the WBXML decoder and the request line parser, each
+# run for FUZZ_SECONDS on a scratch copy of its seed corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. $(WBXML_CFLAGS)
+fuzz: deps
+	@dpkg-query -W clang libclang-rt-14-dev >/dev/null 2>&1 || { SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q clang libclang-rt-14-dev; }
+	@mkdir -p $(BUILD)/fuzz
+	clang++ $(FUZZ_FLAGS) fuzz/fuzz_wbxml.cpp core/wbxml/*.cpp -lwbxml2 -o $(BUILD)/fuzz/fuzz_wbxml
+	clang++ $(FUZZ_FLAGS) fuzz/fuzz_query.cpp core/query.cpp core/util/base64.cpp -lcrypto -o $(BUILD)/fuzz/fuzz_query
+	rm -rf $(BUILD)/fuzz/corpus-wbxml $(BUILD)/fuzz/corpus-query
+	cp -r fuzz/corpus $(BUILD)/fuzz/corpus-wbxml
+	cp -r fuzz/corpus-query $(BUILD)/fuzz/corpus-query
+	$(BUILD)/fuzz/fuzz_wbxml -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)/fuzz/corpus-wbxml
+	$(BUILD)/fuzz/fuzz_query -max_total_time=$(FUZZ_SECONDS) -max_len=8192 $(BUILD)/fuzz/corpus-query
+
+bench: deps
+	$(MAKE) build
+	bench/run.sh
+
+run: deps
+	$(MAKE) build
+	PORT=$(PORT) demo/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,72 @@
+#!/bin/sh
+# make bench: requests/s of FolderSync with the current key (the request a
+# phone repeats most) next to bare nginx `return 200`, measured in the same
+# run on the same nginx, with wrk on loopback. Prints the ratio.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+duration=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-50}
+dir=$(mktemp -d /tmp/eas-bench-XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+trap 'kill -QUIT $(cat "$dir/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
+
+mkdir -p "$dir/tmp" "$dir/store"
+user_line=""
+[ "$(id -u)" = 0 ] && user_line="user root root;"
+cat > "$dir/nginx.conf" <<CONF
+load_module $top/build/ngx_http_eas_module.so;
+$user_line
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+    client_body_temp_path $dir/tmp;
+    access_log off;
+    eas_store $dir/store;
+    server {
+        listen 127.0.0.1:$port;
+        location /Microsoft-Server-ActiveSync { eas on; }
+        location /bare { return 200; }
+    }
+}
+CONF
+
+"$top/build/easctl" --store "$dir/store" user add bench --password bench >/dev/null
+/usr/sbin/nginx -p "$dir" -c "$dir/nginx.conf"
+sleep 0.5
+
+url="http://127.0.0.1:$port/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=bench&DeviceId=BENCH1&DeviceType=iPhone"
+fs() {
+    printf '<?xml version="1.0"?>\n<!DOCTYPE ActiveSync PUBLIC "-//MICROSOFT//DTD ActiveSync//EN" "http://www.microsoft.com/">\n<FolderSync xmlns="FolderHierarchy:"><SyncKey>%s</SyncKey></FolderSync>\n' "$1" > "$dir/fs.xml"
+    xml2wbxml -a -n -o "$dir/fs.wbxml" "$dir/fs.xml" >/dev/null
+}
+fs 0
+curl -s -u bench:bench -H 'MS-ASProtocolVersion: 14.1' -H 'Content-Type: application/vnd.ms-sync.wbxml' \
+    --data-binary @"$dir/fs.wbxml" "$url" -o "$dir/resp.wbxml"
+key=$(wbxml2xml -l ACTIVESYNC -m 0 -o - "$dir/resp.wbxml" 2>/dev/null | sed -n 's/.*<SyncKey>\([^<]*\)<.*/\1/p')
+fs "$key"
+
+cat > "$dir/post.lua" <<LUA
+local f = io.open("$dir/fs.wbxml", "rb")
+wbxml = f:read("*a")
+f:close()
+wrk.method = "POST"
+wrk.body = wbxml
+wrk.headers["Authorization"] = "Basic YmVuY2g6YmVuY2g="
+wrk.headers["MS-ASProtocolVersion"] = "14.1"
+wrk.headers["Content-Type"] = "application/vnd.ms-sync.wbxml"
+LUA
+
+rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'; }
+wrk -t1 -c"$connections" -d2s "http://127.0.0.1:$port/bare" >/dev/null          # warm-up
+wrk -t1 -c"$connections" -d2s -s "$dir/post.lua" "$url" >/dev/null
+bare=$(wrk -t1 -c"$connections" -d"${duration}s" "http://127.0.0.1:$port/bare" | rps)
+eas=$(wrk -t1 -c"$connections" -d"${duration}s" -s "$dir/post.lua" "$url" | rps)
+
+echo "one nginx worker, wrk -t1 -c$connections -d${duration}s on loopback"
+printf '%-45s %12s req/s\n' "bare nginx 'return 200'" "$bare"
+printf '%-45s %12s req/s\n' "FolderSync, current SyncKey (no change)" "$eas"
+python3 -c "print('%-45s %12.1f %%' % ('FolderSync / bare nginx', 100.0 * $eas / $bare))"
+if grep -E '\[(alert|crit|emerg)\]' "$dir/error.log"; then exit 1; fi

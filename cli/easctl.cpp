@@ -1,0 +1,284 @@
+// easctl: administration of an eas store from the shell. Works while nginx
+// runs (LMDB is multi-process safe). Human tables by default, --json for
+// scripts.
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/json_out.hpp"
+#include "core/auth/password_hash.hpp"
+#include "core/auth/user_name.hpp"
+#include "storage/store.hpp"
+
+namespace {
+
+using eas::Status;
+using eas::storage::Store;
+using eas::storage::Txn;
+using eas::storage::UserRecord;
+
+constexpr const char* kDefaultStore = "/var/lib/eas";
+
+const char* kUsage =
+    "usage: easctl [--store DIR] COMMAND ...\n"
+    "\n"
+    "  user add NAME [--password PW | --password-stdin] [--email ADDR]...\n"
+    "               [--display-name TEXT]\n"
+    "  user passwd NAME [--password PW | --password-stdin]\n"
+    "  user del NAME\n"
+    "  user list [--json]\n"
+    "  device list [--user NAME] [--json]\n"
+    "\n"
+    "--store defaults to /var/lib/eas (the packaged location); make run's demo\n"
+    "store is .run/store. Without --password, the password is asked for (or read\n"
+    "from standard input when it is not a terminal).\n";
+
+int Usage() {
+  std::cerr << kUsage;
+  return 2;
+}
+
+int Fail(const std::string& message) {
+  std::cerr << "easctl: " << message << "\n";
+  return 1;
+}
+
+struct Args {
+  std::vector<std::string> positional;
+  std::vector<std::string> emails;
+  std::string store = kDefaultStore;
+  std::string password, display_name, user;
+  bool has_password = false, password_stdin = false, json = false;
+};
+
+bool ParseArgs(int argc, char** argv, Args& a) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    if (arg == "--store") {
+      if (!value(a.store)) return false;
+    } else if (arg == "--password") {
+      if (!value(a.password)) return false;
+      a.has_password = true;
+    } else if (arg == "--password-stdin") {
+      a.password_stdin = true;
+    } else if (arg == "--email") {
+      std::string e;
+      if (!value(e)) return false;
+      a.emails.push_back(e);
+    } else if (arg == "--display-name") {
+      if (!value(a.display_name)) return false;
+    } else if (arg == "--user") {
+      if (!value(a.user)) return false;
+    } else if (arg == "--json") {
+      a.json = true;
+    } else if (arg == "-h" || arg == "--help") {
+      return false;
+    } else if (arg.rfind("--", 0) == 0) {
+      std::cerr << "easctl: unknown option " << arg << "\n";
+      return false;
+    } else {
+      a.positional.push_back(arg);
+    }
+  }
+  return true;
+}
+
+// Run as root on a store that belongs to the nginx worker user: become that
+// user, so files LMDB creates stay usable by the workers.
+bool DropToStoreOwner(const std::string& dir) {
+  struct stat st;
+  if (geteuid() != 0 || stat(dir.c_str(), &st) != 0 || st.st_uid == 0) return true;
+  if (setgid(st.st_gid) != 0 || setuid(st.st_uid) != 0) {
+    perror("easctl: cannot switch to the store owner");
+    return false;
+  }
+  return true;
+}
+
+bool ReadPassword(const Args& a, std::string& out) {
+  if (a.has_password) {
+    out = a.password;
+    return true;
+  }
+  bool tty = !a.password_stdin && isatty(STDIN_FILENO);
+  termios saved{};
+  if (tty) {
+    std::cerr << "Password: " << std::flush;
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~ECHO;
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  bool ok = static_cast<bool>(std::getline(std::cin, out));
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  return ok && !out.empty();
+}
+
+int UserAdd(Store& store, const Args& a) {
+  if (a.positional.size() != 3) return Usage();
+  UserRecord user;
+  user.name = eas::core::auth::CanonicalUserName(a.positional[2]);
+  if (user.name.empty()) return Fail("empty user name");
+  std::string password;
+  if (!ReadPassword(a, password)) return Fail("a password is required");
+  user.password_hash = eas::core::auth::HashPassword(password);
+  user.display_name = a.display_name.empty() ? user.name : a.display_name;
+  user.addresses = a.emails;
+  user.created = static_cast<uint64_t>(time(nullptr));
+  Status s = store.Write([&](Txn& txn) { return txn.CreateUser(user).status(); });
+  if (!s.ok()) return Fail(s.message());
+  std::cout << "user " << user.name << " added\n";
+  return 0;
+}
+
+int UserPasswd(Store& store, const Args& a) {
+  if (a.positional.size() != 3) return Usage();
+  std::string name = eas::core::auth::CanonicalUserName(a.positional[2]);
+  std::string password;
+  if (!ReadPassword(a, password)) return Fail("a password is required");
+  // A new salt makes every remembered credential of the old one stale.
+  std::string hash = eas::core::auth::HashPassword(password);
+  Status s = store.Write([&](Txn& txn) {
+    auto user = txn.GetUser(name);
+    if (!user.ok()) return user.status();
+    user->password_hash = hash;
+    return txn.UpdateUser(*user);
+  });
+  if (!s.ok()) return Fail(s.message());
+  std::cout << "password of " << name << " changed\n";
+  return 0;
+}
+
+int UserDel(Store& store, const Args& a) {
+  if (a.positional.size() != 3) return Usage();
+  std::string name = eas::core::auth::CanonicalUserName(a.positional[2]);
+  Status s = store.Write([&](Txn& txn) { return txn.DeleteUser(name); });
+  if (!s.ok()) return Fail(s.message());
+  std::cout << "user " << name << " deleted\n";
+  return 0;
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+int UserList(Store& store, const Args& a) {
+  std::vector<UserRecord> users;
+  Status s = store.Read([&](Txn& txn) {
+    auto list = txn.ListUsers();
+    if (!list.ok()) return list.status();
+    users = std::move(list).value();
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(s.message());
+  if (a.json) {
+    eas::cli::JsonArray out(std::cout);
+    for (const auto& u : users) {
+      out.Object({{"name", u.name}, {"display_name", u.display_name},
+                  {"addresses", Join(u.addresses)},
+                  {"local_password", u.password_hash.empty() ? "no" : "yes"}});
+    }
+    return 0;
+  }
+  std::printf("%-20s %-24s %s\n", "NAME", "DISPLAY NAME", "ADDRESSES");
+  for (const auto& u : users) {
+    std::printf("%-20s %-24s %s\n", u.name.c_str(), u.display_name.c_str(),
+                Join(u.addresses).c_str());
+  }
+  return 0;
+}
+
+std::string Time(uint64_t t) {
+  if (t == 0) return "-";
+  char buf[32];
+  time_t tt = static_cast<time_t>(t);
+  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", gmtime(&tt));
+  return buf;
+}
+
+int DeviceList(Store& store, const Args& a) {
+  std::vector<eas::storage::DeviceRecord> devices;
+  std::vector<UserRecord> users;
+  Status s = store.Read([&](Txn& txn) {
+    auto list = txn.ListUsers();
+    if (!list.ok()) return list.status();
+    users = std::move(list).value();
+    std::optional<eas::storage::UserId> only;
+    if (!a.user.empty()) {
+      auto u = txn.GetUser(eas::core::auth::CanonicalUserName(a.user));
+      if (!u.ok()) return u.status();
+      only = u->id;
+    }
+    auto d = txn.ListDevices(only);
+    if (!d.ok()) return d.status();
+    devices = std::move(d).value();
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(s.message());
+  auto user_name = [&](eas::storage::UserId id) {
+    for (const auto& u : users) {
+      if (u.id == id) return u.name;
+    }
+    return std::to_string(id);
+  };
+  if (a.json) {
+    eas::cli::JsonArray out(std::cout);
+    for (const auto& d : devices) {
+      out.Object({{"user", user_name(d.user)}, {"device_id", d.device_id},
+                  {"device_type", d.device_type}, {"model", d.model},
+                  {"user_agent", d.user_agent}, {"first_seen", Time(d.first_seen)},
+                  {"last_seen", Time(d.last_seen)}});
+    }
+    return 0;
+  }
+  std::printf("%-12s %-28s %-14s %-18s %-16s %s\n", "USER", "DEVICE ID", "TYPE", "MODEL",
+              "LAST SEEN", "USER AGENT");
+  for (const auto& d : devices) {
+    std::printf("%-12s %-28s %-14s %-18s %-16s %s\n", user_name(d.user).c_str(),
+                d.device_id.c_str(), d.device_type.c_str(), d.model.c_str(),
+                Time(d.last_seen).c_str(), d.user_agent.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  if (!ParseArgs(argc, argv, a) || a.positional.size() < 2) return Usage();
+  if (!DropToStoreOwner(a.store)) return 1;
+  umask(007);  // the store is shared by the nginx workers' group
+
+  auto store = Store::Open(a.store);
+  if (!store.ok()) return Fail(store.status().message());
+
+  const std::string& noun = a.positional[0];
+  const std::string& verb = a.positional[1];
+  if (noun == "user") {
+    if (verb == "add") return UserAdd(**store, a);
+    if (verb == "passwd") return UserPasswd(**store, a);
+    if (verb == "del") return UserDel(**store, a);
+    if (verb == "list") return UserList(**store, a);
+  } else if (noun == "device") {
+    if (verb == "list") return DeviceList(**store, a);
+  }
+  return Usage();
+}

@@ -1,0 +1,60 @@
+// What every command handler gets, and the table of commands we implement.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/http_exchange.hpp"
+#include "core/query.hpp"
+#include "core/wbxml/element.hpp"
+#include "storage/records.hpp"
+
+namespace eas::storage { class Store; }
+
+namespace eas::core::commands {
+
+struct CommandContext {
+  const Request& request;
+  const Query& query;
+  storage::Store& store;
+  storage::UserRecord user;
+  std::string device_id;
+  int version = 0;                      // 141 for "14.1"
+  const wbxml::Element* body = nullptr; // decoded request; null when empty
+  bool may_block = false;
+  Response& response;
+
+  // True when this call may write. Otherwise marks the response
+  // needs_blocking (the glue re-runs the request on its thread pool) and
+  // returns false: the handler must then return without answering.
+  bool MayWrite() {
+    if (!may_block) response.needs_blocking = true;
+    return may_block;
+  }
+  // A WBXML answer with HTTP 200.
+  void Answer(std::string wbxml);
+  // An HTTP error without a body, with a line for the error log.
+  void Fail(int http_status, LogLevel level, std::string log_text);
+};
+
+using Handler = void (*)(CommandContext&);
+
+struct CommandInfo {
+  std::string_view name;
+  Handler handler;       // null: known to the protocol, not implemented here
+  bool needs_body;       // a request without a WBXML body is malformed
+};
+
+// Every MS-ASCMD command; nullptr for a name that is none of them.
+const CommandInfo* FindCommand(std::string_view name);
+
+// "FolderSync,FolderCreate,..." — only those with a handler (OPTIONS).
+std::string ImplementedCommands();
+
+void FolderSync(CommandContext& ctx);
+void FolderCreate(CommandContext& ctx);
+void FolderUpdate(CommandContext& ctx);
+void FolderDelete(CommandContext& ctx);
+void Settings(CommandContext& ctx);
+
+}  // namespace eas::core::commands

@@ -1,0 +1,116 @@
+#include "core/commands/hierarchy.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "storage/store.hpp"
+
+namespace eas::core::commands {
+
+using storage::ChangeKind;
+using storage::FolderRecord;
+using storage::FolderType;
+
+Result<std::optional<HierarchyState>> LoadHierarchyState(storage::Txn& txn,
+                                                         const CommandContext& ctx) {
+  auto bytes = txn.GetSyncState(ctx.user.id, ctx.device_id, "");
+  if (!bytes.ok()) {
+    if (bytes.status().code() == Code::kNotFound) return std::optional<HierarchyState>();
+    return bytes.status();
+  }
+  return DecodeHierarchyState(*bytes);
+}
+
+Status SaveHierarchyState(storage::Txn& txn, const CommandContext& ctx,
+                          const HierarchyState& state) {
+  return txn.PutSyncState(ctx.user.id, ctx.device_id, "", EncodeHierarchyState(state));
+}
+
+bool OfferedToDevices(const FolderRecord& folder) { return !folder.hidden; }
+
+std::string FolderIdString(storage::FolderId id) { return std::to_string(id); }
+
+std::optional<storage::FolderId> ParseFolderId(std::string_view text) {
+  storage::FolderId id = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
+  return id;
+}
+
+bool IsUserCreatableType(int type) {
+  return type == static_cast<int>(FolderType::kUserGeneric) ||
+         (type >= static_cast<int>(FolderType::kUserMail) &&
+          type <= static_cast<int>(FolderType::kUserNotes));
+}
+
+bool IsSystemFolder(const FolderRecord& folder) {
+  int t = static_cast<int>(folder.type);
+  return t >= static_cast<int>(FolderType::kInbox) &&
+         t <= static_cast<int>(FolderType::kJournal);
+}
+
+namespace {
+
+// Folders visible to `user` and offered to devices, by id.
+Result<std::map<storage::FolderId, FolderRecord>> OfferedFolders(storage::Txn& txn,
+                                                                 storage::UserId user) {
+  auto visible = txn.VisibleFolders(user);
+  if (!visible.ok()) return visible.status();
+  std::map<storage::FolderId, FolderRecord> out;
+  for (auto& f : *visible) {
+    if (OfferedToDevices(f)) out.emplace(f.id, std::move(f));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<FolderChanges> HierarchyChanges(storage::Txn& txn, storage::UserId user,
+                                       const HierarchyState* state) {
+  FolderChanges changes;
+  auto seq = txn.HierarchySeq(user);
+  if (!seq.ok()) return seq.status();
+  changes.seq = *seq;
+
+  auto offered = OfferedFolders(txn, user);
+  if (!offered.ok()) return offered.status();
+
+  if (state == nullptr) {  // initial sync: everything, parents first (lower ids)
+    for (auto& [id, f] : *offered) changes.added.push_back(f);
+    return changes;
+  }
+  if (changes.seq <= state->seen_seq) return changes;
+
+  auto log = txn.HierarchyChangesSince(user, state->seen_seq);
+  if (!log.ok()) return log.status();
+
+  // Net effect per folder: first and last kind of its entries.
+  struct Net { ChangeKind first; ChangeKind last; };
+  std::map<storage::FolderId, Net> net;
+  for (const auto& entry : *log) {
+    if (std::find(state->own_seqs.begin(), state->own_seqs.end(), entry.seq) !=
+        state->own_seqs.end()) {
+      continue;  // the device made this change itself
+    }
+    auto [it, inserted] = net.try_emplace(entry.folder, Net{entry.kind, entry.kind});
+    if (!inserted) it->second.last = entry.kind;
+  }
+
+  for (const auto& [id, n] : net) {
+    auto current = offered->find(id);
+    bool exists = current != offered->end();
+    if (n.first == ChangeKind::kAdd) {
+      if (exists) changes.added.push_back(current->second);
+      continue;  // added and gone again: the device never knew it
+    }
+    if (exists && n.last != ChangeKind::kDelete) {
+      changes.updated.push_back(current->second);
+    } else {
+      changes.deleted.push_back(id);
+    }
+  }
+  return changes;
+}
+
+}  // namespace eas::core::commands

@@ -1,0 +1,63 @@
+// The plain request/response structs the nginx glue and core exchange.
+// No nginx type crosses this line; the glue copies in and out.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace eas::core {
+
+// How a location authenticates (directive eas_auth).
+enum class AuthMode {
+  kStore,  // the module checks Basic credentials against the user store
+  kNginx,  // nginx authenticated already (auth_basic / auth_request)
+};
+
+// Per-location settings the glue passes along with each request.
+struct LocationOptions {
+  AuthMode auth_mode = AuthMode::kStore;
+  uint64_t auth_cache_ttl = 600;  // seconds a verified credential is remembered
+};
+
+struct Request {
+  std::string method;            // "POST", "OPTIONS", ...
+  std::string query_string;      // raw, after '?'
+  std::string protocol_version;  // MS-ASProtocolVersion header
+  std::string policy_key;        // X-MS-PolicyKey header
+  std::string user_agent;
+  std::string content_type;
+  bool has_authorization = false;  // a Basic Authorization header was sent
+  std::string basic_user;          // decoded from it
+  std::string basic_password;
+  std::string nginx_user;          // $remote_user when nginx authenticated
+  std::string body;
+  uint64_t now = 0;                // unix seconds
+  LocationOptions options;
+};
+
+enum class LogLevel { kInfo, kNotice, kWarn, kError };
+
+struct LogLine {
+  LogLevel level;
+  std::string text;
+};
+
+struct Response {
+  int http_status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string content_type;  // empty: no body type
+  std::string body;
+  // Lines for the error log, written by the glue on the event loop.
+  std::vector<LogLine> log;
+  // The request needs work that may block (slow password hash, a write
+  // transaction): run Handle again with may_block = true on a thread.
+  bool needs_blocking = false;
+  // Hold the answer this long before sending it (failed logins).
+  uint64_t delay_ms = 0;
+  // What the request turned out to be, for $eas_* variables.
+  std::string cmd, user, device_id, device_type, protocol_version;
+};
+
+}  // namespace eas::core

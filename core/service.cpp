@@ -1,0 +1,252 @@
+#include "core/service.hpp"
+
+#include <exception>
+
+#include "core/auth/authenticator.hpp"
+#include "core/auth/user_name.hpp"
+#include "core/commands/command.hpp"
+#include "core/protocol.hpp"
+#include "core/wbxml/decoder.hpp"
+#include "storage/store.hpp"
+
+namespace eas::core {
+namespace {
+
+constexpr const char* kServerVersionHeader = "MS-Server-ActiveSync";
+constexpr const char* kServerVersion = "16.1";
+
+void Fail(Response& r, int status, LogLevel level, std::string text) {
+  r.http_status = status;
+  if (!text.empty()) r.log.push_back({level, std::move(text)});
+}
+
+bool IsWbxmlContentType(std::string_view ct) {
+  // "application/vnd.ms-sync.wbxml", maybe with parameters, any case
+  std::string_view bare = ct.substr(0, ct.find(';'));
+  while (!bare.empty() && bare.back() == ' ') bare.remove_suffix(1);
+  if (bare.size() != kWbxmlContentType.size()) return false;
+  for (size_t i = 0; i < bare.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(bare[i])) != kWbxmlContentType[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A 401 that tells the client to send Basic credentials.
+void Unauthorized(Response& r, const auth::AuthOutcome& outcome) {
+  r.http_status = 401;
+  r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"ActiveSync\"");
+  r.delay_ms = outcome.delay_ms;
+  if (!outcome.reason.empty()) {
+    r.log.push_back({LogLevel::kWarn, "authentication failed: " + outcome.reason});
+  }
+}
+
+void AnswerOptions(Response& r) {
+  r.http_status = 200;
+  r.headers.emplace_back("Allow", "OPTIONS,POST");
+  r.headers.emplace_back(kServerVersionHeader, kServerVersion);
+  r.headers.emplace_back("MS-ASProtocolVersions", std::string(kProtocolVersions));
+  r.headers.emplace_back("MS-ASProtocolCommands", commands::ImplementedCommands());
+  r.headers.emplace_back("Public", "OPTIONS,POST");
+}
+
+// Records the device on its first request, and its last visit at most
+// hourly (so a steady client does not turn every read into a write).
+bool TouchDevice(commands::CommandContext& ctx) {
+  constexpr uint64_t kLastSeenResolution = 3600;
+  storage::DeviceRecord device;
+  bool known = false;
+  Status s = ctx.store.Read([&](storage::Txn& txn) {
+    auto found = txn.GetDevice(ctx.user.id, ctx.device_id);
+    if (found.ok()) {
+      device = std::move(found).value();
+      known = true;
+      return Status::Ok();
+    }
+    return found.status().code() == Code::kNotFound ? Status::Ok() : found.status();
+  });
+  if (!s.ok()) {
+    ctx.Fail(503, LogLevel::kError, "store: " + s.message());
+    return false;
+  }
+  uint64_t now = ctx.request.now;
+  bool stale = !known || now >= device.last_seen + kLastSeenResolution ||
+               device.user_agent != ctx.request.user_agent;
+  if (!stale) return true;
+  if (!ctx.MayWrite()) return false;
+
+  s = ctx.store.Write([&](storage::Txn& txn) {
+    storage::DeviceRecord d;
+    auto found = txn.GetDevice(ctx.user.id, ctx.device_id);
+    if (found.ok()) {
+      d = std::move(found).value();
+    } else {
+      d.user = ctx.user.id;
+      d.device_id = ctx.device_id;
+      d.first_seen = now;
+    }
+    d.device_type = ctx.query.device_type;
+    d.user_agent = ctx.request.user_agent;
+    d.protocol_version = ctx.request.protocol_version;
+    d.last_seen = now;
+    return txn.PutDevice(d);
+  });
+  if (!s.ok()) {
+    ctx.Fail(s.code() == Code::kStoreFull ? 507 : 503, LogLevel::kError,
+             "store: " + s.message());
+    return false;
+  }
+  if (!known) {
+    ctx.response.log.push_back(
+        {LogLevel::kNotice, "new device \"" + ctx.device_id + "\" (" +
+                                ctx.query.device_type + ") for user \"" +
+                                ctx.user.name + "\""});
+  }
+  return true;
+}
+
+}  // namespace
+
+Service::Service(std::unique_ptr<storage::Store> store,
+                 auth::CredentialCache* cache)
+    : store_(std::move(store)), cache_(cache) {}
+
+Service::~Service() = default;
+
+Result<std::unique_ptr<Service>> Service::Open(const std::string& store_path,
+                                               auth::CredentialCache* cache) {
+  auto store = storage::Store::Open(store_path);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<Service>(new Service(std::move(store).value(), cache));
+}
+
+Response Service::Handle(const Request& request, bool may_block) noexcept {
+  Response r;
+  try {
+    if (request.method == "OPTIONS") {
+      auto who = auth::Authenticate(request, *store_, cache_, may_block);
+      if (who.kind == auth::AuthOutcome::kNeedsBlocking) {
+        r.needs_blocking = true;
+      } else if (who.kind == auth::AuthOutcome::kStoreError) {
+        Fail(r, 503, LogLevel::kError, "store: " + who.reason);
+      } else if (who.kind == auth::AuthOutcome::kRejected) {
+        Unauthorized(r, who);
+      } else {
+        r.user = who.user.name;
+        AnswerOptions(r);
+      }
+      return r;
+    }
+    if (request.method != "POST") {
+      Fail(r, 405, LogLevel::kInfo, "method " + request.method + " not allowed");
+      return r;
+    }
+
+    auto query = ParseQuery(request.query_string);
+    if (!query.ok()) {
+      Fail(r, 400, LogLevel::kWarn, "bad request line: " + query.status().message());
+      return r;
+    }
+    r.cmd = query->cmd;
+    r.device_id = query->device_id;
+    r.device_type = query->device_type;
+    r.protocol_version = request.protocol_version.empty() ? query->protocol_version
+                                                          : request.protocol_version;
+
+    auto who = auth::Authenticate(request, *store_, cache_, may_block);
+    switch (who.kind) {
+      case auth::AuthOutcome::kNeedsBlocking:
+        r.needs_blocking = true;
+        return r;
+      case auth::AuthOutcome::kStoreError:
+        Fail(r, 503, LogLevel::kError, "store: " + who.reason);
+        return r;
+      case auth::AuthOutcome::kRejected:
+        Unauthorized(r, who);
+        return r;
+      case auth::AuthOutcome::kAccepted:
+        break;
+    }
+    r.user = who.user.name;
+
+    if (!query->user.empty() && auth::CanonicalUserName(query->user) != who.user.name) {
+      auth::AuthOutcome mismatch;
+      mismatch.reason = "User=" + query->user + " in the request line is not the "
+                        "authenticated user \"" + who.user.name + "\"";
+      Unauthorized(r, mismatch);
+      return r;
+    }
+
+    if (r.protocol_version.empty()) {
+      r.protocol_version = std::string(kDefaultProtocolVersion);
+    }
+    if (!IsSupportedVersion(r.protocol_version)) {
+      Fail(r, 400, LogLevel::kWarn,
+           "unsupported protocol version \"" + r.protocol_version + "\"");
+      return r;
+    }
+
+    const commands::CommandInfo* command = commands::FindCommand(query->cmd);
+    if (command == nullptr) {
+      Fail(r, 400, LogLevel::kWarn, "unknown command \"" + query->cmd + "\"");
+      return r;
+    }
+    if (command->handler == nullptr) {
+      Fail(r, 501, LogLevel::kNotice, "command " + query->cmd + " not implemented");
+      return r;
+    }
+
+    std::optional<wbxml::Element> body;
+    if (!request.body.empty()) {
+      if (!IsWbxmlContentType(request.content_type)) {
+        Fail(r, 400, LogLevel::kWarn,
+             "content type \"" + request.content_type + "\" is not " +
+                 std::string(kWbxmlContentType));
+        return r;
+      }
+      auto decoded = wbxml::Decode(request.body);
+      if (!decoded.ok()) {
+        Fail(r, 400, LogLevel::kWarn,
+             query->cmd + ": malformed request: " + decoded.status().message());
+        return r;
+      }
+      body = std::move(decoded).value();
+    } else if (command->needs_body) {
+      Fail(r, 400, LogLevel::kWarn, query->cmd + ": empty request body");
+      return r;
+    }
+
+    commands::CommandContext ctx{request,
+                                 *query,
+                                 *store_,
+                                 who.user,
+                                 query->device_id,
+                                 VersionNumber(r.protocol_version),
+                                 body ? &*body : nullptr,
+                                 may_block,
+                                 r};
+    if (!TouchDevice(ctx)) return r;
+    command->handler(ctx);
+    if (!r.needs_blocking) {
+      r.headers.emplace_back(kServerVersionHeader, kServerVersion);
+    }
+  } catch (const std::exception& e) {
+    Response failed;
+    failed.http_status = 500;
+    failed.log.push_back({LogLevel::kError, std::string("internal error: ") + e.what()});
+    failed.cmd = r.cmd;
+    failed.user = r.user;
+    failed.device_id = r.device_id;
+    return failed;
+  } catch (...) {
+    Response failed;
+    failed.http_status = 500;
+    failed.log.push_back({LogLevel::kError, "internal error"});
+    return failed;
+  }
+  return r;
+}
+
+}  // namespace eas::core

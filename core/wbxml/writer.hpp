@@ -1,0 +1,36 @@
+// Element tree-free WBXML token writer: responses go straight to bytes
+// (SWITCH_PAGE / tag / STR_I / OPAQUE / END), never through XML text.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/wbxml/tag.hpp"
+
+namespace eas::core::wbxml {
+
+class Writer {
+ public:
+  Writer();  // emits the header: version 1.3, public id 1, UTF-8, no string table
+
+  void Start(Tag t);                       // open a tag with content
+  void End();                              // close the innermost open tag
+  void Empty(Tag t);                       // a tag without content
+  void Text(std::string_view utf8);        // STR_I (a NUL byte ends it; use Opaque for binary)
+  void Opaque(std::string_view bytes);     // OPAQUE with length
+  // Start(t), Text(text), End(); an empty text writes Empty(t).
+  void Element(Tag t, std::string_view text);
+
+  size_t size() const { return out_.size(); }
+  // The finished document. All tags must be closed (std::logic_error otherwise).
+  std::string Take();
+
+ private:
+  void Token(Tag t, bool content);
+  std::string out_;
+  std::vector<Tag> open_;
+  uint8_t page_ = 0;
+};
+
+}  // namespace eas::core::wbxml

@@ -1,0 +1,372 @@
+/*
+ * eas for nginx: the content handler. Reads the body, builds a plain
+ * eas::core::Request, calls the service (on the event loop for reads, on
+ * the thread pool when it needs to write or hash a password), copies the
+ * answer into r->pool and finalizes. No exception crosses into nginx.
+ */
+
+#include "ngx_http_eas_module.h"
+
+#include <exception>
+#include <string>
+
+#include "core/service.hpp"
+#include "ngx_eas_string.hpp"
+
+/* Lives from the body handler to the end of the request; freed by a pool
+ * cleanup, since nginx frees the pool without calling destructors. */
+struct ngx_http_eas_job_t {
+    eas::core::Request   request;
+    eas::core::Response  response;
+};
+
+static void ngx_http_eas_body_handler(ngx_http_request_t *r);
+static void ngx_http_eas_thread_handler(void *data, ngx_log_t *log);
+static void ngx_http_eas_thread_done(ngx_event_t *ev);
+static void ngx_http_eas_respond(ngx_http_request_t *r,
+    ngx_http_eas_job_t *job);
+static void ngx_http_eas_delayed_send(ngx_http_request_t *r);
+static ngx_int_t ngx_http_eas_send(ngx_http_request_t *r,
+    const eas::core::Response &resp);
+
+typedef struct {
+    ngx_http_eas_job_t   *job;
+} ngx_http_eas_task_ctx_t;
+
+static void
+ngx_http_eas_job_cleanup(void *data)
+{
+    delete static_cast<ngx_http_eas_job_t *>(data);
+}
+
+ngx_int_t
+ngx_http_eas_handler(ngx_http_request_t *r)
+{
+    if (!(r->method & (NGX_HTTP_POST|NGX_HTTP_OPTIONS))) {
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    if (ngx_http_eas_service() == NULL) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "eas: store unavailable, see the worker start-up alert");
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    ngx_int_t rc = ngx_http_read_client_request_body(r,
+                                                     ngx_http_eas_body_handler);
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return rc;
+    }
+
+    return NGX_DONE;
+}
+
+static ngx_str_t *
+ngx_http_eas_header(ngx_http_request_t *r, const char *name)
+{
+    size_t            len = ngx_strlen(name);
+    ngx_list_part_t  *part = &r->headers_in.headers.part;
+    ngx_table_elt_t  *h = static_cast<ngx_table_elt_t *>(part->elts);
+
+    for (ngx_uint_t i = 0; /* void */; i++) {
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return NULL;
+            }
+            part = part->next;
+            h = static_cast<ngx_table_elt_t *>(part->elts);
+            i = 0;
+        }
+        if (h[i].key.len == len
+            && ngx_strncasecmp(h[i].key.data,
+                               reinterpret_cast<u_char *>(const_cast<char *>(name)),
+                               len) == 0)
+        {
+            return &h[i].value;
+        }
+    }
+}
+
+static std::string
+ngx_http_eas_header_string(ngx_http_request_t *r, const char *name)
+{
+    ngx_str_t *v = ngx_http_eas_header(r, name);
+    return v ? ngx_eas_string(*v) : std::string();
+}
+
+/* The body, from memory buffers or nginx's temporary file. */
+static ngx_int_t
+ngx_http_eas_read_body(ngx_http_request_t *r, std::string *out)
+{
+    if (r->request_body == NULL || r->request_body->bufs == NULL) {
+        return NGX_OK;
+    }
+
+    for (ngx_chain_t *cl = r->request_body->bufs; cl; cl = cl->next) {
+        ngx_buf_t *b = cl->buf;
+        if (!b->in_file) {
+            out->append(reinterpret_cast<const char *>(b->pos), b->last - b->pos);
+            continue;
+        }
+        size_t size = static_cast<size_t>(b->file_last - b->file_pos);
+        size_t at = out->size();
+        out->resize(at + size);
+        ssize_t n = ngx_read_file(b->file,
+                                  reinterpret_cast<u_char *>(&(*out)[at]),
+                                  size, b->file_pos);
+        if (n != static_cast<ssize_t>(size)) {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+static ngx_int_t
+ngx_http_eas_build_request(ngx_http_request_t *r, eas::core::Request *req)
+{
+    ngx_http_eas_loc_conf_t *elcf = static_cast<ngx_http_eas_loc_conf_t *>(
+        ngx_http_get_module_loc_conf(r, ngx_http_eas_module));
+
+    req->method = ngx_eas_string(r->method_name);
+    req->query_string = ngx_eas_string(r->args);
+    req->protocol_version = ngx_http_eas_header_string(r, "MS-ASProtocolVersion");
+    req->policy_key = ngx_http_eas_header_string(r, "X-MS-PolicyKey");
+    if (r->headers_in.user_agent) {
+        req->user_agent = ngx_eas_string(r->headers_in.user_agent->value);
+    }
+    if (r->headers_in.content_type) {
+        req->content_type = ngx_eas_string(r->headers_in.content_type->value);
+    }
+
+    if (r->headers_in.authorization
+        && ngx_http_auth_basic_user(r) == NGX_OK)
+    {
+        req->has_authorization = true;
+        req->basic_user = ngx_eas_string(r->headers_in.user);
+        req->basic_password = ngx_eas_string(r->headers_in.passwd);
+    }
+
+    req->options.auth_mode = elcf->auth == 1 ? eas::core::AuthMode::kNginx
+                                             : eas::core::AuthMode::kStore;
+    if (req->options.auth_mode == eas::core::AuthMode::kNginx) {
+        /* auth_basic / auth_request ran in the access phase already; the
+         * account name is the one in the Basic header they accepted. */
+        req->nginx_user = req->basic_user;
+    }
+    req->options.auth_cache_ttl = static_cast<uint64_t>(elcf->auth_cache_valid);
+    req->now = static_cast<uint64_t>(ngx_time());
+
+    return ngx_http_eas_read_body(r, &req->body);
+}
+
+static void
+ngx_http_eas_body_handler(ngx_http_request_t *r)
+{
+    ngx_http_eas_job_t  *job;
+
+    try {
+        job = new ngx_http_eas_job_t();
+    } catch (const std::exception &) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    ngx_pool_cleanup_t *cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        delete job;
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+    cln->handler = ngx_http_eas_job_cleanup;
+    cln->data = job;
+
+    try {
+        if (ngx_http_eas_build_request(r, &job->request) != NGX_OK) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, ngx_errno,
+                          "eas: cannot read the request body");
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+    } catch (const std::exception &e) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "eas: request rejected: %s", e.what());
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    /* Handle() never throws */
+    job->response = ngx_http_eas_service()->Handle(job->request, false);
+
+    if (!job->response.needs_blocking) {
+        ngx_http_eas_respond(r, job);
+        return;
+    }
+
+    ngx_http_eas_loc_conf_t *elcf = static_cast<ngx_http_eas_loc_conf_t *>(
+        ngx_http_get_module_loc_conf(r, ngx_http_eas_module));
+
+    ngx_thread_task_t *task = ngx_thread_task_alloc(r->pool,
+                                              sizeof(ngx_http_eas_task_ctx_t));
+    if (task == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    static_cast<ngx_http_eas_task_ctx_t *>(task->ctx)->job = job;
+    task->handler = ngx_http_eas_thread_handler;
+    task->event.handler = ngx_http_eas_thread_done;
+    task->event.data = r;
+
+    if (ngx_thread_task_post(elcf->thread_pool, task) != NGX_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "eas: thread pool \"%V\" queue full",
+                      &elcf->thread_pool_name);
+        ngx_http_finalize_request(r, NGX_HTTP_SERVICE_UNAVAILABLE);
+        return;
+    }
+
+    /* keep nginx from freeing the request while the thread works on it */
+    r->main->blocked++;
+    r->aio = 1;
+}
+
+/* On a pool thread: touches only the job, never the request or its pool. */
+static void
+ngx_http_eas_thread_handler(void *data, ngx_log_t *log)
+{
+    (void) log;
+    ngx_http_eas_job_t *job = static_cast<ngx_http_eas_task_ctx_t *>(data)->job;
+    job->response = ngx_http_eas_service()->Handle(job->request, true);
+}
+
+static void
+ngx_http_eas_thread_done(ngx_event_t *ev)
+{
+    ngx_http_request_t *r = static_cast<ngx_http_request_t *>(ev->data);
+    ngx_connection_t   *c = r->connection;
+
+    ngx_http_set_log_request(c->log, r);
+
+    r->main->blocked--;
+    r->aio = 0;
+
+    ngx_thread_task_t *task = reinterpret_cast<ngx_thread_task_t *>(
+        reinterpret_cast<u_char *>(ev) - offsetof(ngx_thread_task_t, event));
+    ngx_http_eas_respond(r,
+        static_cast<ngx_http_eas_task_ctx_t *>(task->ctx)->job);
+
+    ngx_http_run_posted_requests(c);
+}
+
+static void
+ngx_http_eas_log(ngx_http_request_t *r, const eas::core::Response &resp)
+{
+    for (const auto &line : resp.log) {
+        ngx_uint_t level = NGX_LOG_INFO;
+        switch (line.level) {
+        case eas::core::LogLevel::kInfo:   level = NGX_LOG_INFO; break;
+        case eas::core::LogLevel::kNotice: level = NGX_LOG_NOTICE; break;
+        case eas::core::LogLevel::kWarn:   level = NGX_LOG_WARN; break;
+        case eas::core::LogLevel::kError:  level = NGX_LOG_ERR; break;
+        }
+        ngx_log_error(level, r->connection->log, 0, "eas: %s",
+                      line.text.c_str());
+    }
+}
+
+static void
+ngx_http_eas_respond(ngx_http_request_t *r, ngx_http_eas_job_t *job)
+{
+    const eas::core::Response &resp = job->response;
+
+    ngx_http_eas_ctx_t *ctx = ngx_http_eas_get_ctx(r);
+    if (ctx) {
+        ngx_http_eas_ctx_fill(r, ctx, resp);
+    }
+    ngx_http_eas_log(r, resp);
+
+    if (resp.delay_ms > 0 && ctx) {
+        /* a failed login: answer later, without holding the worker */
+        ctx->job = job;
+        r->read_event_handler = ngx_http_test_reading;
+        r->write_event_handler = ngx_http_eas_delayed_send;
+        r->connection->write->delayed = 1;
+        ngx_add_timer(r->connection->write, resp.delay_ms);
+        return;
+    }
+
+    ngx_http_finalize_request(r, ngx_http_eas_send(r, resp));
+}
+
+static void
+ngx_http_eas_delayed_send(ngx_http_request_t *r)
+{
+    ngx_event_t *wev = r->connection->write;
+
+    if (wev->delayed) {
+        if (ngx_handle_write_event(wev, 0) != NGX_OK) {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        }
+        return;
+    }
+
+    ngx_http_eas_job_t *job = static_cast<ngx_http_eas_job_t *>(
+        ngx_http_eas_get_ctx(r)->job);
+
+    r->read_event_handler = ngx_http_block_reading;
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    ngx_http_finalize_request(r, ngx_http_eas_send(r, job->response));
+}
+
+static ngx_int_t
+ngx_http_eas_send(ngx_http_request_t *r, const eas::core::Response &resp)
+{
+    ngx_int_t  rc;
+
+    r->headers_out.status = resp.http_status;
+    r->headers_out.content_length_n = static_cast<off_t>(resp.body.size());
+
+    if (!resp.content_type.empty()) {
+        if (ngx_eas_pool_str(r->pool, resp.content_type,
+                             &r->headers_out.content_type) != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        r->headers_out.content_type_len = r->headers_out.content_type.len;
+    }
+
+    for (const auto &kv : resp.headers) {
+        ngx_table_elt_t *h = static_cast<ngx_table_elt_t *>(
+            ngx_list_push(&r->headers_out.headers));
+        if (h == NULL
+            || ngx_eas_pool_str(r->pool, kv.first, &h->key) != NGX_OK
+            || ngx_eas_pool_str(r->pool, kv.second, &h->value) != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        h->hash = 1;
+    }
+
+    if (resp.body.empty()) {
+        r->header_only = 1;
+        return ngx_http_send_header(r);
+    }
+
+    ngx_buf_t *b = ngx_create_temp_buf(r->pool, resp.body.size());
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    b->last = ngx_cpymem(b->last, resp.body.data(), resp.body.size());
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    rc = ngx_http_send_header(r);
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    ngx_chain_t out = { b, NULL };
+    return ngx_http_output_filter(r, &out);
+}

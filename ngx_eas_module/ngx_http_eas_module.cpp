@@ -1,0 +1,405 @@
+/*
+ * eas for nginx: directives, configuration, shared zone and the per-worker
+ * service (the LMDB store is opened after fork, in init_process).
+ */
+
+#include "ngx_http_eas_module.h"
+
+#include <new>
+#include <memory>
+
+#include "core/auth/credential_cache.hpp"
+#include "core/service.hpp"
+#include "ngx_eas_string.hpp"
+
+#define NGX_HTTP_EAS_AUTH_STORE  0
+#define NGX_HTTP_EAS_AUTH_NGINX  1
+
+/* Slots in the credential cache shared by the workers. */
+#define NGX_HTTP_EAS_AUTH_SLOTS  8192
+
+static void *ngx_http_eas_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_eas_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_eas_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static char *ngx_http_eas(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static ngx_int_t ngx_http_eas_preconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_eas_init_auth_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+static ngx_int_t ngx_http_eas_init_module(ngx_cycle_t *cycle);
+static ngx_int_t ngx_http_eas_init_process(ngx_cycle_t *cycle);
+static void ngx_http_eas_exit_process(ngx_cycle_t *cycle);
+
+static char *ngx_http_eas_auth(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+static ngx_command_t  ngx_http_eas_commands[] = {
+
+    { ngx_string("eas"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_http_eas,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, enable),
+      NULL },
+
+    { ngx_string("eas_store"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_eas_main_conf_t, store),
+      NULL },
+
+    { ngx_string("eas_max_body_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, max_body_size),
+      NULL },
+
+    { ngx_string("eas_auth"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_eas_auth,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, auth),
+      NULL },
+
+    { ngx_string("eas_auth_cache_valid"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, auth_cache_valid),
+      NULL },
+
+    { ngx_string("eas_thread_pool"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, thread_pool_name),
+      NULL },
+
+      ngx_null_command
+};
+
+static ngx_http_module_t  ngx_http_eas_module_ctx = {
+    ngx_http_eas_preconfiguration,         /* preconfiguration */
+    NULL,                                  /* postconfiguration */
+
+    ngx_http_eas_create_main_conf,         /* create main configuration */
+    ngx_http_eas_init_main_conf,           /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_eas_create_loc_conf,          /* create location configuration */
+    ngx_http_eas_merge_loc_conf            /* merge location configuration */
+};
+
+ngx_module_t  ngx_http_eas_module = {
+    NGX_MODULE_V1,
+    &ngx_http_eas_module_ctx,              /* module context */
+    ngx_http_eas_commands,                 /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    ngx_http_eas_init_module,              /* init module */
+    ngx_http_eas_init_process,             /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    ngx_http_eas_exit_process,             /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+/* Per worker process: nginx workers are single-threaded on the event loop;
+ * threads of the pool only reach these through Service, which is safe. */
+static eas::core::Service             *ngx_http_eas_worker_service;
+static eas::core::auth::CredentialCache *ngx_http_eas_worker_cache;
+
+eas::core::Service *
+ngx_http_eas_service()
+{
+    return ngx_http_eas_worker_service;
+}
+
+void *
+ngx_http_eas_credential_cache()
+{
+    return ngx_http_eas_worker_cache;
+}
+
+static void *
+ngx_http_eas_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_eas_main_conf_t  *emcf;
+
+    emcf = static_cast<ngx_http_eas_main_conf_t *>(
+        ngx_pcalloc(cf->pool, sizeof(ngx_http_eas_main_conf_t)));
+    if (emcf == NULL) {
+        return NULL;
+    }
+
+    /* set by ngx_pcalloc(): store = { 0, NULL }, auth_zone = NULL */
+    emcf->used = NGX_CONF_UNSET;
+
+    return emcf;
+}
+
+static char *
+ngx_http_eas_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_eas_main_conf_t *emcf = static_cast<ngx_http_eas_main_conf_t *>(conf);
+
+    static ngx_str_t  default_store = ngx_string("/var/lib/eas");
+    static ngx_str_t  zone_name = ngx_string("eas_credential_cache");
+
+    if (emcf->store.len == 0) {
+        emcf->store = default_store;
+    }
+
+    if (ngx_conf_full_name(cf->cycle, &emcf->store, 0) != NGX_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    ngx_conf_init_value(emcf->used, 0);
+
+    size_t size = eas::core::auth::CredentialCache::RegionSize(
+        NGX_HTTP_EAS_AUTH_SLOTS) + 8 * ngx_pagesize;
+
+    emcf->auth_zone = ngx_shared_memory_add(cf, &zone_name, size,
+                                            &ngx_http_eas_module);
+    if (emcf->auth_zone == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    emcf->auth_zone->init = ngx_http_eas_init_auth_zone;
+
+    return NGX_CONF_OK;
+}
+
+static void *
+ngx_http_eas_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_eas_loc_conf_t  *elcf;
+
+    elcf = static_cast<ngx_http_eas_loc_conf_t *>(
+        ngx_pcalloc(cf->pool, sizeof(ngx_http_eas_loc_conf_t)));
+    if (elcf == NULL) {
+        return NULL;
+    }
+
+    /* set by ngx_pcalloc(): thread_pool_name = { 0, NULL }, thread_pool = NULL */
+    elcf->enable = NGX_CONF_UNSET;
+    elcf->max_body_size = NGX_CONF_UNSET_SIZE;
+    elcf->auth = NGX_CONF_UNSET_UINT;
+    elcf->auth_cache_valid = NGX_CONF_UNSET;
+
+    return elcf;
+}
+
+static char *
+ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_eas_loc_conf_t *prev = static_cast<ngx_http_eas_loc_conf_t *>(parent);
+    ngx_http_eas_loc_conf_t *conf = static_cast<ngx_http_eas_loc_conf_t *>(child);
+
+    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_size_value(conf->max_body_size, prev->max_body_size,
+                              10 * 1024 * 1024);
+    ngx_conf_merge_uint_value(conf->auth, prev->auth, NGX_HTTP_EAS_AUTH_STORE);
+    ngx_conf_merge_sec_value(conf->auth_cache_valid, prev->auth_cache_valid,
+                             600);
+    ngx_conf_merge_str_value(conf->thread_pool_name, prev->thread_pool_name,
+                             "default");
+
+    if (conf->enable) {
+        /* eas_max_body_size is the limit nginx enforces while reading the
+         * body (Content-Length and chunked alike): 413 and a log line. */
+        ngx_http_core_loc_conf_t *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+            ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+        clcf->client_max_body_size = conf->max_body_size;
+    }
+
+    if (conf->enable && conf->thread_pool == NULL) {
+        /* Writes and the slow password hash run there, never on the loop;
+         * "default" is created on demand like "aio threads" does. */
+        conf->thread_pool = ngx_thread_pool_add(cf, &conf->thread_pool_name);
+        if (conf->thread_pool == NULL) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+static char *
+ngx_http_eas(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *rv = ngx_conf_set_flag_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    ngx_http_eas_loc_conf_t *elcf = static_cast<ngx_http_eas_loc_conf_t *>(conf);
+    if (!elcf->enable) {
+        return NGX_CONF_OK;
+    }
+
+    ngx_http_core_loc_conf_t *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    clcf->handler = ngx_http_eas_handler;
+
+    ngx_http_eas_main_conf_t *emcf = static_cast<ngx_http_eas_main_conf_t *>(
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_eas_module));
+    emcf->used = 1;
+
+    return NGX_CONF_OK;
+}
+
+/* Like ngx_conf_set_enum_slot, with a message that names the choices. */
+static char *
+ngx_http_eas_auth(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_eas_loc_conf_t *elcf = static_cast<ngx_http_eas_loc_conf_t *>(conf);
+    ngx_str_t *value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (elcf->auth != NGX_CONF_UNSET_UINT) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    if (ngx_strcmp(value[1].data, "store") == 0) {
+        elcf->auth = NGX_HTTP_EAS_AUTH_STORE;
+    } else if (ngx_strcmp(value[1].data, "nginx") == 0) {
+        elcf->auth = NGX_HTTP_EAS_AUTH_NGINX;
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\" in \"%V\" directive, "
+                           "it must be \"store\" or \"nginx\"",
+                           &value[1], &cmd->name);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    return NGX_CONF_OK;
+}
+
+static ngx_int_t
+ngx_http_eas_preconfiguration(ngx_conf_t *cf)
+{
+    return ngx_http_eas_add_variables(cf);
+}
+
+static ngx_int_t
+ngx_http_eas_init_auth_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_slab_pool_t  *shpool = reinterpret_cast<ngx_slab_pool_t *>(
+        shm_zone->shm.addr);
+
+    if (data) {
+        /* reload: keep what the old workers remembered */
+        shm_zone->data = data;
+        return NGX_OK;
+    }
+
+    if (shm_zone->shm.exists) {
+        shm_zone->data = shpool->data;
+        return NGX_OK;
+    }
+
+    size_t size = eas::core::auth::CredentialCache::RegionSize(
+        NGX_HTTP_EAS_AUTH_SLOTS);
+    void *region = ngx_slab_calloc(shpool, size);
+    if (region == NULL) {
+        return NGX_ERROR;
+    }
+
+    eas::core::auth::CredentialCache::Format(region, size);
+    shpool->data = region;
+    shm_zone->data = region;
+
+    return NGX_OK;
+}
+
+/* In the master, before fork: make sure the store directory exists and
+ * belongs to the worker user, who will create the LMDB files in it. */
+static ngx_int_t
+ngx_http_eas_init_module(ngx_cycle_t *cycle)
+{
+    ngx_http_eas_main_conf_t *emcf = static_cast<ngx_http_eas_main_conf_t *>(
+        ngx_http_cycle_get_module_main_conf(cycle, ngx_http_eas_module));
+    if (emcf == NULL || !emcf->used) {
+        return NGX_OK;
+    }
+
+    u_char *path = emcf->store.data;  /* NUL-terminated by ngx_conf_full_name */
+
+    if (ngx_create_dir(path, 0770) == NGX_FILE_ERROR
+        && ngx_errno != NGX_EEXIST)
+    {
+        ngx_log_error(NGX_LOG_EMERG, cycle->log, ngx_errno,
+                      "eas: cannot create store directory \"%V\"",
+                      &emcf->store);
+        return NGX_ERROR;
+    }
+
+    ngx_core_conf_t *ccf = reinterpret_cast<ngx_core_conf_t *>(
+        ngx_get_conf(cycle->conf_ctx, ngx_core_module));
+
+    if (geteuid() == 0 && ccf->user != (ngx_uid_t) NGX_CONF_UNSET_UINT) {
+        ngx_file_info_t  fi;
+        if (ngx_file_info(path, &fi) == 0 && fi.st_uid == 0
+            && chown(reinterpret_cast<const char *>(path), ccf->user,
+                     ccf->group) == -1)
+        {
+            ngx_log_error(NGX_LOG_EMERG, cycle->log, ngx_errno,
+                          "eas: chown(\"%V\") failed", &emcf->store);
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+static ngx_int_t
+ngx_http_eas_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_eas_main_conf_t *emcf = static_cast<ngx_http_eas_main_conf_t *>(
+        ngx_http_cycle_get_module_main_conf(cycle, ngx_http_eas_module));
+    if (emcf == NULL || !emcf->used) {
+        return NGX_OK;
+    }
+
+    try {
+        if (emcf->auth_zone && emcf->auth_zone->data) {
+            size_t size = eas::core::auth::CredentialCache::RegionSize(
+                NGX_HTTP_EAS_AUTH_SLOTS);
+            ngx_http_eas_worker_cache = new eas::core::auth::CredentialCache(
+                emcf->auth_zone->data, size);
+        }
+
+        auto service = eas::core::Service::Open(ngx_eas_string(emcf->store),
+                                                ngx_http_eas_worker_cache);
+        if (!service.ok()) {
+            /* the worker still serves: requests get 503 and this reason */
+            ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
+                          "eas: cannot open store: %s",
+                          service.status().message().c_str());
+            return NGX_OK;
+        }
+        ngx_http_eas_worker_service = std::move(service).value().release();
+
+    } catch (const std::exception &e) {
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
+                      "eas: worker init failed: %s", e.what());
+    }
+
+    return NGX_OK;
+}
+
+static void
+ngx_http_eas_exit_process(ngx_cycle_t *cycle)
+{
+    (void) cycle;
+    delete ngx_http_eas_worker_service;
+    ngx_http_eas_worker_service = NULL;
+    delete ngx_http_eas_worker_cache;
+    ngx_http_eas_worker_cache = NULL;
+}

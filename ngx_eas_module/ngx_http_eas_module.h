@@ -1,0 +1,56 @@
+/*
+ * eas for nginx: declarations shared by the glue files.
+ */
+#pragma once
+
+extern "C" {
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include <ngx_thread_pool.h>
+}
+
+namespace eas::core {
+class Service;
+struct Response;
+}
+
+typedef struct {
+    ngx_str_t               store;          /* eas_store */
+    ngx_shm_zone_t         *auth_zone;      /* credential cache, all workers */
+    ngx_flag_t              used;           /* some location has "eas on" */
+} ngx_http_eas_main_conf_t;
+
+typedef struct {
+    ngx_flag_t              enable;         /* eas */
+    size_t                  max_body_size;  /* eas_max_body_size */
+    ngx_uint_t              auth;           /* eas_auth: store | nginx */
+    time_t                  auth_cache_valid;
+    ngx_str_t               thread_pool_name;
+    ngx_thread_pool_t      *thread_pool;
+} ngx_http_eas_loc_conf_t;
+
+/* What the variables know about a request, filled lazily. */
+typedef struct {
+    ngx_str_t               cmd;
+    ngx_str_t               user;
+    ngx_str_t               device_id;
+    ngx_str_t               device_type;
+    ngx_str_t               protocol_version;
+    void                   *job;            /* a held answer (failed login) */
+    unsigned                query_parsed:1;
+    unsigned                answered:1;
+} ngx_http_eas_ctx_t;
+
+extern ngx_module_t  ngx_http_eas_module;
+
+/* The worker's service, opened in init_process; NULL on failure. */
+eas::core::Service *ngx_http_eas_service();
+/* The credential cache of this worker (attached to the shared zone). */
+void *ngx_http_eas_credential_cache();
+
+ngx_int_t ngx_http_eas_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_eas_add_variables(ngx_conf_t *cf);
+ngx_http_eas_ctx_t *ngx_http_eas_get_ctx(ngx_http_request_t *r);
+void ngx_http_eas_ctx_fill(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
+    const eas::core::Response &resp);

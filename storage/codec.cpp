@@ -1,0 +1,283 @@
+#include "storage/codec.hpp"
+
+#include "storage/field_codec.hpp"
+
+namespace eas::storage {
+namespace {
+
+// Field tags. Never reuse or renumber a tag: old values still carry it.
+enum UserTag : uint8_t {
+  kUserId = 1, kUserName = 2, kUserDisplayName = 3, kUserAddress = 4,
+  kUserPasswordHash = 5, kUserCreated = 6,
+};
+enum FolderTag : uint8_t {
+  kFolderId = 1, kFolderOwner = 2, kFolderParent = 3, kFolderType = 4,
+  kFolderName = 5, kFolderAcl = 6, kFolderHidden = 7, kFolderModseq = 8,
+};
+enum AclTag : uint8_t { kAclUser = 1, kAclRights = 2 };
+enum ItemTag : uint8_t { kItemFolder = 1, kItemId = 2, kItemModseq = 3, kItemData = 4 };
+enum HierarchyTag : uint8_t { kHierSeq = 1, kHierFolder = 2, kHierKind = 3 };
+enum ItemChangeTag : uint8_t { kChangeModseq = 1, kChangeItem = 2, kChangeKind = 3 };
+enum DeviceTag : uint8_t {
+  kDevUser = 1, kDevId = 2, kDevType = 3, kDevUserAgent = 4, kDevModel = 5,
+  kDevImei = 6, kDevFriendlyName = 7, kDevOs = 8, kDevOsLanguage = 9,
+  kDevPhoneNumber = 10, kDevMobileOperator = 11, kDevProtocolVersion = 12,
+  kDevFirstSeen = 13, kDevLastSeen = 14,
+};
+
+constexpr const char* kBadInteger = "bad integer field";
+
+bool ParseKind(std::string_view field, ChangeKind* out) {
+  uint8_t v = 0;
+  if (!ParseUint(field, &v) || v < 1 || v > 3) return false;
+  *out = static_cast<ChangeKind>(v);
+  return true;
+}
+
+bool ParseRights(std::string_view field, Rights* out) {
+  uint8_t v = 0;
+  if (!ParseUint(field, &v) || (v != 0 && v != 1 && v != 3)) return false;
+  *out = static_cast<Rights>(v);
+  return true;
+}
+
+const char* DecodeAclEntry(std::string_view in, AclEntry* out) {
+  FieldReader reader(in, /*nested=*/true);
+  uint8_t tag = 0;
+  std::string_view v;
+  while (reader.Next(&tag, &v)) {
+    if (tag == kAclUser && !ParseUint(v, &out->user)) return kBadInteger;
+    if (tag == kAclRights && !ParseRights(v, &out->rights)) return "bad ACL rights";
+  }
+  return reader.why();
+}
+
+}  // namespace
+
+std::string EncodeUser(const UserRecord& user) {
+  FieldWriter w;
+  w.Uint(kUserId, user.id);
+  w.Bytes(kUserName, user.name);
+  w.Bytes(kUserDisplayName, user.display_name);
+  for (const std::string& address : user.addresses) w.Bytes(kUserAddress, address);
+  w.Bytes(kUserPasswordHash, user.password_hash);
+  w.Uint(kUserCreated, user.created);
+  return std::move(w).Finish();
+}
+
+const char* DecodeUser(std::string_view in, UserRecord* out) {
+  UserRecord r;
+  FieldReader reader(in);
+  uint8_t tag = 0;
+  std::string_view v;
+  while (reader.Next(&tag, &v)) {
+    bool ok = true;
+    switch (tag) {
+      case kUserId: ok = ParseUint(v, &r.id); break;
+      case kUserName: r.name.assign(v); break;
+      case kUserDisplayName: r.display_name.assign(v); break;
+      case kUserAddress: r.addresses.emplace_back(v); break;
+      case kUserPasswordHash: r.password_hash.assign(v); break;
+      case kUserCreated: ok = ParseUint(v, &r.created); break;
+      default: break;  // written by a newer version
+    }
+    if (!ok) return kBadInteger;
+  }
+  if (reader.why() != nullptr) return reader.why();
+  *out = std::move(r);
+  return nullptr;
+}
+
+std::string EncodeFolder(const FolderRecord& folder) {
+  FieldWriter w;
+  w.Uint(kFolderId, folder.id);
+  w.Uint(kFolderOwner, folder.owner);
+  w.Uint(kFolderParent, folder.parent);
+  w.Uint(kFolderType, static_cast<uint8_t>(folder.type));
+  w.Bytes(kFolderName, folder.name);
+  for (const AclEntry& entry : folder.acl) {
+    FieldWriter nested(/*nested=*/true);
+    nested.Uint(kAclUser, entry.user);
+    nested.Uint(kAclRights, static_cast<uint8_t>(entry.rights));
+    w.Bytes(kFolderAcl, std::move(nested).Finish());
+  }
+  w.Uint(kFolderHidden, folder.hidden ? 1 : 0);
+  w.Uint(kFolderModseq, folder.modseq);
+  return std::move(w).Finish();
+}
+
+const char* DecodeFolder(std::string_view in, FolderRecord* out) {
+  FolderRecord r;
+  FieldReader reader(in);
+  uint8_t tag = 0;
+  std::string_view v;
+  while (reader.Next(&tag, &v)) {
+    bool ok = true;
+    uint8_t small = 0;
+    switch (tag) {
+      case kFolderId: ok = ParseUint(v, &r.id); break;
+      case kFolderOwner: ok = ParseUint(v, &r.owner); break;
+      case kFolderParent: ok = ParseUint(v, &r.parent); break;
+      case kFolderType:
+        ok = ParseUint(v, &small) && small != 0;
+        r.type = static_cast<FolderType>(small);
+        break;
+      case kFolderName: r.name.assign(v); break;
+      case kFolderAcl: {
+        AclEntry entry;
+        if (const char* why = DecodeAclEntry(v, &entry)) return why;
+        r.acl.push_back(entry);
+        break;
+      }
+      case kFolderHidden:
+        ok = ParseUint(v, &small) && small <= 1;
+        r.hidden = small == 1;
+        break;
+      case kFolderModseq: ok = ParseUint(v, &r.modseq); break;
+      default: break;
+    }
+    if (!ok) return kBadInteger;
+  }
+  if (reader.why() != nullptr) return reader.why();
+  *out = std::move(r);
+  return nullptr;
+}
+
+std::string EncodeItem(const ItemRecord& item) {
+  FieldWriter w;
+  w.Reserve(item.data.size() + 40);
+  w.Uint(kItemFolder, item.folder);
+  w.Uint(kItemId, item.id);
+  w.Uint(kItemModseq, item.modseq);
+  w.Bytes(kItemData, item.data);
+  return std::move(w).Finish();
+}
+
+const char* DecodeItem(std::string_view in, ItemRecord* out) {
+  ItemRecord r;
+  FieldReader reader(in);
+  uint8_t tag = 0;
+  std::string_view v;
+  while (reader.Next(&tag, &v)) {
+    bool ok = true;
+    switch (tag) {
+      case kItemFolder: ok = ParseUint(v, &r.folder); break;
+      case kItemId: ok = ParseUint(v, &r.id); break;
+      case kItemModseq: ok = ParseUint(v, &r.modseq); break;
+      case kItemData: r.data.assign(v); break;
+      default: break;
+    }
+    if (!ok) return kBadInteger;
+  }
+  if (reader.why() != nullptr) return reader.why();
+  *out = std::move(r);
+  return nullptr;
+}
+
+std::string EncodeHierarchyChange(const HierarchyChange& change) {
+  FieldWriter w;
+  w.Uint(kHierSeq, change.seq);
+  w.Uint(kHierFolder, change.folder);
+  w.Uint(kHierKind, static_cast<uint8_t>(change.kind));
+  return std::move(w).Finish();
+}
+
+const char* DecodeHierarchyChange(std::string_view in, HierarchyChange* out) {
+  HierarchyChange r;
+  FieldReader reader(in);
+  uint8_t tag = 0;
+  std::string_view v;
+  while (reader.Next(&tag, &v)) {
+    bool ok = true;
+    switch (tag) {
+      case kHierSeq: ok = ParseUint(v, &r.seq); break;
+      case kHierFolder: ok = ParseUint(v, &r.folder); break;
+      case kHierKind: ok = ParseKind(v, &r.kind); break;
+      default: break;
+    }
+    if (!ok) return kBadInteger;
+  }
+  if (reader.why() != nullptr) return reader.why();
+  *out = r;
+  return nullptr;
+}
+
+std::string EncodeItemChange(const ItemChange& change) {
+  FieldWriter w;
+  w.Uint(kChangeModseq, change.modseq);
+  w.Uint(kChangeItem, change.item);
+  w.Uint(kChangeKind, static_cast<uint8_t>(change.kind));
+  return std::move(w).Finish();
+}
+
+const char* DecodeItemChange(std::string_view in, ItemChange* out) {
+  ItemChange r;
+  FieldReader reader(in);
+  uint8_t tag = 0;
+  std::string_view v;
+  while (reader.Next(&tag, &v)) {
+    bool ok = true;
+    switch (tag) {
+      case kChangeModseq: ok = ParseUint(v, &r.modseq); break;
+      case kChangeItem: ok = ParseUint(v, &r.item); break;
+      case kChangeKind: ok = ParseKind(v, &r.kind); break;
+      default: break;
+    }
+    if (!ok) return kBadInteger;
+  }
+  if (reader.why() != nullptr) return reader.why();
+  *out = r;
+  return nullptr;
+}
+
+std::string EncodeDevice(const DeviceRecord& d) {
+  FieldWriter w;
+  w.Uint(kDevUser, d.user);
+  w.Bytes(kDevId, d.device_id);
+  w.Bytes(kDevType, d.device_type);
+  w.Bytes(kDevUserAgent, d.user_agent);
+  w.Bytes(kDevModel, d.model);
+  w.Bytes(kDevImei, d.imei);
+  w.Bytes(kDevFriendlyName, d.friendly_name);
+  w.Bytes(kDevOs, d.os);
+  w.Bytes(kDevOsLanguage, d.os_language);
+  w.Bytes(kDevPhoneNumber, d.phone_number);
+  w.Bytes(kDevMobileOperator, d.mobile_operator);
+  w.Bytes(kDevProtocolVersion, d.protocol_version);
+  w.Uint(kDevFirstSeen, d.first_seen);
+  w.Uint(kDevLastSeen, d.last_seen);
+  return std::move(w).Finish();
+}
+
+const char* DecodeDevice(std::string_view in, DeviceRecord* out) {
+  DeviceRecord r;
+  FieldReader reader(in);
+  uint8_t tag = 0;
+  std::string_view v;
+  while (reader.Next(&tag, &v)) {
+    bool ok = true;
+    switch (tag) {
+      case kDevUser: ok = ParseUint(v, &r.user); break;
+      case kDevId: r.device_id.assign(v); break;
+      case kDevType: r.device_type.assign(v); break;
+      case kDevUserAgent: r.user_agent.assign(v); break;
+      case kDevModel: r.model.assign(v); break;
+      case kDevImei: r.imei.assign(v); break;
+      case kDevFriendlyName: r.friendly_name.assign(v); break;
+      case kDevOs: r.os.assign(v); break;
+      case kDevOsLanguage: r.os_language.assign(v); break;
+      case kDevPhoneNumber: r.phone_number.assign(v); break;
+      case kDevMobileOperator: r.mobile_operator.assign(v); break;
+      case kDevProtocolVersion: r.protocol_version.assign(v); break;
+      case kDevFirstSeen: ok = ParseUint(v, &r.first_seen); break;
+      case kDevLastSeen: ok = ParseUint(v, &r.last_seen); break;
+      default: break;
+    }
+    if (!ok) return kBadInteger;
+  }
+  if (reader.why() != nullptr) return reader.why();
+  *out = std::move(r);
+  return nullptr;
+}
+
+}  // namespace eas::storage

@@ -1,0 +1,45 @@
+// Encoding of record values. Every value is
+//
+//   version byte (kFormatVersion) · field* · 0x00
+//   field = tag byte (1..255) · LEB128 length · bytes
+//
+// Integers are LEB128 varints inside their field, repeated tags form lists
+// (addresses, ACL entries), a nested record is a field list without version
+// byte or end marker. A decoder skips tags it does not know and leaves
+// missing fields at their defaults, so a field can be added later without a
+// migration; only an incompatible change bumps the version byte. The end
+// marker catches a value cut short at a field boundary.
+//
+// Decoders never trust their input: on malformed bytes they return a static
+// reason ("truncated field", ...) instead of crashing; nullptr means success.
+// The caller turns the reason into CorruptRecord(...).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "storage/records.hpp"
+
+namespace eas::storage {
+
+inline constexpr unsigned char kFormatVersion = 1;
+
+std::string EncodeUser(const UserRecord& user);
+const char* DecodeUser(std::string_view in, UserRecord* out);
+
+std::string EncodeFolder(const FolderRecord& folder);
+const char* DecodeFolder(std::string_view in, FolderRecord* out);
+
+std::string EncodeItem(const ItemRecord& item);
+const char* DecodeItem(std::string_view in, ItemRecord* out);
+
+std::string EncodeHierarchyChange(const HierarchyChange& change);
+const char* DecodeHierarchyChange(std::string_view in, HierarchyChange* out);
+
+std::string EncodeItemChange(const ItemChange& change);
+const char* DecodeItemChange(std::string_view in, ItemChange* out);
+
+std::string EncodeDevice(const DeviceRecord& device);
+const char* DecodeDevice(std::string_view in, DeviceRecord* out);
+
+}  // namespace eas::storage

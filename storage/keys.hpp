@@ -1,0 +1,129 @@
+// Key layouts of every named database. Integers are big-endian and fixed
+// width, so LMDB's bytewise order is numeric order and a composite key
+// (user BE32, seq BE64) sorts by user, then seq — one cursor range per user
+// (as knot's journal does). A string in the middle of a key carries a BE16
+// length prefix, so "ab"+"c" and "a"+"bc" never collide and a prefix scan
+// for one device id never matches another.
+//
+//   users          BE32 user                     → UserRecord
+//   users_by_name  name bytes                    → BE32 user
+//   folders        BE64 folder                   → FolderRecord
+//   user_folders   BE32 user, BE64 folder        → 1 byte: kOwned / kShared
+//   children       BE64 parent, BE64 child       → empty
+//   hierarchy_log  BE32 user, BE64 seq           → HierarchyChange
+//   items          BE64 folder, BE64 item        → ItemRecord
+//   item_log       BE64 folder, BE64 modseq      → ItemChange
+//   devices        BE32 user, BE16 len, id       → DeviceRecord
+//   sync_states    BE32 user, BE16 len, id, collection bytes → opaque bytes
+//   meta           counter name, NUL, BE32/BE64 scope (or none) → BE64 value
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "storage/records.hpp"
+
+namespace eas::storage::keys {
+
+inline void AppendBE16(std::string* out, uint16_t v) {
+  out->push_back(static_cast<char>(v >> 8));
+  out->push_back(static_cast<char>(v));
+}
+
+inline void AppendBE32(std::string* out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+}
+
+inline void AppendBE64(std::string* out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+}
+
+// Reads a big-endian integer of sizeof(T) bytes at `pos`; the caller has
+// checked the length.
+template <class T>
+T LoadBE(std::string_view in, size_t pos) {
+  T v = 0;
+  for (size_t i = 0; i < sizeof(T); ++i) {
+    v = static_cast<T>((v << 8) | static_cast<unsigned char>(in[pos + i]));
+  }
+  return v;
+}
+
+// Values of user_folders: whether the user owns the folder or has it
+// through the folder's ACL.
+inline constexpr char kOwned = 'o';
+inline constexpr char kShared = 's';
+
+// Longest device id we accept; EAS clients send at most 32 characters.
+inline constexpr size_t kMaxDeviceIdSize = 128;
+
+inline std::string User(UserId user) {
+  std::string k;
+  AppendBE32(&k, user);
+  return k;
+}
+
+inline std::string Folder(FolderId folder) {
+  std::string k;
+  AppendBE64(&k, folder);
+  return k;
+}
+
+// (BE32, BE64) keys: user_folders and hierarchy_log.
+inline std::string UserAnd(UserId user, uint64_t second) {
+  std::string k;
+  AppendBE32(&k, user);
+  AppendBE64(&k, second);
+  return k;
+}
+
+// (BE64, BE64) keys: children, items and item_log.
+inline std::string FolderAnd(FolderId folder, uint64_t second) {
+  std::string k;
+  AppendBE64(&k, folder);
+  AppendBE64(&k, second);
+  return k;
+}
+
+// The key of a device, which is also the prefix of its sync states.
+// device_id must be at most kMaxDeviceIdSize bytes.
+inline std::string Device(UserId user, std::string_view device_id) {
+  std::string k;
+  AppendBE32(&k, user);
+  AppendBE16(&k, static_cast<uint16_t>(device_id.size()));
+  k.append(device_id);
+  return k;
+}
+
+inline std::string SyncState(UserId user, std::string_view device_id,
+                             std::string_view collection) {
+  std::string k = Device(user, device_id);
+  k.append(collection);
+  return k;
+}
+
+// Meta counters: a name, NUL, then the big-endian scope id if any.
+inline std::string Counter(std::string_view name) {
+  std::string k(name);
+  k.push_back('\0');
+  return k;
+}
+
+template <class Id>
+std::string ScopedCounter(std::string_view name, Id scope) {
+  std::string k = Counter(name);
+  if constexpr (sizeof(Id) == 4) {
+    AppendBE32(&k, scope);
+  } else {
+    AppendBE64(&k, scope);
+  }
+  return k;
+}
+
+inline constexpr std::string_view kNextUserId = "next_user_id";
+inline constexpr std::string_view kNextFolderId = "next_folder_id";
+inline constexpr std::string_view kNextItemId = "next_item_id";    // per folder
+inline constexpr std::string_view kHierarchySeq = "hierarchy_seq";  // per user
+
+}  // namespace eas::storage::keys

@@ -1,0 +1,180 @@
+// LmdbTxn: the Guard wrappers of the public methods and the primitives the
+// record code is written in.
+#include "storage/lmdb_txn.hpp"
+
+#include "storage/guard.hpp"
+#include "storage/keys.hpp"
+
+namespace eas::storage {
+
+// --- public edge: nothing throws past these ---
+
+Result<UserRecord> LmdbTxn::CreateUser(UserRecord user) {
+  return Guard([&] { return DoCreateUser(std::move(user)); });
+}
+Result<UserRecord> LmdbTxn::GetUser(std::string_view name) {
+  return Guard([&] { return DoGetUser(name); });
+}
+Result<UserRecord> LmdbTxn::GetUserById(UserId id) {
+  return Guard([&] { return DoGetUserById(id); });
+}
+Status LmdbTxn::UpdateUser(const UserRecord& user) {
+  return Guard([&] { return DoUpdateUser(user); });
+}
+Status LmdbTxn::DeleteUser(std::string_view name) {
+  return Guard([&] { return DoDeleteUser(name); });
+}
+Result<std::vector<UserRecord>> LmdbTxn::ListUsers() {
+  return Guard([&] { return DoListUsers(); });
+}
+
+Result<FolderRecord> LmdbTxn::CreateFolder(FolderRecord folder) {
+  return Guard([&] { return DoCreateFolder(std::move(folder)); });
+}
+Result<FolderRecord> LmdbTxn::GetFolder(FolderId id) {
+  return Guard([&] { return DoGetFolder(id); });
+}
+Status LmdbTxn::UpdateFolder(const FolderRecord& folder) {
+  return Guard([&] { return DoUpdateFolder(folder); });
+}
+Status LmdbTxn::DeleteFolder(FolderId id) {
+  return Guard([&] { return DoDeleteFolder(id); });
+}
+Result<std::vector<FolderRecord>> LmdbTxn::VisibleFolders(UserId user) {
+  return Guard([&] { return DoVisibleFolders(user); });
+}
+Result<uint64_t> LmdbTxn::HierarchySeq(UserId user) {
+  return Guard([&] { return ReadCounter(keys::ScopedCounter(keys::kHierarchySeq, user)); });
+}
+Result<std::vector<HierarchyChange>> LmdbTxn::HierarchyChangesSince(UserId user,
+                                                                    uint64_t after) {
+  return Guard([&] { return DoHierarchyChangesSince(user, after); });
+}
+
+Result<ItemRecord> LmdbTxn::PutItem(ItemRecord item) {
+  return Guard([&] { return DoPutItem(std::move(item)); });
+}
+Result<ItemRecord> LmdbTxn::GetItem(FolderId folder, ItemId id) {
+  return Guard([&] { return DoGetItem(folder, id); });
+}
+Status LmdbTxn::DeleteItem(FolderId folder, ItemId id) {
+  return Guard([&] { return DoDeleteItem(folder, id); });
+}
+Result<uint64_t> LmdbTxn::FolderModseq(FolderId folder) {
+  return Guard([&]() -> Result<uint64_t> {
+    Result<FolderRecord> f = DoGetFolder(folder);
+    if (!f.ok()) return f.status();
+    return f->modseq;
+  });
+}
+Result<std::vector<ItemChange>> LmdbTxn::ItemChangesSince(FolderId folder, uint64_t after,
+                                                          size_t limit) {
+  return Guard([&] { return DoItemChangesSince(folder, after, limit); });
+}
+
+Result<DeviceRecord> LmdbTxn::GetDevice(UserId user, std::string_view device_id) {
+  return Guard([&] { return DoGetDevice(user, device_id); });
+}
+Status LmdbTxn::PutDevice(const DeviceRecord& device) {
+  return Guard([&] { return DoPutDevice(device); });
+}
+Status LmdbTxn::DeleteDevice(UserId user, std::string_view device_id) {
+  return Guard([&] { return DoDeleteDevice(user, device_id); });
+}
+Result<std::vector<DeviceRecord>> LmdbTxn::ListDevices(std::optional<UserId> user) {
+  return Guard([&] { return DoListDevices(user); });
+}
+Result<std::string> LmdbTxn::GetSyncState(UserId user, std::string_view device_id,
+                                          std::string_view collection) {
+  return Guard([&] { return DoGetSyncState(user, device_id, collection); });
+}
+Status LmdbTxn::PutSyncState(UserId user, std::string_view device_id,
+                             std::string_view collection, std::string_view state) {
+  return Guard([&] { return DoPutSyncState(user, device_id, collection, state); });
+}
+Status LmdbTxn::DeleteSyncState(UserId user, std::string_view device_id,
+                                std::string_view collection) {
+  return Guard([&] { return DoDeleteSyncState(user, device_id, collection); });
+}
+
+// --- primitives ---
+
+Status LmdbTxn::CheckWritable() const {
+  if (writable_) return Status::Ok();
+  return Status::Denied("store changed inside a read transaction");
+}
+
+Status LmdbTxn::Check(int rc, std::string_view what) {
+  if (rc == MDB_SUCCESS) return Status::Ok();
+  // These leave the transaction usable; anything else poisons it in LMDB.
+  bool survivable = rc == MDB_NOTFOUND || rc == MDB_KEYEXIST || rc == MDB_BAD_VALSIZE;
+  if (!survivable && fatal_rc_ == 0) fatal_rc_ = rc;
+  return MdbStatus(rc, what);
+}
+
+Status LmdbTxn::Get(MDB_dbi dbi, std::string_view key, std::string_view* value) {
+  MDB_val k = ToVal(key);
+  MDB_val v;
+  int rc = mdb_get(txn_, dbi, &k, &v);
+  if (rc == MDB_NOTFOUND) return Status::NotFound(std::string());
+  if (rc != MDB_SUCCESS) return Check(rc, "storage read");
+  *value = ToView(v);
+  return Status::Ok();
+}
+
+Status LmdbTxn::Put(MDB_dbi dbi, std::string_view key, std::string_view value) {
+  MDB_val k = ToVal(key);
+  MDB_val v = ToVal(value);
+  return Check(mdb_put(txn_, dbi, &k, &v, 0), "storage write");
+}
+
+Status LmdbTxn::Del(MDB_dbi dbi, std::string_view key) {
+  MDB_val k = ToVal(key);
+  int rc = mdb_del(txn_, dbi, &k, nullptr);
+  if (rc == MDB_NOTFOUND) return Status::NotFound(std::string());
+  return Check(rc, "storage delete");
+}
+
+Status LmdbTxn::DelPrefix(MDB_dbi dbi, std::string_view prefix) {
+  Cursor cursor;
+  Status s = Check(cursor.Open(txn_, dbi), "opening cursor");
+  if (!s.ok()) return s;
+  // Re-seek after every delete instead of relying on the cursor's position
+  // after mdb_cursor_del: one O(log n) lookup each, and no subtle states.
+  for (;;) {
+    MDB_val key = ToVal(prefix);
+    MDB_val value;
+    int rc = cursor.Get(&key, &value, MDB_SET_RANGE);
+    if (rc == MDB_NOTFOUND) return Status::Ok();
+    if (rc != MDB_SUCCESS) return Check(rc, "reading cursor");
+    if (ToView(key).substr(0, prefix.size()) != prefix) return Status::Ok();
+    s = Check(cursor.Del(), "storage delete");
+    if (!s.ok()) return s;
+  }
+}
+
+Result<uint64_t> LmdbTxn::ReadCounter(std::string_view key) {
+  std::string_view value;
+  Status s = Get(dbs_.meta, key, &value);
+  if (s.code() == Code::kNotFound) return uint64_t{0};
+  if (!s.ok()) return s;
+  if (value.size() != 8) return CorruptRecord("meta counter: not 8 bytes");
+  return keys::LoadBE<uint64_t>(value, 0);
+}
+
+Result<uint64_t> LmdbTxn::BumpCounter(std::string_view key) {
+  Result<uint64_t> current = ReadCounter(key);
+  if (!current.ok()) return current;
+  uint64_t next = *current + 1;
+  Status s = WriteCounter(key, next);
+  if (!s.ok()) return s;
+  return next;
+}
+
+Status LmdbTxn::WriteCounter(std::string_view key, uint64_t value) {
+  std::string bytes;
+  keys::AppendBE64(&bytes, value);
+  return Put(dbs_.meta, key, bytes);
+}
+
+}  // namespace eas::storage

@@ -1,0 +1,164 @@
+// Txn over one LMDB transaction (private to storage/). The public methods
+// are thin Guard wrappers; the Do* bodies live in txn_users.cpp,
+// txn_folders.cpp, txn_items.cpp and txn_devices.cpp and may throw
+// std::bad_alloc, which the wrapper turns into Code::kInternal.
+#pragma once
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/databases.hpp"
+#include "storage/lmdb_handles.hpp"
+#include "storage/lmdb_status.hpp"
+#include "storage/store.hpp"
+
+namespace eas::storage {
+
+class LmdbTxn final : public Txn {
+ public:
+  // Borrows txn (owned by Store::Read/Write) for the duration of fn.
+  LmdbTxn(MDB_txn* txn, const Databases& dbs, bool writable)
+      : txn_(txn), dbs_(dbs), writable_(writable) {}
+  LmdbTxn(const LmdbTxn&) = delete;
+  LmdbTxn& operator=(const LmdbTxn&) = delete;
+
+  // The first LMDB error that made the transaction unusable (0 if none).
+  // Store::Write looks for MDB_MAP_FULL here, because fn may have turned the
+  // failed Status into another one, or ignored it.
+  int fatal_rc() const { return fatal_rc_; }
+
+  Result<UserRecord> CreateUser(UserRecord user) override;
+  Result<UserRecord> GetUser(std::string_view name) override;
+  Result<UserRecord> GetUserById(UserId id) override;
+  Status UpdateUser(const UserRecord& user) override;
+  Status DeleteUser(std::string_view name) override;
+  Result<std::vector<UserRecord>> ListUsers() override;
+
+  Result<FolderRecord> CreateFolder(FolderRecord folder) override;
+  Result<FolderRecord> GetFolder(FolderId id) override;
+  Status UpdateFolder(const FolderRecord& folder) override;
+  Status DeleteFolder(FolderId id) override;
+  Result<std::vector<FolderRecord>> VisibleFolders(UserId user) override;
+  Result<uint64_t> HierarchySeq(UserId user) override;
+  Result<std::vector<HierarchyChange>> HierarchyChangesSince(UserId user,
+                                                             uint64_t after) override;
+
+  Result<ItemRecord> PutItem(ItemRecord item) override;
+  Result<ItemRecord> GetItem(FolderId folder, ItemId id) override;
+  Status DeleteItem(FolderId folder, ItemId id) override;
+  Result<uint64_t> FolderModseq(FolderId folder) override;
+  Result<std::vector<ItemChange>> ItemChangesSince(FolderId folder, uint64_t after,
+                                                   size_t limit) override;
+
+  Result<DeviceRecord> GetDevice(UserId user, std::string_view device_id) override;
+  Status PutDevice(const DeviceRecord& device) override;
+  Status DeleteDevice(UserId user, std::string_view device_id) override;
+  Result<std::vector<DeviceRecord>> ListDevices(std::optional<UserId> user) override;
+
+  Result<std::string> GetSyncState(UserId user, std::string_view device_id,
+                                   std::string_view collection) override;
+  Status PutSyncState(UserId user, std::string_view device_id, std::string_view collection,
+                      std::string_view state) override;
+  Status DeleteSyncState(UserId user, std::string_view device_id,
+                         std::string_view collection) override;
+
+ private:
+  // --- bodies (may throw std::bad_alloc) ---
+  Result<UserRecord> DoCreateUser(UserRecord user);
+  Result<UserRecord> DoGetUserById(UserId id);
+  Result<UserRecord> DoGetUser(std::string_view name);
+  Status DoUpdateUser(const UserRecord& user);
+  Status DoDeleteUser(std::string_view name);
+  Result<std::vector<UserRecord>> DoListUsers();
+
+  Result<FolderRecord> DoCreateFolder(FolderRecord folder);
+  Result<FolderRecord> DoGetFolder(FolderId id);
+  Status DoUpdateFolder(const FolderRecord& folder);
+  Status DoDeleteFolder(FolderId id);
+  Result<std::vector<FolderRecord>> DoVisibleFolders(UserId user);
+  Result<std::vector<HierarchyChange>> DoHierarchyChangesSince(UserId user, uint64_t after);
+
+  Result<ItemRecord> DoPutItem(ItemRecord item);
+  Result<ItemRecord> DoGetItem(FolderId folder, ItemId id);
+  Status DoDeleteItem(FolderId folder, ItemId id);
+  Result<std::vector<ItemChange>> DoItemChangesSince(FolderId folder, uint64_t after,
+                                                     size_t limit);
+
+  Result<DeviceRecord> DoGetDevice(UserId user, std::string_view device_id);
+  Status DoPutDevice(const DeviceRecord& device);
+  Status DoDeleteDevice(UserId user, std::string_view device_id);
+  Result<std::vector<DeviceRecord>> DoListDevices(std::optional<UserId> user);
+  Result<std::string> DoGetSyncState(UserId user, std::string_view device_id,
+                                     std::string_view collection);
+  Status DoPutSyncState(UserId user, std::string_view device_id, std::string_view collection,
+                        std::string_view state);
+  Status DoDeleteSyncState(UserId user, std::string_view device_id,
+                           std::string_view collection);
+
+  // --- folder helpers (txn_folders.cpp) ---
+  Status SaveFolder(const FolderRecord& folder);
+  Status CheckAcl(const FolderRecord& folder);
+  Status CheckParent(const FolderRecord& folder);
+  // Appends (folder, kind) to the user's hierarchy log under the next seq.
+  Status LogHierarchy(UserId user, FolderId folder, ChangeKind kind);
+  // Deletes the folder, its subfolders (children first), their items, item
+  // logs and index entries; logs kDelete for owner and ACL users of each.
+  Status DeleteFolderTree(const FolderRecord& folder);
+  Result<std::vector<FolderId>> ChildFolders(FolderId parent);
+  // Removes a deleted user from the ACL of a folder shared with them.
+  Status DropFromAcl(FolderId folder, UserId user);
+  Status DeleteDevicesOf(UserId user);
+
+  // --- primitives (lmdb_txn.cpp) ---
+  Status CheckWritable() const;
+  // Records rc as fatal unless it is one a transaction survives.
+  Status Check(int rc, std::string_view what);
+  // kNotFound (no message) when absent; *value points into the map and is
+  // valid only until the next write in this transaction.
+  Status Get(MDB_dbi dbi, std::string_view key, std::string_view* value);
+  Status Put(MDB_dbi dbi, std::string_view key, std::string_view value);
+  // kNotFound when absent.
+  Status Del(MDB_dbi dbi, std::string_view key);
+  Status DelPrefix(MDB_dbi dbi, std::string_view prefix);
+  // 0 when the counter was never set.
+  Result<uint64_t> ReadCounter(std::string_view key);
+  // Increments and stores the counter; returns the new value.
+  Result<uint64_t> BumpCounter(std::string_view key);
+  Status WriteCounter(std::string_view key, uint64_t value);
+
+  // Calls fn(key, value) for each entry whose key starts with `prefix`, in
+  // key order from the first key >= `start` (>= prefix); fn returns false to
+  // stop. fn must not write: views point into the map.
+  template <class Fn>
+  Status Scan(MDB_dbi dbi, std::string_view prefix, std::string_view start, Fn&& fn);
+
+  MDB_txn* txn_;
+  const Databases& dbs_;
+  bool writable_;
+  int fatal_rc_ = 0;
+};
+
+template <class Fn>
+Status LmdbTxn::Scan(MDB_dbi dbi, std::string_view prefix, std::string_view start, Fn&& fn) {
+  Cursor cursor;
+  Status s = Check(cursor.Open(txn_, dbi), "opening cursor");
+  if (!s.ok()) return s;
+  if (start < prefix) start = prefix;
+  MDB_val key = ToVal(start);
+  MDB_val value;
+  int rc = cursor.Get(&key, &value, start.empty() ? MDB_FIRST : MDB_SET_RANGE);
+  while (rc == MDB_SUCCESS) {
+    std::string_view k = ToView(key);
+    if (k.substr(0, prefix.size()) != prefix) return Status::Ok();
+    if (!fn(k, ToView(value))) return Status::Ok();
+    rc = cursor.Get(&key, &value, MDB_NEXT);
+  }
+  if (rc == MDB_NOTFOUND) return Status::Ok();
+  return Check(rc, "reading cursor");
+}
+
+}  // namespace eas::storage

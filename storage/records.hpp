@@ -1,0 +1,84 @@
+// Plain records the store keeps; encoding is the store's business.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace eas::storage {
+
+using UserId = uint32_t;
+using FolderId = uint64_t;  // global, never reused; 0 means "root"
+using ItemId = uint64_t;    // unique within its folder, never reused
+
+struct UserRecord {
+  UserId id = 0;
+  std::string name;                    // login name, lower-case, no domain
+  std::string display_name;
+  std::vector<std::string> addresses;  // e-mail addresses, primary first
+  std::string password_hash;           // encoded by core/auth; empty = no local password
+  uint64_t created = 0;                // unix seconds
+};
+
+// MS-ASCMD FolderSync Type values.
+enum class FolderType : uint8_t {
+  kUserGeneric = 1, kInbox = 2, kDrafts = 3, kDeletedItems = 4, kSentItems = 5,
+  kOutbox = 6, kTasks = 7, kCalendar = 8, kContacts = 9, kNotes = 10,
+  kJournal = 11, kUserMail = 12, kUserCalendar = 13, kUserContacts = 14,
+  kUserTasks = 15, kUserJournal = 16, kUserNotes = 17,
+};
+
+enum class Rights : uint8_t { kNone = 0, kRead = 1, kReadWrite = 3 };
+
+struct AclEntry {
+  UserId user = 0;
+  Rights rights = Rights::kRead;
+};
+
+struct FolderRecord {
+  FolderId id = 0;
+  UserId owner = 0;
+  FolderId parent = 0;     // 0 = top level
+  FolderType type = FolderType::kUserGeneric;
+  std::string name;
+  std::vector<AclEntry> acl;  // other users' rights; the owner has all rights
+  bool hidden = false;        // never offered to devices (collected addresses)
+  uint64_t modseq = 0;        // bumped by every item change in the folder
+};
+
+enum class ChangeKind : uint8_t { kAdd = 1, kUpdate = 2, kDelete = 3 };
+
+// One entry of a user's folder-hierarchy change log.
+struct HierarchyChange {
+  uint64_t seq = 0;
+  FolderId folder = 0;
+  ChangeKind kind = ChangeKind::kAdd;
+};
+
+struct ItemRecord {
+  FolderId folder = 0;
+  ItemId id = 0;
+  uint64_t modseq = 0;     // folder modseq at the item's last change
+  std::string data;        // typed record bytes; core encodes them
+};
+
+// One entry of a folder's item change log; deletes are tombstones.
+struct ItemChange {
+  uint64_t modseq = 0;
+  ItemId item = 0;
+  ChangeKind kind = ChangeKind::kAdd;
+};
+
+struct DeviceRecord {
+  UserId user = 0;
+  std::string device_id;
+  std::string device_type;
+  std::string user_agent;
+  std::string model, imei, friendly_name, os, os_language, phone_number,
+      mobile_operator;
+  std::string protocol_version;
+  uint64_t first_seen = 0;  // unix seconds
+  uint64_t last_seen = 0;
+};
+
+}  // namespace eas::storage

@@ -1,0 +1,139 @@
+// Store::Read / Store::Write and the map-size management around them.
+#include <lmdb.h>
+
+#include <algorithm>
+#include <mutex>
+#include <string>
+
+#include "storage/guard.hpp"
+#include "storage/lmdb_status.hpp"
+#include "storage/lmdb_txn.hpp"
+#include "storage/store_impl.hpp"
+
+namespace eas::storage {
+namespace {
+
+// Retries of mdb_txn_begin after MDB_MAP_RESIZED or MDB_READERS_FULL; more
+// would mean the environment keeps changing under us faster than we adapt.
+constexpr int kBeginAttempts = 4;
+
+}  // namespace
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+const std::string& Store::path() const { return impl_->path; }
+
+uint64_t Store::Impl::MapSize() const {
+  MDB_envinfo info;
+  mdb_env_info(env.get(), &info);
+  return info.me_mapsize;
+}
+
+bool Store::Impl::Recover(int rc) {
+  if (rc == MDB_MAP_RESIZED) return ResizeMap(0).ok();
+  if (rc == MDB_READERS_FULL) {
+    int dead = 0;
+    return mdb_reader_check(env.get(), &dead) == MDB_SUCCESS && dead > 0;
+  }
+  return false;
+}
+
+Status Store::Impl::BeginWrite(std::shared_lock<std::shared_mutex>* lock, TxnHandle* txn,
+                               uint64_t* map_size) {
+  int rc = MDB_SUCCESS;
+  for (int attempt = 0; attempt < kBeginAttempts; ++attempt) {
+    *lock = std::shared_lock<std::shared_mutex>(map_mutex);
+    rc = txn->Begin(env.get(), 0);
+    if (rc == MDB_SUCCESS) {
+      *map_size = MapSize();
+      return Status::Ok();
+    }
+    lock->unlock();
+    if (!Recover(rc)) break;
+  }
+  return MdbStatus(rc, "beginning a write transaction in " + path);
+}
+
+Status Store::Impl::BeginRead(std::shared_lock<std::shared_mutex>* lock, PooledReadTxn* txn) {
+  int rc = MDB_SUCCESS;
+  for (int attempt = 0; attempt < kBeginAttempts; ++attempt) {
+    *lock = std::shared_lock<std::shared_mutex>(map_mutex);
+    rc = txn->Acquire(&readers, env.get());
+    if (rc == MDB_SUCCESS) return Status::Ok();
+    lock->unlock();
+    if (!Recover(rc)) break;
+  }
+  return MdbStatus(rc, "beginning a read transaction in " + path);
+}
+
+Status Store::Impl::ResizeMap(uint64_t at_least) {
+  std::unique_lock<std::shared_mutex> lock(map_mutex);
+  at_least = std::max(at_least, MapSize());  // never shrink our own map
+  // Size 0 adopts the size recorded in the environment, which another
+  // process may have grown; then grow further if that is not enough.
+  int rc = mdb_env_set_mapsize(env.get(), 0);
+  if (rc == MDB_SUCCESS && MapSize() < at_least) rc = mdb_env_set_mapsize(env.get(), at_least);
+  return MdbStatus(rc, "resizing the map of " + path);
+}
+
+Status Store::Impl::GrowMap(uint64_t observed) {
+  {
+    std::shared_lock<std::shared_mutex> lock(map_mutex);
+    if (MapSize() > observed) return Status::Ok();  // another thread was faster
+  }
+  if (observed >= options.max_map_size) {
+    return Status::StoreFull("store " + path + " is full: its map reached the limit of " +
+                             std::to_string(options.max_map_size) + " bytes");
+  }
+  uint64_t target = observed > options.max_map_size / 2 ? options.max_map_size : observed * 2;
+  return ResizeMap(target);
+}
+
+Status Store::Read(const std::function<Status(Txn&)>& fn) {
+  return Guard([&]() -> Status {
+    // Destroyed in reverse: the transaction is reset before the lock goes.
+    std::shared_lock<std::shared_mutex> lock;
+    PooledReadTxn txn;
+    Status s = impl_->BeginRead(&lock, &txn);
+    if (!s.ok()) return s;
+    LmdbTxn typed(txn.get(), impl_->dbs, /*writable=*/false);
+    return fn(typed);
+  });
+}
+
+Status Store::Write(const std::function<Status(Txn&)>& fn) {
+  return Guard([&]() -> Status {
+    bool grown = false;
+    for (;;) {
+      std::shared_lock<std::shared_mutex> lock;
+      TxnHandle txn;
+      uint64_t map_size = 0;
+      Status s = impl_->BeginWrite(&lock, &txn, &map_size);
+      if (!s.ok()) return s;
+      LmdbTxn typed(txn.get(), impl_->dbs, /*writable=*/true);
+      Status result = fn(typed);
+      int rc = typed.fatal_rc();
+      if (result.ok() && rc == MDB_SUCCESS) {
+        rc = txn.Commit();
+        if (rc == MDB_SUCCESS) return Status::Ok();
+      }
+      if (rc != MDB_MAP_FULL) {
+        if (!result.ok()) return result;
+        return MdbStatus(rc, "write transaction in " + impl_->path);
+      }
+      // Full: nothing of this attempt is kept. Grow once and run fn again.
+      txn.Abort();
+      lock.unlock();
+      if (grown) {
+        return Status::StoreFull("store " + impl_->path + " is still full after growing its " +
+                                 std::to_string(map_size) + "-byte map");
+      }
+      s = impl_->GrowMap(map_size);
+      if (!s.ok()) return s;
+      grown = true;
+    }
+  });
+}
+
+}  // namespace eas::storage

@@ -1,0 +1,109 @@
+// The LMDB store: one environment, named databases per kind of record,
+// big-endian composite keys. Safe across nginx workers and easctl at once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.hpp"
+#include "storage/records.hpp"
+
+namespace eas::storage {
+
+struct OpenOptions {
+  uint64_t initial_map_size = 64ull << 20;  // grows by doubling when full
+  uint64_t max_map_size = 1ull << 40;
+  bool create = true;                       // create the directory/env if missing
+};
+
+class Txn;
+
+// One per process (per nginx worker, opened in init_process; per easctl run).
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir,
+                                             const OpenOptions& options = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Runs fn in a read-only transaction (a snapshot); never blocks writers.
+  Status Read(const std::function<Status(Txn&)>& fn);
+  // Runs fn in one write transaction, committed (fsync) when fn returns Ok,
+  // aborted otherwise. When the map is full the transaction is aborted, the
+  // map grown and fn run once more; still full → Code::kStoreFull. fn may
+  // therefore run twice and must not have side effects outside the Txn.
+  Status Write(const std::function<Status(Txn&)>& fn);
+
+  const std::string& path() const;
+
+  struct Impl;
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Typed access inside one transaction. Mutators fail with kPermissionDenied
+// in a read transaction. Every getter answers NotFound for a missing record.
+class Txn {
+ public:
+  virtual ~Txn() = default;
+
+  // Users. CreateUser assigns the id and creates the default folder set
+  // (Inbox, Drafts, Deleted Items, Sent Items, Outbox, Contacts, Calendar,
+  // Tasks, Notes); kAlreadyExists when the name is taken.
+  virtual Result<UserRecord> CreateUser(UserRecord user) = 0;
+  virtual Result<UserRecord> GetUser(std::string_view name) = 0;
+  virtual Result<UserRecord> GetUserById(UserId id) = 0;
+  virtual Status UpdateUser(const UserRecord& user) = 0;  // by id; name may not change
+  // Removes the user with their folders, items, devices and sync states.
+  virtual Status DeleteUser(std::string_view name) = 0;
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+
+  // Folders. Create/Update/Delete append to the hierarchy log of the owner
+  // and of every user in the folder's ACL (old and new ACL on update).
+  // CreateFolder assigns the id; Delete removes subfolders and items too.
+  virtual Result<FolderRecord> CreateFolder(FolderRecord folder) = 0;
+  virtual Result<FolderRecord> GetFolder(FolderId id) = 0;
+  virtual Status UpdateFolder(const FolderRecord& folder) = 0;
+  virtual Status DeleteFolder(FolderId id) = 0;
+  // Folders the user owns plus folders shared with them, by id.
+  virtual Result<std::vector<FolderRecord>> VisibleFolders(UserId user) = 0;
+  // The newest hierarchy log seq for the user (0 when none).
+  virtual Result<uint64_t> HierarchySeq(UserId user) = 0;
+  // Log entries with seq > after, oldest first.
+  virtual Result<std::vector<HierarchyChange>> HierarchyChangesSince(
+      UserId user, uint64_t after) = 0;
+
+  // Items. PutItem with id 0 assigns a new id (kAdd), else replaces (kUpdate).
+  // Each bumps the folder's modseq and logs the change.
+  virtual Result<ItemRecord> PutItem(ItemRecord item) = 0;
+  virtual Result<ItemRecord> GetItem(FolderId folder, ItemId id) = 0;
+  virtual Status DeleteItem(FolderId folder, ItemId id) = 0;  // leaves a tombstone
+  virtual Result<uint64_t> FolderModseq(FolderId folder) = 0;
+  // Item log entries with modseq > after, oldest first, at most `limit`.
+  virtual Result<std::vector<ItemChange>> ItemChangesSince(
+      FolderId folder, uint64_t after, size_t limit) = 0;
+
+  // Devices, keyed by (user, device id).
+  virtual Result<DeviceRecord> GetDevice(UserId user, std::string_view device_id) = 0;
+  virtual Status PutDevice(const DeviceRecord& device) = 0;
+  virtual Status DeleteDevice(UserId user, std::string_view device_id) = 0;  // and its sync states
+  virtual Result<std::vector<DeviceRecord>> ListDevices(std::optional<UserId> user) = 0;
+
+  // Opaque per-(user, device, collection) sync state; core owns the format.
+  // collection "" is the folder hierarchy.
+  virtual Result<std::string> GetSyncState(UserId user, std::string_view device_id,
+                                           std::string_view collection) = 0;
+  virtual Status PutSyncState(UserId user, std::string_view device_id,
+                              std::string_view collection, std::string_view state) = 0;
+  virtual Status DeleteSyncState(UserId user, std::string_view device_id,
+                                 std::string_view collection) = 0;
+};
+
+}  // namespace eas::storage

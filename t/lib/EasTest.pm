@@ -1,0 +1,272 @@
+package EasTest;
+
+# A small harness for the integration tests: writes an nginx.conf into a
+# temporary directory, starts a real nginx (two workers, loopback port) with
+# the built module, talks WBXML encoded by libwbxml's own xml2wbxml (an
+# encoder independent of ours), decodes answers with wbxml2xml, checks them
+# against Microsoft's schemas with eas-validate, and fails the test file if
+# error.log holds alert, crit or emerg lines. Core Perl modules only.
+
+use strict;
+use warnings;
+
+use Cwd qw(abs_path);
+use File::Basename qw(dirname);
+use File::Temp qw(tempdir);
+use HTTP::Tiny;
+use IO::Socket::INET;
+use MIME::Base64 qw(encode_base64);
+use Test::More;
+use Time::HiRes qw(sleep time);
+
+our $TOP = abs_path(dirname(__FILE__) . '/../..');
+our $SHARED = $ENV{EAS_SHARED} || abs_path("$TOP/../shared");
+our $NGINX = $ENV{NGINX} || '/usr/sbin/nginx';
+
+sub new {
+    my ($class, %opt) = @_;
+    my $self = bless {
+        dir      => tempdir('eas-test-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{EAS_KEEP}),
+        location => $opt{location} // "eas on;\n",
+        http     => $opt{http} // '',
+        server   => $opt{server} // '',
+        device   => 'TESTDEVICE1',
+        type     => 'iPhone',
+        version  => '14.1',
+    }, $class;
+    $self->{port} = free_port();
+    $self->{store} = "$self->{dir}/store";
+    mkdir "$self->{dir}/$_" for qw(tmp store);
+    return $self;
+}
+
+sub dir { $_[0]{dir} }
+sub port { $_[0]{port} }
+sub store { $_[0]{store} }
+sub url { "http://127.0.0.1:$_[0]{port}/Microsoft-Server-ActiveSync" }
+
+sub free_port {
+    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+                                  Listen => 1, ReuseAddr => 1) or die "socket: $!";
+    my $port = $s->sockport;
+    close $s;
+    return $port;
+}
+
+# Runs build/easctl on this test's store; returns (exit code, output).
+sub easctl {
+    my ($self, @args) = @_;
+    my $cmd = join ' ', map { quotemeta } "$TOP/build/easctl", '--store', $self->{store}, @args;
+    my $out = `$cmd 2>&1`;
+    return ($? >> 8, $out);
+}
+
+sub add_user {
+    my ($self, $name, $password, @emails) = @_;
+    my ($rc, $out) = $self->easctl('user', 'add', $name, '--password', $password,
+                                   map { ('--email', $_) } @emails);
+    die "easctl user add $name: $out" if $rc;
+}
+
+sub write_conf {
+    my ($self) = @_;
+    my $d = $self->{dir};
+    my $user = $> == 0 ? 'user root root;' : '';
+    open my $fh, '>', "$d/nginx.conf" or die $!;
+    print $fh <<"CONF";
+load_module $TOP/build/ngx_http_eas_module.so;
+$user
+worker_processes 2;
+pid $d/nginx.pid;
+error_log $d/error.log info;
+events { worker_connections 1024; }
+http {
+    client_body_temp_path $d/tmp/body;
+    proxy_temp_path $d/tmp/proxy;
+    fastcgi_temp_path $d/tmp/fastcgi;
+    uwsgi_temp_path $d/tmp/uwsgi;
+    scgi_temp_path $d/tmp/scgi;
+    log_format eas '\$eas_cmd|\$eas_user|\$eas_device_id|\$eas_device_type|\$eas_protocol_version|\$status';
+    access_log $d/access.log eas;
+    eas_store $self->{store};
+    $self->{http}
+    server {
+        listen 127.0.0.1:$self->{port};
+        $self->{server}
+        location /Microsoft-Server-ActiveSync {
+            $self->{location}
+        }
+    }
+}
+CONF
+    close $fh;
+}
+
+# `nginx -t` on the written config: (exit code, output).
+sub check_conf {
+    my ($self) = @_;
+    $self->write_conf;
+    my $out = `$NGINX -t -p $self->{dir} -c $self->{dir}/nginx.conf 2>&1`;
+    return ($? >> 8, $out);
+}
+
+sub start {
+    my ($self) = @_;
+    $self->write_conf;
+    my $out = `$NGINX -p $self->{dir} -c $self->{dir}/nginx.conf 2>&1`;
+    die "nginx did not start: $out" if $?;
+    $self->{running} = 1;
+    for (1 .. 100) {
+        my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port});
+        return $self if $s;
+        sleep 0.05;
+    }
+    die "nginx is not listening on $self->{port}";
+}
+
+sub pid {
+    my ($self) = @_;
+    open my $fh, '<', "$self->{dir}/nginx.pid" or return;
+    my $pid = <$fh>;
+    chomp $pid;
+    return $pid;
+}
+
+sub reload {
+    my ($self) = @_;
+    $self->write_conf;
+    kill 'HUP', $self->pid;
+    sleep 1;
+}
+
+sub stop {
+    my ($self) = @_;
+    return unless $self->{running};
+    my $pid = $self->pid;
+    kill 'QUIT', $pid if $pid;
+    for (1 .. 100) {
+        last unless $pid && kill 0, $pid;
+        sleep 0.05;
+    }
+    $self->{running} = 0;
+    my $log = $self->error_log;
+    my @bad = grep { /\[(alert|crit|emerg)\]/ } split /\n/, $log;
+    ok(!@bad, 'error.log has no alert, crit or emerg lines')
+        or diag(join "\n", @bad);
+}
+
+sub error_log {
+    my ($self) = @_;
+    open my $fh, '<', "$self->{dir}/error.log" or return '';
+    local $/;
+    return <$fh>;
+}
+
+sub access_log {
+    my ($self) = @_;
+    open my $fh, '<', "$self->{dir}/access.log" or return '';
+    local $/;
+    return <$fh>;
+}
+
+sub DESTROY {
+    my ($self) = @_;
+    if ($self->{running}) {
+        kill 'QUIT', $self->pid;
+    }
+}
+
+# XML (inner document, namespaces included) → WBXML, by libwbxml's xml2wbxml.
+sub wbxml {
+    my ($self, $xml) = @_;
+    my $d = $self->{dir};
+    my $doc = qq{<?xml version="1.0" encoding="utf-8"?>\n}
+            . qq{<!DOCTYPE ActiveSync PUBLIC "-//MICROSOFT//DTD ActiveSync//EN" "http://www.microsoft.com/">\n}
+            . $xml;
+    write_file("$d/req.xml", $doc);
+    my $out = `xml2wbxml -a -n -o $d/req.wbxml $d/req.xml 2>&1`;
+    die "xml2wbxml failed: $out\n$doc" if $?;
+    return read_file("$d/req.wbxml");
+}
+
+# WBXML → XML text by libwbxml's wbxml2xml (compact).
+sub xml {
+    my ($self, $wbxml) = @_;
+    return '' unless length $wbxml;
+    my $d = $self->{dir};
+    write_file("$d/resp.wbxml", $wbxml);
+    my $out = `wbxml2xml -l ACTIVESYNC -m 0 -o $d/resp.xml $d/resp.wbxml 2>&1`;
+    return "(wbxml2xml failed: $out)" if $?;
+    return read_file("$d/resp.xml");
+}
+
+# eas-validate COMMAND on a response body: (ok, messages).
+sub validate {
+    my ($self, $cmd, $wbxml) = @_;
+    my $d = $self->{dir};
+    write_file("$d/validate.wbxml", $wbxml);
+    my $out = `$SHARED/tools/eas-validate $cmd $d/validate.wbxml 2>&1`;
+    return ($? == 0, $out);
+}
+
+# Asserts the schema check, as a test of its own.
+sub valid_ok {
+    my ($self, $cmd, $res, $name) = @_;
+    my ($ok, $out) = $self->validate($cmd, $res->{body});
+    ok($ok, $name // "$cmd response is valid against the MS-ASCMD schema")
+        or diag($out . "\n" . $res->{xml});
+}
+
+# One EAS POST. Options: cmd, xml (request body as XML), body (raw bytes),
+# user, password (default alice/secret), device, type, version, query (raw
+# query string overriding the built one), headers (hashref), method.
+sub request {
+    my ($self, %o) = @_;
+    my $user = $o{user} // 'alice';
+    my $password = $o{password} // 'secret';
+    my $body = exists $o{body} ? $o{body} : defined $o{xml} ? $self->wbxml($o{xml}) : '';
+    my $query = $o{query} // join '&', "Cmd=" . ($o{cmd} // ''),
+        "User=" . ($o{query_user} // $user),
+        "DeviceId=" . ($o{device} // $self->{device}),
+        "DeviceType=" . ($o{type} // $self->{type});
+    my %headers = (
+        'MS-ASProtocolVersion' => $o{version} // $self->{version},
+        'User-Agent'           => $o{agent} // 'Apple-iPhone9C1/1602.92',
+        'Content-Type'         => $o{content_type} // 'application/vnd.ms-sync.wbxml',
+    );
+    $headers{Authorization} = 'Basic ' . encode_base64("$user:$password", '')
+        unless $o{no_auth};
+    %headers = (%headers, %{ $o{headers} // {} });
+    delete $headers{$_} for grep { !defined $headers{$_} } keys %headers;
+    my $http = HTTP::Tiny->new(timeout => $o{timeout} // 30, keep_alive => 0);
+    my $t0 = time;
+    my $res = $http->request($o{method} // 'POST', $self->url . "?$query",
+                             { headers => \%headers, content => $body });
+    $res->{elapsed} = time - $t0;
+    $res->{xml} = ($res->{headers}{'content-type'} // '') =~ /wbxml/
+        ? $self->xml($res->{content}) : '';
+    $res->{body} = $res->{content};
+    return $res;
+}
+
+sub write_file {
+    my ($path, $data) = @_;
+    open my $fh, '>:raw', $path or die "$path: $!";
+    print $fh $data;
+    close $fh;
+}
+
+sub read_file {
+    my ($path) = @_;
+    open my $fh, '<:raw', $path or die "$path: $!";
+    local $/;
+    return scalar <$fh>;
+}
+
+# The text of the first <tag>...</tag> in decoded XML.
+sub tag {
+    my ($xml, $name) = @_;
+    return $xml =~ m{<$name>([^<]*)</$name>} ? $1 : undef;
+}
+
+1;
