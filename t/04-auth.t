@@ -79,4 +79,25 @@ LOC
     $t->stop;
 }
 
+{
+    # auth_request: an authentication service decides (here a location that
+    # accepts one Basic header); the module takes the user from that header.
+    my $t = EasTest->new(
+        location => "eas on;\neas_auth nginx;\nauth_request /auth;\n",
+        server => <<'SRV');
+location = /auth {
+    internal;
+    if ($http_authorization = "Basic ZGF2ZTpwYXNzMg==") { return 204; }
+    return 401;
+}
+SRV
+    $t->start;
+    my $r = $t->request(cmd => 'FolderSync', xml => $fs, user => 'dave', password => 'pass2');
+    is($r->{status}, 200, 'eas_auth nginx behind auth_request: accepted user gets in');
+    is(EasTest::tag($r->{xml}, 'Count'), '9', '... with the default folders');
+    $r = $t->request(cmd => 'FolderSync', xml => $fs, user => 'dave', password => 'wrong');
+    is($r->{status}, 401, 'auth_request refusing means 401');
+    $t->stop;
+}
+
 done_testing;
