@@ -22,6 +22,7 @@ struct Element {
   // Text of the first child with `t`; empty when absent.
   std::string_view ChildText(Tag t) const;
   bool Has(Tag t) const { return Child(t) != nullptr; }
+  bool operator==(const Element&) const = default;
 };
 
 }  // namespace eas::core::wbxml

@@ -86,6 +86,12 @@ void Writer::Opaque(std::string_view bytes) {
   out_.append(bytes);
 }
 
+void Writer::Fragment(std::string_view tokens) {
+  if (open_.empty()) Misuse("Fragment() outside the root element");
+  out_.append(tokens);
+  page_ = kUnknownPage;
+}
+
 void Writer::Element(Tag t, std::string_view text) {
   text = text.substr(0, text.find('\0'));
   if (text.empty()) {

@@ -22,11 +22,19 @@ class Writer {
   // Start(t), Text(text), End(); an empty text writes Empty(t).
   void Element(Tag t, std::string_view text);
 
+  // Appends element tokens encoded earlier (see core/items/item_data.hpp):
+  // they carry their own SWITCH_PAGEs, so the page is unknown afterwards.
+  void Fragment(std::string_view tokens);
+  // Makes the next tag emit SWITCH_PAGE even on the current page, so what
+  // follows can be cut out and replayed anywhere as a fragment.
+  void ForgetPage() { page_ = kUnknownPage; }
+
   size_t size() const { return out_.size(); }
   // The finished document. All tags must be closed (std::logic_error otherwise).
   std::string Take();
 
  private:
+  static constexpr uint8_t kUnknownPage = 0xFF;
   void Token(Tag t, bool content);
   std::string out_;
   std::vector<Tag> open_;
