@@ -1,0 +1,33 @@
+// What a device knows of one collection (folder) it syncs: stored per
+// (user, device, collection id) as an opaque sync state.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace eas::core {
+
+struct CollectionState {
+  uint64_t key = 0;          // current SyncKey number; counts up, never reused
+  uint64_t seen_modseq = 0;  // every folder change up to this reached the device
+  // The key of the Sync that produced `key`, and this collection's part of
+  // that answer: a client that lost it resends the old key and gets it again.
+  std::string last_request_key;
+  std::string last_response;
+  // Recent client Adds (ClientId → ServerId): a resent Add must not make a
+  // second item. Bounded; oldest dropped first.
+  std::vector<std::pair<std::string, std::string>> client_ids;
+  uint64_t replays = 0;  // how often the previous key came back in a row
+
+  std::string KeyString() const { return std::to_string(key); }
+};
+
+std::string EncodeCollectionState(const CollectionState& state);
+// nullopt for bytes that are not a state we wrote (treated as no state).
+std::optional<CollectionState> DecodeCollectionState(std::string_view bytes);
+
+}  // namespace eas::core
