@@ -5,12 +5,14 @@
 namespace eas::core {
 
 // "C1 <key> <seen_modseq> <replays> <blob request key> <blob response>
-//  <n> (<blob client id> <blob server id>)..."
+//  <n> (<blob client id> <blob server id>)... <n> (<item> <modseq>)..."
 std::string EncodeCollectionState(const CollectionState& s) {
   util::TextRecordWriter w("C1");
   w.Number(s.key).Number(s.seen_modseq).Number(s.replays);
   w.Blob(s.last_request_key).Blob(s.last_response).Number(s.client_ids.size());
   for (const auto& [client, server] : s.client_ids) w.Blob(client).Blob(server);
+  w.Number(s.own_changes.size());
+  for (const auto& [item, modseq] : s.own_changes) w.Number(item).Number(modseq);
   return w.Take();
 }
 
@@ -26,6 +28,11 @@ std::optional<CollectionState> DecodeCollectionState(std::string_view bytes) {
   s.client_ids.resize(n);
   for (auto& [client, server] : s.client_ids) {
     if (!r.Blob(client) || !r.Blob(server)) return std::nullopt;
+  }
+  if (!r.Number(n) || n > r.remaining()) return std::nullopt;
+  s.own_changes.resize(n);
+  for (auto& [item, modseq] : s.own_changes) {
+    if (!r.Number(item) || !r.Number(modseq)) return std::nullopt;
   }
   if (!r.AtEnd()) return std::nullopt;
   return s;

@@ -22,6 +22,9 @@ struct CollectionState {
   // second item. Bounded; oldest dropped first.
   std::vector<std::pair<std::string, std::string>> client_ids;
   uint64_t replays = 0;  // how often the previous key came back in a row
+  // Changes the device made itself after seen_modseq: (item id, modseq).
+  // Paging must not echo them back; pruned once seen_modseq passes them.
+  std::vector<std::pair<uint64_t, uint64_t>> own_changes;
 
   std::string KeyString() const { return std::to_string(key); }
 };

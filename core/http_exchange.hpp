@@ -19,6 +19,7 @@ enum class AuthMode {
 struct LocationOptions {
   AuthMode auth_mode = AuthMode::kStore;
   uint64_t auth_cache_ttl = 600;  // seconds a verified credential is remembered
+  size_t sync_window_max = 512;   // eas_sync_window_max: items per collection per Sync
 };
 
 struct Request {

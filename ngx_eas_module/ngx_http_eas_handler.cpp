@@ -155,6 +155,7 @@ ngx_http_eas_build_request(ngx_http_request_t *r, eas::core::Request *req)
         req->nginx_user = req->basic_user;
     }
     req->options.auth_cache_ttl = static_cast<uint64_t>(elcf->auth_cache_valid);
+    req->options.sync_window_max = static_cast<size_t>(elcf->sync_window_max);
     req->now = static_cast<uint64_t>(ngx_time());
 
     return ngx_http_eas_read_body(r, &req->body);

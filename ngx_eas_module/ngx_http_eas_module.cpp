@@ -34,6 +34,11 @@ static void ngx_http_eas_exit_process(ngx_cycle_t *cycle);
 static char *ngx_http_eas_auth(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
+/* MS-ASCMD caps WindowSize at 512; below that the administrator decides. */
+static ngx_conf_num_bounds_t  ngx_http_eas_sync_window_bounds = {
+    ngx_conf_check_num_bounds, 1, 512
+};
+
 static ngx_command_t  ngx_http_eas_commands[] = {
 
     { ngx_string("eas"),
@@ -70,6 +75,13 @@ static ngx_command_t  ngx_http_eas_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_eas_loc_conf_t, auth_cache_valid),
       NULL },
+
+    { ngx_string("eas_sync_window_max"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, sync_window_max),
+      &ngx_http_eas_sync_window_bounds },
 
     { ngx_string("eas_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -192,6 +204,7 @@ ngx_http_eas_create_loc_conf(ngx_conf_t *cf)
     elcf->max_body_size = NGX_CONF_UNSET_SIZE;
     elcf->auth = NGX_CONF_UNSET_UINT;
     elcf->auth_cache_valid = NGX_CONF_UNSET;
+    elcf->sync_window_max = NGX_CONF_UNSET;
 
     return elcf;
 }
@@ -208,6 +221,7 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->auth, prev->auth, NGX_HTTP_EAS_AUTH_STORE);
     ngx_conf_merge_sec_value(conf->auth_cache_valid, prev->auth_cache_valid,
                              600);
+    ngx_conf_merge_value(conf->sync_window_max, prev->sync_window_max, 512);
     ngx_conf_merge_str_value(conf->thread_pool_name, prev->thread_pool_name,
                              "default");
 

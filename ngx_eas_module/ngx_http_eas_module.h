@@ -26,6 +26,7 @@ typedef struct {
     size_t                  max_body_size;  /* eas_max_body_size */
     ngx_uint_t              auth;           /* eas_auth: store | nginx */
     time_t                  auth_cache_valid;
+    ngx_int_t               sync_window_max; /* eas_sync_window_max */
     ngx_str_t               thread_pool_name;
     ngx_thread_pool_t      *thread_pool;
 } ngx_http_eas_loc_conf_t;

@@ -15,7 +15,9 @@ enum FolderTag : uint8_t {
   kFolderName = 5, kFolderAcl = 6, kFolderHidden = 7, kFolderModseq = 8,
 };
 enum AclTag : uint8_t { kAclUser = 1, kAclRights = 2 };
-enum ItemTag : uint8_t { kItemFolder = 1, kItemId = 2, kItemModseq = 3, kItemData = 4 };
+enum ItemTag : uint8_t {
+  kItemFolder = 1, kItemId = 2, kItemModseq = 3, kItemData = 4, kItemCreated = 5,
+};
 enum HierarchyTag : uint8_t { kHierSeq = 1, kHierFolder = 2, kHierKind = 3 };
 enum ItemChangeTag : uint8_t { kChangeModseq = 1, kChangeItem = 2, kChangeKind = 3 };
 enum DeviceTag : uint8_t {
@@ -150,6 +152,7 @@ std::string EncodeItem(const ItemRecord& item) {
   w.Uint(kItemId, item.id);
   w.Uint(kItemModseq, item.modseq);
   w.Bytes(kItemData, item.data);
+  w.Uint(kItemCreated, item.created);
   return std::move(w).Finish();
 }
 
@@ -165,6 +168,7 @@ const char* DecodeItem(std::string_view in, ItemRecord* out) {
       case kItemId: ok = ParseUint(v, &r.id); break;
       case kItemModseq: ok = ParseUint(v, &r.modseq); break;
       case kItemData: r.data.assign(v); break;
+      case kItemCreated: ok = ParseUint(v, &r.created); break;
       default: break;
     }
     if (!ok) return kBadInteger;

@@ -59,6 +59,7 @@ struct ItemRecord {
   FolderId folder = 0;
   ItemId id = 0;
   uint64_t modseq = 0;     // folder modseq at the item's last change
+  uint64_t created = 0;    // folder modseq when the item was added (set by PutItem)
   std::string data;        // typed record bytes; core encodes them
 };
 

@@ -52,10 +52,12 @@ Result<ItemRecord> LmdbTxn::DoPutItem(ItemRecord item) {
     s = Del(dbs_.item_log, keys::FolderAnd(item.folder, old->modseq));
     if (!s.ok() && s.code() != Code::kNotFound) return s;
     kind = ChangeKind::kUpdate;
+    item.created = old->created;
   }
 
   folder->modseq += 1;
   item.modseq = folder->modseq;
+  if (kind == ChangeKind::kAdd) item.created = item.modseq;
   s = SaveFolder(*folder);
   if (s.ok()) s = Put(dbs_.items, keys::FolderAnd(item.folder, item.id), EncodeItem(item));
   if (s.ok()) {

@@ -24,10 +24,11 @@ namespace {
 constexpr std::string_view kPrefix = "$scrypt$";
 constexpr size_t kSaltBytes = 16;
 constexpr size_t kHashBytes = 32;
-// Accepted when verifying, so records from other tools with other sizes
-// still work, within reason.
+// Salts of other sizes are accepted when verifying, within reason. The hash
+// must be exactly what we write: a shorter one would verify against a
+// prefix of the derived key (a truncated record must never match).
 constexpr size_t kMinSaltBytes = 8, kMaxSaltBytes = 64;
-constexpr size_t kMinHashBytes = 16, kMaxHashBytes = 64;
+constexpr size_t kMinHashBytes = kHashBytes, kMaxHashBytes = kHashBytes;
 // ln=20 with r=8 is 1 GiB of memory: the ceiling the brief allows.
 constexpr uint32_t kMaxLogN = 20;
 constexpr uint32_t kMaxR = 32, kMaxP = 16;

@@ -56,5 +56,7 @@ void FolderCreate(CommandContext& ctx);
 void FolderUpdate(CommandContext& ctx);
 void FolderDelete(CommandContext& ctx);
 void Settings(CommandContext& ctx);
+void Sync(CommandContext& ctx);
+void GetItemEstimate(CommandContext& ctx);
 
 }  // namespace eas::core::commands

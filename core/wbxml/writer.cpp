@@ -116,3 +116,9 @@ std::string Writer::Take() {
 }
 
 }  // namespace eas::core::wbxml
+
+namespace eas::core::wbxml {
+
+std::string Writer::TakeFragment() { return Take().substr(kHeaderSize); }
+
+}  // namespace eas::core::wbxml

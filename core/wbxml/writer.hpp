@@ -32,6 +32,9 @@ class Writer {
   size_t size() const { return out_.size(); }
   // The finished document. All tags must be closed (std::logic_error otherwise).
   std::string Take();
+  // The finished document without its header: with ForgetPage() called
+  // before the root, a fragment another Writer can replay with Fragment().
+  std::string TakeFragment();
 
  private:
   static constexpr uint8_t kUnknownPage = 0xFF;

@@ -1,0 +1,167 @@
+// Sync (MS-ASCMD 2.2.1.21): several collections in one request, each with
+// its own SyncKey. Answers what needs no write from a snapshot on the
+// event loop (a phone's "anything new?" costs one read transaction); the
+// rest runs in one write transaction on the thread pool.
+#include <map>
+
+#include "core/commands/command.hpp"
+#include "core/commands/sync_collection.hpp"
+#include "core/commands/sync_request.hpp"
+#include "core/wbxml/decoder.hpp"
+#include "core/wbxml/tags.hpp"
+#include "core/wbxml/writer.hpp"
+#include "storage/store.hpp"
+
+namespace eas::core::commands {
+namespace {
+
+namespace as = wbxml::tags::airsync;
+
+enum SyncStatus { kProtocolError = 4, kServerError = 5, kRequestIncomplete = 13 };
+
+// The last full Sync request of the device, kept so an empty Sync (or a
+// Partial one) can reuse its collections and options (MS-ASCMD 3.1.5.3).
+constexpr std::string_view kCachedRequest = "sync-request";
+
+std::string TopStatus(int status) {
+  wbxml::Writer w;
+  w.Start(as::kSync);
+  w.Element(as::kStatus, std::to_string(status));
+  w.End();
+  return w.Take();
+}
+
+Result<std::string> LoadCachedRequest(storage::Store& store, const CommandContext& ctx) {
+  std::string cached;
+  Status s = store.Read([&](storage::Txn& txn) {
+    auto bytes = txn.GetSyncState(ctx.user.id, ctx.device_id, kCachedRequest);
+    if (bytes.ok()) cached = std::move(bytes).value();
+    return bytes.ok() || bytes.status().code() == Code::kNotFound ? Status::Ok()
+                                                                  : bytes.status();
+  });
+  if (!s.ok()) return s;
+  return cached;
+}
+
+// Collections of `cached` the request does not name, keeping their options
+// and using whatever key is current for them.
+void MergeCached(SyncRequest& request, const SyncRequest& cached) {
+  for (const auto& c : cached.collections) {
+    bool named = false;
+    for (const auto& r : request.collections) named |= r.collection_id == c.collection_id;
+    if (named) continue;
+    CollectionRequest reuse = c;
+    reuse.sync_key.clear();
+    reuse.commands.clear();
+    request.collections.push_back(std::move(reuse));
+  }
+  if (request.window == 0) request.window = cached.window;
+}
+
+}  // namespace
+
+void Sync(CommandContext& ctx) {
+  SyncLimits limits;
+  limits.max_window = ctx.request.options.sync_window_max;
+
+  // The body, or the cached one for an empty request.
+  std::optional<wbxml::Element> cached_tree;
+  auto cached_bytes = LoadCachedRequest(ctx.store, ctx);
+  if (!cached_bytes.ok()) {
+    ctx.response.log.push_back({LogLevel::kError, "Sync: store: " + cached_bytes.status().message()});
+    ctx.Answer(TopStatus(kServerError));
+    return;
+  }
+  if (!cached_bytes->empty()) {
+    auto tree = wbxml::Decode(*cached_bytes);
+    if (tree.ok()) cached_tree = std::move(tree).value();
+  }
+
+  SyncRequest request;
+  if (ctx.body == nullptr) {
+    if (!cached_tree) {
+      ctx.response.log.push_back({LogLevel::kInfo, "Sync: empty request and none to reuse"});
+      ctx.Answer(TopStatus(kRequestIncomplete));
+      return;
+    }
+    auto reused = ParseSyncRequest(*cached_tree);
+    if (!reused.ok()) {
+      ctx.Answer(TopStatus(kRequestIncomplete));
+      return;
+    }
+    MergeCached(request, *reused);
+  } else {
+    auto parsed = ParseSyncRequest(*ctx.body);
+    if (!parsed.ok()) {
+      ctx.response.log.push_back({LogLevel::kWarn, "Sync: " + parsed.status().message()});
+      ctx.Answer(TopStatus(kProtocolError));
+      return;
+    }
+    request = std::move(parsed).value();
+    if (request.partial) {
+      if (!cached_tree) {
+        ctx.Answer(TopStatus(kRequestIncomplete));
+        return;
+      }
+      auto reused = ParseSyncRequest(*cached_tree);
+      if (reused.ok()) MergeCached(request, *reused);
+    }
+  }
+  for (auto& c : request.collections) {
+    if (c.window == 0) c.window = request.window;
+  }
+
+  // A full request with collections becomes the one to reuse.
+  bool remember = ctx.body != nullptr && !request.partial && !request.collections.empty() &&
+                  ctx.request.body != *cached_bytes;
+
+  auto run = [&](storage::Txn& txn, bool writable, std::vector<CollectionOutcome>& outs,
+                 bool& need_write) -> Status {
+    outs.assign(request.collections.size(), CollectionOutcome());
+    need_write = remember;
+    for (size_t i = 0; i < request.collections.size(); ++i) {
+      Status s = SyncCollection(txn, ctx, request.collections[i], limits, writable, outs[i]);
+      if (!s.ok()) return s;
+      need_write |= outs[i].need_write;
+    }
+    if (writable && remember) {
+      return txn.PutSyncState(ctx.user.id, ctx.device_id, kCachedRequest, ctx.request.body);
+    }
+    return Status::Ok();
+  };
+
+  std::vector<CollectionOutcome> outs;
+  bool need_write = false;
+  Status s = ctx.store.Read([&](storage::Txn& txn) { return run(txn, false, outs, need_write); });
+  if (s.ok() && need_write) {
+    if (!ctx.MayWrite()) return;
+    s = ctx.store.Write([&](storage::Txn& txn) { return run(txn, true, outs, need_write); });
+  }
+  if (!s.ok()) {
+    ctx.response.log.push_back({LogLevel::kError, "Sync: store: " + s.message()});
+    ctx.Answer(TopStatus(kServerError));
+    return;
+  }
+
+  bool any = false;
+  for (const auto& o : outs) {
+    any |= !o.fragment.empty();
+    if (!o.log.empty()) ctx.response.log.push_back({LogLevel::kInfo, o.log});
+  }
+  if (!any) {
+    // Nothing changed anywhere: MS-ASCMD's empty answer.
+    ctx.Answer(std::string());
+    return;
+  }
+  wbxml::Writer w;
+  w.Start(as::kSync);
+  w.Start(as::kCollections);
+  for (const auto& o : outs) {
+    if (!o.fragment.empty()) w.Fragment(o.fragment);
+  }
+  w.End();
+  w.End();
+  ctx.Answer(w.Take());
+}
+
+}  // namespace eas::core::commands

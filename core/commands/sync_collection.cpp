@@ -1,0 +1,436 @@
+#include "core/commands/sync_collection.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+
+#include "core/collection_state.hpp"
+#include "core/commands/hierarchy.hpp"
+#include "core/items/item_data.hpp"
+#include "core/wbxml/tags.hpp"
+#include "core/wbxml/writer.hpp"
+#include "storage/store.hpp"
+
+namespace eas::core::commands {
+namespace {
+
+namespace as = wbxml::tags::airsync;
+using storage::ChangeKind;
+using storage::FolderRecord;
+using storage::ItemRecord;
+
+enum SyncStatus {
+  kSuccess = 1, kInvalidSyncKey = 3, kProtocolError = 4, kServerError = 5,
+  kNotPermitted = 6, kObjectNotFound = 8, kHierarchyChanged = 12,
+};
+
+// Recent ClientIds remembered per collection (a resent Add is recognised).
+constexpr size_t kMaxRememberedClientIds = 512;
+
+struct Target {
+  FolderRecord folder;
+  bool writable = false;
+};
+
+// The folder behind CollectionId if this user may sync it.
+Result<std::optional<Target>> Resolve(storage::Txn& txn, const CommandContext& ctx,
+                                      std::string_view collection_id) {
+  auto id = ParseFolderId(collection_id);
+  if (!id || *id == 0) return std::optional<Target>();
+  auto folder = txn.GetFolder(*id);
+  if (!folder.ok()) {
+    if (folder.status().code() == Code::kNotFound) return std::optional<Target>();
+    return folder.status();
+  }
+  if (folder->hidden) return std::optional<Target>();
+  Target t;
+  if (folder->owner == ctx.user.id) {
+    t.writable = true;
+  } else {
+    auto entry = std::find_if(folder->acl.begin(), folder->acl.end(),
+                              [&](const storage::AclEntry& a) { return a.user == ctx.user.id; });
+    if (entry == folder->acl.end()) return std::optional<Target>();  // foreign: unknown
+    t.writable = entry->rights == storage::Rights::kReadWrite;
+  }
+  t.folder = std::move(folder).value();
+  return std::optional<Target>(std::move(t));
+}
+
+std::optional<storage::ItemId> ParseItemServerId(std::string_view sid, storage::FolderId folder) {
+  size_t colon = sid.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  auto f = ParseFolderId(sid.substr(0, colon));
+  auto i = ParseFolderId(sid.substr(colon + 1));
+  if (!f || !i || *f != folder || *i == 0) return std::nullopt;
+  return *i;
+}
+
+std::string StatusFragment(const CollectionRequest& req, int status) {
+  wbxml::Writer w;
+  w.ForgetPage();
+  w.Start(as::kCollection);
+  if (status == kInvalidSyncKey) w.Element(as::kSyncKey, "0");
+  w.Element(as::kCollectionId, req.collection_id);
+  w.Element(as::kStatus, std::to_string(status));
+  w.End();
+  return w.TakeFragment();
+}
+
+bool IsOwn(const CollectionState& s, storage::ItemId item, uint64_t modseq) {
+  return std::find(s.own_changes.begin(), s.own_changes.end(), std::make_pair(item, modseq)) !=
+         s.own_changes.end();
+}
+
+struct Reply {
+  ClientCommand::Kind kind;
+  std::string client_id, server_id;
+  int status = kSuccess;
+  std::string data;  // Fetch
+};
+
+// A server-side change to send in <Commands>.
+struct Outgoing {
+  enum Kind { kAdd, kChange, kDelete } kind;
+  std::string server_id;
+  std::string data;
+};
+
+class CollectionSync {
+ public:
+  CollectionSync(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& req,
+                 const SyncLimits& limits, Target target, CollectionState state)
+      : txn_(txn), ctx_(ctx), req_(req), limits_(limits), target_(std::move(target)),
+        state_(std::move(state)), new_seen_(state_.seen_modseq) {}
+
+  // Applies the client's commands (write pass only).
+  Status ApplyCommands() {
+    for (const auto& cmd : req_.commands) {
+      Status s = Apply(cmd);
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+  // Collects server changes after seen_modseq, within the window and bytes.
+  Status CollectChanges(bool dry_run, bool& any) {
+    any = false;
+    size_t window = req_.window ? req_.window : limits_.default_window;
+    window = std::clamp<size_t>(window, 1, limits_.max_window);
+    auto changes = txn_.ItemChangesSince(target_.folder.id, state_.seen_modseq,
+                                         window + state_.own_changes.size() + 1);
+    if (!changes.ok()) return changes.status();
+    new_seen_ = state_.seen_modseq;
+    size_t bytes = 0;
+    for (const auto& ch : *changes) {
+      if (IsOwn(state_, ch.item, ch.modseq)) {
+        new_seen_ = ch.modseq;
+        continue;
+      }
+      if (outgoing_.size() >= window || bytes >= limits_.max_bytes) {
+        more_ = true;
+        break;
+      }
+      any = true;
+      if (dry_run) return Status::Ok();
+      std::string sid = ItemServerId(target_.folder.id, ch.item);
+      if (ch.kind == ChangeKind::kDelete) {
+        if (state_.seen_modseq > 0) outgoing_.push_back({Outgoing::kDelete, sid, {}});
+      } else {
+        auto item = txn_.GetItem(target_.folder.id, ch.item);
+        if (!item.ok()) return item.status();
+        bool known = item->created != 0 && item->created <= state_.seen_modseq;
+        bytes += item->data.size();
+        outgoing_.push_back({known ? Outgoing::kChange : Outgoing::kAdd, sid, item->data});
+      }
+      new_seen_ = ch.modseq;
+    }
+    return Status::Ok();
+  }
+
+  // The answer and the device's next state.
+  Status Finish(CollectionOutcome& out) {
+    CollectionState next = state_;
+    next.key = state_.key + 1;
+    next.seen_modseq = new_seen_;
+    next.last_request_key = req_.sync_key;
+    next.replays = 0;
+    std::erase_if(next.own_changes, [&](const auto& own) { return own.second <= new_seen_; });
+    for (auto& own : own_changes_) next.own_changes.push_back(own);
+    for (auto& ids : new_client_ids_) next.client_ids.push_back(std::move(ids));
+    if (next.client_ids.size() > kMaxRememberedClientIds) {
+      next.client_ids.erase(next.client_ids.begin(),
+                            next.client_ids.end() - kMaxRememberedClientIds);
+    }
+    next.last_response = Render(next.KeyString());
+    out.fragment = next.last_response;
+    return txn_.PutSyncState(ctx_.user.id, ctx_.device_id, req_.collection_id,
+                             EncodeCollectionState(next));
+  }
+
+ private:
+  Status Apply(const ClientCommand& cmd) {
+    const storage::FolderId folder = target_.folder.id;
+    Reply reply{cmd.kind, cmd.client_id, cmd.server_id};
+    std::optional<storage::ItemId> id;
+    std::optional<ItemRecord> existing;
+    if (cmd.kind != ClientCommand::kAdd) {
+      id = ParseItemServerId(cmd.server_id, folder);
+      if (id) {
+        auto item = txn_.GetItem(folder, *id);
+        if (item.ok()) {
+          existing = std::move(item).value();
+        } else if (item.status().code() != Code::kNotFound) {
+          return item.status();
+        }
+      }
+      if (!existing) {
+        reply.status = kObjectNotFound;
+        replies_.push_back(std::move(reply));
+        return Status::Ok();
+      }
+    }
+
+    switch (cmd.kind) {
+      case ClientCommand::kAdd: {
+        for (const auto& [client, server] : state_.client_ids) {
+          if (client == cmd.client_id) {  // resent Add: same answer, no new item
+            reply.server_id = server;
+            replies_.push_back(std::move(reply));
+            return Status::Ok();
+          }
+        }
+        if (!target_.writable) {
+          reply.status = kNotPermitted;
+          break;
+        }
+        ItemRecord item;
+        item.folder = folder;
+        item.data = items::EncodeItemData(*cmd.data);
+        auto added = txn_.PutItem(std::move(item));
+        if (!added.ok()) return added.status();
+        reply.server_id = ItemServerId(folder, added->id);
+        own_changes_.emplace_back(added->id, added->modseq);
+        new_client_ids_.emplace_back(cmd.client_id, reply.server_id);
+        break;
+      }
+      case ClientCommand::kChange: {
+        if (!target_.writable) {
+          reply.status = kNotPermitted;
+          // the phone shows its edit until told otherwise: send ours back
+          outgoing_.push_back({Outgoing::kChange, cmd.server_id, existing->data});
+          break;
+        }
+        bool unseen = existing->modseq > state_.seen_modseq &&
+                      !IsOwn(state_, existing->id, existing->modseq);
+        if (unseen && req_.conflict != 0) return Status::Ok();  // server wins: ours goes out
+        existing->data = items::EncodeItemData(*cmd.data);
+        auto changed = txn_.PutItem(*existing);
+        if (!changed.ok()) return changed.status();
+        own_changes_.emplace_back(changed->id, changed->modseq);
+        return Status::Ok();  // success needs no Response
+      }
+      case ClientCommand::kDelete: {
+        if (!target_.writable) {
+          reply.status = kNotPermitted;
+          outgoing_.push_back({Outgoing::kAdd, cmd.server_id, existing->data});
+          break;
+        }
+        if (Status s = txn_.DeleteItem(folder, *id); !s.ok()) return s;
+        auto modseq = txn_.FolderModseq(folder);
+        if (!modseq.ok()) return modseq.status();
+        own_changes_.emplace_back(*id, *modseq);
+        return Status::Ok();
+      }
+      case ClientCommand::kFetch:
+        reply.data = existing->data;
+        break;
+    }
+    replies_.push_back(std::move(reply));
+    return Status::Ok();
+  }
+
+  std::string Render(const std::string& key) const {
+    wbxml::Writer w;
+    w.ForgetPage();
+    w.Start(as::kCollection);
+    w.Element(as::kSyncKey, key);
+    w.Element(as::kCollectionId, req_.collection_id);
+    w.Element(as::kStatus, "1");
+    if (!replies_.empty()) {
+      w.Start(as::kResponses);
+      for (const auto& r : replies_) WriteReply(w, r);
+      w.End();
+    }
+    if (more_) w.Empty(as::kMoreAvailable);
+    if (!outgoing_.empty()) {
+      w.Start(as::kCommands);
+      for (const auto& o : outgoing_) {
+        w.Start(o.kind == Outgoing::kAdd ? as::kAdd
+                : o.kind == Outgoing::kChange ? as::kChange : as::kDelete);
+        w.Element(as::kServerId, o.server_id);
+        if (o.kind != Outgoing::kDelete) {
+          w.Start(as::kApplicationData);
+          w.Fragment(o.data);
+          w.End();
+        }
+        w.End();
+      }
+      w.End();
+    }
+    w.End();
+    return w.TakeFragment();
+  }
+
+  static void WriteReply(wbxml::Writer& w, const Reply& r) {
+    switch (r.kind) {
+      case ClientCommand::kAdd:
+        w.Start(as::kAdd);
+        w.Element(as::kClientId, r.client_id);
+        if (!r.server_id.empty()) w.Element(as::kServerId, r.server_id);
+        break;
+      case ClientCommand::kChange: w.Start(as::kChange); break;
+      case ClientCommand::kDelete: w.Start(as::kDelete); break;
+      case ClientCommand::kFetch: w.Start(as::kFetch); break;
+    }
+    if (r.kind != ClientCommand::kAdd) w.Element(as::kServerId, r.server_id);
+    w.Element(as::kStatus, std::to_string(r.status));
+    if (r.kind == ClientCommand::kFetch && r.status == kSuccess) {
+      w.Start(as::kApplicationData);
+      w.Fragment(r.data);
+      w.End();
+    }
+    w.End();
+  }
+
+  storage::Txn& txn_;
+  CommandContext& ctx_;
+  const CollectionRequest& req_;
+  const SyncLimits& limits_;
+  Target target_;
+  CollectionState state_;
+  std::vector<Reply> replies_;
+  std::vector<Outgoing> outgoing_;
+  std::vector<std::pair<uint64_t, uint64_t>> own_changes_;
+  std::vector<std::pair<std::string, std::string>> new_client_ids_;
+  uint64_t new_seen_ = 0;
+  bool more_ = false;
+};
+
+}  // namespace
+
+std::string ItemServerId(uint64_t folder, uint64_t item) {
+  return std::to_string(folder) + ":" + std::to_string(item);
+}
+
+// The device's state of a collection; nullopt when none (or unreadable).
+Result<std::optional<CollectionState>> LoadState(storage::Txn& txn, const CommandContext& ctx,
+                                                 std::string_view collection_id) {
+  auto bytes = txn.GetSyncState(ctx.user.id, ctx.device_id, collection_id);
+  if (bytes.ok()) return DecodeCollectionState(*bytes);
+  if (bytes.status().code() == Code::kNotFound) return std::optional<CollectionState>();
+  return bytes.status();
+}
+
+Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_view collection_id,
+                          std::string_view sync_key, int& status, size_t& estimate) {
+  constexpr size_t kMaxCounted = 100000;
+  estimate = 0;
+  auto target = Resolve(txn, ctx, collection_id);
+  if (!target.ok()) return target.status();
+  if (!*target) {
+    status = 2;
+    return Status::Ok();
+  }
+  if (sync_key == "0") {
+    status = 3;
+    return Status::Ok();
+  }
+  auto state = LoadState(txn, ctx, collection_id);
+  if (!state.ok()) return state.status();
+  if (!*state || (!sync_key.empty() && sync_key != (*state)->KeyString())) {
+    status = 4;
+    return Status::Ok();
+  }
+  auto changes = txn.ItemChangesSince((*target)->folder.id, (*state)->seen_modseq, kMaxCounted);
+  if (!changes.ok()) return changes.status();
+  for (const auto& ch : *changes) {
+    if (IsOwn(**state, ch.item, ch.modseq)) continue;
+    if (ch.kind == ChangeKind::kDelete && (*state)->seen_modseq == 0) continue;
+    ++estimate;
+  }
+  status = 1;
+  return Status::Ok();
+}
+
+Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& req,
+                      const SyncLimits& limits, bool writable, CollectionOutcome& out) {
+  out = CollectionOutcome();
+  auto target = Resolve(txn, ctx, req.collection_id);
+  if (!target.ok()) return target.status();
+  if (!*target) {
+    out.fragment = StatusFragment(req, kHierarchyChanged);
+    out.log = "Sync: collection \"" + req.collection_id + "\" is not a folder of " + ctx.user.name;
+    return Status::Ok();
+  }
+
+  auto loaded = LoadState(txn, ctx, req.collection_id);
+  if (!loaded.ok()) return loaded.status();
+  std::optional<CollectionState>& state = *loaded;
+
+  if (req.sync_key == "0") {
+    if (!req.commands.empty()) {
+      out.fragment = StatusFragment(req, kProtocolError);
+      out.log = "Sync: commands with SyncKey 0";
+      return Status::Ok();
+    }
+    if (!writable) {
+      out.need_write = true;
+      return Status::Ok();
+    }
+    CollectionState fresh;
+    fresh.key = state ? state->key + 1 : 1;  // keys never come back
+    wbxml::Writer w;
+    w.ForgetPage();
+    w.Start(as::kCollection);
+    w.Element(as::kSyncKey, fresh.KeyString());
+    w.Element(as::kCollectionId, req.collection_id);
+    w.Element(as::kStatus, "1");
+    w.End();
+    out.fragment = w.TakeFragment();
+    return txn.PutSyncState(ctx.user.id, ctx.device_id, req.collection_id,
+                            EncodeCollectionState(fresh));
+  }
+
+  const std::string& key = req.sync_key.empty() && state ? state->KeyString() : req.sync_key;
+  if (!state || key != state->KeyString()) {
+    if (state && key == state->last_request_key && !state->last_response.empty()) {
+      out.fragment = state->last_response;  // the client lost our answer
+      out.log = "Sync: replayed the answer to SyncKey " + key + " for collection " +
+                req.collection_id;
+      return Status::Ok();
+    }
+    out.fragment = StatusFragment(req, kInvalidSyncKey);
+    out.log = "Sync: unknown SyncKey \"" + key + "\" for collection " + req.collection_id;
+    return Status::Ok();
+  }
+
+  CollectionRequest effective = req;
+  effective.sync_key = key;
+  CollectionSync sync(txn, ctx, effective, limits, std::move(target).value().value(), *state);
+  if (!writable) {
+    bool pending = false;
+    if (req.get_changes) {
+      if (Status s = sync.CollectChanges(true, pending); !s.ok()) return s;
+    }
+    out.need_write = pending || !req.commands.empty();
+    return Status::Ok();  // nothing new: no fragment, same key
+  }
+  if (Status s = sync.ApplyCommands(); !s.ok()) return s;
+  bool any = false;
+  if (req.get_changes) {
+    if (Status s = sync.CollectChanges(false, any); !s.ok()) return s;
+  }
+  return sync.Finish(out);
+}
+
+}  // namespace eas::core::commands

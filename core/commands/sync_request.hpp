@@ -1,0 +1,42 @@
+// A Sync request (MS-ASCMD 2.2.1.21) as the handler works with it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+#include "core/wbxml/element.hpp"
+
+namespace eas::core::commands {
+
+struct ClientCommand {
+  enum Kind { kAdd, kChange, kDelete, kFetch } kind = kAdd;
+  std::string client_id;                       // Add
+  std::string server_id;                       // Change, Delete, Fetch
+  const wbxml::Element* data = nullptr;        // Add, Change: ApplicationData
+};
+
+struct CollectionRequest {
+  std::string sync_key;          // empty: "the current one" (reused request)
+  std::string collection_id;
+  bool get_changes = true;
+  size_t window = 0;             // 0: the Sync-level or default window
+  bool deletes_as_moves = true;
+  int filter_type = 0;
+  int conflict = 1;              // 1: server wins (the default)
+  std::vector<ClientCommand> commands;
+};
+
+struct SyncRequest {
+  std::vector<CollectionRequest> collections;
+  size_t window = 0;             // Sync-level WindowSize (12.1+)
+  bool partial = false;
+  uint64_t wait_seconds = 0;     // Wait (minutes → s) or HeartbeatInterval
+};
+
+// Reads the request; the tree must outlive the result (commands point into
+// it). kInvalidArgument for a document that is not a well-formed Sync.
+Result<SyncRequest> ParseSyncRequest(const wbxml::Element& root);
+
+}  // namespace eas::core::commands
