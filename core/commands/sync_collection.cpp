@@ -116,13 +116,14 @@ class CollectionSync {
     any = false;
     size_t window = req_.window ? req_.window : limits_.default_window;
     window = std::clamp<size_t>(window, 1, limits_.max_window);
-    auto changes = txn_.ItemChangesSince(target_.folder.id, state_.seen_modseq,
-                                         window + state_.own_changes.size() + 1);
+    auto changes = txn_.ItemChangesSince(
+        target_.folder.id, state_.seen_modseq,
+        window + state_.own_changes.size() + own_changes_.size() + 1);
     if (!changes.ok()) return changes.status();
     new_seen_ = state_.seen_modseq;
     size_t bytes = 0;
     for (const auto& ch : *changes) {
-      if (IsOwn(state_, ch.item, ch.modseq)) {
+      if (IsOwn(state_, ch.item, ch.modseq) || IsOwnNow(ch.item, ch.modseq)) {
         new_seen_ = ch.modseq;
         continue;
       }
@@ -168,6 +169,12 @@ class CollectionSync {
   }
 
  private:
+  // A change this very request made.
+  bool IsOwnNow(storage::ItemId item, uint64_t modseq) const {
+    return std::find(own_changes_.begin(), own_changes_.end(), std::make_pair(item, modseq)) !=
+           own_changes_.end();
+  }
+
   Status Apply(const ClientCommand& cmd) {
     const storage::FolderId folder = target_.folder.id;
     Reply reply{cmd.kind, cmd.client_id, cmd.server_id};
@@ -430,6 +437,9 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
   if (req.get_changes) {
     if (Status s = sync.CollectChanges(false, any); !s.ok()) return s;
   }
+  // Written only because another collection or the request cache had to
+  // be: this one stays as it was, with no answer.
+  if (req.commands.empty() && !any) return Status::Ok();
   return sync.Finish(out);
 }
 

@@ -1,0 +1,174 @@
+# Sync as phones live it: initial sync larger than one window, two devices
+# of one user converging after edits on each, a retransmitted key, a resent
+# Add, conflicts both ways, Fetch, the empty request, GetItemEstimate, and
+# the errors (unknown key, unknown or foreign collection).
+use strict;
+use warnings;
+use lib 't/lib';
+use EasTest;
+use Test::More;
+
+my $t = EasTest->new;
+$t->add_user('alice', 'secret', 'alice@example.org');
+$t->add_user('bob', 'hunter2');
+$t->start;
+
+sub folders {
+    my (%o) = @_;
+    my $r = $t->request(cmd => 'FolderSync', xml => '<FolderSync xmlns="FolderHierarchy:"><SyncKey>0</SyncKey></FolderSync>', %o);
+    my %f;
+    while ($r->{xml} =~ m{<Add>(.*?)</Add>}g) {
+        my $a = $1;
+        $f{ EasTest::tag($a, 'DisplayName') } = EasTest::tag($a, 'ServerId');
+    }
+    return \%f;
+}
+
+sub sync {
+    my ($device, $collection, $key, %o) = @_;
+    my $inner = "<SyncKey>$key</SyncKey><CollectionId>$collection</CollectionId>";
+    $inner .= "<GetChanges/>" unless $key eq '0' || $o{no_changes};
+    $inner .= "<WindowSize>$o{window}</WindowSize>" if $o{window};
+    $inner .= "<Options><Conflict>$o{conflict}</Conflict></Options>" if defined $o{conflict};
+    $inner .= "<Commands>$o{commands}</Commands>" if $o{commands};
+    my $r = $t->request(cmd => 'Sync', device => $device, %{ $o{req} // {} },
+                        xml => qq{<Sync xmlns="AirSync:"><Collections><Collection>$inner</Collection></Collections></Sync>});
+    is($r->{status}, 200, "Sync($device, key $key) answers 200");
+    $t->valid_ok('Sync', $r) if length $r->{body};
+    return $r;
+}
+
+sub contact {
+    my ($first, $last, %extra) = @_;
+    my $x = qq{<ApplicationData><FileAs xmlns="Contacts:">$last, $first</FileAs><FirstName xmlns="Contacts:">$first</FirstName><LastName xmlns="Contacts:">$last</LastName>};
+    $x .= qq{<Email1Address xmlns="Contacts:">$extra{email}</Email1Address>} if $extra{email};
+    $x .= qq{<Categories xmlns="Contacts:"><Category>$extra{category}</Category></Categories>} if $extra{category};
+    $x .= qq{<Body xmlns="AirSyncBase:"><Type>1</Type><Data>$extra{note}</Data></Body>} if $extra{note};
+    $x .= qq{<NickName xmlns="Contacts2:">$extra{nick}</NickName>} if $extra{nick};
+    return "$x</ApplicationData>";
+}
+
+sub server_ids { my ($xml) = @_; return [ $xml =~ m{<Add><ServerId>([^<]+)</ServerId>}g ] }
+
+my $contacts = folders()->{Contacts};
+ok($contacts, 'the Contacts folder id');
+
+# Device A: key 0 gives a key and no items.
+my $r = sync('PHONEA', $contacts, '0');
+my $a_key = EasTest::tag($r->{xml}, 'SyncKey');
+ok($a_key && $a_key ne '0', 'SyncKey 0 gives a new key');
+unlike($r->{xml}, qr/<Commands>/, '... and no items');
+
+# A adds five contacts.
+my $adds = join '', map { "<Add><ClientId>c$_</ClientId>" . contact("First$_", "Last$_", email => "p$_\@example.org") . "</Add>" } 1 .. 5;
+$r = sync('PHONEA', $contacts, $a_key, commands => $adds);
+my @replies = $r->{xml} =~ m{<Responses>(.*)</Responses>};
+my %sid = $r->{xml} =~ m{<Add><ClientId>(c\d)</ClientId><ServerId>([^<]+)</ServerId><Status>1</Status></Add>}g;
+is(scalar keys %sid, 5, 'five Adds answered with ServerIds and Status 1');
+unlike($r->{xml}, qr/<Commands>/, 'the device is not sent its own contacts back');
+my $a_key2 = EasTest::tag($r->{xml}, 'SyncKey');
+
+# The answer is lost: A resends the same request. Same answer, no duplicates.
+my $again = sync('PHONEA', $contacts, $a_key, commands => $adds);
+is($again->{body}, $r->{body}, 'a resent SyncKey gets the identical answer');
+
+# Device B: initial sync in windows of two.
+$r = sync('PHONEB', $contacts, '0');
+my $b_key = EasTest::tag($r->{xml}, 'SyncKey');
+my @seen;
+for my $page (1 .. 3) {
+    $r = sync('PHONEB', $contacts, $b_key, window => 2);
+    push @seen, @{ server_ids($r->{xml}) };
+    $b_key = EasTest::tag($r->{xml}, 'SyncKey');
+    if ($page < 3) { like($r->{xml}, qr/<MoreAvailable\/>/, "page $page says MoreAvailable") }
+    else { unlike($r->{xml}, qr/<MoreAvailable/, 'the last page does not') }
+}
+is(scalar @seen, 5, 'device B gets exactly five contacts (no duplicates from the resend)');
+is_deeply([sort @seen], [sort values %sid], '... the ones device A created');
+
+# No change: an empty answer.
+$r = sync('PHONEB', $contacts, $b_key);
+is($r->{body}, '', 'nothing new: the empty Sync answer');
+
+# B edits one contact with every kind of field; A gets it exactly.
+my $rich = contact('Anna', 'Smith', email => 'anna@example.org', category => 'Family',
+                   note => 'Met at the conference', nick => 'Annie');
+$r = sync('PHONEB', $contacts, $b_key, commands => "<Change><ServerId>$sid{c1}</ServerId>$rich</Change>");
+$b_key = EasTest::tag($r->{xml}, 'SyncKey');
+unlike($r->{xml}, qr/<Responses>/, 'a successful Change needs no Response');
+
+$r = sync('PHONEA', $contacts, $a_key2);
+my ($changed) = $r->{xml} =~ m{<Change><ServerId>\Q$sid{c1}\E</ServerId>(<ApplicationData>.*?</ApplicationData>)</Change>};
+ok($changed, 'device A gets the edit as a Change');
+my $expect = $t->xml($t->wbxml(qq{<Sync xmlns="AirSync:">$rich</Sync>}));
+$expect =~ s{.*<Sync[^>]*>}{}s; $expect =~ s{</Sync>.*}{}s;
+(my $norm = $changed // '') =~ s/ xmlns="[^"]*"//g; $expect =~ s/ xmlns="[^"]*"//g;
+is($norm, $expect, 'what the phone sent is what the other phone gets (all fields, Body, Contacts2)');
+$a_key2 = EasTest::tag($r->{xml}, 'SyncKey');
+
+# A deletes one; B gets the Delete.
+$r = sync('PHONEA', $contacts, $a_key2, commands => "<Delete><ServerId>$sid{c2}</ServerId></Delete>");
+$a_key2 = EasTest::tag($r->{xml}, 'SyncKey');
+$r = sync('PHONEB', $contacts, $b_key);
+like($r->{xml}, qr{<Delete><ServerId>\Q$sid{c2}\E</ServerId></Delete>}, 'the other device gets the Delete');
+$b_key = EasTest::tag($r->{xml}, 'SyncKey');
+
+# Conflict, server wins (the default): B's edit of a contact A changed meanwhile.
+$r = sync('PHONEA', $contacts, $a_key2, commands => "<Change><ServerId>$sid{c3}</ServerId>" . contact('From', 'A') . "</Change>");
+$a_key2 = EasTest::tag($r->{xml}, 'SyncKey');
+$r = sync('PHONEB', $contacts, $b_key, commands => "<Change><ServerId>$sid{c3}</ServerId>" . contact('From', 'B') . "</Change>");
+like($r->{xml}, qr{<Change><ServerId>\Q$sid{c3}\E</ServerId><ApplicationData>.*<FirstName[^>]*>From</FirstName><LastName[^>]*>A</LastName>}s,
+     'conflict with Conflict=1: the server version goes to the device');
+$b_key = EasTest::tag($r->{xml}, 'SyncKey');
+
+# Conflict, client wins.
+$r = sync('PHONEA', $contacts, $a_key2, commands => "<Change><ServerId>$sid{c4}</ServerId>" . contact('Again', 'A') . "</Change>");
+$a_key2 = EasTest::tag($r->{xml}, 'SyncKey');
+$r = sync('PHONEB', $contacts, $b_key, conflict => 0, commands => "<Change><ServerId>$sid{c4}</ServerId>" . contact('Again', 'B') . "</Change>");
+$b_key = EasTest::tag($r->{xml}, 'SyncKey');
+$r = sync('PHONEA', $contacts, $a_key2);
+like($r->{xml}, qr{<ServerId>\Q$sid{c4}\E</ServerId><ApplicationData>.*<LastName[^>]*>B</LastName>}s,
+     'conflict with Conflict=0: the client version wins and reaches the other device');
+$a_key2 = EasTest::tag($r->{xml}, 'SyncKey');
+
+# Fetch.
+$r = sync('PHONEA', $contacts, $a_key2, no_changes => 1, commands => "<Fetch><ServerId>$sid{c5}</ServerId></Fetch>");
+like($r->{xml}, qr{<Fetch><ServerId>\Q$sid{c5}\E</ServerId><Status>1</Status><ApplicationData>.*First5}s, 'Fetch returns the item');
+$a_key2 = EasTest::tag($r->{xml}, 'SyncKey');
+$r = sync('PHONEA', $contacts, $a_key2, no_changes => 1, commands => "<Fetch><ServerId>$contacts:999</ServerId></Fetch>");
+like($r->{xml}, qr{<Fetch><ServerId>\Q$contacts\E:999</ServerId><Status>8</Status>}, 'Fetch of an unknown item: Status 8');
+$a_key2 = EasTest::tag($r->{xml}, 'SyncKey');
+
+# GetItemEstimate, then the empty Sync request reusing the last one.
+$r = sync('PHONEB', $contacts, $b_key, commands => "<Add><ClientId>b1</ClientId>" . contact('New', 'FromB') . "</Add>");
+$b_key = EasTest::tag($r->{xml}, 'SyncKey');
+$r = $t->request(cmd => 'GetItemEstimate', device => 'PHONEA',
+                 xml => qq{<GetItemEstimate xmlns="GetItemEstimate:"><Collections><Collection><SyncKey xmlns="AirSync:">$a_key2</SyncKey><CollectionId>$contacts</CollectionId></Collection></Collections></GetItemEstimate>});
+$t->valid_ok('GetItemEstimate', $r);
+like($r->{xml}, qr{<Response><Status>1</Status><Collection><CollectionId>$contacts</CollectionId><Estimate>1</Estimate>}, 'GetItemEstimate counts the one new contact');
+$r = $t->request(cmd => 'GetItemEstimate', device => 'PHONEA',
+                 xml => qq{<GetItemEstimate xmlns="GetItemEstimate:"><Collections><Collection><SyncKey xmlns="AirSync:">777</SyncKey><CollectionId>$contacts</CollectionId></Collection></Collections></GetItemEstimate>});
+like($r->{xml}, qr{<Status>4</Status>}, 'GetItemEstimate with an unknown key: Status 4');
+
+$r = $t->request(cmd => 'Sync', device => 'PHONEA', body => '', content_type => undef);
+is($r->{status}, 200, 'an empty Sync request is accepted');
+like($r->{xml}, qr{<Add><ServerId>[^<]+</ServerId><ApplicationData>.*FromB}s, '... and reuses the last request: the new contact arrives');
+$r = $t->request(cmd => 'Sync', device => 'NEWPHONE', body => '', content_type => undef);
+like($r->{xml}, qr{^<\?xml.*<Sync[^>]*><Status>13</Status></Sync>}s, 'an empty Sync with nothing to reuse: Status 13');
+
+# Errors.
+$r = sync('PHONEA', $contacts, '424242');
+like($r->{xml}, qr{<Status>3</Status>}, 'an unknown SyncKey: Status 3');
+$r = sync('PHONEA', '999999', '0');
+like($r->{xml}, qr{<Status>12</Status>}, 'an unknown collection: Status 12');
+my $bob_contacts = folders(user => 'bob', password => 'hunter2', device => 'BOBPHONE')->{Contacts};
+$r = sync('PHONEA', $bob_contacts, '0');
+like($r->{xml}, qr{<Status>12</Status>}, "another user's collection: Status 12 (it does not exist for alice)");
+$r = sync('BOBPHONE', $bob_contacts, '0', req => { user => 'bob', password => 'hunter2' });
+my $bob_key = EasTest::tag($r->{xml}, 'SyncKey');
+$r = sync('BOBPHONE', $bob_contacts, $bob_key, req => { user => 'bob', password => 'hunter2' },
+          commands => "<Change><ServerId>$sid{c5}</ServerId>" . contact('Hacked', 'ByBob') . "</Change>");
+like($r->{xml}, qr{<Change><ServerId>\Q$sid{c5}\E</ServerId><Status>8</Status>}, "bob cannot change alice's contact through his own folder");
+
+$t->stop;
+done_testing;
