@@ -64,6 +64,28 @@ Result<std::map<storage::FolderId, FolderRecord>> OfferedFolders(storage::Txn& t
   return out;
 }
 
+// How a folder shared with `user` shows on their devices: a user-created
+// folder of its kind at the top level, named after its owner too.
+Status PresentShared(storage::Txn& txn, storage::UserId user, FolderRecord& f) {
+  if (f.owner == user) return Status::Ok();
+  auto owner = txn.GetUserById(f.owner);
+  if (!owner.ok()) return owner.status();
+  const std::string& who = owner->display_name.empty() ? owner->name : owner->display_name;
+  f.name += " (" + who + ")";
+  f.parent = 0;
+  switch (f.type) {
+    case FolderType::kContacts: f.type = FolderType::kUserContacts; break;
+    case FolderType::kCalendar: f.type = FolderType::kUserCalendar; break;
+    case FolderType::kTasks: f.type = FolderType::kUserTasks; break;
+    case FolderType::kNotes: f.type = FolderType::kUserNotes; break;
+    case FolderType::kJournal: f.type = FolderType::kUserJournal; break;
+    default:
+      if (IsSystemFolder(f)) f.type = FolderType::kUserMail;
+      break;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<FolderChanges> HierarchyChanges(storage::Txn& txn, storage::UserId user,
@@ -75,6 +97,9 @@ Result<FolderChanges> HierarchyChanges(storage::Txn& txn, storage::UserId user,
 
   auto offered = OfferedFolders(txn, user);
   if (!offered.ok()) return offered.status();
+  for (auto& [id, f] : *offered) {
+    if (Status s = PresentShared(txn, user, f); !s.ok()) return s;
+  }
 
   if (state == nullptr) {  // initial sync: everything, parents first (lower ids)
     for (auto& [id, f] : *offered) changes.added.push_back(f);

@@ -123,6 +123,24 @@ class HierarchyTest : public CppUnit::TestFixture {
     auto changes = Changes(bob_, &bob_seen);
     CPPUNIT_ASSERT_EQUAL(size_t{1}, changes.added.size());
     CPPUNIT_ASSERT_EQUAL(shared.id, changes.added[0].id);
+    // named so bob sees whose it is, a user-created calendar at the top
+    CPPUNIT_ASSERT_EQUAL(std::string("Team (alice)"), changes.added[0].name);
+    CPPUNIT_ASSERT(changes.added[0].type == FolderType::kUserCalendar);
+
+    // alice's default Contacts shared: a user-created contacts folder for bob
+    FolderRecord contacts;
+    for (const auto& f : Changes(alice_, nullptr).added) {
+      if (f.type == FolderType::kContacts) contacts = f;
+    }
+    bob_seen = Seen(bob_);
+    contacts.acl.push_back({bob_, storage::Rights::kReadWrite});
+    Write([&](Txn& txn) { return txn.UpdateFolder(contacts); });
+    changes = Changes(bob_, &bob_seen);
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, changes.added.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("Contacts (alice)"), changes.added[0].name);
+    CPPUNIT_ASSERT(changes.added[0].type == FolderType::kUserContacts);
+    contacts.acl.clear();
+    Write([&](Txn& txn) { return txn.UpdateFolder(contacts); });
 
     bob_seen = Seen(bob_);
     shared.acl.clear();
