@@ -59,14 +59,34 @@ wrk.headers["MS-ASProtocolVersion"] = "14.1"
 wrk.headers["Content-Type"] = "application/vnd.ms-sync.wbxml"
 LUA
 
+# No-change Sync of a contacts folder (after its initial sync).
+sx() {
+    printf '<?xml version="1.0"?>\n<!DOCTYPE ActiveSync PUBLIC "-//MICROSOFT//DTD ActiveSync//EN" "http://www.microsoft.com/">\n<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>%s</SyncKey><CollectionId>%s</CollectionId>%s</Collection></Collections></Sync>\n' "$1" "$2" "$3" > "$dir/s.xml"
+    xml2wbxml -a -n -o "$dir/s.wbxml" "$dir/s.xml" >/dev/null
+}
+contacts=$(wbxml2xml -l ACTIVESYNC -m 0 -o - "$dir/resp.wbxml" 2>/dev/null | sed -n 's/.*<ServerId>\([0-9]*\)<\/ServerId><ParentId>0<\/ParentId><DisplayName>Contacts<.*/\1/p')
+surl="http://127.0.0.1:$port/Microsoft-Server-ActiveSync?Cmd=Sync&User=bench&DeviceId=BENCH1&DeviceType=iPhone"
+sx 0 "$contacts" ""
+curl -s -u bench:bench -H 'MS-ASProtocolVersion: 14.1' -H 'Content-Type: application/vnd.ms-sync.wbxml' \
+    --data-binary @"$dir/s.wbxml" "$surl" -o "$dir/sresp.wbxml"
+skey=$(wbxml2xml -l ACTIVESYNC -m 0 -o - "$dir/sresp.wbxml" 2>/dev/null | sed -n 's/.*<SyncKey>\([^<]*\)<.*/\1/p')
+sx "$skey" "$contacts" "<GetChanges/>"
+sed -e "s|$dir/fs.wbxml|$dir/s.wbxml|" "$dir/post.lua" > "$dir/sync.lua"
+
 rps() { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p'; }
 wrk -t1 -c"$connections" -d2s "http://127.0.0.1:$port/bare" >/dev/null          # warm-up
 wrk -t1 -c"$connections" -d2s -s "$dir/post.lua" "$url" >/dev/null
 bare=$(wrk -t1 -c"$connections" -d"${duration}s" "http://127.0.0.1:$port/bare" | rps)
 eas=$(wrk -t1 -c"$connections" -d"${duration}s" -s "$dir/post.lua" "$url" | rps)
+sync=$(wrk -t1 -c"$connections" -d"${duration}s" -s "$dir/sync.lua" "$surl" | rps)
 
 echo "one nginx worker, wrk -t1 -c$connections -d${duration}s on loopback"
 printf '%-45s %12s req/s\n' "bare nginx 'return 200'" "$bare"
 printf '%-45s %12s req/s\n' "FolderSync, current SyncKey (no change)" "$eas"
+printf '%-45s %12s req/s\n' "Sync of Contacts, current SyncKey (no change)" "$sync"
 python3 -c "print('%-45s %12.1f %%' % ('FolderSync / bare nginx', 100.0 * $eas / $bare))"
+python3 -c "print('%-45s %12.1f %%' % ('no-change Sync / bare nginx', 100.0 * $sync / $bare))"
+echo
+"$top/bench/initial_sync.pl" "http://127.0.0.1:$port/Microsoft-Server-ActiveSync" \
+    "$(pgrep -P "$(cat "$dir/nginx.pid")" | head -1)" "${BENCH_ITEMS:-10000}"
 if grep -E '\[(alert|crit|emerg)\]' "$dir/error.log"; then exit 1; fi
