@@ -156,6 +156,47 @@ like($r->{xml}, qr{<Add><ServerId>[^<]+</ServerId><ApplicationData>.*FromB}s, '.
 $r = $t->request(cmd => 'Sync', device => 'NEWPHONE', body => '', content_type => undef);
 like($r->{xml}, qr{^<\?xml.*<Sync[^>]*><Status>13</Status></Sync>}s, 'an empty Sync with nothing to reuse: Status 13');
 
+# A device stuck on an answer: after the third resend the items in it are
+# skipped and named in the log.
+$r = sync('PHONEC', $contacts, '0');
+my $c_key = EasTest::tag($r->{xml}, 'SyncKey');
+my $first = sync('PHONEC', $contacts, $c_key, window => 2);
+my $second = sync('PHONEC', $contacts, $c_key, window => 2);
+is($second->{body}, $first->{body}, 'resend 1: the same answer');
+sync('PHONEC', $contacts, $c_key, window => 2);
+my $third = sync('PHONEC', $contacts, $c_key, window => 2);
+unlike($third->{xml}, qr/<Commands>/, 'resend 3: the items the device chokes on are left out');
+is(EasTest::tag($third->{xml}, 'SyncKey'), EasTest::tag($first->{xml}, 'SyncKey'), '... and it moves on with the next key');
+like($t->error_log, qr/\[warn\].*device PHONEC of alice asked 3 times for the answer to SyncKey \Q$c_key\E .*skipping the items it cannot take: \d+:\d+ \d+:\d+/,
+     '... which the log names');
+$r = sync('PHONEC', $contacts, EasTest::tag($first->{xml}, 'SyncKey'));
+like($r->{xml}, qr/<Add>/, 'the rest of the collection still arrives');
+
+# Calendar FilterType: a two-week window leaves old single events out.
+my $calendar = folders()->{Calendar};
+my @t = gmtime(time - 40 * 86400);
+my $old = sprintf('%04d%02d%02dT100000Z', $t[5] + 1900, $t[4] + 1, $t[3]);
+my $old_end = sprintf('%04d%02d%02dT110000Z', $t[5] + 1900, $t[4] + 1, $t[3]);
+@t = gmtime(time + 2 * 86400);
+my $new = sprintf('%04d%02d%02dT100000Z', $t[5] + 1900, $t[4] + 1, $t[3]);
+my $new_end = sprintf('%04d%02d%02dT110000Z', $t[5] + 1900, $t[4] + 1, $t[3]);
+sub event { my ($subject, $s, $e, $rec) = @_; $rec //= "";
+    qq{<ApplicationData><Subject xmlns="Calendar:">$subject</Subject><StartTime xmlns="Calendar:">$s</StartTime><EndTime xmlns="Calendar:">$e</EndTime>$rec</ApplicationData>} }
+$r = sync('PHONEA', $calendar, '0');
+my $cal_key = EasTest::tag($r->{xml}, 'SyncKey');
+sync('PHONEA', $calendar, $cal_key, commands =>
+     '<Add><ClientId>e1</ClientId>' . event('Old meeting', $old, $old_end) . '</Add>'
+   . '<Add><ClientId>e2</ClientId>' . event('Next meeting', $new, $new_end) . '</Add>'
+   . '<Add><ClientId>e3</ClientId>' . event('Weekly', $old, $old_end, '<Recurrence xmlns="Calendar:"><Recurrence_Type>1</Recurrence_Type><Recurrence_Interval>1</Recurrence_Interval><Recurrence_DayOfWeek>2</Recurrence_DayOfWeek></Recurrence>') . '</Add>');
+$r = sync('PHONEF', $calendar, '0');
+my $f_key = EasTest::tag($r->{xml}, 'SyncKey');
+my $filtered = $t->request(cmd => 'Sync', device => 'PHONEF', xml =>
+    qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$f_key</SyncKey><CollectionId>$calendar</CollectionId><GetChanges/><Options><FilterType>4</FilterType></Options></Collection></Collections></Sync>});
+$t->valid_ok('Sync', $filtered);
+like($filtered->{xml}, qr/Next meeting/, 'FilterType 4: next week\'s meeting is there');
+like($filtered->{xml}, qr/Weekly/, '... and the recurring one that started earlier');
+unlike($filtered->{xml}, qr/Old meeting/, '... but not the meeting of 40 days ago');
+
 # Errors.
 $r = sync('PHONEA', $contacts, '424242');
 like($r->{xml}, qr{<Status>3</Status>}, 'an unknown SyncKey: Status 3');

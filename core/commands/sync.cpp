@@ -146,7 +146,7 @@ void Sync(CommandContext& ctx) {
   bool any = false;
   for (const auto& o : outs) {
     any |= !o.fragment.empty();
-    if (!o.log.empty()) ctx.response.log.push_back({LogLevel::kInfo, o.log});
+    if (!o.log.empty()) ctx.response.log.push_back({o.log_level, o.log});
   }
   if (!any) {
     // Nothing changed anywhere: MS-ASCMD's empty answer.

@@ -7,6 +7,7 @@
 #include "core/collection_state.hpp"
 #include "core/commands/hierarchy.hpp"
 #include "core/items/item_data.hpp"
+#include "core/wbxml/decoder.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -27,10 +28,62 @@ enum SyncStatus {
 // Recent ClientIds remembered per collection (a resent Add is recognised).
 constexpr size_t kMaxRememberedClientIds = 512;
 
+// A device that gets the same lost answer this often is stuck on it.
+constexpr uint64_t kLoopThreshold = 3;
+
 struct Target {
   FolderRecord folder;
   bool writable = false;
 };
+
+bool IsCalendar(const FolderRecord& f) {
+  return f.type == storage::FolderType::kCalendar || f.type == storage::FolderType::kUserCalendar;
+}
+
+// Seconds back from now a calendar FilterType keeps (MS-ASCMD FilterType:
+// 4 two weeks, 5 one month, 6 three months, 7 six months); 0 keeps all.
+uint64_t CalendarFilterSeconds(int filter_type) {
+  constexpr uint64_t kDay = 86400;
+  switch (filter_type) {
+    case 4: return 14 * kDay;
+    case 5: return 31 * kDay;
+    case 6: return 92 * kDay;
+    case 7: return 183 * kDay;
+    default: return 0;
+  }
+}
+
+// "20261124T101500Z" (EAS compact UTC) → unix seconds; 0 when unreadable.
+uint64_t ParseCompactUtc(std::string_view t) {
+  if (t.size() < 16 || t[8] != 'T') return 0;
+  auto num = [&](size_t at, size_t len) {
+    int v = 0;
+    std::from_chars(t.data() + at, t.data() + at + len, v);
+    return v;
+  };
+  int y = num(0, 4), m = num(4, 2), d = num(6, 2);
+  // days from civil (Howard Hinnant's algorithm)
+  y -= m <= 2;
+  int era = (y >= 0 ? y : y - 399) / 400;
+  unsigned yoe = static_cast<unsigned>(y - era * 400);
+  unsigned doy = (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 +
+                 static_cast<unsigned>(d) - 1;
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = int64_t{era} * 146097 + static_cast<int64_t>(doe) - 719468;
+  int64_t secs = days * 86400 + num(9, 2) * 3600 + num(11, 2) * 60 + num(13, 2);
+  return secs > 0 ? static_cast<uint64_t>(secs) : 0;
+}
+
+// True when a calendar item ended before `cutoff` and does not recur: the
+// device's FilterType leaves it out.
+bool EndedBefore(std::string_view data, uint64_t cutoff) {
+  static const wbxml::Tag kEndTime = wbxml::TagNamed(wbxml::Page::kCalendar, "EndTime");
+  static const wbxml::Tag kRecurrence = wbxml::TagNamed(wbxml::Page::kCalendar, "Recurrence");
+  auto app = items::DecodeItemData(data);
+  if (!app.ok() || app->Has(kRecurrence)) return false;
+  uint64_t end = ParseCompactUtc(app->ChildText(kEndTime));
+  return end != 0 && end < cutoff;
+}
 
 // The folder behind CollectionId if this user may sync it.
 Result<std::optional<Target>> Resolve(storage::Txn& txn, const CommandContext& ctx,
@@ -122,6 +175,8 @@ class CollectionSync {
     if (!changes.ok()) return changes.status();
     new_seen_ = state_.seen_modseq;
     size_t bytes = 0;
+    uint64_t keep = IsCalendar(target_.folder) ? CalendarFilterSeconds(req_.filter_type) : 0;
+    uint64_t cutoff = keep && ctx_.request.now > keep ? ctx_.request.now - keep : 0;
     for (const auto& ch : *changes) {
       if (IsOwn(state_, ch.item, ch.modseq) || IsOwnNow(ch.item, ch.modseq)) {
         new_seen_ = ch.modseq;
@@ -131,8 +186,10 @@ class CollectionSync {
         more_ = true;
         break;
       }
-      any = true;
-      if (dry_run) return Status::Ok();
+      if (dry_run) {
+        any = true;  // the write pass sorts out what the device really gets
+        return Status::Ok();
+      }
       std::string sid = ItemServerId(target_.folder.id, ch.item);
       if (ch.kind == ChangeKind::kDelete) {
         if (state_.seen_modseq > 0) outgoing_.push_back({Outgoing::kDelete, sid, {}});
@@ -140,12 +197,28 @@ class CollectionSync {
         auto item = txn_.GetItem(target_.folder.id, ch.item);
         if (!item.ok()) return item.status();
         bool known = item->created != 0 && item->created <= state_.seen_modseq;
+        if (cutoff && !known && EndedBefore(item->data, cutoff)) {
+          new_seen_ = ch.modseq;  // outside the device's window: never sent
+          continue;
+        }
         bytes += item->data.size();
         outgoing_.push_back({known ? Outgoing::kChange : Outgoing::kAdd, sid, item->data});
       }
       new_seen_ = ch.modseq;
     }
+    any = !outgoing_.empty() || more_;
     return Status::Ok();
+  }
+
+  // Nothing to tell the device, but changes it never gets (outside its
+  // FilterType, or its own) were passed: remember that, same key.
+  Status AdvanceSeen() {
+    if (new_seen_ == state_.seen_modseq) return Status::Ok();
+    CollectionState next = state_;
+    next.seen_modseq = new_seen_;
+    std::erase_if(next.own_changes, [&](const auto& own) { return own.second <= new_seen_; });
+    return txn_.PutSyncState(ctx_.user.id, ctx_.device_id, req_.collection_id,
+                             EncodeCollectionState(next));
   }
 
   // The answer and the device's next state.
@@ -369,6 +442,43 @@ Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_vi
   return Status::Ok();
 }
 
+// The answer to a resent key. From the kLoopThreshold-th time in a row on,
+// the items in it are skipped (the device moves on without them) and named
+// in the log, instead of looping forever.
+Status Replay(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& req,
+              CollectionState state, CollectionOutcome& out) {
+  state.replays += 1;
+  out.fragment = state.last_response;
+  out.log = "Sync: replayed the answer to SyncKey " + req.sync_key + " of collection " +
+            req.collection_id;
+  if (state.replays >= kLoopThreshold) {
+    auto doc = wbxml::Decode(std::string("\x03\x01\x6a\x00", 4) + state.last_response);
+    if (doc.ok()) {
+      std::string skipped;
+      wbxml::Writer w;
+      w.ForgetPage();
+      w.Start(as::kCollection);
+      for (const auto& child : doc->children) {
+        if (!(child.tag == as::kCommands)) {
+          wbxml::WriteElement(w, child);
+          continue;
+        }
+        for (const auto& cmd : child.children) skipped += " " + std::string(cmd.ChildText(as::kServerId));
+      }
+      w.End();
+      out.fragment = state.last_response = w.TakeFragment();
+      out.log = "Sync: device " + ctx.device_id + " of " + ctx.user.name + " asked " +
+                std::to_string(state.replays) + " times for the answer to SyncKey " +
+                req.sync_key + " of collection " + req.collection_id +
+                "; skipping the items it cannot take:" + skipped;
+      out.log_level = LogLevel::kWarn;
+      state.replays = 0;
+    }
+  }
+  return txn.PutSyncState(ctx.user.id, ctx.device_id, req.collection_id,
+                          EncodeCollectionState(state));
+}
+
 Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& req,
                       const SyncLimits& limits, bool writable, CollectionOutcome& out) {
   out = CollectionOutcome();
@@ -411,10 +521,13 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
   const std::string& key = req.sync_key.empty() && state ? state->KeyString() : req.sync_key;
   if (!state || key != state->KeyString()) {
     if (state && key == state->last_request_key && !state->last_response.empty()) {
-      out.fragment = state->last_response;  // the client lost our answer
-      out.log = "Sync: replayed the answer to SyncKey " + key + " for collection " +
-                req.collection_id;
-      return Status::Ok();
+      // The client lost our answer: the same again, counted, because a
+      // client that cannot take an item asks again and again.
+      if (!writable) {
+        out.need_write = true;
+        return Status::Ok();
+      }
+      return Replay(txn, ctx, req, *state, out);
     }
     out.fragment = StatusFragment(req, kInvalidSyncKey);
     out.log = "Sync: unknown SyncKey \"" + key + "\" for collection " + req.collection_id;
@@ -437,9 +550,9 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
   if (req.get_changes) {
     if (Status s = sync.CollectChanges(false, any); !s.ok()) return s;
   }
-  // Written only because another collection or the request cache had to
-  // be: this one stays as it was, with no answer.
-  if (req.commands.empty() && !any) return Status::Ok();
+  // Nothing for the device (perhaps written only because another
+  // collection or the request cache had to be): same key, no answer.
+  if (req.commands.empty() && !any) return sync.AdvanceSeen();
   return sync.Finish(out);
 }
 

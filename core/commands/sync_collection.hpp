@@ -25,6 +25,7 @@ struct CollectionOutcome {
   std::string fragment;
   bool need_write = false;  // read pass only: this collection must write
   std::string log;          // a line for the error log, if any
+  LogLevel log_level = LogLevel::kInfo;
 };
 
 // With writable false only decides (and answers what needs no write).

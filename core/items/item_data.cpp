@@ -14,29 +14,13 @@ constexpr std::string_view kHeader("\x03\x01\x6a\x00", 4);
 constexpr char kEnd = 0x01;
 constexpr uint8_t kContentBit = 0x40;
 
-void WriteTree(wbxml::Writer& w, const wbxml::Element& e) {
-  if (e.children.empty()) {
-    if (e.opaque) {
-      w.Start(e.tag);
-      w.Opaque(e.text);
-      w.End();
-    } else {
-      w.Element(e.tag, e.text);
-    }
-    return;
-  }
-  w.Start(e.tag);
-  for (const auto& c : e.children) WriteTree(w, c);
-  w.End();
-}
-
 }  // namespace
 
 std::string EncodeItemData(const wbxml::Element& application_data) {
   wbxml::Writer w;
   w.Start(as::kApplicationData);  // page 0 is current: one token, no switch
   w.ForgetPage();
-  for (const auto& c : application_data.children) WriteTree(w, c);
+  for (const auto& c : application_data.children) wbxml::WriteElement(w, c);
   w.End();
   std::string doc = w.Take();
   // header + root token ... END

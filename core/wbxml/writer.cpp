@@ -3,6 +3,8 @@
 // and throws std::logic_error; nothing here depends on client input.
 #include "core/wbxml/writer.hpp"
 
+#include "core/wbxml/element.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -120,5 +122,19 @@ std::string Writer::Take() {
 namespace eas::core::wbxml {
 
 std::string Writer::TakeFragment() { return Take().substr(kHeaderSize); }
+
+void WriteElement(Writer& w, const Element& e) {
+  if (!e.children.empty()) {
+    w.Start(e.tag);
+    for (const auto& c : e.children) WriteElement(w, c);
+    w.End();
+  } else if (e.opaque) {
+    w.Start(e.tag);
+    w.Opaque(e.text);
+    w.End();
+  } else {
+    w.Element(e.tag, e.text);
+  }
+}
 
 }  // namespace eas::core::wbxml

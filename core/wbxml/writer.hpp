@@ -44,4 +44,10 @@ class Writer {
   uint8_t page_ = 0;
 };
 
+struct Element;
+
+// Writes a decoded tree back: opaque text as OPAQUE, an element with
+// children ignores its text (ActiveSync never mixes them).
+void WriteElement(Writer& w, const Element& e);
+
 }  // namespace eas::core::wbxml
