@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/provisioning/policy.hpp"
+
 namespace eas::core {
 
 // How a location authenticates (directive eas_auth).
@@ -20,6 +22,8 @@ struct LocationOptions {
   AuthMode auth_mode = AuthMode::kStore;
   uint64_t auth_cache_ttl = 600;  // seconds a verified credential is remembered
   size_t sync_window_max = 512;   // eas_sync_window_max: items per collection per Sync
+  provisioning::Mode provisioning = provisioning::Mode::kOff;  // eas_provisioning
+  provisioning::Policy policy;                                 // eas_policy_*
 };
 
 struct Request {

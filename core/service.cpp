@@ -1,12 +1,16 @@
 #include "core/service.hpp"
 
+#include <cctype>
+#include <charconv>
 #include <exception>
+#include <optional>
 
 #include "core/auth/authenticator.hpp"
 #include "core/auth/user_name.hpp"
 #include "core/commands/command.hpp"
 #include "core/protocol.hpp"
 #include "core/wbxml/decoder.hpp"
+#include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core {
@@ -74,6 +78,7 @@ bool TouchDevice(commands::CommandContext& ctx) {
   uint64_t now = ctx.request.now;
   bool stale = !known || now >= device.last_seen + kLastSeenResolution ||
                device.user_agent != ctx.request.user_agent;
+  ctx.device = device;
   if (!stale) return true;
   if (!ctx.MayWrite()) return false;
 
@@ -91,6 +96,7 @@ bool TouchDevice(commands::CommandContext& ctx) {
     d.user_agent = ctx.request.user_agent;
     d.protocol_version = ctx.request.protocol_version;
     d.last_seen = now;
+    ctx.device = d;
     return txn.PutDevice(d);
   });
   if (!s.ok()) {
@@ -105,6 +111,50 @@ bool TouchDevice(commands::CommandContext& ctx) {
                                 ctx.user.name + "\""});
   }
   return true;
+}
+
+// MS-ASPROV: is the policy key the device sent the one it holds for the
+// policy now in force? Otherwise answers 142/143/144 in the command's body
+// (14.0 and later) or HTTP 449 (older clients) and returns false.
+bool CheckPolicyKey(commands::CommandContext& ctx) {
+  using provisioning::Mode;
+  const auto& options = ctx.request.options;
+  if (options.provisioning == Mode::kOff || ctx.query.cmd == "Provision") return true;
+
+  std::string_view sent_text =
+      !ctx.request.policy_key.empty() ? std::string_view(ctx.request.policy_key)
+                                      : std::string_view(ctx.query.policy_key);
+  uint64_t sent = 0;
+  std::from_chars(sent_text.data(), sent_text.data() + sent_text.size(), sent);
+  const storage::DeviceRecord& d = ctx.device;
+  bool holds_key = d.policy_key != 0 && sent == d.policy_key;
+  bool current = d.policy_digest == options.policy.Digest();
+  if (holds_key && current) return true;
+
+  int status = 0;
+  if (options.provisioning == Mode::kRequired) {
+    status = sent == 0 || d.policy_key == 0 ? 142 : holds_key ? 143 : 144;
+  } else if (holds_key) {
+    status = 143;  // optional, but a provisioned device follows policy changes
+  } else {
+    return true;
+  }
+  ctx.response.log.push_back(
+      {LogLevel::kInfo, ctx.query.cmd + " from device " + ctx.device_id + " refused: " +
+                            (status == 142 ? "not provisioned" : status == 143 ? "policy changed" :
+                                                                  "invalid policy key") +
+                            " (" + std::to_string(status) + ")"});
+  wbxml::Tag root, status_tag;
+  if (ctx.version >= 140 && commands::CommandStatusTags(ctx.query.cmd, root, status_tag)) {
+    wbxml::Writer w;
+    w.Start(root);
+    w.Element(status_tag, std::to_string(status));
+    w.End();
+    ctx.Answer(w.Take());
+  } else {
+    ctx.response.http_status = 449;
+  }
+  return false;
 }
 
 }  // namespace
@@ -198,6 +248,23 @@ Response Service::Handle(const Request& request, bool may_block) noexcept {
       return r;
     }
 
+    commands::CommandContext ctx{request,
+                                 *query,
+                                 *store_,
+                                 who.user,
+                                 query->device_id,
+                                 {},
+                                 VersionNumber(r.protocol_version),
+                                 nullptr,
+                                 may_block,
+                                 r};
+    // Device access and the policy key are decided before the body is read.
+    if (!TouchDevice(ctx)) return r;
+    if (!CheckPolicyKey(ctx)) {
+      r.headers.emplace_back(kServerVersionHeader, kServerVersion);
+      return r;
+    }
+
     std::optional<wbxml::Element> body;
     if (!request.body.empty()) {
       if (!IsWbxmlContentType(request.content_type)) {
@@ -213,21 +280,12 @@ Response Service::Handle(const Request& request, bool may_block) noexcept {
         return r;
       }
       body = std::move(decoded).value();
+      ctx.body = &*body;
     } else if (command->needs_body) {
       Fail(r, 400, LogLevel::kWarn, query->cmd + ": empty request body");
       return r;
     }
 
-    commands::CommandContext ctx{request,
-                                 *query,
-                                 *store_,
-                                 who.user,
-                                 query->device_id,
-                                 VersionNumber(r.protocol_version),
-                                 body ? &*body : nullptr,
-                                 may_block,
-                                 r};
-    if (!TouchDevice(ctx)) return r;
     command->handler(ctx);
     if (!r.needs_blocking) {
       r.headers.emplace_back(kServerVersionHeader, kServerVersion);

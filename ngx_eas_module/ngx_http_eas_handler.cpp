@@ -156,6 +156,24 @@ ngx_http_eas_build_request(ngx_http_request_t *r, eas::core::Request *req)
     }
     req->options.auth_cache_ttl = static_cast<uint64_t>(elcf->auth_cache_valid);
     req->options.sync_window_max = static_cast<size_t>(elcf->sync_window_max);
+
+    using eas::core::provisioning::Mode;
+    req->options.provisioning = elcf->provisioning == 2 ? Mode::kRequired
+                              : elcf->provisioning == 1 ? Mode::kOptional
+                              : Mode::kOff;
+    eas::core::provisioning::Policy &policy = req->options.policy;
+    policy.password_required = elcf->policy_password;
+    policy.min_password_length =
+        static_cast<uint32_t>(elcf->policy_password_min_length);
+    policy.alphanumeric_password = elcf->policy_password_complex;
+    policy.max_inactivity_seconds =
+        static_cast<uint32_t>(elcf->policy_max_inactivity);
+    policy.max_failed_attempts =
+        static_cast<uint32_t>(elcf->policy_max_failed_attempts);
+    policy.require_encryption = elcf->policy_require_encryption;
+    policy.allow_camera = elcf->policy_allow_camera;
+    policy.allow_storage_card = elcf->policy_allow_storage_card;
+    policy.allow_simple_password = elcf->policy_allow_simple_password;
     req->now = static_cast<uint64_t>(ngx_time());
 
     return ngx_http_eas_read_body(r, &req->body);

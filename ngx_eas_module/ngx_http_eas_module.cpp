@@ -39,6 +39,22 @@ static ngx_conf_num_bounds_t  ngx_http_eas_sync_window_bounds = {
     ngx_conf_check_num_bounds, 1, 512
 };
 
+static ngx_conf_enum_t  ngx_http_eas_provisioning_modes[] = {
+    { ngx_string("off"), 0 },
+    { ngx_string("optional"), 1 },
+    { ngx_string("required"), 2 },
+    { ngx_null_string, 0 }
+};
+
+/* Directives of one location-level flag/number/time each. */
+#define NGX_HTTP_EAS_LOC_DIRECTIVE(name, handler, field, post)                \
+    { ngx_string(name),                                                       \
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,  \
+      handler,                                                                \
+      NGX_HTTP_LOC_CONF_OFFSET,                                               \
+      offsetof(ngx_http_eas_loc_conf_t, field),                               \
+      post }
+
 static ngx_command_t  ngx_http_eas_commands[] = {
 
     { ngx_string("eas"),
@@ -82,6 +98,27 @@ static ngx_command_t  ngx_http_eas_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_eas_loc_conf_t, sync_window_max),
       &ngx_http_eas_sync_window_bounds },
+
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_provisioning", ngx_conf_set_enum_slot,
+        provisioning, &ngx_http_eas_provisioning_modes),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_policy_password", ngx_conf_set_flag_slot,
+        policy_password, NULL),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_policy_password_min_length",
+        ngx_conf_set_num_slot, policy_password_min_length, NULL),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_policy_password_complex",
+        ngx_conf_set_flag_slot, policy_password_complex, NULL),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_policy_max_inactivity",
+        ngx_conf_set_sec_slot, policy_max_inactivity, NULL),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_policy_max_failed_attempts",
+        ngx_conf_set_num_slot, policy_max_failed_attempts, NULL),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_policy_require_encryption",
+        ngx_conf_set_flag_slot, policy_require_encryption, NULL),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_policy_allow_camera",
+        ngx_conf_set_flag_slot, policy_allow_camera, NULL),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_policy_allow_storage_card",
+        ngx_conf_set_flag_slot, policy_allow_storage_card, NULL),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_policy_allow_simple_password",
+        ngx_conf_set_flag_slot, policy_allow_simple_password, NULL),
 
     { ngx_string("eas_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -205,6 +242,16 @@ ngx_http_eas_create_loc_conf(ngx_conf_t *cf)
     elcf->auth = NGX_CONF_UNSET_UINT;
     elcf->auth_cache_valid = NGX_CONF_UNSET;
     elcf->sync_window_max = NGX_CONF_UNSET;
+    elcf->provisioning = NGX_CONF_UNSET_UINT;
+    elcf->policy_password = NGX_CONF_UNSET;
+    elcf->policy_password_min_length = NGX_CONF_UNSET;
+    elcf->policy_password_complex = NGX_CONF_UNSET;
+    elcf->policy_max_inactivity = NGX_CONF_UNSET;
+    elcf->policy_max_failed_attempts = NGX_CONF_UNSET;
+    elcf->policy_require_encryption = NGX_CONF_UNSET;
+    elcf->policy_allow_camera = NGX_CONF_UNSET;
+    elcf->policy_allow_storage_card = NGX_CONF_UNSET;
+    elcf->policy_allow_simple_password = NGX_CONF_UNSET;
 
     return elcf;
 }
@@ -222,6 +269,33 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_sec_value(conf->auth_cache_valid, prev->auth_cache_valid,
                              600);
     ngx_conf_merge_value(conf->sync_window_max, prev->sync_window_max, 512);
+    ngx_conf_merge_uint_value(conf->provisioning, prev->provisioning, 0);
+    ngx_conf_merge_value(conf->policy_password, prev->policy_password, 0);
+    ngx_conf_merge_value(conf->policy_password_min_length,
+                         prev->policy_password_min_length, 0);
+    ngx_conf_merge_value(conf->policy_password_complex,
+                         prev->policy_password_complex, 0);
+    ngx_conf_merge_sec_value(conf->policy_max_inactivity,
+                             prev->policy_max_inactivity, 0);
+    ngx_conf_merge_value(conf->policy_max_failed_attempts,
+                         prev->policy_max_failed_attempts, 0);
+    ngx_conf_merge_value(conf->policy_require_encryption,
+                         prev->policy_require_encryption, 0);
+    ngx_conf_merge_value(conf->policy_allow_camera,
+                         prev->policy_allow_camera, 1);
+    ngx_conf_merge_value(conf->policy_allow_storage_card,
+                         prev->policy_allow_storage_card, 1);
+    ngx_conf_merge_value(conf->policy_allow_simple_password,
+                         prev->policy_allow_simple_password, 1);
+
+    if (conf->policy_password_min_length > 16
+        || conf->policy_max_failed_attempts > 16)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "eas_policy_password_min_length and "
+                           "eas_policy_max_failed_attempts take 0..16");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
     ngx_conf_merge_str_value(conf->thread_pool_name, prev->thread_pool_name,
                              "default");
 

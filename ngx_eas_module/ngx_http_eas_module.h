@@ -27,6 +27,17 @@ typedef struct {
     ngx_uint_t              auth;           /* eas_auth: store | nginx */
     time_t                  auth_cache_valid;
     ngx_int_t               sync_window_max; /* eas_sync_window_max */
+
+    ngx_uint_t              provisioning;   /* eas_provisioning */
+    ngx_flag_t              policy_password;
+    ngx_int_t               policy_password_min_length;
+    ngx_flag_t              policy_password_complex;
+    time_t                  policy_max_inactivity;
+    ngx_int_t               policy_max_failed_attempts;
+    ngx_flag_t              policy_require_encryption;
+    ngx_flag_t              policy_allow_camera;
+    ngx_flag_t              policy_allow_storage_card;
+    ngx_flag_t              policy_allow_simple_password;
     ngx_str_t               thread_pool_name;
     ngx_thread_pool_t      *thread_pool;
 } ngx_http_eas_loc_conf_t;

@@ -24,7 +24,8 @@ enum DeviceTag : uint8_t {
   kDevUser = 1, kDevId = 2, kDevType = 3, kDevUserAgent = 4, kDevModel = 5,
   kDevImei = 6, kDevFriendlyName = 7, kDevOs = 8, kDevOsLanguage = 9,
   kDevPhoneNumber = 10, kDevMobileOperator = 11, kDevProtocolVersion = 12,
-  kDevFirstSeen = 13, kDevLastSeen = 14,
+  kDevFirstSeen = 13, kDevLastSeen = 14, kDevPolicyKey = 15, kDevPendingPolicyKey = 16,
+  kDevPolicyDigest = 17, kDevAccess = 18, kDevWipe = 19,
 };
 
 constexpr const char* kBadInteger = "bad integer field";
@@ -250,6 +251,11 @@ std::string EncodeDevice(const DeviceRecord& d) {
   w.Bytes(kDevProtocolVersion, d.protocol_version);
   w.Uint(kDevFirstSeen, d.first_seen);
   w.Uint(kDevLastSeen, d.last_seen);
+  w.Uint(kDevPolicyKey, d.policy_key);
+  w.Uint(kDevPendingPolicyKey, d.pending_policy_key);
+  w.Bytes(kDevPolicyDigest, d.policy_digest);
+  w.Uint(kDevAccess, static_cast<uint8_t>(d.access));
+  w.Uint(kDevWipe, static_cast<uint8_t>(d.wipe));
   return std::move(w).Finish();
 }
 
@@ -275,6 +281,21 @@ const char* DecodeDevice(std::string_view in, DeviceRecord* out) {
       case kDevProtocolVersion: r.protocol_version.assign(v); break;
       case kDevFirstSeen: ok = ParseUint(v, &r.first_seen); break;
       case kDevLastSeen: ok = ParseUint(v, &r.last_seen); break;
+      case kDevPolicyKey: ok = ParseUint(v, &r.policy_key); break;
+      case kDevPendingPolicyKey: ok = ParseUint(v, &r.pending_policy_key); break;
+      case kDevPolicyDigest: r.policy_digest.assign(v); break;
+      case kDevAccess: {
+        uint8_t a = 0;
+        ok = ParseUint(v, &a) && a <= 2;
+        r.access = static_cast<DeviceRecord::Access>(a);
+        break;
+      }
+      case kDevWipe: {
+        uint8_t w = 0;
+        ok = ParseUint(v, &w) && w <= 3;
+        r.wipe = static_cast<DeviceRecord::Wipe>(w);
+        break;
+      }
       default: break;
     }
     if (!ok) return kBadInteger;

@@ -80,6 +80,20 @@ struct DeviceRecord {
   std::string protocol_version;
   uint64_t first_seen = 0;  // unix seconds
   uint64_t last_seen = 0;
+
+  // Provisioning (MS-ASPROV): the key the device holds, the temporary one
+  // it was offered and must acknowledge, and a digest of the policy it
+  // accepted (a different digest in config means: provision again).
+  uint32_t policy_key = 0;
+  uint32_t pending_policy_key = 0;
+  std::string policy_digest;
+
+  // An administrator's decision (easctl device approve/block), winning
+  // over the rules in nginx config.
+  enum class Access : uint8_t { kUndecided = 0, kApproved = 1, kBlocked = 2 };
+  Access access = Access::kUndecided;
+  enum class Wipe : uint8_t { kNone = 0, kRequested = 1, kAccountOnly = 2, kDone = 3 };
+  Wipe wipe = Wipe::kNone;
 };
 
 }  // namespace eas::storage

@@ -1,6 +1,7 @@
 #include "core/commands/command.hpp"
 
 #include "core/protocol.hpp"
+#include "core/wbxml/tags.hpp"
 
 namespace eas::core::commands {
 
@@ -40,7 +41,7 @@ constexpr CommandInfo kCommands[] = {
     {"Search", nullptr, true},
     {"Ping", nullptr, false},
     {"ItemOperations", nullptr, true},
-    {"Provision", nullptr, true},
+    {"Provision", Provision, true},
     {"ResolveRecipients", nullptr, true},
     {"ValidateCert", nullptr, true},
     {"Find", nullptr, true},
@@ -63,6 +64,30 @@ std::string ImplementedCommands() {
     out += c.name;
   }
   return out;
+}
+
+bool CommandStatusTags(std::string_view command, wbxml::Tag& root, wbxml::Tag& status) {
+  namespace t = wbxml::tags;
+  struct Entry { std::string_view name; const wbxml::Tag* root; const wbxml::Tag* status; };
+  static const Entry kEntries[] = {
+      {"FolderSync", &t::fh::kFolderSync, &t::fh::kStatus},
+      {"FolderCreate", &t::fh::kFolderCreate, &t::fh::kStatus},
+      {"FolderUpdate", &t::fh::kFolderUpdate, &t::fh::kStatus},
+      {"FolderDelete", &t::fh::kFolderDelete, &t::fh::kStatus},
+      {"Settings", &t::settings::kSettings, &t::settings::kStatus},
+      {"Sync", &t::airsync::kSync, &t::airsync::kStatus},
+      {"GetItemEstimate", &t::gie::kGetItemEstimate, &t::gie::kStatus},
+      {"Ping", &t::ping::kPing, &t::ping::kStatus},
+      {"ItemOperations", &t::itemops::kItemOperations, &t::itemops::kStatus},
+  };
+  for (const auto& e : kEntries) {
+    if (e.name == command) {
+      root = *e.root;
+      status = *e.status;
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace eas::core::commands

@@ -19,6 +19,7 @@ struct CommandContext {
   storage::Store& store;
   storage::UserRecord user;
   std::string device_id;
+  storage::DeviceRecord device;         // as stored when the request began
   int version = 0;                      // 141 for "14.1"
   const wbxml::Element* body = nullptr; // decoded request; null when empty
   bool may_block = false;
@@ -51,6 +52,11 @@ const CommandInfo* FindCommand(std::string_view name);
 // "FolderSync,FolderCreate,..." — only those with a handler (OPTIONS).
 std::string ImplementedCommands();
 
+// The root and Status tags of a command's answer, for answers every command
+// shares (policy key refused: Status 142..144). False for commands without
+// a WBXML answer of that shape.
+bool CommandStatusTags(std::string_view command, wbxml::Tag& root, wbxml::Tag& status);
+
 void FolderSync(CommandContext& ctx);
 void FolderCreate(CommandContext& ctx);
 void FolderUpdate(CommandContext& ctx);
@@ -58,5 +64,6 @@ void FolderDelete(CommandContext& ctx);
 void Settings(CommandContext& ctx);
 void Sync(CommandContext& ctx);
 void GetItemEstimate(CommandContext& ctx);
+void Provision(CommandContext& ctx);
 
 }  // namespace eas::core::commands

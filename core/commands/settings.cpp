@@ -2,6 +2,7 @@
 // (DeviceInformation/Set) and answers UserInformation/Get with the user's
 // addresses. Oof is answered as "not set"; DevicePassword is acknowledged.
 #include "core/commands/command.hpp"
+#include "core/commands/device_information.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -12,21 +13,6 @@ namespace {
 namespace st = wbxml::tags::settings;
 
 enum SettingsStatus { kSuccess = 1, kProtocolError = 2, kServerError = 6 };
-
-// Copies DeviceInformation/Set into the device record.
-void ApplyDeviceInformation(const wbxml::Element& set, storage::DeviceRecord& d) {
-  auto take = [&](wbxml::Tag tag, std::string& field) {
-    if (set.Has(tag)) field = std::string(set.ChildText(tag));
-  };
-  take(st::kModel, d.model);
-  take(st::kIMEI, d.imei);
-  take(st::kFriendlyName, d.friendly_name);
-  take(st::kOS, d.os);
-  take(st::kOSLanguage, d.os_language);
-  take(st::kPhoneNumber, d.phone_number);
-  take(st::kMobileOperator, d.mobile_operator);
-  take(st::kUserAgent, d.user_agent);
-}
 
 void WriteUserInformation(wbxml::Writer& w, const CommandContext& ctx) {
   const auto& addresses = ctx.user.addresses;
