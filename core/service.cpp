@@ -146,11 +146,7 @@ bool CheckPolicyKey(commands::CommandContext& ctx) {
                             " (" + std::to_string(status) + ")"});
   wbxml::Tag root, status_tag;
   if (ctx.version >= 140 && commands::CommandStatusTags(ctx.query.cmd, root, status_tag)) {
-    wbxml::Writer w;
-    w.Start(root);
-    w.Element(status_tag, std::to_string(status));
-    w.End();
-    ctx.Answer(w.Take());
+    ctx.Answer(commands::StatusAnswer(root, status_tag, status));
   } else {
     ctx.response.http_status = 449;
   }

@@ -2,6 +2,7 @@
 
 #include "core/protocol.hpp"
 #include "core/wbxml/tags.hpp"
+#include "core/wbxml/writer.hpp"
 
 namespace eas::core::commands {
 
@@ -9,6 +10,14 @@ void CommandContext::Answer(std::string wbxml) {
   response.http_status = 200;
   response.content_type = std::string(kWbxmlContentType);
   response.body = std::move(wbxml);
+}
+
+std::string StatusAnswer(wbxml::Tag root, wbxml::Tag status, int code) {
+  wbxml::Writer w;
+  w.Start(root);
+  w.Element(status, std::to_string(code));
+  w.End();
+  return w.Take();
 }
 
 void CommandContext::Fail(int http_status, LogLevel level, std::string text) {

@@ -38,6 +38,10 @@ struct CommandContext {
   void Fail(int http_status, LogLevel level, std::string log_text);
 };
 
+// <root><status>code</status></root>: the answer every command gives when
+// it can say no more than a status.
+std::string StatusAnswer(wbxml::Tag root, wbxml::Tag status, int code);
+
 using Handler = void (*)(CommandContext&);
 
 struct CommandInfo {

@@ -17,11 +17,7 @@ enum FolderSyncStatus { kSuccess = 1, kServerError = 6, kInvalidSyncKey = 9,
                         kBadRequest = 10 };
 
 std::string StatusOnly(int status) {
-  wbxml::Writer w;
-  w.Start(fh::kFolderSync);
-  w.Element(fh::kStatus, std::to_string(status));
-  w.End();
-  return w.Take();
+  return StatusAnswer(fh::kFolderSync, fh::kStatus, status);
 }
 
 void WriteFolder(wbxml::Writer& w, const storage::FolderRecord& f) {

@@ -18,11 +18,7 @@ enum TopStatus { kOk = 1, kInvalidCollection = 2, kProtocolError = 4 };
 
 void GetItemEstimate(CommandContext& ctx) {
   auto top = [&](int status) {
-    wbxml::Writer w;
-    w.Start(gie::kGetItemEstimate);
-    w.Element(gie::kStatus, std::to_string(status));
-    w.End();
-    ctx.Answer(w.Take());
+    ctx.Answer(StatusAnswer(gie::kGetItemEstimate, gie::kStatus, status));
   };
   const wbxml::Element* collections =
       ctx.body && ctx.body->tag == gie::kGetItemEstimate ? ctx.body->Child(gie::kCollections)

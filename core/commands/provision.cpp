@@ -48,11 +48,7 @@ struct PolicyAnswer {
 void Provision(CommandContext& ctx) {
   const wbxml::Element* root = ctx.body;
   auto top_only = [&](int status) {
-    wbxml::Writer w;
-    w.Start(pv::kProvision);
-    w.Element(pv::kStatus, std::to_string(status));
-    w.End();
-    ctx.Answer(w.Take());
+    ctx.Answer(StatusAnswer(pv::kProvision, pv::kStatus, status));
   };
   if (root == nullptr || !(root->tag == pv::kProvision)) {
     ctx.response.log.push_back({LogLevel::kWarn, "Provision: malformed request"});

@@ -23,13 +23,7 @@ enum SyncStatus { kProtocolError = 4, kServerError = 5, kRequestIncomplete = 13 
 // Partial one) can reuse its collections and options (MS-ASCMD 3.1.5.3).
 constexpr std::string_view kCachedRequest = "sync-request";
 
-std::string TopStatus(int status) {
-  wbxml::Writer w;
-  w.Start(as::kSync);
-  w.Element(as::kStatus, std::to_string(status));
-  w.End();
-  return w.Take();
-}
+std::string TopStatus(int status) { return StatusAnswer(as::kSync, as::kStatus, status); }
 
 Result<std::string> LoadCachedRequest(storage::Store& store, const CommandContext& ctx) {
   std::string cached;
