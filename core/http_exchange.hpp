@@ -3,9 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace eas::core::push { struct PingWait; }
 
 namespace eas::core {
 
@@ -19,6 +22,9 @@ enum class AuthMode {
 struct LocationOptions {
   AuthMode auth_mode = AuthMode::kStore;
   uint64_t auth_cache_ttl = 600;  // seconds a verified credential is remembered
+  uint64_t ping_min = 60;         // eas_ping_min: shortest Ping heartbeat, seconds
+  uint64_t ping_max = 3540;       // eas_ping_max: longest
+  uint64_t ping_max_folders = 300;  // eas_ping_max_folders
 };
 
 struct Request {
@@ -56,6 +62,9 @@ struct Response {
   bool needs_blocking = false;
   // Hold the answer this long before sending it (failed logins).
   uint64_t delay_ms = 0;
+  // A Ping to hold (no body yet): the glue waits as this says and answers
+  // through push::PingWatcher (core/push/ping_watcher.hpp).
+  std::shared_ptr<push::PingWait> wait;
   // What the request turned out to be, for $eas_* variables.
   std::string cmd, user, device_id, device_type, protocol_version;
 };

@@ -38,7 +38,7 @@ constexpr CommandInfo kCommands[] = {
     {"GetItemEstimate", nullptr, true},
     {"MeetingResponse", nullptr, true},
     {"Search", nullptr, true},
-    {"Ping", nullptr, false},
+    {"Ping", Ping, false},
     {"ItemOperations", nullptr, true},
     {"Provision", nullptr, true},
     {"ResolveRecipients", nullptr, true},

@@ -51,6 +51,7 @@ const CommandInfo* FindCommand(std::string_view name);
 // "FolderSync,FolderCreate,..." — only those with a handler (OPTIONS).
 std::string ImplementedCommands();
 
+void Ping(CommandContext& ctx);  // core/commands/ping.cpp
 void FolderSync(CommandContext& ctx);
 void FolderCreate(CommandContext& ctx);
 void FolderUpdate(CommandContext& ctx);
