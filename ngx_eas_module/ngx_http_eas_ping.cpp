@@ -24,7 +24,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -350,6 +349,8 @@ ngx_http_eas_ping_poll(ngx_event_t *ev)
                       s.message().c_str());
 
     } else if (everyone || !users.empty()) {
+        bool  failed = false;
+
         for (q = ngx_queue_head(&ps->held);
              q != ngx_queue_sentinel(&ps->held);
              /* void */)
@@ -370,6 +371,7 @@ ngx_http_eas_ping_poll(ngx_event_t *ev)
                 ngx_log_error(NGX_LOG_ERR, p->r->connection->log, 0,
                               "eas: Ping: re-check: %s",
                               answer.status().message().c_str());
+                failed = true;
                 continue;
             }
 
@@ -382,7 +384,11 @@ ngx_http_eas_ping_poll(ngx_event_t *ev)
                 ngx_http_eas_ping_answer(p, **answer, "changes");
             }
         }
-        ps->change_seq = seq;
+
+        /* after a failed re-check, look at the same changes again */
+        if (!failed) {
+            ps->change_seq = seq;
+        }
 
     } else {
         ps->change_seq = seq;
