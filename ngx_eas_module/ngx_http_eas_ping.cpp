@@ -186,10 +186,9 @@ ngx_http_eas_ping_hold(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
     if (ps->count == 0 || p->wait->change_seq < ps->change_seq) {
         ps->change_seq = p->wait->change_seq;
     }
-    if (ps->count == 0) {
-        eas::core::push::DeviceGenerations *g = ngx_http_eas_generations();
-        ps->epoch = g ? g->Epoch() : 0;
-    }
+    /* and check the new Ping's device once even if the epoch seems known:
+     * another worker may have bumped it since this request's own bump */
+    ps->epoch = 0;
 
     ngx_queue_insert_tail(&ps->held, &p->queue);
     p->queued = 1;
