@@ -16,6 +16,10 @@
 #include "cli/json_out.hpp"
 #include "core/auth/password_hash.hpp"
 #include "core/auth/user_name.hpp"
+#include "core/collection_state.hpp"
+#include "core/commands/hierarchy.hpp"
+#include "core/items/item_data.hpp"
+#include "core/wbxml/tags.hpp"
 #include "storage/store.hpp"
 
 namespace {
@@ -36,6 +40,13 @@ const char* kUsage =
     "  user del NAME\n"
     "  user list [--json]\n"
     "  device list [--user NAME] [--json]\n"
+    "  debug touch-folder FOLDERID\n"
+    "  debug mark-synced NAME DEVICEID FOLDERID\n"
+    "\n"
+    "debug commands are test aids, not for a store in use: touch-folder adds a\n"
+    "small placeholder item to a folder (a change push must report, as mail\n"
+    "delivery will make); mark-synced records that a device has synced a folder\n"
+    "up to now, as a completed Sync does.\n"
     "\n"
     "--store defaults to /var/lib/eas (the packaged location); make run's demo\n"
     "store is .run/store. Without --password, the password is asked for (or read\n"
@@ -259,6 +270,91 @@ int DeviceList(Store& store, const Args& a) {
   return 0;
 }
 
+// A placeholder item fitting the folder's class: one subject-like field.
+eas::core::wbxml::Element PlaceholderItem(eas::storage::FolderType type) {
+  using eas::core::wbxml::Page;
+  using eas::storage::FolderType;
+  Page page = Page::kEmail;
+  const char* field = "Subject";
+  switch (type) {
+    case FolderType::kContacts:
+    case FolderType::kUserContacts:
+      page = Page::kContacts;
+      field = "FileAs";
+      break;
+    case FolderType::kCalendar:
+    case FolderType::kUserCalendar:
+      page = Page::kCalendar;
+      break;
+    case FolderType::kTasks:
+    case FolderType::kUserTasks:
+      page = Page::kTasks;
+      break;
+    case FolderType::kNotes:
+    case FolderType::kUserNotes:
+      page = Page::kNotes;
+      break;
+    default:
+      break;
+  }
+  eas::core::wbxml::Element app{eas::core::wbxml::tags::airsync::kApplicationData, "", false, {}};
+  app.children.push_back({eas::core::wbxml::TagNamed(page, field), "easctl touch-folder", false, {}});
+  return app;
+}
+
+int DebugTouchFolder(Store& store, const Args& a) {
+  if (a.positional.size() != 3) return Usage();
+  auto id = eas::core::commands::ParseFolderId(a.positional[2]);
+  if (!id) return Fail("not a folder id: " + a.positional[2]);
+  uint64_t modseq = 0;
+  Status s = store.Write([&](Txn& txn) {
+    auto folder = txn.GetFolder(*id);
+    if (!folder.ok()) return folder.status();
+    eas::storage::ItemRecord item;
+    item.folder = *id;
+    item.data = eas::core::items::EncodeItemData(PlaceholderItem(folder->type));
+    auto put = txn.PutItem(item);
+    if (!put.ok()) return put.status();
+    modseq = put->modseq;
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(s.message());
+  std::cout << "folder " << *id << " at modseq " << modseq << "\n";
+  return 0;
+}
+
+int DebugMarkSynced(Store& store, const Args& a) {
+  if (a.positional.size() != 5) return Usage();
+  std::string name = eas::core::auth::CanonicalUserName(a.positional[2]);
+  const std::string& device = a.positional[3];
+  auto id = eas::core::commands::ParseFolderId(a.positional[4]);
+  if (!id) return Fail("not a folder id: " + a.positional[4]);
+  uint64_t modseq = 0;
+  Status s = store.Write([&](Txn& txn) {
+    auto user = txn.GetUser(name);
+    if (!user.ok()) return user.status();
+    auto current = txn.FolderModseq(*id);
+    if (!current.ok()) return current.status();
+    modseq = *current;
+    const std::string collection = eas::core::commands::FolderIdString(*id);
+    eas::core::CollectionState state;
+    auto old = txn.GetSyncState(user->id, device, collection);
+    if (old.ok()) {
+      if (auto decoded = eas::core::DecodeCollectionState(*old)) state = *decoded;
+    } else if (old.status().code() != eas::Code::kNotFound) {
+      return old.status();
+    }
+    if (state.key == 0) state.key = 1;
+    state.seen_modseq = modseq;
+    return txn.PutSyncState(user->id, device, collection,
+                            eas::core::EncodeCollectionState(state));
+  });
+  if (!s.ok()) return Fail(s.message());
+  std::cout << "device " << device << " of " << name << " has seen folder " << *id
+            << " up to modseq " << modseq << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -279,6 +375,9 @@ int main(int argc, char** argv) {
     if (verb == "list") return UserList(**store, a);
   } else if (noun == "device") {
     if (verb == "list") return DeviceList(**store, a);
+  } else if (noun == "debug") {
+    if (verb == "touch-folder") return DebugTouchFolder(**store, a);
+    if (verb == "mark-synced") return DebugMarkSynced(**store, a);
   }
   return Usage();
 }

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/provisioning/policy.hpp"
+namespace eas::core::push { struct PingWait; }
 
 namespace eas::core {
 
@@ -24,6 +26,9 @@ struct LocationOptions {
   size_t sync_window_max = 512;   // eas_sync_window_max: items per collection per Sync
   provisioning::Mode provisioning = provisioning::Mode::kOff;  // eas_provisioning
   provisioning::Policy policy;                                 // eas_policy_*
+  uint64_t ping_min = 60;         // eas_ping_min: shortest Ping heartbeat, seconds
+  uint64_t ping_max = 3540;       // eas_ping_max: longest
+  uint64_t ping_max_folders = 300;  // eas_ping_max_folders
 };
 
 struct Request {
@@ -61,6 +66,9 @@ struct Response {
   bool needs_blocking = false;
   // Hold the answer this long before sending it (failed logins).
   uint64_t delay_ms = 0;
+  // A Ping to hold (no body yet): the glue waits as this says and answers
+  // through push::PingWatcher (core/push/ping_watcher.hpp).
+  std::shared_ptr<push::PingWait> wait;
   // What the request turned out to be, for $eas_* variables.
   std::string cmd, user, device_id, device_type, protocol_version;
 };

@@ -27,6 +27,9 @@ class Service {
   // a thread pool with may_block true. Safe to call from several threads.
   Response Handle(const Request& request, bool may_block) noexcept;
 
+  // The store, for push::PingWatcher (held Pings are re-checked by the glue).
+  storage::Store& store() { return *store_; }
+
  private:
   Service(std::unique_ptr<storage::Store> store, auth::CredentialCache* cache);
   std::unique_ptr<storage::Store> store_;

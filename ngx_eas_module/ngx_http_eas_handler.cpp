@@ -10,6 +10,7 @@
 #include <exception>
 #include <string>
 
+#include "core/push/ping_wait.hpp"
 #include "core/service.hpp"
 #include "ngx_eas_string.hpp"
 
@@ -28,6 +29,8 @@ static void ngx_http_eas_respond(ngx_http_request_t *r,
 static void ngx_http_eas_delayed_send(ngx_http_request_t *r);
 static ngx_int_t ngx_http_eas_send(ngx_http_request_t *r,
     const eas::core::Response &resp);
+static ngx_int_t ngx_http_eas_set_headers(ngx_http_request_t *r,
+    const eas::core::Response &resp);
 
 typedef struct {
     ngx_http_eas_job_t   *job;
@@ -37,6 +40,20 @@ static void
 ngx_http_eas_job_cleanup(void *data)
 {
     delete static_cast<ngx_http_eas_job_t *>(data);
+}
+
+/* Frees the job before the request ends (a held Ping keeps only what it
+ * waits for), disarming its pool cleanup. */
+static void
+ngx_http_eas_job_release(ngx_http_request_t *r, ngx_http_eas_job_t *job)
+{
+    for (ngx_pool_cleanup_t *c = r->pool->cleanup; c; c = c->next) {
+        if (c->handler == ngx_http_eas_job_cleanup && c->data == job) {
+            c->handler = NULL;
+            delete job;
+            return;
+        }
+    }
 }
 
 ngx_int_t
@@ -174,6 +191,9 @@ ngx_http_eas_build_request(ngx_http_request_t *r, eas::core::Request *req)
     policy.allow_camera = elcf->policy_allow_camera;
     policy.allow_storage_card = elcf->policy_allow_storage_card;
     policy.allow_simple_password = elcf->policy_allow_simple_password;
+    req->options.ping_min = static_cast<uint64_t>(elcf->ping_min);
+    req->options.ping_max = static_cast<uint64_t>(elcf->ping_max);
+    req->options.ping_max_folders = elcf->ping_max_folders;
     req->now = static_cast<uint64_t>(ngx_time());
 
     return ngx_http_eas_read_body(r, &req->body);
@@ -302,8 +322,24 @@ ngx_http_eas_respond(ngx_http_request_t *r, ngx_http_eas_job_t *job)
     ngx_http_eas_ctx_t *ctx = ngx_http_eas_get_ctx(r);
     if (ctx) {
         ngx_http_eas_ctx_fill(r, ctx, resp);
+        /* a newer request of the device ends its held Ping */
+        ngx_http_eas_device_request(r, ctx);
     }
     ngx_http_eas_log(r, resp);
+
+    if (resp.wait && ctx) {
+        /* a Ping to hold: keep the headers and what it waits for, nothing
+         * else of the request */
+        ngx_int_t rc = ngx_http_eas_set_headers(r, resp);
+        if (rc == NGX_OK) {
+            rc = ngx_http_eas_ping_hold(r, ctx, job->response.wait.get());
+        }
+        ngx_http_eas_job_release(r, job);
+        if (rc != NGX_DONE) {
+            ngx_http_finalize_request(r, rc);
+        }
+        return;
+    }
 
     if (resp.delay_ms > 0 && ctx) {
         /* a failed login: answer later, without holding the worker */
@@ -342,19 +378,19 @@ ngx_http_eas_delayed_send(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_eas_send(ngx_http_request_t *r, const eas::core::Response &resp)
 {
-    ngx_int_t  rc;
-
-    r->headers_out.status = resp.http_status;
-    r->headers_out.content_length_n = static_cast<off_t>(resp.body.size());
-
-    if (!resp.content_type.empty()) {
-        if (ngx_eas_pool_str(r->pool, resp.content_type,
-                             &r->headers_out.content_type) != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-        r->headers_out.content_type_len = r->headers_out.content_type.len;
+    ngx_int_t rc = ngx_http_eas_set_headers(r, resp);
+    if (rc != NGX_OK) {
+        return rc;
     }
+
+    return ngx_http_eas_send_body(r, resp.content_type, resp.body);
+}
+
+/* Status and extra headers; the body's type and length come with it. */
+static ngx_int_t
+ngx_http_eas_set_headers(ngx_http_request_t *r, const eas::core::Response &resp)
+{
+    r->headers_out.status = resp.http_status;
 
     for (const auto &kv : resp.headers) {
         ngx_table_elt_t *h = static_cast<ngx_table_elt_t *>(
@@ -368,16 +404,36 @@ ngx_http_eas_send(ngx_http_request_t *r, const eas::core::Response &resp)
         h->hash = 1;
     }
 
-    if (resp.body.empty()) {
+    return NGX_OK;
+}
+
+ngx_int_t
+ngx_http_eas_send_body(ngx_http_request_t *r, const std::string &content_type,
+    const std::string &body)
+{
+    ngx_int_t  rc;
+
+    r->headers_out.content_length_n = static_cast<off_t>(body.size());
+
+    if (!content_type.empty()) {
+        if (ngx_eas_pool_str(r->pool, content_type,
+                             &r->headers_out.content_type) != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        r->headers_out.content_type_len = r->headers_out.content_type.len;
+    }
+
+    if (body.empty()) {
         r->header_only = 1;
         return ngx_http_send_header(r);
     }
 
-    ngx_buf_t *b = ngx_create_temp_buf(r->pool, resp.body.size());
+    ngx_buf_t *b = ngx_create_temp_buf(r->pool, body.size());
     if (b == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-    b->last = ngx_cpymem(b->last, resp.body.data(), resp.body.size());
+    b->last = ngx_cpymem(b->last, body.data(), body.size());
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
 

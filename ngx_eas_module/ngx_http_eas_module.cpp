@@ -9,6 +9,8 @@
 #include <memory>
 
 #include "core/auth/credential_cache.hpp"
+#include "core/push/device_generations.hpp"
+#include "core/push/ping_watcher.hpp"
 #include "core/service.hpp"
 #include "ngx_eas_string.hpp"
 
@@ -18,6 +20,11 @@
 /* Slots in the credential cache shared by the workers. */
 #define NGX_HTTP_EAS_AUTH_SLOTS  8192
 
+/* Devices the generation table tells apart (8 bytes each): far more than
+ * the devices one box serves, so its sets rarely fill (see
+ * core/push/device_generations.hpp). */
+#define NGX_HTTP_EAS_PUSH_SLOTS  65536
+
 static void *ngx_http_eas_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_eas_init_main_conf(ngx_conf_t *cf, void *conf);
 static void *ngx_http_eas_create_loc_conf(ngx_conf_t *cf);
@@ -26,6 +33,8 @@ static char *ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static char *ngx_http_eas(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static ngx_int_t ngx_http_eas_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_eas_init_auth_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+static ngx_int_t ngx_http_eas_init_push_zone(ngx_shm_zone_t *shm_zone,
     void *data);
 static ngx_int_t ngx_http_eas_init_module(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_eas_init_process(ngx_cycle_t *cycle);
@@ -127,6 +136,27 @@ static ngx_command_t  ngx_http_eas_commands[] = {
       offsetof(ngx_http_eas_loc_conf_t, thread_pool_name),
       NULL },
 
+    { ngx_string("eas_ping_min"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, ping_min),
+      NULL },
+
+    { ngx_string("eas_ping_max"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, ping_max),
+      NULL },
+
+    { ngx_string("eas_ping_max_folders"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, ping_max_folders),
+      NULL },
+
       ngx_null_command
 };
 
@@ -163,6 +193,8 @@ ngx_module_t  ngx_http_eas_module = {
  * threads of the pool only reach these through Service, which is safe. */
 static eas::core::Service             *ngx_http_eas_worker_service;
 static eas::core::auth::CredentialCache *ngx_http_eas_worker_cache;
+static eas::core::push::DeviceGenerations *ngx_http_eas_worker_generations;
+static eas::core::push::PingWatcher   *ngx_http_eas_worker_watcher;
 
 eas::core::Service *
 ngx_http_eas_service()
@@ -176,6 +208,18 @@ ngx_http_eas_credential_cache()
     return ngx_http_eas_worker_cache;
 }
 
+eas::core::push::DeviceGenerations *
+ngx_http_eas_generations()
+{
+    return ngx_http_eas_worker_generations;
+}
+
+eas::core::push::PingWatcher *
+ngx_http_eas_ping_watcher()
+{
+    return ngx_http_eas_worker_watcher;
+}
+
 static void *
 ngx_http_eas_create_main_conf(ngx_conf_t *cf)
 {
@@ -187,7 +231,8 @@ ngx_http_eas_create_main_conf(ngx_conf_t *cf)
         return NULL;
     }
 
-    /* set by ngx_pcalloc(): store = { 0, NULL }, auth_zone = NULL */
+    /* set by ngx_pcalloc(): store = { 0, NULL }, auth_zone = NULL,
+     * push_zone = NULL */
     emcf->used = NGX_CONF_UNSET;
 
     return emcf;
@@ -200,6 +245,7 @@ ngx_http_eas_init_main_conf(ngx_conf_t *cf, void *conf)
 
     static ngx_str_t  default_store = ngx_string("/var/lib/eas");
     static ngx_str_t  zone_name = ngx_string("eas_credential_cache");
+    static ngx_str_t  push_zone_name = ngx_string("eas_push");
 
     if (emcf->store.len == 0) {
         emcf->store = default_store;
@@ -221,6 +267,17 @@ ngx_http_eas_init_main_conf(ngx_conf_t *cf, void *conf)
     }
 
     emcf->auth_zone->init = ngx_http_eas_init_auth_zone;
+
+    size = eas::core::push::DeviceGenerations::RegionSize(
+        NGX_HTTP_EAS_PUSH_SLOTS) + 8 * ngx_pagesize;
+
+    emcf->push_zone = ngx_shared_memory_add(cf, &push_zone_name, size,
+                                            &ngx_http_eas_module);
+    if (emcf->push_zone == NULL) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    emcf->push_zone->init = ngx_http_eas_init_push_zone;
 
     return NGX_CONF_OK;
 }
@@ -252,6 +309,9 @@ ngx_http_eas_create_loc_conf(ngx_conf_t *cf)
     elcf->policy_allow_camera = NGX_CONF_UNSET;
     elcf->policy_allow_storage_card = NGX_CONF_UNSET;
     elcf->policy_allow_simple_password = NGX_CONF_UNSET;
+    elcf->ping_min = NGX_CONF_UNSET;
+    elcf->ping_max = NGX_CONF_UNSET;
+    elcf->ping_max_folders = NGX_CONF_UNSET_UINT;
 
     return elcf;
 }
@@ -298,6 +358,32 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
     ngx_conf_merge_str_value(conf->thread_pool_name, prev->thread_pool_name,
                              "default");
+    /* Exchange's defaults: 1 to 59 minutes (MS-ASCMD leaves the range to
+     * the server); a device asking outside gets Ping Status 5. */
+    ngx_conf_merge_sec_value(conf->ping_min, prev->ping_min, 60);
+    ngx_conf_merge_sec_value(conf->ping_max, prev->ping_max, 3540);
+    ngx_conf_merge_uint_value(conf->ping_max_folders, prev->ping_max_folders,
+                              300);
+
+    if (conf->ping_min < 1) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"eas_ping_min\" must be at least 1s");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (conf->ping_max < conf->ping_min) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"eas_ping_max\" %T is less than "
+                           "\"eas_ping_min\" %T",
+                           conf->ping_max, conf->ping_min);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (conf->ping_max_folders < 1) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"eas_ping_max_folders\" must be at least 1");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
 
     if (conf->enable) {
         /* eas_max_body_size is the limit nginx enforces while reading the
@@ -406,6 +492,44 @@ ngx_http_eas_init_auth_zone(ngx_shm_zone_t *shm_zone, void *data)
     return NGX_OK;
 }
 
+static ngx_int_t
+ngx_http_eas_init_push_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_slab_pool_t  *shpool = reinterpret_cast<ngx_slab_pool_t *>(
+        shm_zone->shm.addr);
+
+    if (data) {
+        /* reload: old and new workers must see the same generations */
+        shm_zone->data = data;
+        return NGX_OK;
+    }
+
+    if (shm_zone->shm.exists) {
+        shm_zone->data = shpool->data;
+        return NGX_OK;
+    }
+
+    size_t size = eas::core::push::DeviceGenerations::RegionSize(
+        NGX_HTTP_EAS_PUSH_SLOTS);
+    void *region = ngx_slab_calloc(shpool, size);
+    if (region == NULL) {
+        return NGX_ERROR;
+    }
+
+    try {
+        eas::core::push::DeviceGenerations::Format(region, size);
+    } catch (const std::exception &e) {
+        ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                      "eas: %s", e.what());
+        return NGX_ERROR;
+    }
+
+    shpool->data = region;
+    shm_zone->data = region;
+
+    return NGX_OK;
+}
+
 /* In the master, before fork: make sure the store directory exists and
  * belongs to the worker user, who will create the LMDB files in it. */
 static ngx_int_t
@@ -463,6 +587,14 @@ ngx_http_eas_init_process(ngx_cycle_t *cycle)
                 emcf->auth_zone->data, size);
         }
 
+        if (emcf->push_zone && emcf->push_zone->data) {
+            size_t size = eas::core::push::DeviceGenerations::RegionSize(
+                NGX_HTTP_EAS_PUSH_SLOTS);
+            ngx_http_eas_worker_generations =
+                new eas::core::push::DeviceGenerations(emcf->push_zone->data,
+                                                       size);
+        }
+
         auto service = eas::core::Service::Open(ngx_eas_string(emcf->store),
                                                 ngx_http_eas_worker_cache);
         if (!service.ok()) {
@@ -473,6 +605,8 @@ ngx_http_eas_init_process(ngx_cycle_t *cycle)
             return NGX_OK;
         }
         ngx_http_eas_worker_service = std::move(service).value().release();
+        ngx_http_eas_worker_watcher = new eas::core::push::PingWatcher(
+            ngx_http_eas_worker_service->store());
 
     } catch (const std::exception &e) {
         ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
@@ -486,6 +620,10 @@ static void
 ngx_http_eas_exit_process(ngx_cycle_t *cycle)
 {
     (void) cycle;
+    delete ngx_http_eas_worker_watcher;
+    ngx_http_eas_worker_watcher = NULL;
+    delete ngx_http_eas_worker_generations;
+    ngx_http_eas_worker_generations = NULL;
     delete ngx_http_eas_worker_service;
     ngx_http_eas_worker_service = NULL;
     delete ngx_http_eas_worker_cache;

@@ -10,14 +10,22 @@ extern "C" {
 #include <ngx_thread_pool.h>
 }
 
+#include <string>
+
 namespace eas::core {
 class Service;
 struct Response;
+namespace push {
+class DeviceGenerations;
+class PingWatcher;
+struct PingWait;
+}
 }
 
 typedef struct {
     ngx_str_t               store;          /* eas_store */
     ngx_shm_zone_t         *auth_zone;      /* credential cache, all workers */
+    ngx_shm_zone_t         *push_zone;      /* device generations, all workers */
     ngx_flag_t              used;           /* some location has "eas on" */
 } ngx_http_eas_main_conf_t;
 
@@ -40,6 +48,9 @@ typedef struct {
     ngx_flag_t              policy_allow_simple_password;
     ngx_str_t               thread_pool_name;
     ngx_thread_pool_t      *thread_pool;
+    time_t                  ping_min;       /* eas_ping_min */
+    time_t                  ping_max;       /* eas_ping_max */
+    ngx_uint_t              ping_max_folders;
 } ngx_http_eas_loc_conf_t;
 
 /* What the variables know about a request, filled lazily. */
@@ -50,8 +61,12 @@ typedef struct {
     ngx_str_t               device_type;
     ngx_str_t               protocol_version;
     void                   *job;            /* a held answer (failed login) */
+    void                   *ping;           /* a held Ping (ngx_http_eas_ping.cpp) */
+    uint64_t                device_word;    /* the device's generation then */
+    uint32_t                device_slot;
     unsigned                query_parsed:1;
     unsigned                answered:1;
+    unsigned                device_seen:1;  /* device_slot/word are set */
 } ngx_http_eas_ctx_t;
 
 extern ngx_module_t  ngx_http_eas_module;
@@ -60,9 +75,24 @@ extern ngx_module_t  ngx_http_eas_module;
 eas::core::Service *ngx_http_eas_service();
 /* The credential cache of this worker (attached to the shared zone). */
 void *ngx_http_eas_credential_cache();
+/* This worker's view of the device generations (NULL without the zone)
+ * and of the store's changes for held Pings (NULL without the store). */
+eas::core::push::DeviceGenerations *ngx_http_eas_generations();
+eas::core::push::PingWatcher *ngx_http_eas_ping_watcher();
 
 ngx_int_t ngx_http_eas_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_eas_add_variables(ngx_conf_t *cf);
 ngx_http_eas_ctx_t *ngx_http_eas_get_ctx(ngx_http_request_t *r);
 void ngx_http_eas_ctx_fill(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
     const eas::core::Response &resp);
+
+/* ngx_http_eas_handler.cpp: sends a WBXML body after the headers that were
+ * set when the request was put on hold. */
+ngx_int_t ngx_http_eas_send_body(ngx_http_request_t *r,
+    const std::string &content_type, const std::string &body);
+
+/* ngx_http_eas_ping.cpp: long-polled Pings. */
+void ngx_http_eas_device_request(ngx_http_request_t *r,
+    ngx_http_eas_ctx_t *ctx);
+ngx_int_t ngx_http_eas_ping_hold(ngx_http_request_t *r,
+    ngx_http_eas_ctx_t *ctx, eas::core::push::PingWait *wait);

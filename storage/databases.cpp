@@ -22,6 +22,7 @@ std::pair<const char*, MDB_dbi Databases::*> const kTable[] = {
     {"devices", &Databases::devices},
     {"sync_states", &Databases::sync_states},
     {"meta", &Databases::meta},
+    {"change_feed", &Databases::change_feed},
 };
 
 // Opens all databases in one transaction; the handles survive only if it

@@ -21,6 +21,7 @@ struct Databases {
   MDB_dbi devices = 0;
   MDB_dbi sync_states = 0;
   MDB_dbi meta = 0;           // counters
+  MDB_dbi change_feed = 0;    // which users each write transaction touched
 };
 
 // Room for the databases above and a few more added later without asking

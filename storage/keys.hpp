@@ -16,6 +16,7 @@
 //   devices        BE32 user, BE16 len, id       → DeviceRecord
 //   sync_states    BE32 user, BE16 len, id, collection bytes → opaque bytes
 //   meta           counter name, NUL, BE32/BE64 scope (or none) → BE64 value
+//   change_feed    BE64 change seq               → BE32 user... (sorted, unique)
 #pragma once
 
 #include <cstdint>
@@ -103,6 +104,13 @@ inline std::string SyncState(UserId user, std::string_view device_id,
   return k;
 }
 
+// change_feed keys: the BE64 change seq.
+inline std::string ChangeSeq(uint64_t seq) {
+  std::string k;
+  AppendBE64(&k, seq);
+  return k;
+}
+
 // Meta counters: a name, NUL, then the big-endian scope id if any.
 inline std::string Counter(std::string_view name) {
   std::string k(name);
@@ -125,5 +133,6 @@ inline constexpr std::string_view kNextUserId = "next_user_id";
 inline constexpr std::string_view kNextFolderId = "next_folder_id";
 inline constexpr std::string_view kNextItemId = "next_item_id";    // per folder
 inline constexpr std::string_view kHierarchySeq = "hierarchy_seq";  // per user
+inline constexpr std::string_view kChangeSeq = "change_seq";        // global
 
 }  // namespace eas::storage::keys

@@ -97,6 +97,16 @@ Status LmdbTxn::DeleteSyncState(UserId user, std::string_view device_id,
   return Guard([&] { return DoDeleteSyncState(user, device_id, collection); });
 }
 
+Result<uint64_t> LmdbTxn::ChangeSeq() {
+  return Guard([&] { return ReadCounter(keys::Counter(keys::kChangeSeq)); });
+}
+Result<std::vector<UserId>> LmdbTxn::UsersChangedSince(uint64_t after) {
+  return Guard([&] { return DoUsersChangedSince(after); });
+}
+Status LmdbTxn::RecordChanges() {
+  return Guard([&] { return DoRecordChanges(); });
+}
+
 // --- primitives ---
 
 Status LmdbTxn::CheckWritable() const {

@@ -21,8 +21,8 @@ namespace eas::storage {
 class LmdbTxn final : public Txn {
  public:
   // Borrows txn (owned by Store::Read/Write) for the duration of fn.
-  LmdbTxn(MDB_txn* txn, const Databases& dbs, bool writable)
-      : txn_(txn), dbs_(dbs), writable_(writable) {}
+  LmdbTxn(MDB_txn* txn, const Databases& dbs, bool writable, uint64_t feed_keep = 0)
+      : txn_(txn), dbs_(dbs), writable_(writable), feed_keep_(feed_keep) {}
   LmdbTxn(const LmdbTxn&) = delete;
   LmdbTxn& operator=(const LmdbTxn&) = delete;
 
@@ -66,6 +66,15 @@ class LmdbTxn final : public Txn {
   Status DeleteSyncState(UserId user, std::string_view device_id,
                          std::string_view collection) override;
 
+  Result<uint64_t> ChangeSeq() override;
+  Result<std::vector<UserId>> UsersChangedSince(uint64_t after) override;
+
+  // Store::Write calls this once fn succeeded, before the commit: when the
+  // transaction touched items or folders, it takes the next change seq,
+  // appends the touched users to the change feed and prunes it to the
+  // newest feed_keep entries (txn_changes.cpp).
+  Status RecordChanges();
+
  private:
   // --- bodies (may throw std::bad_alloc) ---
   Result<UserRecord> DoCreateUser(UserRecord user);
@@ -98,6 +107,14 @@ class LmdbTxn final : public Txn {
                         std::string_view state);
   Status DoDeleteSyncState(UserId user, std::string_view device_id,
                            std::string_view collection);
+  Result<std::vector<UserId>> DoUsersChangedSince(uint64_t after);
+  Status DoRecordChanges();
+
+  // --- change feed (txn_changes.cpp) ---
+  // Remembers that `user` (or everyone who sees `folder`) must hear of
+  // this transaction; written by RecordChanges.
+  void NoteChange(UserId user);
+  void NoteChange(const FolderRecord& folder);
 
   // --- folder helpers (txn_folders.cpp) ---
   Status SaveFolder(const FolderRecord& folder);
@@ -140,6 +157,8 @@ class LmdbTxn final : public Txn {
   const Databases& dbs_;
   bool writable_;
   int fatal_rc_ = 0;
+  uint64_t feed_keep_;           // change feed entries to keep (writes only)
+  std::vector<UserId> touched_;  // users this transaction changed things for
 };
 
 template <class Fn>

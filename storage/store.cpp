@@ -111,8 +111,10 @@ Status Store::Write(const std::function<Status(Txn&)>& fn) {
       uint64_t map_size = 0;
       Status s = impl_->BeginWrite(&lock, &txn, &map_size);
       if (!s.ok()) return s;
-      LmdbTxn typed(txn.get(), impl_->dbs, /*writable=*/true);
+      LmdbTxn typed(txn.get(), impl_->dbs, /*writable=*/true,
+                    impl_->options.change_feed_keep);
       Status result = fn(typed);
+      if (result.ok()) result = typed.RecordChanges();
       int rc = typed.fatal_rc();
       if (result.ok() && rc == MDB_SUCCESS) {
         rc = txn.Commit();

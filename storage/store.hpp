@@ -19,6 +19,9 @@ struct OpenOptions {
   uint64_t initial_map_size = 64ull << 20;  // grows by doubling when full
   uint64_t max_map_size = 1ull << 40;
   bool create = true;                       // create the directory/env if missing
+  // Change feed entries kept (see Txn::UsersChangedSince): a watcher that
+  // falls further behind re-checks everyone instead. 0 keeps them all.
+  uint64_t change_feed_keep = 8192;
 };
 
 class Txn;
@@ -104,6 +107,20 @@ class Txn {
                               std::string_view collection, std::string_view state) = 0;
   virtual Status DeleteSyncState(UserId user, std::string_view device_id,
                                  std::string_view collection) = 0;
+
+  // Change feed, for push: every committed write transaction that changed
+  // items or folders takes the next global change seq and records the users
+  // it touched (owner and ACL users of each folder; a deleted user). A
+  // watcher remembers the seq it has looked at and asks who changed since.
+  // The feed keeps the newest OpenOptions::change_feed_keep entries (older
+  // ones go at commit time). Sync states and devices are not changes.
+  // The newest change seq (0 when the store never changed).
+  virtual Result<uint64_t> ChangeSeq() = 0;
+  // Users touched by the transactions with seq > after, sorted, unique.
+  // kNotFound when the feed no longer reaches back to after + 1 (pruned, or
+  // `after` is from another store): the caller must assume every user
+  // changed.
+  virtual Result<std::vector<UserId>> UsersChangedSince(uint64_t after) = 0;
 };
 
 }  // namespace eas::storage

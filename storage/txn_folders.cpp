@@ -78,6 +78,7 @@ Status LmdbTxn::CheckParent(const FolderRecord& folder) {
 }
 
 Status LmdbTxn::LogHierarchy(UserId user, FolderId folder, ChangeKind kind) {
+  NoteChange(user);  // every hierarchy change is news for push
   Result<uint64_t> seq = BumpCounter(keys::ScopedCounter(keys::kHierarchySeq, user));
   if (!seq.ok()) return seq.status();
   return Put(dbs_.hierarchy_log, keys::UserAnd(user, *seq),

@@ -58,6 +58,7 @@ Result<ItemRecord> LmdbTxn::DoPutItem(ItemRecord item) {
   folder->modseq += 1;
   item.modseq = folder->modseq;
   if (kind == ChangeKind::kAdd) item.created = item.modseq;
+  NoteChange(*folder);
   s = SaveFolder(*folder);
   if (s.ok()) s = Put(dbs_.items, keys::FolderAnd(item.folder, item.id), EncodeItem(item));
   if (s.ok()) {
@@ -79,6 +80,7 @@ Status LmdbTxn::DoDeleteItem(FolderId folder_id, ItemId id) {
   s = Del(dbs_.item_log, keys::FolderAnd(folder_id, old->modseq));
   if (!s.ok() && s.code() != Code::kNotFound) return s;
   folder->modseq += 1;
+  NoteChange(*folder);
   s = SaveFolder(*folder);
   if (s.ok()) s = Del(dbs_.items, keys::FolderAnd(folder_id, id));
   if (s.ok()) {

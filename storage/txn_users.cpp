@@ -115,6 +115,7 @@ Status LmdbTxn::DoDeleteUser(std::string_view name) {
   if (!user.ok()) return user.status();
   const UserId id = user->id;
   const std::string prefix = keys::User(id);
+  NoteChange(id);  // a held Ping of this user must end
 
   std::vector<std::pair<FolderId, char>> folders;
   s = Scan(dbs_.user_folders, prefix, prefix, [&](std::string_view key, std::string_view v) {

@@ -48,7 +48,7 @@ constexpr CommandInfo kCommands[] = {
     {"GetItemEstimate", GetItemEstimate, true},
     {"MeetingResponse", nullptr, true},
     {"Search", nullptr, true},
-    {"Ping", nullptr, false},
+    {"Ping", Ping, false},
     {"ItemOperations", nullptr, true},
     {"Provision", Provision, true},
     {"ResolveRecipients", nullptr, true},

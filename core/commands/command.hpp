@@ -61,6 +61,7 @@ std::string ImplementedCommands();
 // a WBXML answer of that shape.
 bool CommandStatusTags(std::string_view command, wbxml::Tag& root, wbxml::Tag& status);
 
+void Ping(CommandContext& ctx);  // core/commands/ping.cpp
 void FolderSync(CommandContext& ctx);
 void FolderCreate(CommandContext& ctx);
 void FolderUpdate(CommandContext& ctx);

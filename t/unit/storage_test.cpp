@@ -120,6 +120,8 @@ class StorageTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testFolderRules);
   CPPUNIT_TEST(testVisibleFoldersWithShare);
   CPPUNIT_TEST(testItemsAndChangeLog);
+  CPPUNIT_TEST(testChangeFeed);
+  CPPUNIT_TEST(testChangeFeedPruned);
   CPPUNIT_TEST(testDevicesAndSyncStates);
   CPPUNIT_TEST(testDeleteUserRemovesEverything);
   CPPUNIT_TEST(testReadTxnDeniesWrites);
@@ -573,6 +575,110 @@ class StorageTest : public CppUnit::TestFixture {
     // Item ids are never reused, even after a delete.
     CPPUNIT_ASSERT_EQUAL(ItemId{4}, put(0, "four").id);
     CPPUNIT_ASSERT_EQUAL(uint64_t{6}, modseq());
+  }
+
+  // Push watchers learn from the change feed which users a committed write
+  // touched: one seq per transaction, owner and ACL users, nothing for
+  // device or sync-state writes or aborted transactions.
+  void testChangeFeed() {
+    auto store = MustOpen(path_);
+    auto seq = [&] { return ReadValue<uint64_t>(*store, [](Txn& t) { return t.ChangeSeq(); }); };
+    auto since = [&](uint64_t after) {
+      return ReadValue<std::vector<UserId>>(*store, [&](Txn& t) {
+        return t.UsersChangedSince(after);
+      });
+    };
+    CPPUNIT_ASSERT_EQUAL(uint64_t{0}, seq());
+    CPPUNIT_ASSERT(since(0).empty());
+
+    UserId alice = CreateUser(*store, "alice");  // user and nine folders: one seq
+    CPPUNIT_ASSERT_EQUAL(uint64_t{1}, seq());
+    CPPUNIT_ASSERT(since(0) == std::vector<UserId>{alice});
+    UserId bob = CreateUser(*store, "bob");
+    UserId carol = CreateUser(*store, "carol");
+    CPPUNIT_ASSERT_EQUAL(uint64_t{3}, seq());
+    CPPUNIT_ASSERT((since(1) == std::vector<UserId>{bob, carol}));
+    CPPUNIT_ASSERT(since(3).empty());
+
+    // Devices and sync states are no news.
+    ASSERT_OK(store->Write([&](Txn& t) {
+      DeviceRecord d;
+      d.user = alice;
+      d.device_id = "PHONE";
+      Status s = t.PutDevice(d);
+      return s.ok() ? t.PutSyncState(alice, "PHONE", "7", "state") : s;
+    }));
+    CPPUNIT_ASSERT_EQUAL(uint64_t{3}, seq());
+
+    // A folder alice shares with bob: both hear of its items.
+    FolderRecord shared;
+    shared.owner = alice;
+    shared.type = FolderType::kUserContacts;
+    shared.name = "Family";
+    shared.acl = {AclEntry{bob, Rights::kRead}};
+    shared = WriteValue<FolderRecord>(*store, [&](Txn& t) { return t.CreateFolder(shared); });
+    CPPUNIT_ASSERT_EQUAL(uint64_t{4}, seq());
+    CPPUNIT_ASSERT((since(3) == std::vector<UserId>{alice, bob}));
+    ItemRecord item;
+    item.folder = shared.id;
+    item.data = "x";
+    item = WriteValue<ItemRecord>(*store, [&](Txn& t) { return t.PutItem(item); });
+    CPPUNIT_ASSERT_EQUAL(uint64_t{5}, seq());
+    CPPUNIT_ASSERT((since(4) == std::vector<UserId>{alice, bob}));
+
+    // Several writes in one transaction: one seq; an aborted one: none.
+    FolderId carol_inbox = InboxOf(*store, carol), alice_inbox = InboxOf(*store, alice);
+    ASSERT_OK(store->Write([&](Txn& t) {
+      ItemRecord a, c;
+      a.folder = alice_inbox;
+      c.folder = carol_inbox;
+      Status s = t.PutItem(a).status();
+      if (s.ok()) s = t.PutItem(c).status();
+      return s.ok() ? t.DeleteItem(shared.id, item.id) : s;
+    }));
+    CPPUNIT_ASSERT_EQUAL(uint64_t{6}, seq());
+    CPPUNIT_ASSERT((since(5) == std::vector<UserId>{alice, bob, carol}));
+    ASSERT_CODE(Code::kInvalidArgument, store->Write([&](Txn& t) {
+      ItemRecord c;
+      c.folder = carol_inbox;
+      Status s = t.PutItem(c).status();
+      return s.ok() ? Status::Invalid("changed my mind") : s;
+    }));
+    CPPUNIT_ASSERT_EQUAL(uint64_t{6}, seq());
+
+    // Deleting a user is news for that user and for those sharing with them.
+    ASSERT_OK(store->Write([&](Txn& t) { return t.DeleteUser("bob"); }));
+    CPPUNIT_ASSERT_EQUAL(uint64_t{7}, seq());
+    CPPUNIT_ASSERT(since(6) == std::vector<UserId>{bob});
+
+    // A cursor from the future (another store): the caller must re-check all.
+    ASSERT_CODE(Code::kNotFound, store->Read([&](Txn& t) {
+      return t.UsersChangedSince(99).status();
+    }));
+  }
+
+  void testChangeFeedPruned() {
+    OpenOptions options;
+    options.change_feed_keep = 3;
+    auto store = MustOpen(path_, options);
+    UserId alice = CreateUser(*store, "alice");
+    FolderId inbox = InboxOf(*store, alice);
+    for (int i = 0; i < 5; ++i) {
+      ItemRecord item;
+      item.folder = inbox;
+      WriteValue<ItemRecord>(*store, [&](Txn& t) { return t.PutItem(item); });
+    }
+    // seq 6; entries 4, 5, 6 remain.
+    CPPUNIT_ASSERT_EQUAL(uint64_t{6}, ReadValue<uint64_t>(*store, [](Txn& t) {
+                                        return t.ChangeSeq();
+                                      }));
+    auto since = [&](uint64_t after) {
+      return store->Read([&](Txn& t) { return t.UsersChangedSince(after).status(); });
+    };
+    ASSERT_OK(since(3));
+    ASSERT_OK(since(6));
+    ASSERT_CODE(Code::kNotFound, since(2));
+    ASSERT_CODE(Code::kNotFound, since(0));
   }
 
   void testDevicesAndSyncStates() {

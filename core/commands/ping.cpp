@@ -1,0 +1,138 @@
+// Ping (MS-ASCMD 2.2.1.13): answers at once when there is something to say
+// (a malformed or out-of-range request, folders the device must sync, a
+// hierarchy it must FolderSync first), else hands the glue a PingWait to
+// hold: core decides, the glue holds, push::PingWatcher re-checks.
+#include <memory>
+
+#include "core/commands/command.hpp"
+#include "core/commands/ping_check.hpp"
+#include "core/commands/ping_params.hpp"
+#include "storage/store.hpp"
+
+namespace eas::core::commands {
+namespace {
+
+struct Outcome {
+  std::string answer;
+  std::optional<push::PingWait> wait;
+  bool need_write = false;  // new parameters to remember first
+};
+
+Result<std::optional<PingParams>> Remembered(storage::Txn& txn, const CommandContext& ctx) {
+  auto bytes = txn.GetSyncState(ctx.user.id, ctx.device_id, kPingCollection);
+  if (!bytes.ok()) {
+    if (bytes.status().code() == Code::kNotFound) return std::optional<PingParams>();
+    return bytes.status();
+  }
+  return DecodePingParams(*bytes);
+}
+
+// One pass over a snapshot (read) or inside the write transaction that
+// remembers new parameters.
+Status Decide(storage::Txn& txn, CommandContext& ctx, const PingRequest& req, bool writable,
+              Outcome& out) {
+  auto remembered = Remembered(txn, ctx);
+  if (!remembered.ok()) return remembered.status();
+  const std::optional<PingParams>& last = *remembered;
+
+  // What the request leaves out comes from the last Ping of the device.
+  std::optional<uint64_t> heartbeat = req.heartbeat;
+  if (!heartbeat && last) heartbeat = last->heartbeat;
+  PingParams params;
+  if (req.folders) {
+    params.folders = *req.folders;
+  } else if (last) {
+    params.folders = last->folders;
+  }
+  if (!heartbeat || params.folders.empty()) {
+    ctx.response.log.push_back(
+        {LogLevel::kInfo, std::string("Ping: no ") +
+                              (heartbeat ? "Folders" : "HeartbeatInterval") +
+                              " given and none remembered for the device"});
+    out.answer = PingAnswer(kPingMissingParameters);
+    return Status::Ok();
+  }
+  params.heartbeat = *heartbeat;
+
+  const LocationOptions& limits = ctx.request.options;
+  if (params.heartbeat < limits.ping_min || params.heartbeat > limits.ping_max) {
+    uint64_t allowed = params.heartbeat < limits.ping_min ? limits.ping_min : limits.ping_max;
+    ctx.response.log.push_back({LogLevel::kInfo, "Ping: HeartbeatInterval " +
+                                                     std::to_string(params.heartbeat) +
+                                                     " is out of range, allowed " +
+                                                     std::to_string(limits.ping_min) + ".." +
+                                                     std::to_string(limits.ping_max)});
+    out.answer = PingHeartbeatAnswer(allowed);
+    return Status::Ok();
+  }
+  if (params.folders.size() > limits.ping_max_folders) {
+    ctx.response.log.push_back({LogLevel::kInfo, "Ping: " +
+                                                     std::to_string(params.folders.size()) +
+                                                     " folders, at most " +
+                                                     std::to_string(limits.ping_max_folders)});
+    out.answer = PingMaxFoldersAnswer(limits.ping_max_folders);
+    return Status::Ok();
+  }
+
+  if (!last || *last != params) {
+    if (!writable) {
+      out.need_write = true;
+      return Status::Ok();
+    }
+    Status s = txn.PutSyncState(ctx.user.id, ctx.device_id, kPingCollection,
+                                EncodePingParams(params));
+    if (!s.ok()) return s;
+  }
+
+  auto outcome = EvaluatePing(txn, ctx.user.id, ctx.device_id, params);
+  if (!outcome.ok()) return outcome.status();
+  switch (outcome->status) {
+    case kPingFolderSyncRequired:
+      ctx.response.log.push_back({LogLevel::kInfo, "Ping: FolderSync required: " + outcome->why});
+      out.answer = PingAnswer(kPingFolderSyncRequired);
+      break;
+    case kPingChanges:
+      out.answer = PingChangesAnswer(outcome->changed);
+      break;
+    default:
+      out.wait = std::move(outcome->wait);
+      break;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void Ping(CommandContext& ctx) {
+  std::string why;
+  std::optional<PingRequest> req = ParsePingRequest(ctx.body, &why);
+  if (!req) {
+    ctx.response.log.push_back({LogLevel::kWarn, "Ping: malformed request: " + why});
+    ctx.Answer(PingAnswer(kPingSyntaxError));
+    return;
+  }
+
+  Outcome out;
+  Status s = ctx.store.Read([&](storage::Txn& txn) { return Decide(txn, ctx, *req, false, out); });
+  if (s.ok() && out.need_write) {
+    if (!ctx.MayWrite()) return;
+    s = ctx.store.Write([&](storage::Txn& txn) {
+      out = Outcome();
+      return Decide(txn, ctx, *req, true, out);
+    });
+  }
+  if (!s.ok()) {
+    ctx.response.log.push_back({LogLevel::kError, "Ping: store: " + s.message()});
+    ctx.Answer(PingAnswer(kPingServerError));
+    return;
+  }
+  if (out.wait) {
+    // Held by the glue: no body now; the answer comes from PingWatcher.
+    ctx.response.http_status = 200;
+    ctx.response.wait = std::make_shared<push::PingWait>(std::move(*out.wait));
+    return;
+  }
+  ctx.Answer(std::move(out.answer));
+}
+
+}  // namespace eas::core::commands

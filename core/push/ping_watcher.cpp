@@ -1,0 +1,68 @@
+#include "core/push/ping_watcher.hpp"
+
+#include <exception>
+
+#include "core/commands/ping_check.hpp"
+#include "storage/store.hpp"
+
+namespace eas::core::push {
+
+Status PingWatcher::ChangesSince(uint64_t after, uint64_t* seq,
+                                 std::vector<storage::UserId>* users, bool* everyone) noexcept {
+  try {
+    *everyone = false;
+    users->clear();
+    return store_.Read([&](storage::Txn& txn) {
+      auto now = txn.ChangeSeq();
+      if (!now.ok()) return now.status();
+      *seq = *now;
+      if (*now == after) return Status::Ok();
+      auto changed = txn.UsersChangedSince(after);
+      if (changed.ok()) {
+        *users = std::move(changed).value();
+      } else if (changed.status().code() == Code::kNotFound) {
+        *everyone = true;
+      } else {
+        return changed.status();
+      }
+      return Status::Ok();
+    });
+  } catch (const std::exception& e) {
+    return Status::Internal(e.what());
+  }
+}
+
+Result<std::optional<std::string>> PingWatcher::Recheck(PingWait& wait,
+                                                        std::string* why) noexcept {
+  try {
+    commands::PingOutcome out;
+    Status s = store_.Read([&](storage::Txn& txn) {
+      auto checked = commands::RecheckPing(txn, wait);
+      if (!checked.ok()) return checked.status();
+      out = std::move(checked).value();
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    switch (out.status) {
+      case commands::kPingChanges:
+        return std::optional<std::string>(commands::PingChangesAnswer(out.changed));
+      case commands::kPingFolderSyncRequired:
+        *why = std::move(out.why);
+        return std::optional<std::string>(commands::PingAnswer(out.status));
+      default:
+        return std::optional<std::string>();
+    }
+  } catch (const std::exception& e) {
+    return Status::Internal(e.what());
+  }
+}
+
+std::string PingWatcher::ExpiredAnswer() noexcept {
+  try {
+    return commands::PingAnswer(commands::kPingExpired);
+  } catch (...) {
+    return std::string();
+  }
+}
+
+}  // namespace eas::core::push

@@ -1,0 +1,48 @@
+// What the nginx glue asks core about held Pings: has the store changed
+// since the seq it looked at last, for whom, and does a held Ping of such
+// a user now have an answer. One cheap read transaction per question; the
+// glue decides only when to ask (a poll timer per worker, while it holds
+// Pings) and holds the requests. Every call is noexcept: failures are
+// Status values the glue logs, and it keeps waiting.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/push/ping_wait.hpp"
+#include "core/status.hpp"
+#include "storage/records.hpp"
+
+namespace eas::storage { class Store; }
+
+namespace eas::core::push {
+
+class PingWatcher {
+ public:
+  explicit PingWatcher(storage::Store& store) : store_(store) {}
+  PingWatcher(const PingWatcher&) = delete;
+  PingWatcher& operator=(const PingWatcher&) = delete;
+
+  // Who changed after `after`: *seq becomes the store's change seq now and
+  // *users the users touched since, sorted. *everyone is set instead when
+  // the store cannot tell (its feed was pruned past `after`): re-check all.
+  Status ChangesSince(uint64_t after, uint64_t* seq, std::vector<storage::UserId>* users,
+                      bool* everyone) noexcept;
+
+  // Looks at a held Ping again in a fresh snapshot: nullopt to keep
+  // waiting, else the answer body (Status 2 with the changed folders, or
+  // Status 7). May move wait.hierarchy_seq forward. *why says what for the
+  // log (Status 7).
+  Result<std::optional<std::string>> Recheck(PingWait& wait, std::string* why) noexcept;
+
+  // The Status 1 answer: heartbeat over, a newer request of the device, or
+  // the worker shutting down. Empty only when out of memory.
+  static std::string ExpiredAnswer() noexcept;
+
+ private:
+  storage::Store& store_;
+};
+
+}  // namespace eas::core::push

@@ -1,0 +1,455 @@
+// The Ping command's decisions: its parameters (parsed, remembered, reused),
+// the immediate answers (3, 4, 5, 6, 7, 2), the hold it hands the glue, and
+// the re-check of a held Ping after changes, through the Service façade
+// and push::PingWatcher over a temporary store.
+#include <cppunit/extensions/HelperMacros.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/collection_state.hpp"
+#include "core/commands/hierarchy.hpp"
+#include "core/commands/ping_check.hpp"
+#include "core/commands/ping_params.hpp"
+#include "core/hierarchy_state.hpp"
+#include "core/push/ping_wait.hpp"
+#include "core/push/ping_watcher.hpp"
+#include "core/service.hpp"
+#include "core/wbxml/decoder.hpp"
+#include "core/wbxml/tags.hpp"
+#include "core/wbxml/writer.hpp"
+#include "storage/store.hpp"
+
+namespace eas::core {
+namespace {
+
+namespace ping = wbxml::tags::ping;
+using storage::FolderId;
+using storage::FolderRecord;
+using storage::Txn;
+
+constexpr const char* kDevice = "PHONE1";
+
+struct PingBody {
+  std::optional<uint64_t> heartbeat;
+  std::vector<std::string> folders;
+};
+
+std::string Encode(const PingBody& b) {
+  wbxml::Writer w;
+  w.Start(ping::kPing);
+  if (b.heartbeat) w.Element(ping::kHeartbeatInterval, std::to_string(*b.heartbeat));
+  if (!b.folders.empty()) {
+    w.Start(ping::kFolders);
+    for (const auto& id : b.folders) {
+      w.Start(ping::kFolder);
+      w.Element(ping::kId, id);
+      w.Element(ping::kClass, "Contacts");
+      w.End();
+    }
+    w.End();
+  }
+  w.End();
+  return w.Take();
+}
+
+// The decoded answer: Status, Folder ids, HeartbeatInterval, MaxFolders.
+struct Answer {
+  int status = 0;
+  std::vector<std::string> folders;
+  std::string heartbeat, max_folders;
+};
+
+Answer Decode(const std::string& wbxml_bytes) {
+  auto doc = wbxml::Decode(wbxml_bytes);
+  CPPUNIT_ASSERT_MESSAGE(doc.status().message(), doc.ok());
+  CPPUNIT_ASSERT(doc->tag == ping::kPing);
+  Answer a;
+  a.status = std::stoi(std::string(doc->ChildText(ping::kStatus)));
+  if (const auto* folders = doc->Child(ping::kFolders)) {
+    for (const auto* f : folders->Children(ping::kFolder)) a.folders.push_back(f->text);
+  }
+  a.heartbeat = std::string(doc->ChildText(ping::kHeartbeatInterval));
+  a.max_folders = std::string(doc->ChildText(ping::kMaxFolders));
+  return a;
+}
+
+class PingTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(PingTest);
+  CPPUNIT_TEST(testParamsRoundTrip);
+  CPPUNIT_TEST(testParseRequest);
+  CPPUNIT_TEST(testMissingParameters);
+  CPPUNIT_TEST(testLimits);
+  CPPUNIT_TEST(testFolderSyncFirst);
+  CPPUNIT_TEST(testUnsyncedFoldersAnswerAtOnce);
+  CPPUNIT_TEST(testHoldAndEmptyPingReuse);
+  CPPUNIT_TEST(testRecheck);
+  CPPUNIT_TEST(testRecheckHierarchy);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void setUp() override {
+    char tmpl[] = "/tmp/eas-ping-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    auto service = Service::Open(dir_, nullptr);
+    CPPUNIT_ASSERT_MESSAGE(service.status().message(), service.ok());
+    service_ = std::move(service).value();
+    storage::UserRecord u;
+    u.name = "alice";
+    Write([&](Txn& txn) {
+      auto made = txn.CreateUser(u);
+      if (made.ok()) alice_ = made->id;
+      return made.status();
+    });
+    Status s = store().Read([&](Txn& txn) {
+      auto all = txn.VisibleFolders(alice_);
+      if (!all.ok()) return all.status();
+      for (const auto& f : *all) {
+        if (f.type == storage::FolderType::kContacts) contacts_ = f.id;
+        if (f.type == storage::FolderType::kCalendar) calendar_ = f.id;
+      }
+      return Status::Ok();
+    });
+    CPPUNIT_ASSERT(s.ok() && contacts_ && calendar_);
+  }
+  void tearDown() override {
+    service_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void testParamsRoundTrip() {
+    commands::PingParams p;
+    p.heartbeat = 480;
+    p.folders = {{"12", "Email"}, {"13", "Calendar"}};
+    auto back = commands::DecodePingParams(commands::EncodePingParams(p));
+    CPPUNIT_ASSERT(back && *back == p);
+    std::string bytes = commands::EncodePingParams(p);
+    for (size_t cut = 0; cut < bytes.size(); ++cut) {
+      CPPUNIT_ASSERT(!commands::DecodePingParams(bytes.substr(0, cut)));
+    }
+    CPPUNIT_ASSERT(!commands::DecodePingParams("P1 1 99999999999"));
+  }
+
+  void testParseRequest() {
+    auto parse = [](const std::string& body, std::string* why) {
+      auto doc = wbxml::Decode(body);
+      CPPUNIT_ASSERT(doc.ok());
+      return commands::ParsePingRequest(&*doc, why);
+    };
+    std::string why;
+    auto req = parse(Encode({480, {"5", "6"}}), &why);
+    CPPUNIT_ASSERT(req && req->heartbeat == 480u && req->folders && req->folders->size() == 2);
+    req = parse(Encode({std::nullopt, {"5"}}), &why);
+    CPPUNIT_ASSERT(req && !req->heartbeat && req->folders);
+    req = commands::ParsePingRequest(nullptr, &why);
+    CPPUNIT_ASSERT(req && !req->heartbeat && !req->folders);
+
+    CPPUNIT_ASSERT(!parse(Encode({480, {"5", "5"}}), &why));
+    CPPUNIT_ASSERT(why.find("twice") != std::string::npos);
+    CPPUNIT_ASSERT(!parse(Encode({480, {std::string(65, '1')}}), &why));
+
+    wbxml::Writer w;
+    w.Start(ping::kPing);
+    w.Element(ping::kHeartbeatInterval, "soon");
+    w.End();
+    CPPUNIT_ASSERT(!parse(w.Take(), &why));
+    wbxml::Writer k;
+    k.Start(ping::kPing);
+    k.Start(ping::kFolders);
+    k.Start(ping::kFolder);
+    k.Element(ping::kId, "5");
+    k.Element(ping::kClass, "Pictures");
+    k.End();
+    k.End();
+    k.End();
+    CPPUNIT_ASSERT(!parse(k.Take(), &why));
+    wbxml::Writer r;
+    r.Start(wbxml::tags::fh::kFolderSync);
+    r.End();
+    CPPUNIT_ASSERT(!parse(r.Take(), &why));
+  }
+
+  void testMissingParameters() {
+    SyncedHierarchy();
+    CPPUNIT_ASSERT_EQUAL(3, Decode(Run(std::nullopt).body).status);
+    CPPUNIT_ASSERT_EQUAL(3, Decode(Run(PingBody{480, {}}).body).status);
+    CPPUNIT_ASSERT_EQUAL(3, Decode(Run(PingBody{std::nullopt, {Id(contacts_)}}).body).status);
+    // A malformed Ping is Status 4, never an HTTP error.
+    wbxml::Writer w;
+    w.Start(ping::kPing);
+    w.Element(ping::kHeartbeatInterval, "-1");
+    w.End();
+    CPPUNIT_ASSERT_EQUAL(4, Decode(Run(w.Take()).body).status);
+  }
+
+  void testLimits() {
+    SyncedHierarchy();
+    Answer a = Decode(Run(PingBody{0, {Id(contacts_)}}).body);
+    CPPUNIT_ASSERT_EQUAL(5, a.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("60"), a.heartbeat);
+    a = Decode(Run(PingBody{59, {Id(contacts_)}}).body);
+    CPPUNIT_ASSERT_EQUAL(5, a.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("60"), a.heartbeat);
+    a = Decode(Run(PingBody{3541, {Id(contacts_)}}).body);
+    CPPUNIT_ASSERT_EQUAL(5, a.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("3540"), a.heartbeat);
+    options_.ping_max_folders = 1;
+    a = Decode(Run(PingBody{480, {Id(contacts_), Id(calendar_)}}).body);
+    CPPUNIT_ASSERT_EQUAL(6, a.status);
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), a.max_folders);
+    // Nothing was remembered from refused requests.
+    CPPUNIT_ASSERT_EQUAL(3, Decode(Run(std::nullopt).body).status);
+  }
+
+  void testFolderSyncFirst() {
+    // No FolderSync yet: Status 7.
+    CPPUNIT_ASSERT_EQUAL(7, Decode(Run(PingBody{480, {Id(contacts_)}}).body).status);
+    SyncedHierarchy();
+    // A folder the device cannot know: Status 7.
+    CPPUNIT_ASSERT_EQUAL(7, Decode(Run(PingBody{480, {"424242"}}).body).status);
+    CPPUNIT_ASSERT_EQUAL(7, Decode(Run(PingBody{480, {"inbox"}}).body).status);
+    // A new folder the device has not been told about: Status 7 ...
+    FolderRecord f;
+    f.owner = alice_;
+    f.name = "Family";
+    f.type = storage::FolderType::kUserContacts;
+    Write([&](Txn& txn) { return txn.CreateFolder(f).status(); });
+    CPPUNIT_ASSERT_EQUAL(7, Decode(Run(PingBody{480, {Id(contacts_)}}).body).status);
+    // ... but a hidden one changes nothing for devices.
+    SyncedHierarchy();
+    f.name = "Collected";
+    f.hidden = true;
+    Write([&](Txn& txn) { return txn.CreateFolder(f).status(); });
+    MarkSynced(contacts_);
+    CPPUNIT_ASSERT(Run(PingBody{480, {Id(contacts_)}}).wait != nullptr);
+  }
+
+  void testUnsyncedFoldersAnswerAtOnce() {
+    SyncedHierarchy();
+    MarkSynced(contacts_);
+    Answer a = Decode(Run(PingBody{480, {Id(contacts_), Id(calendar_)}}).body);
+    CPPUNIT_ASSERT_EQUAL(2, a.status);  // the calendar was never synced
+    CPPUNIT_ASSERT(a.folders == std::vector<std::string>{Id(calendar_)});
+    MarkSynced(calendar_);
+    AddItem(contacts_);  // unseen change
+    a = Decode(Run(PingBody{480, {Id(contacts_), Id(calendar_)}}).body);
+    CPPUNIT_ASSERT_EQUAL(2, a.status);
+    CPPUNIT_ASSERT(a.folders == std::vector<std::string>{Id(contacts_)});
+  }
+
+  void testHoldAndEmptyPingReuse() {
+    SyncedHierarchy();
+    MarkSynced(contacts_);
+    MarkSynced(calendar_);
+    AddItem(calendar_);
+    MarkSynced(calendar_);
+    // New parameters need a write: first on the loop, then on a thread.
+    Response r = Run(PingBody{480, {Id(contacts_), Id(calendar_)}}, /*may_block=*/false);
+    CPPUNIT_ASSERT(r.needs_blocking);
+    r = Run(PingBody{480, {Id(contacts_), Id(calendar_)}});
+    CPPUNIT_ASSERT(r.wait != nullptr);
+    CPPUNIT_ASSERT(r.body.empty());
+    CPPUNIT_ASSERT_EQUAL(200, r.http_status);
+    const push::PingWait& w = *r.wait;
+    CPPUNIT_ASSERT_EQUAL(alice_, w.user);
+    CPPUNIT_ASSERT_EQUAL(std::string(kDevice), w.device_id);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{480}, w.heartbeat);
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, w.folders.size());
+    CPPUNIT_ASSERT_EQUAL(contacts_, w.folders[0].id);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{0}, w.folders[0].modseq);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{1}, w.folders[1].modseq);
+    CPPUNIT_ASSERT(w.change_seq > 0);
+
+    // The same parameters again, or none: no write, same hold.
+    r = Run(PingBody{480, {Id(contacts_), Id(calendar_)}}, false);
+    CPPUNIT_ASSERT(!r.needs_blocking && r.wait != nullptr);
+    r = Run(std::nullopt, false);
+    CPPUNIT_ASSERT(!r.needs_blocking && r.wait != nullptr);
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, r.wait->folders.size());
+    CPPUNIT_ASSERT_EQUAL(uint64_t{480}, r.wait->heartbeat);
+    // Only a new heartbeat: the folders are kept.
+    r = Run(PingBody{600, {}});
+    CPPUNIT_ASSERT(r.wait && r.wait->heartbeat == 600 && r.wait->folders.size() == 2);
+    // Only new folders: the heartbeat is kept.
+    r = Run(PingBody{std::nullopt, {Id(contacts_)}});
+    CPPUNIT_ASSERT(r.wait && r.wait->heartbeat == 600 && r.wait->folders.size() == 1);
+    r = Run(std::nullopt, false);
+    CPPUNIT_ASSERT(r.wait && r.wait->heartbeat == 600 && r.wait->folders.size() == 1);
+  }
+
+  void testRecheck() {
+    SyncedHierarchy();
+    MarkSynced(contacts_);
+    MarkSynced(calendar_);
+    Response r = Run(PingBody{480, {Id(contacts_), Id(calendar_)}});
+    CPPUNIT_ASSERT(r.wait != nullptr);
+    push::PingWait wait = *r.wait;
+    push::PingWatcher watcher(store());
+    std::string why;
+
+    auto recheck = [&] {
+      auto got = watcher.Recheck(wait, &why);
+      CPPUNIT_ASSERT_MESSAGE(got.status().message(), got.ok());
+      return *got;
+    };
+    CPPUNIT_ASSERT(!recheck());
+
+    uint64_t seq = 0;
+    std::vector<storage::UserId> users;
+    bool everyone = true;
+    CPPUNIT_ASSERT(watcher.ChangesSince(wait.change_seq, &seq, &users, &everyone).ok());
+    CPPUNIT_ASSERT_EQUAL(wait.change_seq, seq);
+    CPPUNIT_ASSERT(users.empty() && !everyone);
+
+    AddItem(calendar_);
+    CPPUNIT_ASSERT(watcher.ChangesSince(wait.change_seq, &seq, &users, &everyone).ok());
+    CPPUNIT_ASSERT_EQUAL(wait.change_seq + 1, seq);
+    CPPUNIT_ASSERT(users == std::vector<storage::UserId>{alice_});
+    auto answer = recheck();
+    CPPUNIT_ASSERT(answer);
+    Answer a = Decode(*answer);
+    CPPUNIT_ASSERT_EQUAL(2, a.status);
+    CPPUNIT_ASSERT(a.folders == std::vector<std::string>{Id(calendar_)});
+
+    // A cursor the feed cannot serve: everyone.
+    CPPUNIT_ASSERT(watcher.ChangesSince(seq + 10, &seq, &users, &everyone).ok());
+    CPPUNIT_ASSERT(everyone);
+
+    // The Status 1 answer.
+    CPPUNIT_ASSERT_EQUAL(1, Decode(push::PingWatcher::ExpiredAnswer()).status);
+  }
+
+  void testRecheckHierarchy() {
+    SyncedHierarchy();
+    MarkSynced(contacts_);
+    Response r = Run(PingBody{480, {Id(contacts_)}});
+    CPPUNIT_ASSERT(r.wait != nullptr);
+    push::PingWait wait = *r.wait;
+    push::PingWatcher watcher(store());
+    std::string why;
+
+    // A hidden folder moves the hierarchy seq but is no news: keep waiting,
+    // with the new seq as baseline.
+    FolderRecord f;
+    f.owner = alice_;
+    f.name = "Collected";
+    f.type = storage::FolderType::kUserContacts;
+    f.hidden = true;
+    Write([&](Txn& txn) { return txn.CreateFolder(f).status(); });
+    uint64_t before = wait.hierarchy_seq;
+    auto got = watcher.Recheck(wait, &why);
+    CPPUNIT_ASSERT(got.ok() && !*got);
+    CPPUNIT_ASSERT(wait.hierarchy_seq > before);
+
+    // A folder another device created: Status 7.
+    f.name = "Family";
+    f.hidden = false;
+    Write([&](Txn& txn) { return txn.CreateFolder(f).status(); });
+    got = watcher.Recheck(wait, &why);
+    CPPUNIT_ASSERT(got.ok() && *got);
+    CPPUNIT_ASSERT_EQUAL(7, Decode(**got).status);
+    CPPUNIT_ASSERT(!why.empty());
+
+    // The watched folder itself gone: Status 7 as well.
+    SyncedHierarchy();
+    r = Run(PingBody{480, {Id(contacts_)}});
+    CPPUNIT_ASSERT(r.wait != nullptr);
+    wait = *r.wait;
+    FolderRecord mine;
+    mine.owner = alice_;
+    mine.name = "Short-lived";
+    mine.type = storage::FolderType::kUserContacts;
+    Write([&](Txn& txn) {
+      auto made = txn.CreateFolder(mine);
+      if (made.ok()) mine = *made;
+      return made.status();
+    });
+    SyncedHierarchy();
+    MarkSynced(mine.id);
+    r = Run(PingBody{480, {Id(mine.id)}});
+    CPPUNIT_ASSERT(r.wait != nullptr);
+    wait = *r.wait;
+    Write([&](Txn& txn) { return txn.DeleteFolder(mine.id); });
+    got = watcher.Recheck(wait, &why);
+    CPPUNIT_ASSERT(got.ok() && *got);
+    CPPUNIT_ASSERT_EQUAL(7, Decode(**got).status);
+  }
+
+ private:
+  storage::Store& store() { return service_->store(); }
+
+  template <class F>
+  void Write(F fn) {
+    Status s = store().Write(fn);
+    CPPUNIT_ASSERT_MESSAGE(s.message(), s.ok());
+  }
+
+  static std::string Id(FolderId id) { return commands::FolderIdString(id); }
+
+  // A Ping through the façade, as the glue sends it.
+  Response Run(const std::optional<PingBody>& body, bool may_block = true) {
+    return Run(body ? Encode(*body) : std::string(), may_block);
+  }
+  Response Run(const std::string& body, bool may_block = true) {
+    Request req;
+    req.method = "POST";
+    req.query_string = std::string("Cmd=Ping&User=alice&DeviceId=") + kDevice +
+                       "&DeviceType=iPhone";
+    req.protocol_version = "14.1";
+    req.content_type = "application/vnd.ms-sync.wbxml";
+    req.options = options_;
+    req.options.auth_mode = AuthMode::kNginx;
+    req.nginx_user = "alice";
+    req.body = body;
+    req.now = 1700000000;
+    Response r = service_->Handle(req, may_block);
+    CPPUNIT_ASSERT_EQUAL(200, r.http_status);
+    return r;
+  }
+
+  // The device ran FolderSync and knows the hierarchy as it is now.
+  void SyncedHierarchy() {
+    Write([&](Txn& txn) {
+      auto seq = txn.HierarchySeq(alice_);
+      if (!seq.ok()) return seq.status();
+      HierarchyState h;
+      h.key = 1;
+      h.seen_seq = *seq;
+      return txn.PutSyncState(alice_, kDevice, "", EncodeHierarchyState(h));
+    });
+  }
+
+  // The device synced the folder up to its current modseq (what Sync stores).
+  void MarkSynced(FolderId folder) {
+    Write([&](Txn& txn) {
+      auto modseq = txn.FolderModseq(folder);
+      if (!modseq.ok()) return modseq.status();
+      CollectionState c;
+      c.key = 1;
+      c.seen_modseq = *modseq;
+      return txn.PutSyncState(alice_, kDevice, Id(folder), EncodeCollectionState(c));
+    });
+  }
+
+  void AddItem(FolderId folder) {
+    Write([&](Txn& txn) {
+      storage::ItemRecord item;
+      item.folder = folder;
+      return txn.PutItem(item).status();
+    });
+  }
+
+  std::string dir_;
+  std::unique_ptr<Service> service_;
+  LocationOptions options_;
+  storage::UserId alice_ = 0;
+  FolderId contacts_ = 0, calendar_ = 0;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(PingTest);
+
+}  // namespace
+}  // namespace eas::core
