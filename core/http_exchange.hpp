@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/access/options.hpp"
 #include "core/provisioning/policy.hpp"
 
 namespace eas::core {
@@ -24,6 +25,7 @@ struct LocationOptions {
   size_t sync_window_max = 512;   // eas_sync_window_max: items per collection per Sync
   provisioning::Mode provisioning = provisioning::Mode::kOff;  // eas_provisioning
   provisioning::Policy policy;                                 // eas_policy_*
+  access::AccessOptions access;  // eas_device_*, eas_max_devices, eas_max_protocol_version
 };
 
 struct Request {
@@ -63,6 +65,10 @@ struct Response {
   uint64_t delay_ms = 0;
   // What the request turned out to be, for $eas_* variables.
   std::string cmd, user, device_id, device_type, protocol_version;
+  // The device access verdict ("allow", "block", "quarantine", "wipe",
+  // "wipe_account", "limit"), for $eas_device_access; empty when the
+  // request never reached the device gate.
+  std::string device_access;
 };
 
 }  // namespace eas::core

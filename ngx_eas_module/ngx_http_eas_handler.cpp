@@ -174,6 +174,11 @@ ngx_http_eas_build_request(ngx_http_request_t *r, eas::core::Request *req)
     policy.allow_camera = elcf->policy_allow_camera;
     policy.allow_storage_card = elcf->policy_allow_storage_card;
     policy.allow_simple_password = elcf->policy_allow_simple_password;
+    if (ngx_http_eas_access_options(r, elcf, &req->options.access)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
     req->now = static_cast<uint64_t>(ngx_time());
 
     return ngx_http_eas_read_body(r, &req->body);

@@ -120,6 +120,31 @@ static ngx_command_t  ngx_http_eas_commands[] = {
     NGX_HTTP_EAS_LOC_DIRECTIVE("eas_policy_allow_simple_password",
         ngx_conf_set_flag_slot, policy_allow_simple_password, NULL),
 
+    /* device access: ngx_http_eas_access.cpp */
+    { ngx_string("eas_device_rule"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      ngx_http_eas_device_rule,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, device_rules),
+      NULL },
+
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_device_default", ngx_conf_set_enum_slot,
+        device_default, &ngx_http_eas_device_decisions),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_device_access", ngx_http_eas_access_value,
+        device_access, NULL),
+
+    { ngx_string("eas_provisioning_exempt"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_eas_device_rule,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, provisioning_exempt),
+      NULL },
+
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_max_devices", ngx_conf_set_num_slot,
+        max_devices, NULL),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_max_protocol_version",
+        ngx_http_eas_access_value, max_protocol_version, NULL),
+
     { ngx_string("eas_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_str_slot,
@@ -252,6 +277,7 @@ ngx_http_eas_create_loc_conf(ngx_conf_t *cf)
     elcf->policy_allow_camera = NGX_CONF_UNSET;
     elcf->policy_allow_storage_card = NGX_CONF_UNSET;
     elcf->policy_allow_simple_password = NGX_CONF_UNSET;
+    ngx_http_eas_access_create_conf(elcf);
 
     return elcf;
 }
@@ -298,6 +324,10 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
     ngx_conf_merge_str_value(conf->thread_pool_name, prev->thread_pool_name,
                              "default");
+
+    if (ngx_http_eas_access_merge_conf(cf, prev, conf) != NGX_CONF_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
 
     if (conf->enable) {
         /* eas_max_body_size is the limit nginx enforces while reading the

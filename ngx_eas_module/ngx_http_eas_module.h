@@ -14,6 +14,9 @@ namespace eas::core {
 class Service;
 struct Response;
 }
+namespace eas::core::access {
+struct AccessOptions;
+}
 
 typedef struct {
     ngx_str_t               store;          /* eas_store */
@@ -40,6 +43,14 @@ typedef struct {
     ngx_flag_t              policy_allow_simple_password;
     ngx_str_t               thread_pool_name;
     ngx_thread_pool_t      *thread_pool;
+
+    /* device access (ngx_http_eas_access.cpp) */
+    void                   *device_rules;        /* eas_device_rule */
+    ngx_uint_t              device_default;      /* eas_device_default */
+    ngx_http_complex_value_t *device_access;     /* eas_device_access */
+    void                   *provisioning_exempt; /* eas_provisioning_exempt */
+    ngx_int_t               max_devices;         /* eas_max_devices */
+    ngx_http_complex_value_t *max_protocol_version;
 } ngx_http_eas_loc_conf_t;
 
 /* What the variables know about a request, filled lazily. */
@@ -49,6 +60,7 @@ typedef struct {
     ngx_str_t               device_id;
     ngx_str_t               device_type;
     ngx_str_t               protocol_version;
+    ngx_str_t               device_access;
     void                   *job;            /* a held answer (failed login) */
     unsigned                query_parsed:1;
     unsigned                answered:1;
@@ -62,6 +74,18 @@ eas::core::Service *ngx_http_eas_service();
 void *ngx_http_eas_credential_cache();
 
 ngx_int_t ngx_http_eas_handler(ngx_http_request_t *r);
+
+/* Device access directives and their per-request values. */
+extern ngx_conf_enum_t  ngx_http_eas_device_decisions[];
+char *ngx_http_eas_device_rule(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_eas_access_value(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_eas_access_create_conf(ngx_http_eas_loc_conf_t *conf);
+char *ngx_http_eas_access_merge_conf(ngx_conf_t *cf,
+    ngx_http_eas_loc_conf_t *prev, ngx_http_eas_loc_conf_t *conf);
+ngx_int_t ngx_http_eas_access_options(ngx_http_request_t *r,
+    ngx_http_eas_loc_conf_t *elcf, eas::core::access::AccessOptions *out);
 ngx_int_t ngx_http_eas_add_variables(ngx_conf_t *cf);
 ngx_http_eas_ctx_t *ngx_http_eas_get_ctx(ngx_http_request_t *r);
 void ngx_http_eas_ctx_fill(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,

@@ -79,6 +79,7 @@ bool CommandStatusTags(std::string_view command, wbxml::Tag& root, wbxml::Tag& s
       {"GetItemEstimate", &t::gie::kGetItemEstimate, &t::gie::kStatus},
       {"Ping", &t::ping::kPing, &t::ping::kStatus},
       {"ItemOperations", &t::itemops::kItemOperations, &t::itemops::kStatus},
+      {"Provision", &t::provision::kProvision, &t::provision::kStatus},
   };
   for (const auto& e : kEntries) {
     if (e.name == command) {

@@ -53,8 +53,8 @@ const CommandInfo* FindCommand(std::string_view name);
 std::string ImplementedCommands();
 
 // The root and Status tags of a command's answer, for answers every command
-// shares (policy key refused: Status 142..144). False for commands without
-// a WBXML answer of that shape.
+// shares (policy key refused: Status 142..144; device refused: 129, 140,
+// 177). False for commands without a WBXML answer of that shape.
 bool CommandStatusTags(std::string_view command, wbxml::Tag& root, wbxml::Tag& status);
 
 void FolderSync(CommandContext& ctx);
