@@ -5,6 +5,7 @@
 #include <ostream>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace eas::cli {
 
@@ -16,6 +17,18 @@ class JsonArray {
   JsonArray& operator=(const JsonArray&) = delete;
 
   void Object(std::initializer_list<std::pair<const char*, std::string>> fields) {
+    out_ << (first_ ? "\n  {" : ",\n  {");
+    first_ = false;
+    bool first_field = true;
+    for (const auto& [key, value] : fields) {
+      out_ << (first_field ? "" : ", ") << '"' << key << "\": " << Quote(value);
+      first_field = false;
+    }
+    out_ << "}";
+  }
+
+  // The same, from fields built at run time.
+  void Fields(const std::vector<std::pair<const char*, std::string>>& fields) {
     out_ << (first_ ? "\n  {" : ",\n  {");
     first_ = false;
     bool first_field = true;
