@@ -26,12 +26,29 @@
 using eas::core::access::Decision;
 using eas::core::access::RuleList;
 
-ngx_conf_enum_t  ngx_http_eas_device_decisions[] = {
-    { ngx_string("allow"), static_cast<ngx_uint_t>(Decision::kAllow) },
-    { ngx_string("block"), static_cast<ngx_uint_t>(Decision::kBlock) },
-    { ngx_string("quarantine"), static_cast<ngx_uint_t>(Decision::kQuarantine) },
-    { ngx_null_string, 0 }
-};
+/* eas_device_default: like ngx_conf_set_enum_slot, naming the choices. */
+char *
+ngx_http_eas_device_default(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_eas_loc_conf_t *elcf = static_cast<ngx_http_eas_loc_conf_t *>(conf);
+    ngx_str_t *value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (elcf->device_default != NGX_CONF_UNSET_UINT) {
+        return const_cast<char *>("is duplicate");
+    }
+
+    Decision d = eas::core::access::ParseDecision(ngx_eas_view(value[1]));
+    if (d == Decision::kNone) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\" in \"%V\" directive, it must "
+                           "be \"allow\", \"block\" or \"quarantine\"",
+                           &value[1], &cmd->name);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    elcf->device_default = static_cast<ngx_uint_t>(d);
+    return NGX_CONF_OK;
+}
 
 static void
 ngx_http_eas_rules_cleanup(void *data)

@@ -128,8 +128,8 @@ static ngx_command_t  ngx_http_eas_commands[] = {
       offsetof(ngx_http_eas_loc_conf_t, device_rules),
       NULL },
 
-    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_device_default", ngx_conf_set_enum_slot,
-        device_default, &ngx_http_eas_device_decisions),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_device_default", ngx_http_eas_device_default,
+        device_default, NULL),
     NGX_HTTP_EAS_LOC_DIRECTIVE("eas_device_access", ngx_http_eas_access_value,
         device_access, NULL),
 

@@ -76,7 +76,8 @@ void *ngx_http_eas_credential_cache();
 ngx_int_t ngx_http_eas_handler(ngx_http_request_t *r);
 
 /* Device access directives and their per-request values. */
-extern ngx_conf_enum_t  ngx_http_eas_device_decisions[];
+char *ngx_http_eas_device_default(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 char *ngx_http_eas_device_rule(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_eas_access_value(ngx_conf_t *cf, ngx_command_t *cmd,
