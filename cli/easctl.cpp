@@ -43,7 +43,9 @@ const char* kUsage =
     "from standard input when it is not a terminal).\n";
 
 int Usage() {
-  std::fprintf(stderr, kUsage, eas::cli::kDeviceUsage);
+  std::string usage = kUsage;
+  usage.replace(usage.find("%s"), 2, eas::cli::kDeviceUsage);  // the device lines
+  std::cerr << usage;
   return 2;
 }
 
