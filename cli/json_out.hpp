@@ -17,14 +17,7 @@ class JsonArray {
   JsonArray& operator=(const JsonArray&) = delete;
 
   void Object(std::initializer_list<std::pair<const char*, std::string>> fields) {
-    out_ << (first_ ? "\n  {" : ",\n  {");
-    first_ = false;
-    bool first_field = true;
-    for (const auto& [key, value] : fields) {
-      out_ << (first_field ? "" : ", ") << '"' << key << "\": " << Quote(value);
-      first_field = false;
-    }
-    out_ << "}";
+    Fields({fields.begin(), fields.end()});
   }
 
   // The same, from fields built at run time.

@@ -12,7 +12,6 @@
 #include "core/commands/command.hpp"
 #include "core/protocol.hpp"
 #include "core/wbxml/decoder.hpp"
-#include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core {
@@ -90,16 +89,7 @@ bool CheckPolicyKey(commands::CommandContext& ctx) {
                             (status == 142 ? "not provisioned" : status == 143 ? "policy changed" :
                                                                   "invalid policy key") +
                             " (" + std::to_string(status) + ")"});
-  wbxml::Tag root, status_tag;
-  if (ctx.version >= 140 && commands::CommandStatusTags(ctx.query.cmd, root, status_tag)) {
-    wbxml::Writer w;
-    w.Start(root);
-    w.Element(status_tag, std::to_string(status));
-    w.End();
-    ctx.Answer(w.Take());
-  } else {
-    ctx.response.http_status = 449;
-  }
+  ctx.AnswerCommonStatus(status, 449);
   return false;
 }
 

@@ -2,7 +2,6 @@
 
 #include "core/access/decide.hpp"
 #include "core/commands/command.hpp"
-#include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::access {
@@ -22,23 +21,10 @@ bool QuarantineLetsThrough(std::string_view cmd) {
   return cmd == "Provision" || cmd == "Settings";
 }
 
-// Answers with `status` in the command's body (14.0+), or with
-// `legacy_http` for older clients and commands without such a body, and
-// logs one line: command, device, user, decision, its reason, the answer.
+// Answers with a common status (14.0+) or `legacy_http`, and logs one
+// line: command, device, user, decision, its reason, the answer.
 void Refuse(commands::CommandContext& ctx, const Admission& a, int status, int legacy_http) {
-  wbxml::Tag root, status_tag;
-  std::string answer;
-  if (ctx.version >= 140 && commands::CommandStatusTags(ctx.query.cmd, root, status_tag)) {
-    wbxml::Writer w;
-    w.Start(root);
-    w.Element(status_tag, std::to_string(status));
-    w.End();
-    ctx.Answer(w.Take());
-    answer = "Status " + std::to_string(status);
-  } else {
-    ctx.response.http_status = legacy_http;
-    answer = "HTTP " + std::to_string(legacy_http);
-  }
+  const std::string answer = ctx.AnswerCommonStatus(status, legacy_http);
   ctx.response.log.push_back(
       {LogLevel::kNotice, ctx.query.cmd + " from device \"" + ctx.device_id + "\" of user \"" +
                               ctx.user.name + "\" refused: " + std::string(VerdictName(a.verdict)) +

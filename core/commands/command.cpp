@@ -2,6 +2,7 @@
 
 #include "core/protocol.hpp"
 #include "core/wbxml/tags.hpp"
+#include "core/wbxml/writer.hpp"
 
 namespace eas::core::commands {
 
@@ -16,6 +17,20 @@ void CommandContext::Fail(int http_status, LogLevel level, std::string text) {
   response.content_type.clear();
   response.body.clear();
   response.log.push_back({level, std::move(text)});
+}
+
+std::string CommandContext::AnswerCommonStatus(int status, int legacy_http) {
+  wbxml::Tag root, status_tag;
+  if (version >= 140 && CommandStatusTags(query.cmd, root, status_tag)) {
+    wbxml::Writer w;
+    w.Start(root);
+    w.Element(status_tag, std::to_string(status));
+    w.End();
+    Answer(w.Take());
+    return "Status " + std::to_string(status);
+  }
+  response.http_status = legacy_http;
+  return "HTTP " + std::to_string(legacy_http);
 }
 
 namespace {

@@ -36,6 +36,11 @@ struct CommandContext {
   void Answer(std::string wbxml);
   // An HTTP error without a body, with a line for the error log.
   void Fail(int http_status, LogLevel level, std::string log_text);
+  // A status every command shares (MS-ASCMD 2.2.2 common status codes):
+  // `status` in the command's own root element for 14.0 and later,
+  // `legacy_http` without a body before that, or for a command without
+  // such an answer. Returns what was sent ("Status 129", "HTTP 403").
+  std::string AnswerCommonStatus(int status, int legacy_http);
 };
 
 using Handler = void (*)(CommandContext&);
