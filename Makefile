@@ -64,6 +64,9 @@ $(NGX_BUILD)/objs/Makefile: config config.make
 
 $(BUILD)/ngx_http_eas_module.so: $(NGX_BUILD)/objs/Makefile $(BUILD)/libeas.a $(GLUE_SRCS) $(wildcard core/*.hpp core/*/*.hpp)
 	rm -f $(NGX_BUILD)/objs/ngx_http_eas_module.so
+	@# nginx's Makefile knows only the glue headers: recompile the glue when
+	@# a core header (struct layout) changed.
+	rm -f $(NGX_BUILD)/objs/addon/ngx_eas_module/*.o
 	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
 	cp $(NGX_BUILD)/objs/ngx_http_eas_module.so $@
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/easctl_devices.hpp"
 #include "cli/json_out.hpp"
 #include "core/auth/password_hash.hpp"
 #include "core/auth/user_name.hpp"
@@ -39,7 +40,7 @@ const char* kUsage =
     "  user passwd NAME [--password PW | --password-stdin]\n"
     "  user del NAME\n"
     "  user list [--json]\n"
-    "  device list [--user NAME] [--json]\n"
+    "%s"
     "  debug touch-folder FOLDERID\n"
     "  debug mark-synced NAME DEVICEID FOLDERID\n"
     "\n"
@@ -53,7 +54,9 @@ const char* kUsage =
     "from standard input when it is not a terminal).\n";
 
 int Usage() {
-  std::cerr << kUsage;
+  std::string usage = kUsage;
+  usage.replace(usage.find("%s"), 2, eas::cli::kDeviceUsage);  // the device lines
+  std::cerr << usage;
   return 2;
 }
 
@@ -68,6 +71,7 @@ struct Args {
   std::string store = kDefaultStore;
   std::string password, display_name, user;
   bool has_password = false, password_stdin = false, json = false;
+  bool pending = false, all_pending = false, account_only = false;  // device ...
 };
 
 bool ParseArgs(int argc, char** argv, Args& a) {
@@ -95,6 +99,12 @@ bool ParseArgs(int argc, char** argv, Args& a) {
       if (!value(a.user)) return false;
     } else if (arg == "--json") {
       a.json = true;
+    } else if (arg == "--pending") {
+      a.pending = true;
+    } else if (arg == "--all-pending") {
+      a.all_pending = true;
+    } else if (arg == "--account-only") {
+      a.account_only = true;
     } else if (arg == "-h" || arg == "--help") {
       return false;
     } else if (arg.rfind("--", 0) == 0) {
@@ -217,59 +227,6 @@ int UserList(Store& store, const Args& a) {
   return 0;
 }
 
-std::string Time(uint64_t t) {
-  if (t == 0) return "-";
-  char buf[32];
-  time_t tt = static_cast<time_t>(t);
-  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", gmtime(&tt));
-  return buf;
-}
-
-int DeviceList(Store& store, const Args& a) {
-  std::vector<eas::storage::DeviceRecord> devices;
-  std::vector<UserRecord> users;
-  Status s = store.Read([&](Txn& txn) {
-    auto list = txn.ListUsers();
-    if (!list.ok()) return list.status();
-    users = std::move(list).value();
-    std::optional<eas::storage::UserId> only;
-    if (!a.user.empty()) {
-      auto u = txn.GetUser(eas::core::auth::CanonicalUserName(a.user));
-      if (!u.ok()) return u.status();
-      only = u->id;
-    }
-    auto d = txn.ListDevices(only);
-    if (!d.ok()) return d.status();
-    devices = std::move(d).value();
-    return Status::Ok();
-  });
-  if (!s.ok()) return Fail(s.message());
-  auto user_name = [&](eas::storage::UserId id) {
-    for (const auto& u : users) {
-      if (u.id == id) return u.name;
-    }
-    return std::to_string(id);
-  };
-  if (a.json) {
-    eas::cli::JsonArray out(std::cout);
-    for (const auto& d : devices) {
-      out.Object({{"user", user_name(d.user)}, {"device_id", d.device_id},
-                  {"device_type", d.device_type}, {"model", d.model},
-                  {"user_agent", d.user_agent}, {"first_seen", Time(d.first_seen)},
-                  {"last_seen", Time(d.last_seen)}});
-    }
-    return 0;
-  }
-  std::printf("%-12s %-28s %-14s %-18s %-16s %s\n", "USER", "DEVICE ID", "TYPE", "MODEL",
-              "LAST SEEN", "USER AGENT");
-  for (const auto& d : devices) {
-    std::printf("%-12s %-28s %-14s %-18s %-16s %s\n", user_name(d.user).c_str(),
-                d.device_id.c_str(), d.device_type.c_str(), d.model.c_str(),
-                Time(d.last_seen).c_str(), d.user_agent.c_str());
-  }
-  return 0;
-}
-
 // A placeholder item fitting the folder's class: one subject-like field.
 eas::core::wbxml::Element PlaceholderItem(eas::storage::FolderType type) {
   using eas::core::wbxml::Page;
@@ -374,7 +331,9 @@ int main(int argc, char** argv) {
     if (verb == "del") return UserDel(**store, a);
     if (verb == "list") return UserList(**store, a);
   } else if (noun == "device") {
-    if (verb == "list") return DeviceList(**store, a);
+    int rc = eas::cli::DeviceCommand(
+        **store, {a.positional, a.user, a.json, a.pending, a.all_pending, a.account_only});
+    return rc == 2 ? Usage() : rc;
   } else if (noun == "debug") {
     if (verb == "touch-folder") return DebugTouchFolder(**store, a);
     if (verb == "mark-synced") return DebugMarkSynced(**store, a);

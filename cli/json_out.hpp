@@ -5,6 +5,7 @@
 #include <ostream>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace eas::cli {
 
@@ -16,6 +17,11 @@ class JsonArray {
   JsonArray& operator=(const JsonArray&) = delete;
 
   void Object(std::initializer_list<std::pair<const char*, std::string>> fields) {
+    Fields({fields.begin(), fields.end()});
+  }
+
+  // The same, from fields built at run time.
+  void Fields(const std::vector<std::pair<const char*, std::string>>& fields) {
     out_ << (first_ ? "\n  {" : ",\n  {");
     first_ = false;
     bool first_field = true;

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/access/options.hpp"
 #include "core/provisioning/policy.hpp"
 namespace eas::core::push { struct PingWait; }
 
@@ -29,6 +30,7 @@ struct LocationOptions {
   uint64_t ping_min = 60;         // eas_ping_min: shortest Ping heartbeat, seconds
   uint64_t ping_max = 3540;       // eas_ping_max: longest
   uint64_t ping_max_folders = 300;  // eas_ping_max_folders
+  access::AccessOptions access;  // eas_device_*, eas_max_devices, eas_max_protocol_version
 };
 
 struct Request {
@@ -71,6 +73,10 @@ struct Response {
   std::shared_ptr<push::PingWait> wait;
   // What the request turned out to be, for $eas_* variables.
   std::string cmd, user, device_id, device_type, protocol_version;
+  // The device access verdict ("allow", "block", "quarantine", "wipe",
+  // "wipe_account", "limit"), for $eas_device_access; empty when the
+  // request never reached the device gate.
+  std::string device_access;
 };
 
 }  // namespace eas::core

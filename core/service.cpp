@@ -5,12 +5,13 @@
 #include <exception>
 #include <optional>
 
+#include "core/access/gate.hpp"
+#include "core/access/versions.hpp"
 #include "core/auth/authenticator.hpp"
 #include "core/auth/user_name.hpp"
 #include "core/commands/command.hpp"
 #include "core/protocol.hpp"
 #include "core/wbxml/decoder.hpp"
-#include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core {
@@ -47,70 +48,14 @@ void Unauthorized(Response& r, const auth::AuthOutcome& outcome) {
   }
 }
 
-void AnswerOptions(Response& r) {
+// `max_version`: eas_max_protocol_version for this client (may be empty).
+void AnswerOptions(Response& r, std::string_view max_version) {
   r.http_status = 200;
   r.headers.emplace_back("Allow", "OPTIONS,POST");
   r.headers.emplace_back(kServerVersionHeader, kServerVersion);
-  r.headers.emplace_back("MS-ASProtocolVersions", std::string(kProtocolVersions));
+  r.headers.emplace_back("MS-ASProtocolVersions", access::OfferedVersions(max_version));
   r.headers.emplace_back("MS-ASProtocolCommands", commands::ImplementedCommands());
   r.headers.emplace_back("Public", "OPTIONS,POST");
-}
-
-// Records the device on its first request, and its last visit at most
-// hourly (so a steady client does not turn every read into a write).
-bool TouchDevice(commands::CommandContext& ctx) {
-  constexpr uint64_t kLastSeenResolution = 3600;
-  storage::DeviceRecord device;
-  bool known = false;
-  Status s = ctx.store.Read([&](storage::Txn& txn) {
-    auto found = txn.GetDevice(ctx.user.id, ctx.device_id);
-    if (found.ok()) {
-      device = std::move(found).value();
-      known = true;
-      return Status::Ok();
-    }
-    return found.status().code() == Code::kNotFound ? Status::Ok() : found.status();
-  });
-  if (!s.ok()) {
-    ctx.Fail(503, LogLevel::kError, "store: " + s.message());
-    return false;
-  }
-  uint64_t now = ctx.request.now;
-  bool stale = !known || now >= device.last_seen + kLastSeenResolution ||
-               device.user_agent != ctx.request.user_agent;
-  ctx.device = device;
-  if (!stale) return true;
-  if (!ctx.MayWrite()) return false;
-
-  s = ctx.store.Write([&](storage::Txn& txn) {
-    storage::DeviceRecord d;
-    auto found = txn.GetDevice(ctx.user.id, ctx.device_id);
-    if (found.ok()) {
-      d = std::move(found).value();
-    } else {
-      d.user = ctx.user.id;
-      d.device_id = ctx.device_id;
-      d.first_seen = now;
-    }
-    d.device_type = ctx.query.device_type;
-    d.user_agent = ctx.request.user_agent;
-    d.protocol_version = ctx.request.protocol_version;
-    d.last_seen = now;
-    ctx.device = d;
-    return txn.PutDevice(d);
-  });
-  if (!s.ok()) {
-    ctx.Fail(s.code() == Code::kStoreFull ? 507 : 503, LogLevel::kError,
-             "store: " + s.message());
-    return false;
-  }
-  if (!known) {
-    ctx.response.log.push_back(
-        {LogLevel::kNotice, "new device \"" + ctx.device_id + "\" (" +
-                                ctx.query.device_type + ") for user \"" +
-                                ctx.user.name + "\""});
-  }
-  return true;
 }
 
 // MS-ASPROV: is the policy key the device sent the one it holds for the
@@ -144,12 +89,7 @@ bool CheckPolicyKey(commands::CommandContext& ctx) {
                             (status == 142 ? "not provisioned" : status == 143 ? "policy changed" :
                                                                   "invalid policy key") +
                             " (" + std::to_string(status) + ")"});
-  wbxml::Tag root, status_tag;
-  if (ctx.version >= 140 && commands::CommandStatusTags(ctx.query.cmd, root, status_tag)) {
-    ctx.Answer(commands::StatusAnswer(root, status_tag, status));
-  } else {
-    ctx.response.http_status = 449;
-  }
+  ctx.AnswerCommonStatus(status, 449);
   return false;
 }
 
@@ -181,7 +121,7 @@ Response Service::Handle(const Request& request, bool may_block) noexcept {
         Unauthorized(r, who);
       } else {
         r.user = who.user.name;
-        AnswerOptions(r);
+        AnswerOptions(r, request.options.access.max_protocol_version);
       }
       return r;
     }
@@ -233,6 +173,16 @@ Response Service::Handle(const Request& request, bool may_block) noexcept {
            "unsupported protocol version \"" + r.protocol_version + "\"");
       return r;
     }
+    const std::string& max_version = request.options.access.max_protocol_version;
+    if (!max_version.empty() && !IsSupportedVersion(max_version)) {
+      r.log.push_back({LogLevel::kWarn, "eas_max_protocol_version \"" + max_version +
+                                            "\" is no protocol version; not applied"});
+    } else if (access::AboveMaxVersion(r.protocol_version, max_version)) {
+      Fail(r, 400, LogLevel::kWarn,
+           "protocol version " + r.protocol_version + " is above eas_max_protocol_version " +
+               max_version + " for this client (User-Agent \"" + request.user_agent + "\")");
+      return r;
+    }
 
     const commands::CommandInfo* command = commands::FindCommand(query->cmd);
     if (command == nullptr) {
@@ -255,8 +205,12 @@ Response Service::Handle(const Request& request, bool may_block) noexcept {
                                  may_block,
                                  r};
     // Device access and the policy key are decided before the body is read.
-    if (!TouchDevice(ctx)) return r;
-    if (!CheckPolicyKey(ctx)) {
+    const access::GateResult gate = access::AdmitDevice(ctx);
+    if (!gate.proceed) {
+      if (!r.needs_blocking) r.headers.emplace_back(kServerVersionHeader, kServerVersion);
+      return r;
+    }
+    if (!gate.provisioning_exempt && !CheckPolicyKey(ctx)) {
       r.headers.emplace_back(kServerVersionHeader, kServerVersion);
       return r;
     }

@@ -40,6 +40,8 @@ cat <<INFO
   server = this machine's host name behind an HTTPS nginx (see README.md),
   user name demo, password demo.
   Manage users while it runs:  build/easctl --store .run/store user list
+  Phones are asked to accept a policy (a passcode of 4+ characters) first;
+  devices:  build/easctl --store .run/store device list [--pending]
 
   Ctrl-C stops it.
 

@@ -194,6 +194,11 @@ ngx_http_eas_build_request(ngx_http_request_t *r, eas::core::Request *req)
     req->options.ping_min = static_cast<uint64_t>(elcf->ping_min);
     req->options.ping_max = static_cast<uint64_t>(elcf->ping_max);
     req->options.ping_max_folders = elcf->ping_max_folders;
+    if (ngx_http_eas_access_options(r, elcf, &req->options.access)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
     req->now = static_cast<uint64_t>(ngx_time());
 
     return ngx_http_eas_read_body(r, &req->body);

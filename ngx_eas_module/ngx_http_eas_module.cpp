@@ -129,6 +129,31 @@ static ngx_command_t  ngx_http_eas_commands[] = {
     NGX_HTTP_EAS_LOC_DIRECTIVE("eas_policy_allow_simple_password",
         ngx_conf_set_flag_slot, policy_allow_simple_password, NULL),
 
+    /* device access: ngx_http_eas_access.cpp */
+    { ngx_string("eas_device_rule"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      ngx_http_eas_device_rule,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, device_rules),
+      NULL },
+
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_device_default", ngx_http_eas_device_default,
+        device_default, NULL),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_device_access", ngx_http_eas_access_value,
+        device_access, NULL),
+
+    { ngx_string("eas_provisioning_exempt"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_eas_device_rule,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, provisioning_exempt),
+      NULL },
+
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_max_devices", ngx_conf_set_num_slot,
+        max_devices, NULL),
+    NGX_HTTP_EAS_LOC_DIRECTIVE("eas_max_protocol_version",
+        ngx_http_eas_access_value, max_protocol_version, NULL),
+
     { ngx_string("eas_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_str_slot,
@@ -312,6 +337,7 @@ ngx_http_eas_create_loc_conf(ngx_conf_t *cf)
     elcf->ping_min = NGX_CONF_UNSET;
     elcf->ping_max = NGX_CONF_UNSET;
     elcf->ping_max_folders = NGX_CONF_UNSET_UINT;
+    ngx_http_eas_access_create_conf(elcf);
 
     return elcf;
 }
@@ -382,6 +408,10 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     if (conf->ping_max_folders < 1) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"eas_ping_max_folders\" must be at least 1");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    if (ngx_http_eas_access_merge_conf(cf, prev, conf) != NGX_CONF_OK) {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 

@@ -21,6 +21,9 @@ class PingWatcher;
 struct PingWait;
 }
 }
+namespace eas::core::access {
+struct AccessOptions;
+}
 
 typedef struct {
     ngx_str_t               store;          /* eas_store */
@@ -51,6 +54,14 @@ typedef struct {
     time_t                  ping_min;       /* eas_ping_min */
     time_t                  ping_max;       /* eas_ping_max */
     ngx_uint_t              ping_max_folders;
+
+    /* device access (ngx_http_eas_access.cpp) */
+    void                   *device_rules;        /* eas_device_rule */
+    ngx_uint_t              device_default;      /* eas_device_default */
+    ngx_http_complex_value_t *device_access;     /* eas_device_access */
+    void                   *provisioning_exempt; /* eas_provisioning_exempt */
+    ngx_int_t               max_devices;         /* eas_max_devices */
+    ngx_http_complex_value_t *max_protocol_version;
 } ngx_http_eas_loc_conf_t;
 
 /* What the variables know about a request, filled lazily. */
@@ -60,6 +71,7 @@ typedef struct {
     ngx_str_t               device_id;
     ngx_str_t               device_type;
     ngx_str_t               protocol_version;
+    ngx_str_t               device_access;
     void                   *job;            /* a held answer (failed login) */
     void                   *ping;           /* a held Ping (ngx_http_eas_ping.cpp) */
     uint64_t                device_word;    /* the device's generation then */
@@ -81,6 +93,19 @@ eas::core::push::DeviceGenerations *ngx_http_eas_generations();
 eas::core::push::PingWatcher *ngx_http_eas_ping_watcher();
 
 ngx_int_t ngx_http_eas_handler(ngx_http_request_t *r);
+
+/* Device access directives and their per-request values. */
+char *ngx_http_eas_device_default(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_eas_device_rule(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_eas_access_value(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_eas_access_create_conf(ngx_http_eas_loc_conf_t *conf);
+char *ngx_http_eas_access_merge_conf(ngx_conf_t *cf,
+    ngx_http_eas_loc_conf_t *prev, ngx_http_eas_loc_conf_t *conf);
+ngx_int_t ngx_http_eas_access_options(ngx_http_request_t *r,
+    ngx_http_eas_loc_conf_t *elcf, eas::core::access::AccessOptions *out);
 ngx_int_t ngx_http_eas_add_variables(ngx_conf_t *cf);
 ngx_http_eas_ctx_t *ngx_http_eas_get_ctx(ngx_http_request_t *r);
 void ngx_http_eas_ctx_fill(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,

@@ -1,6 +1,6 @@
 /*
  * eas for nginx: $eas_cmd, $eas_user, $eas_device_id, $eas_device_type,
- * $eas_protocol_version. Usable before the content phase too (limit_req in
+ * $eas_protocol_version, $eas_device_access. Usable before the content phase too (limit_req in
  * preaccess, log_format): until the module has answered they come from the
  * query string and headers; afterwards from what the module decided.
  */
@@ -33,6 +33,12 @@ static ngx_http_variable_t  ngx_http_eas_vars[] = {
 
     { ngx_string("eas_protocol_version"), NULL, ngx_http_eas_variable,
       offsetof(ngx_http_eas_ctx_t, protocol_version),
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    /* allow, block, quarantine, wipe, wipe_account, limit: empty until
+     * the module decided (never guessed from the request) */
+    { ngx_string("eas_device_access"), NULL, ngx_http_eas_variable,
+      offsetof(ngx_http_eas_ctx_t, device_access),
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
@@ -86,6 +92,7 @@ ngx_http_eas_ctx_fill(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
     ngx_http_eas_set(r, &ctx->device_id, resp.device_id);
     ngx_http_eas_set(r, &ctx->device_type, resp.device_type);
     ngx_http_eas_set(r, &ctx->protocol_version, resp.protocol_version);
+    ngx_http_eas_set(r, &ctx->device_access, resp.device_access);
     ctx->answered = 1;
     ctx->query_parsed = 1;
 }

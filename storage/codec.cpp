@@ -25,7 +25,8 @@ enum DeviceTag : uint8_t {
   kDevImei = 6, kDevFriendlyName = 7, kDevOs = 8, kDevOsLanguage = 9,
   kDevPhoneNumber = 10, kDevMobileOperator = 11, kDevProtocolVersion = 12,
   kDevFirstSeen = 13, kDevLastSeen = 14, kDevPolicyKey = 15, kDevPendingPolicyKey = 16,
-  kDevPolicyDigest = 17, kDevAccess = 18, kDevWipe = 19,
+  kDevPolicyDigest = 17, kDevAccess = 18, kDevWipe = 19, kDevLastDecision = 20,
+  kDevDecisionReason = 21,
 };
 
 constexpr const char* kBadInteger = "bad integer field";
@@ -256,6 +257,8 @@ std::string EncodeDevice(const DeviceRecord& d) {
   w.Bytes(kDevPolicyDigest, d.policy_digest);
   w.Uint(kDevAccess, static_cast<uint8_t>(d.access));
   w.Uint(kDevWipe, static_cast<uint8_t>(d.wipe));
+  w.Uint(kDevLastDecision, static_cast<uint8_t>(d.last_decision));
+  w.Bytes(kDevDecisionReason, d.decision_reason);
   return std::move(w).Finish();
 }
 
@@ -296,6 +299,13 @@ const char* DecodeDevice(std::string_view in, DeviceRecord* out) {
         r.wipe = static_cast<DeviceRecord::Wipe>(w);
         break;
       }
+      case kDevLastDecision: {
+        uint8_t d = 0;
+        ok = ParseUint(v, &d) && d <= 3;
+        r.last_decision = static_cast<DeviceRecord::Decision>(d);
+        break;
+      }
+      case kDevDecisionReason: r.decision_reason.assign(v); break;
       default: break;
     }
     if (!ok) return kBadInteger;

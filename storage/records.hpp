@@ -94,6 +94,13 @@ struct DeviceRecord {
   Access access = Access::kUndecided;
   enum class Wipe : uint8_t { kNone = 0, kRequested = 1, kAccountOnly = 2, kDone = 3 };
   Wipe wipe = Wipe::kNone;
+
+  // The access decision last applied to the device and why ("rule 2",
+  // "default", "administrator", ...), kept so an administrator can list the
+  // quarantined devices; rewritten when the decision or its reason changes.
+  enum class Decision : uint8_t { kNone = 0, kAllowed = 1, kBlocked = 2, kQuarantined = 3 };
+  Decision last_decision = Decision::kNone;
+  std::string decision_reason;
 };
 
 }  // namespace eas::storage

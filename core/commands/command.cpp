@@ -27,6 +27,20 @@ void CommandContext::Fail(int http_status, LogLevel level, std::string text) {
   response.log.push_back({level, std::move(text)});
 }
 
+std::string CommandContext::AnswerCommonStatus(int status, int legacy_http) {
+  wbxml::Tag root, status_tag;
+  if (version >= 140 && CommandStatusTags(query.cmd, root, status_tag)) {
+    wbxml::Writer w;
+    w.Start(root);
+    w.Element(status_tag, std::to_string(status));
+    w.End();
+    Answer(w.Take());
+    return "Status " + std::to_string(status);
+  }
+  response.http_status = legacy_http;
+  return "HTTP " + std::to_string(legacy_http);
+}
+
 namespace {
 
 constexpr CommandInfo kCommands[] = {
@@ -88,6 +102,7 @@ bool CommandStatusTags(std::string_view command, wbxml::Tag& root, wbxml::Tag& s
       {"GetItemEstimate", &t::gie::kGetItemEstimate, &t::gie::kStatus},
       {"Ping", &t::ping::kPing, &t::ping::kStatus},
       {"ItemOperations", &t::itemops::kItemOperations, &t::itemops::kStatus},
+      {"Provision", &t::provision::kProvision, &t::provision::kStatus},
   };
   for (const auto& e : kEntries) {
     if (e.name == command) {

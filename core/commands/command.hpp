@@ -36,6 +36,11 @@ struct CommandContext {
   void Answer(std::string wbxml);
   // An HTTP error without a body, with a line for the error log.
   void Fail(int http_status, LogLevel level, std::string log_text);
+  // A status every command shares (MS-ASCMD 2.2.2 common status codes):
+  // `status` in the command's own root element for 14.0 and later,
+  // `legacy_http` without a body before that, or for a command without
+  // such an answer. Returns what was sent ("Status 129", "HTTP 403").
+  std::string AnswerCommonStatus(int status, int legacy_http);
 };
 
 // <root><status>code</status></root>: the answer every command gives when
@@ -57,8 +62,8 @@ const CommandInfo* FindCommand(std::string_view name);
 std::string ImplementedCommands();
 
 // The root and Status tags of a command's answer, for answers every command
-// shares (policy key refused: Status 142..144). False for commands without
-// a WBXML answer of that shape.
+// shares (policy key refused: Status 142..144; device refused: 129, 140,
+// 177). False for commands without a WBXML answer of that shape.
 bool CommandStatusTags(std::string_view command, wbxml::Tag& root, wbxml::Tag& status);
 
 void Ping(CommandContext& ctx);  // core/commands/ping.cpp

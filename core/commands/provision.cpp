@@ -8,6 +8,7 @@
 
 #include "core/commands/command.hpp"
 #include "core/commands/device_information.hpp"
+#include "core/commands/remote_wipe.hpp"
 #include "core/provisioning/provision_doc.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
@@ -53,6 +54,11 @@ void Provision(CommandContext& ctx) {
   if (root == nullptr || !(root->tag == pv::kProvision)) {
     ctx.response.log.push_back({LogLevel::kWarn, "Provision: malformed request"});
     top_only(kProtocolError);
+    return;
+  }
+  if (ctx.device.wipe == storage::DeviceRecord::Wipe::kRequested ||
+      ctx.device.wipe == storage::DeviceRecord::Wipe::kAccountOnly) {
+    ProvisionRemoteWipe(ctx);
     return;
   }
   const wbxml::Element* policies = root->Child(pv::kPolicies);

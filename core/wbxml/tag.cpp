@@ -1,5 +1,6 @@
 // Tag names and numbers read from libwbxml's ActiveSync table at run time,
-// so our tokens are exactly the ones libwbxml (the oracle) decodes.
+// so our tokens are exactly the ones libwbxml (the oracle) decodes, plus a
+// short supplement of tokens MS-ASWBXML defines and libwbxml 0.11 lacks.
 #include "core/wbxml/tag.hpp"
 
 #include <cstring>
@@ -39,6 +40,21 @@ constexpr int kLangActiveSync = 2402;  // WBXML_LANG_ACTIVESYNC in wbxml_conv.h
 constexpr unsigned kMaxPages = 32;     // ActiveSync uses 0..24
 constexpr unsigned kTokens = 64;       // a tag token is 6 bits
 
+// Tokens MS-ASWBXML defines that libwbxml 0.11's table lacks. Without an
+// entry here the Writer refuses to write them and the Decoder refuses to
+// read them. libwbxml cannot decode documents holding them (wbxml2xml, our
+// oracle, fails), so tests check their bytes instead. Add an entry only
+// with the MS-ASWBXML section that defines the token.
+struct SupplementEntry {
+  Page page;
+  uint8_t token;
+  const char* name;
+};
+constexpr SupplementEntry kSupplement[] = {
+    // MS-ASWBXML 2.1.2.1.15 (Provision), protocol 16.1: MS-ASPROV 2.2.2.1.
+    {Page::kProvision, 0x3B, "AccountOnlyRemoteWipe"},
+};
+
 // O(1) lookup arrays built once from libwbxml's table.
 struct Tables {
   const char* names[kMaxPages][kTokens] = {};
@@ -60,6 +76,11 @@ Tables Build() {
       t.names[e->page][e->token] = e->xml_name;
     }
   }
+  for (const SupplementEntry& e : kSupplement) {
+    const auto page = static_cast<uint8_t>(e.page);
+    // Should a newer libwbxml learn the token, its name wins.
+    if (t.names[page][e.token] == nullptr) t.names[page][e.token] = e.name;
+  }
   for (const EasWbxmlNsEntry* n = lang->ns_table; n->ns != nullptr; ++n) {
     if (n->page < kMaxPages && t.ns[n->page] == nullptr) t.ns[n->page] = n->ns;
   }
@@ -80,6 +101,9 @@ Tag TagNamed(Page page, std::string_view name) {
   const auto p = static_cast<uint8_t>(page);
   for (const EasWbxmlTagEntry* e = t.entries; e->xml_name != nullptr; ++e) {
     if (e->page == p && name == e->xml_name) return Tag{p, e->token};
+  }
+  for (const SupplementEntry& e : kSupplement) {
+    if (e.page == page && name == e.name) return Tag{p, e.token};
   }
   const char* ns = PageNamespace(p);
   throw std::logic_error("wbxml: libwbxml has no tag '" + std::string(name) + "' on page " +

@@ -1,6 +1,7 @@
 // Tags as they travel on the wire: an ActiveSync code page plus a token.
 // Names and numbers come from libwbxml's own ActiveSync table, so what we
-// write is exactly what libwbxml (our independent oracle) decodes.
+// write is exactly what libwbxml (our independent oracle) decodes; a few
+// MS-ASWBXML tokens libwbxml 0.11 lacks come from a supplement (tag.cpp).
 #pragma once
 
 #include <cstdint>
@@ -24,16 +25,17 @@ struct Tag {
   bool operator==(const Tag&) const = default;
 };
 
-// The tag libwbxml's table names `name` on `page`. An unknown name is a
+// The tag libwbxml's table (or our supplement) names `name` on `page`. An unknown name is a
 // programming error (a typo would otherwise become a literal no phone
 // understands), so it throws std::logic_error — at start-up, since tag
 // constants are namespace-scope.
 Tag TagNamed(Page page, std::string_view name);
 
-// libwbxml's name for the tag, or nullptr when the table has no such token.
+// libwbxml's (or the supplement's) name for the tag, or nullptr when
+// neither has such a token.
 const char* TagName(Tag tag);
 
-// True when libwbxml's table has this (page, token).
+// True when libwbxml's table or the supplement has this (page, token).
 bool IsKnown(Tag tag);
 
 // "AirSync:", "FolderHierarchy:", ... or nullptr for an unknown page.

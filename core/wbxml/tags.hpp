@@ -146,6 +146,8 @@ inline const Tag kUnapprovedInROMApplicationList = TagNamed(Page::kProvision, "U
 inline const Tag kApplicationName = TagNamed(Page::kProvision, "ApplicationName");  // 0x38
 inline const Tag kApprovedApplicationList = TagNamed(Page::kProvision, "ApprovedApplicationList");  // 0x39
 inline const Tag kHash = TagNamed(Page::kProvision, "Hash");  // 0x3a
+// 16.1; not in libwbxml 0.11: from the supplement in tag.cpp.
+inline const Tag kAccountOnlyRemoteWipe = TagNamed(Page::kProvision, "AccountOnlyRemoteWipe");  // 0x3b
 }  // namespace provision
 
 // Code page 18, "Settings:"

@@ -726,6 +726,29 @@ class StorageTest : public CppUnit::TestFixture {
     ASSERT_CODE(Code::kNotFound,
                 store->Read([&](Txn& t) { return t.GetDevice(alice, "dev2").status(); }));
 
+    // The administrator's decision, a wipe and the last access decision
+    // survive the round trip; an out-of-range decision is refused.
+    got.access = DeviceRecord::Access::kBlocked;
+    got.wipe = DeviceRecord::Wipe::kAccountOnly;
+    got.last_decision = DeviceRecord::Decision::kQuarantined;
+    got.decision_reason = "rule 2 (quarantine type=~^Android)";
+    ASSERT_OK(store->Write([&](Txn& t) { return t.PutDevice(got); }));
+    DeviceRecord again = ReadValue<DeviceRecord>(*store, [&](Txn& t) {
+      return t.GetDevice(alice, "dev1");
+    });
+    CPPUNIT_ASSERT(again.access == DeviceRecord::Access::kBlocked);
+    CPPUNIT_ASSERT(again.wipe == DeviceRecord::Wipe::kAccountOnly);
+    CPPUNIT_ASSERT(again.last_decision == DeviceRecord::Decision::kQuarantined);
+    CPPUNIT_ASSERT_EQUAL(got.decision_reason, again.decision_reason);
+    DeviceRecord decoded;
+    again.last_decision = static_cast<DeviceRecord::Decision>(9);
+    CPPUNIT_ASSERT(DecodeDevice(EncodeDevice(again), &decoded) != nullptr);
+    got.access = DeviceRecord::Access::kUndecided;
+    got.wipe = DeviceRecord::Wipe::kNone;
+    got.last_decision = DeviceRecord::Decision::kNone;
+    got.decision_reason.clear();
+    ASSERT_OK(store->Write([&](Txn& t) { return t.PutDevice(got); }));
+
     auto list = [&](std::optional<UserId> u) {
       return ReadValue<std::vector<DeviceRecord>>(*store, [&](Txn& t) { return t.ListDevices(u); });
     };

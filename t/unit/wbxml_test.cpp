@@ -146,6 +146,7 @@ class WbxmlTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(WbxmlTest);
   CPPUNIT_TEST(TagTable);
   CPPUNIT_TEST(TagNamedThrowsForUnknownName);
+  CPPUNIT_TEST(SupplementTokensLibwbxmlLacks);
   CPPUNIT_TEST(ElementAccessors);
   CPPUNIT_TEST(WriterBytesEqualLibwbxmls);
   CPPUNIT_TEST(WriterOutputDecodesWithLibwbxml);
@@ -187,6 +188,33 @@ class WbxmlTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_THROW(TagNamed(Page::kPing, "FolderSync"), std::logic_error);  // other page
     CPPUNIT_ASSERT_THROW(TagNamed(Page::kAirSync, ""), std::logic_error);
     CPPUNIT_ASSERT(TagNamed(Page::kPing, "Ping") == (Tag{13, 0x05}));
+  }
+
+  // Provision 0x3B (AccountOnlyRemoteWipe, MS-ASWBXML, 16.1) is missing from
+  // libwbxml 0.11: our supplement names it, writes it and reads it back.
+  void SupplementTokensLibwbxmlLacks() {
+    namespace pv = tags::provision;
+    CPPUNIT_ASSERT(pv::kAccountOnlyRemoteWipe == (Tag{14, 0x3B}));
+    CPPUNIT_ASSERT(IsKnown(Tag{14, 0x3B}));
+    CPPUNIT_ASSERT_EQUAL(std::string("AccountOnlyRemoteWipe"), std::string(TagName(Tag{14, 0x3B})));
+    CPPUNIT_ASSERT(TagNamed(Page::kProvision, "AccountOnlyRemoteWipe") == (Tag{14, 0x3B}));
+    CPPUNIT_ASSERT_THROW(TagNamed(Page::kPing, "AccountOnlyRemoteWipe"), std::logic_error);
+    CPPUNIT_ASSERT(!IsKnown(Tag{14, 0x3C}));  // the supplement adds nothing else there
+
+    // <Provision><Status>1</Status><AccountOnlyRemoteWipe/></Provision>
+    Writer w;
+    w.Start(pv::kProvision);
+    w.Element(pv::kStatus, "1");
+    w.Empty(pv::kAccountOnlyRemoteWipe);
+    w.End();
+    const std::string want = kHeader + Bytes({0x00, 0x0E, 0x45, 0x4B, 0x03, '1', 0x00, 0x01, 0x3B, 0x01});
+    CPPUNIT_ASSERT(w.Take() == want);
+
+    // The acknowledgement: <Provision><AccountOnlyRemoteWipe><Status>1</Status>...
+    const std::string ack =
+        kHeader + Bytes({0x00, 0x0E, 0x45, 0x7B, 0x4B, 0x03, '1', 0x00, 0x01, 0x01, 0x01});
+    AssertDecodesTo(E(pv::kProvision, {}, {E(pv::kAccountOnlyRemoteWipe, {}, {E(pv::kStatus, "1")})}),
+                    ack);
   }
 
   void ElementAccessors() {

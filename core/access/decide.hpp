@@ -1,0 +1,50 @@
+// The access decision for one request: stored administrator state first,
+// then eas_device_access, the rules and the default (DESIGN.md, "Device
+// access"). Pure: no store, no I/O, so it is unit-tested directly.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/access/options.hpp"
+#include "storage/records.hpp"
+
+namespace eas::core::access {
+
+enum class Verdict : unsigned char {
+  kAllow,
+  kBlock,
+  kQuarantine,
+  kWipe,             // remote wipe requested and not yet acknowledged
+  kAccountOnlyWipe,  // the same, for the account only (16.1)
+  kTooManyDevices,   // a new device past eas_max_devices: not stored
+};
+
+struct Admission {
+  Verdict verdict = Verdict::kAllow;
+  // Why, for the log and the device record: "administrator", "rule 2 (...)",
+  // "eas_device_access", "eas_device_default", "wiped", "eas_max_devices 3".
+  std::string reason;
+  // eas_provisioning_exempt matched: the policy key is not asked for.
+  bool provisioning_exempt = false;
+  // Something the administrator should hear about (a bad eas_device_access
+  // value); empty when all is well.
+  std::string warning;
+};
+
+// `known` is the stored device, or null for a device never seen;
+// `devices_of_user` counts the user's stored devices (read only for a new
+// device when eas_max_devices is set).
+Admission Decide(const AccessOptions& options, const DeviceFacts& facts,
+                 const storage::DeviceRecord* known, size_t devices_of_user);
+
+// "allow", "block", "quarantine", "wipe", "wipe_account", "limit": the
+// value of $eas_device_access.
+std::string_view VerdictName(Verdict verdict);
+
+// The decision to remember in the device record for a verdict (wipes
+// leave it as it was: kNone).
+storage::DeviceRecord::Decision StoredDecision(Verdict verdict);
+
+}  // namespace eas::core::access
