@@ -39,20 +39,6 @@ std::string AddrSpec(std::string_view address) {
   return std::string(address);
 }
 
-// Body text for NOTE. HTML (Type 2) loses its tags: a vCard note is plain.
-std::string NoteText(const Element& body) {
-  std::string data = TextOf(body, tags::base::kData);
-  if (body.ChildText(tags::base::kType) != "2") return data;
-  std::string out;
-  bool in_tag = false;
-  for (char ch : data) {
-    if (ch == '<') in_tag = true;
-    else if (ch == '>') in_tag = false;
-    else if (!in_tag) out += ch;
-  }
-  return out;
-}
-
 const char* PictureType(std::string_view base64) {
   auto bytes = util::Base64Decode(base64.substr(0, 12));
   std::string_view b = bytes ? std::string_view(*bytes) : std::string_view();
@@ -95,7 +81,7 @@ class Writer {
     Date("BDAY", c::kBirthday);
     Date(v4_ ? "ANNIVERSARY" : "X-ANNIVERSARY", c::kAnniversary);
     if (const Element* body = app_.Child(tags::base::kBody)) {
-      std::string note = NoteText(*body);
+      std::string note = PlainBodyText(*body);
       if (!note.empty()) Line("NOTE", EscapeText(note));
     }
     if (const Element* cats = app_.Child(c::kCategories)) {

@@ -33,4 +33,8 @@ inline std::string TextOf(const wbxml::Element& parent, wbxml::Tag tag) {
   return std::string(parent.ChildText(tag));
 }
 
+// The plain text of an AirSyncBase Body (children Type, Data). HTML
+// (Type 2) loses its tags: vCard NOTE and iCalendar DESCRIPTION are plain.
+std::string PlainBodyText(const wbxml::Element& body);
+
 }  // namespace eas::core::convert
