@@ -32,6 +32,13 @@ enum class Kind { kUnknown, kContacts, kCalendar };
 
 const char* KindName(Kind k) { return k == Kind::kContacts ? "contacts" : "events"; }
 
+// "1 event", "2 events".
+std::string Count(size_t n, Kind k) {
+  std::string noun = KindName(k);
+  if (n == 1) noun.pop_back();
+  return std::to_string(n) + " " + noun;
+}
+
 Kind FolderKind(FolderType t) {
   if (t == FolderType::kContacts || t == FolderType::kUserContacts) return Kind::kContacts;
   if (t == FolderType::kCalendar || t == FolderType::kUserCalendar) return Kind::kCalendar;
@@ -134,8 +141,7 @@ int Import(storage::Store& store, const Args& a) {
       return Status::Ok();
     });
     if (!s.ok()) {
-      return Fail("stopped after " + std::to_string(imported) + " " + KindName(kind) + ": " +
-                  s.message());
+      return Fail("stopped after " + Count(imported, kind) + ": " + s.message());
     }
     imported = last;
   }
@@ -149,9 +155,9 @@ int Import(storage::Store& store, const Args& a) {
   for (const auto& e : skipped) {
     std::cerr << path << ": line " << e.line << ": skipped: " << e.reason << "\n";
   }
-  std::printf("imported %zu %s into folder %llu (%s) of %s; skipped %zu\n", imported,
-              KindName(kind), static_cast<unsigned long long>(folder.id), folder.name.c_str(),
-              target.user.name.c_str(), skipped.size());
+  std::printf("imported %s into folder %llu (%s) of %s; skipped %zu\n",
+              Count(imported, kind).c_str(), static_cast<unsigned long long>(folder.id),
+              folder.name.c_str(), target.user.name.c_str(), skipped.size());
   return skipped.empty() ? 0 : 1;
 }
 
@@ -212,7 +218,7 @@ int Export(storage::Store& store, const Args& a) {
     file.close();
     if (!file) return Fail("cannot write " + a.output);
   }
-  std::fprintf(stderr, "exported %zu %s from folder %llu (%s)\n", exported, KindName(kind),
+  std::fprintf(stderr, "exported %s from folder %llu (%s)\n", Count(exported, kind).c_str(),
                static_cast<unsigned long long>(folder.id), folder.name.c_str());
   return 0;
 }
