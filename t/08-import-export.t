@@ -46,7 +46,7 @@ my ($rc, $out) = $t->easctl('import', '--user', 'alice', '--folder', $contacts,
 is($rc, 1, 'import with a broken card exits 1');
 like($out, qr/imported 2 contacts into folder $contacts \(Contacts\) of alice; skipped 1/,
      'two contacts imported, one skipped');
-like($out, qr{contacts\.vcf: line 20: skipped: line 23: a content line without ':'},
+like($out, qr{contacts\.vcf: line 21: skipped: line 24: a content line without ':'},
      'the broken card is reported with its lines');
 
 ($rc, $out) = $t->easctl('export', '--user', 'alice', '--folder', $contacts,
@@ -63,7 +63,7 @@ for my $want ('FN:Anna Smith', 'N:Smith;Anna;Maria;Dr.;', 'ORG:Example\, Inc.;Re
               'TEL;TYPE=HOME,VOICE:+49 30 111', 'TEL;TYPE=WORK,FAX:+49 30 223',
               'ADR;TYPE=WORK:;;Main Street 1;Berlin;BE;10115;Germany',
               'URL:https://example.org/anna', 'BDAY:1980-05-17', 'CATEGORIES:Friends,Work',
-              'NOTE:Met at the conference.\nLikes tea\, not coffee.', 'X-MS-SPOUSE:Bob Smith',
+              'NOTE:Met at the conference in Berlin\, where she gave the keynote on analytical engines.\nLikes tea\, not coffee.', 'X-MS-SPOUSE:Bob Smith',
               'PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQEASABIAAA=',
               "FN:J\x{fc}rgen M\x{fc}ller", 'EMAIL;TYPE=INTERNET,PREF:juergen@example.de',
               'TEL;TYPE=CELL:+49 171 555',
@@ -72,7 +72,9 @@ for my $want ('FN:Anna Smith', 'N:Smith;Anna;Maria;Dr.;', 'ORG:Example\, Inc.;Re
               "NICKNAME:J\x{fc}", 'X-MS-SPOUSE:Gisela', 'IMPP:xmpp:juergen@example.de') {
     ok((grep { $_ eq $want } @v), "exported: $want");
 }
-ok(!(grep { length($_) > 75 && !utf8::is_utf8($_) } @v), 'no unfolded line over 75 octets');
+my $raw = EasTest::read_file("$dir/out.vcf");
+ok(!(grep { length($_) > 75 } split /\r\n/, $raw), 'folded: no line over 75 octets');
+ok(!($raw =~ /[^\r]\n/), 'CRLF line ends');
 
 ($rc, $out) = $t->easctl('export', '--user', 'alice', '--folder', $contacts, '--vcard4');
 like($out, qr/^VERSION:4\.0\r$/m, '--vcard4 writes vCard 4.0');
