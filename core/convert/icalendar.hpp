@@ -5,6 +5,11 @@
 // organizer, first alarm, busy status, class, categories and UID map to
 // their EAS fields. What EAS cannot express (RDATE, an RRULE with BYHOUR,
 // several RRULEs...) makes the import skip that event with the reason.
+//
+// libical keeps process-wide state (its Olson zone cache, loaded from
+// /usr/share/zoneinfo on first use, behind its own lock): safe from several
+// threads, but a first lookup reads files, so inside nginx call this from
+// the thread pool, never on the event loop.
 #pragma once
 
 #include <cstdint>
