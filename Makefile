@@ -9,12 +9,12 @@ WBXML_CFLAGS := $(shell pkg-config --cflags libwbxml2 2>/dev/null)
 CXXFLAGS  ?= -O2 -g
 CXXFLAGS  += -std=c++20 -Wall -Wextra -fPIC -I. $(WBXML_CFLAGS)
 # libwbxml2.pc emits a bogus relative -L; link with plain -lwbxml2.
-LIBS      := -lwbxml2 -llmdb -lcrypto -lpthread
+LIBS      := -lwbxml2 -llmdb -lical -lcrypto -lpthread
 
 # Debian 12 packages the build, the tests and the demo need.
 DEB_PKGS  := nginx nginx-dev g++ make pkg-config perl libwbxml2-dev \
              libwbxml2-utils libxml2-utils liblmdb-dev lmdb-utils libssl-dev \
-             libcppunit-dev python3 wrk
+             libcppunit-dev libical-dev python3 wrk
 
 LIB_SRCS  := $(wildcard core/*.cpp core/*/*.cpp storage/*.cpp)
 LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)

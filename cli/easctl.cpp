@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "cli/easctl_devices.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
 #include "cli/json_out.hpp"
 #include "core/auth/password_hash.hpp"
 #include "core/auth/user_name.hpp"
@@ -23,14 +25,8 @@
 #include "core/wbxml/tags.hpp"
 #include "storage/store.hpp"
 
+namespace eas::cli {
 namespace {
-
-using eas::Status;
-using eas::storage::Store;
-using eas::storage::Txn;
-using eas::storage::UserRecord;
-
-constexpr const char* kDefaultStore = "/var/lib/eas";
 
 const char* kUsage =
     "usage: easctl [--store DIR] COMMAND ...\n"
@@ -41,6 +37,13 @@ const char* kUsage =
     "  user del NAME\n"
     "  user list [--json]\n"
     "%s"
+    "  folder list --user NAME [--json]\n"
+    "  folder add --user NAME --type contacts|calendar|tasks|notes FOLDERNAME\n"
+    "  folder del --user NAME FOLDERID\n"
+    "  share FOLDERID --with USER (--read-only | --read-write)\n"
+    "  unshare FOLDERID --with USER\n"
+    "  import --user NAME --folder FOLDERID FILE.vcf|FILE.ics   (FILE - reads stdin)\n"
+    "  export --user NAME --folder FOLDERID [-o FILE] [--vcard4]\n"
     "  debug touch-folder FOLDERID\n"
     "  debug mark-synced NAME DEVICEID FOLDERID\n"
     "\n"
@@ -51,7 +54,16 @@ const char* kUsage =
     "\n"
     "--store defaults to /var/lib/eas (the packaged location); make run's demo\n"
     "store is .run/store. Without --password, the password is asked for (or read\n"
-    "from standard input when it is not a terminal).\n";
+    "from standard input when it is not a terminal).\n"
+    "\n"
+    "Folder ids are those FolderSync shows (folder list prints them). A shared\n"
+    "folder appears in the sharee's FolderSync. import takes vCard 2.1/3.0/4.0\n"
+    "into a contacts folder and iCalendar events into a calendar folder (the\n"
+    "user must own it or have it shared read-write); it reports each skipped\n"
+    "entry with its line and exits with 1 if there was one. export writes\n"
+    "vCard 3.0 (4.0 with --vcard4) or one VCALENDAR to FILE or stdout.\n";
+
+}  // namespace
 
 int Usage() {
   std::string usage = kUsage;
@@ -65,14 +77,12 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-struct Args {
-  std::vector<std::string> positional;
-  std::vector<std::string> emails;
-  std::string store = kDefaultStore;
-  std::string password, display_name, user;
-  bool has_password = false, password_stdin = false, json = false;
-  bool pending = false, all_pending = false, account_only = false;  // device ...
-};
+namespace {
+
+using eas::Status;
+using eas::storage::Store;
+using eas::storage::Txn;
+using eas::storage::UserRecord;
 
 bool ParseArgs(int argc, char** argv, Args& a) {
   for (int i = 1; i < argc; ++i) {
@@ -105,9 +115,23 @@ bool ParseArgs(int argc, char** argv, Args& a) {
       a.all_pending = true;
     } else if (arg == "--account-only") {
       a.account_only = true;
+    } else if (arg == "--type") {
+      if (!value(a.type)) return false;
+    } else if (arg == "--with") {
+      if (!value(a.with)) return false;
+    } else if (arg == "--folder") {
+      if (!value(a.folder)) return false;
+    } else if (arg == "-o" || arg == "--output") {
+      if (!value(a.output)) return false;
+    } else if (arg == "--read-only") {
+      a.read_only = true;
+    } else if (arg == "--read-write") {
+      a.read_write = true;
+    } else if (arg == "--vcard4") {
+      a.vcard4 = true;
     } else if (arg == "-h" || arg == "--help") {
       return false;
-    } else if (arg.rfind("--", 0) == 0) {
+    } else if (arg.rfind("--", 0) == 0 || (arg.size() > 1 && arg[0] == '-')) {
       std::cerr << "easctl: unknown option " << arg << "\n";
       return false;
     } else {
@@ -313,10 +337,12 @@ int DebugMarkSynced(Store& store, const Args& a) {
 }
 
 }  // namespace
+}  // namespace eas::cli
 
 int main(int argc, char** argv) {
+  using namespace eas::cli;
   Args a;
-  if (!ParseArgs(argc, argv, a) || a.positional.size() < 2) return Usage();
+  if (!ParseArgs(argc, argv, a) || a.positional.empty()) return Usage();
   if (!DropToStoreOwner(a.store)) return 1;
   umask(007);  // the store is shared by the nginx workers' group
 
@@ -324,19 +350,36 @@ int main(int argc, char** argv) {
   if (!store.ok()) return Fail(store.status().message());
 
   const std::string& noun = a.positional[0];
-  const std::string& verb = a.positional[1];
-  if (noun == "user") {
-    if (verb == "add") return UserAdd(**store, a);
-    if (verb == "passwd") return UserPasswd(**store, a);
-    if (verb == "del") return UserDel(**store, a);
-    if (verb == "list") return UserList(**store, a);
-  } else if (noun == "device") {
-    int rc = eas::cli::DeviceCommand(
-        **store, {a.positional, a.user, a.json, a.pending, a.all_pending, a.account_only});
-    return rc == 2 ? Usage() : rc;
-  } else if (noun == "debug") {
-    if (verb == "touch-folder") return DebugTouchFolder(**store, a);
-    if (verb == "mark-synced") return DebugMarkSynced(**store, a);
+  const std::string verb = a.positional.size() > 1 ? a.positional[1] : "";
+  // Nothing may escape main: a store or conversion failure is a message.
+  try {
+    if (noun == "user") {
+      if (verb == "add") return UserAdd(**store, a);
+      if (verb == "passwd") return UserPasswd(**store, a);
+      if (verb == "del") return UserDel(**store, a);
+      if (verb == "list") return UserList(**store, a);
+    } else if (noun == "device") {
+      int rc = eas::cli::DeviceCommand(
+          **store, {a.positional, a.user, a.json, a.pending, a.all_pending, a.account_only});
+      return rc == 2 ? Usage() : rc;
+    } else if (noun == "folder") {
+      if (verb == "list") return FolderList(**store, a);
+      if (verb == "add") return FolderAdd(**store, a);
+      if (verb == "del") return FolderDel(**store, a);
+    } else if (noun == "share") {
+      return Share(**store, a);
+    } else if (noun == "unshare") {
+      return Unshare(**store, a);
+    } else if (noun == "import") {
+      return Import(**store, a);
+    } else if (noun == "export") {
+      return Export(**store, a);
+    } else if (noun == "debug") {
+      if (verb == "touch-folder") return DebugTouchFolder(**store, a);
+      if (verb == "mark-synced") return DebugMarkSynced(**store, a);
+    }
+  } catch (const std::exception& e) {
+    return Fail(e.what());
   }
   return Usage();
 }

@@ -21,9 +21,31 @@ sed -e "s|@MODULE@|$top/build/ngx_http_eas_module.so|" \
     -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|" -e "s|@USER@|$user_line|" \
     "$top/demo/nginx.conf.in" > "$run/nginx.conf"
 
-if ! "$easctl" --store "$run/store" user list | grep -q '^demo '; then
-    "$easctl" --store "$run/store" user add demo --password demo \
+ctl() { "$easctl" --store "$run/store" "$@"; }
+
+# The id of USER's folder NAME (from folder list --json).
+folder_id() {
+    ctl folder list --user "$1" --json |
+        sed -n "s/.*\"id\": \"\([0-9]*\)\", \"type\": \"[0-9]*\", \"kind\": \"[a-z]*\", \"name\": \"$2\".*/\1/p"
+}
+
+# A new demo store gets users and data to look at: demo's address books
+# (Contacts, Friends) and a calendar with recurring events, and a second
+# user, colleague, who shares the calendar "Team" with demo read-only.
+if ! ctl user list | grep -q '^demo '; then
+    data="$top/demo/data"
+    ctl user add demo --password demo \
         --email demo@example.org --display-name "Demo User" >/dev/null
+    ctl user add colleague --password colleague \
+        --email colleague@example.org --display-name "Colleague" >/dev/null
+    ctl import --user demo --folder "$(folder_id demo Contacts)" "$data/contacts.vcf" >/dev/null
+    ctl folder add --user demo --type contacts Friends >/dev/null
+    ctl import --user demo --folder "$(folder_id demo Friends)" "$data/friends.vcf" >/dev/null
+    ctl import --user demo --folder "$(folder_id demo Calendar)" "$data/calendar.ics" >/dev/null
+    ctl folder add --user colleague --type calendar Team >/dev/null
+    team=$(folder_id colleague Team)
+    ctl import --user colleague --folder "$team" "$data/team.ics" >/dev/null
+    ctl share "$team" --with demo --read-only >/dev/null
 fi
 
 /usr/sbin/nginx -t -q -p "$run" -c "$run/nginx.conf"
@@ -32,6 +54,7 @@ cat <<INFO
 
   eas for nginx is running at http://127.0.0.1:$port/Microsoft-Server-ActiveSync
   user: demo   password: demo   store: $run/store
+  (and colleague/colleague, who shares the calendar "Team" with demo)
 
   Try it:
     curl -u demo:demo -X OPTIONS -i http://127.0.0.1:$port/Microsoft-Server-ActiveSync

@@ -59,7 +59,8 @@ class Txn {
 
   // Users. CreateUser assigns the id and creates the default folder set
   // (Inbox, Drafts, Deleted Items, Sent Items, Outbox, Contacts, Calendar,
-  // Tasks, Notes); kAlreadyExists when the name is taken.
+  // Tasks, Notes, and the hidden contacts folder "Collected Addresses");
+  // kAlreadyExists when the name is taken.
   virtual Result<UserRecord> CreateUser(UserRecord user) = 0;
   virtual Result<UserRecord> GetUser(std::string_view name) = 0;
   virtual Result<UserRecord> GetUserById(UserId id) = 0;

@@ -17,9 +17,12 @@ constexpr size_t kMaxUserNameSize = 255;
 struct DefaultFolder {
   FolderType type;
   const char* name;
+  bool hidden = false;
 };
 
 // Created for every user, in this order (so Inbox gets the lowest id).
+// "Collected Addresses" keeps the addresses a user wrote to, for recipient
+// completion; it is hidden, so it is never offered to devices.
 constexpr DefaultFolder kDefaultFolders[] = {
     {FolderType::kInbox, "Inbox"},
     {FolderType::kDrafts, "Drafts"},
@@ -30,6 +33,7 @@ constexpr DefaultFolder kDefaultFolders[] = {
     {FolderType::kCalendar, "Calendar"},
     {FolderType::kTasks, "Tasks"},
     {FolderType::kNotes, "Notes"},
+    {FolderType::kUserContacts, "Collected Addresses", true},
 };
 
 std::string UserLabel(UserId id) { return "user " + std::to_string(id); }
@@ -63,6 +67,7 @@ Result<UserRecord> LmdbTxn::DoCreateUser(UserRecord user) {
     folder.owner = user.id;
     folder.type = d.type;
     folder.name = d.name;
+    folder.hidden = d.hidden;
     Result<FolderRecord> created = DoCreateFolder(std::move(folder));
     if (!created.ok()) return created.status();
   }

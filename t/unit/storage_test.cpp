@@ -246,17 +246,20 @@ class StorageTest : public CppUnit::TestFixture {
         {FolderType::kDeletedItems, "Deleted Items"}, {FolderType::kSentItems, "Sent Items"},
         {FolderType::kOutbox, "Outbox"},       {FolderType::kContacts, "Contacts"},
         {FolderType::kCalendar, "Calendar"},   {FolderType::kTasks, "Tasks"},
-        {FolderType::kNotes, "Notes"}};
+        {FolderType::kNotes, "Notes"},
+        {FolderType::kUserContacts, "Collected Addresses"}};
     CPPUNIT_ASSERT_EQUAL(expected.size(), folders.size());
     for (size_t i = 0; i < expected.size(); ++i) {
       CPPUNIT_ASSERT(folders[i].type == expected[i].first);
       CPPUNIT_ASSERT_EQUAL(expected[i].second, folders[i].name);
       CPPUNIT_ASSERT_EQUAL(FolderId{0}, folders[i].parent);
       CPPUNIT_ASSERT_EQUAL(alice.id, folders[i].owner);
+      // Only the collected addresses are hidden from devices.
+      CPPUNIT_ASSERT_EQUAL(i + 1 == expected.size(), folders[i].hidden);
     }
-    CPPUNIT_ASSERT_EQUAL(uint64_t{9}, Seq(*store, alice.id));
+    CPPUNIT_ASSERT_EQUAL(uint64_t{10}, Seq(*store, alice.id));
     auto log = Log(*store, alice.id, 0);
-    CPPUNIT_ASSERT_EQUAL(size_t{9}, log.size());
+    CPPUNIT_ASSERT_EQUAL(size_t{10}, log.size());
     for (size_t i = 0; i < log.size(); ++i) {
       CPPUNIT_ASSERT_EQUAL(uint64_t{i + 1}, log[i].seq);
       AssertChange(log[i], folders[i].id, ChangeKind::kAdd);
@@ -482,7 +485,7 @@ class StorageTest : public CppUnit::TestFixture {
       });
     };
     auto bobs = visible(bob);
-    CPPUNIT_ASSERT_EQUAL(size_t{11}, bobs.size());  // 9 defaults + shared + hidden
+    CPPUNIT_ASSERT_EQUAL(size_t{12}, bobs.size());  // 10 defaults + shared + hidden
     CPPUNIT_ASSERT(Contains(Ids(bobs), cal.id));
     CPPUNIT_ASSERT(Contains(Ids(bobs), hidden.id));
     auto ids = Ids(bobs);
@@ -492,7 +495,7 @@ class StorageTest : public CppUnit::TestFixture {
       if (f.id == cal.id) CPPUNIT_ASSERT_EQUAL(alice, f.owner);
     }
     auto alices = visible(alice);
-    CPPUNIT_ASSERT_EQUAL(size_t{10}, alices.size());
+    CPPUNIT_ASSERT_EQUAL(size_t{11}, alices.size());
     CPPUNIT_ASSERT(!Contains(Ids(alices), hidden.id));
 
     // Unshare: gone from bob's view, still alice's.
@@ -834,7 +837,7 @@ class StorageTest : public CppUnit::TestFixture {
     auto bobs = Ids(ReadValue<std::vector<FolderRecord>>(*store, [&](Txn& t) {
       return t.VisibleFolders(bob);
     }));
-    CPPUNIT_ASSERT_EQUAL(size_t{10}, bobs.size());
+    CPPUNIT_ASSERT_EQUAL(size_t{11}, bobs.size());
     CPPUNIT_ASSERT(!Contains(bobs, mine.id));
     CPPUNIT_ASSERT(ReadValue<std::vector<FolderRecord>>(*store, [&](Txn& t) {
                      return t.VisibleFolders(alice);
@@ -1084,10 +1087,10 @@ class StorageTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(ReadValue<std::vector<ItemChange>>(*store, [&](Txn& t) {
                      return t.ItemChangesSince(inbox, 0, 1000);
                    }).empty());
-    CPPUNIT_ASSERT_EQUAL(size_t{9}, ReadValue<std::vector<FolderRecord>>(*store, [&](Txn& t) {
+    CPPUNIT_ASSERT_EQUAL(size_t{10}, ReadValue<std::vector<FolderRecord>>(*store, [&](Txn& t) {
                                       return t.VisibleFolders(alice);
                                     }).size());
-    CPPUNIT_ASSERT_EQUAL(uint64_t{9}, Seq(*store, alice));
+    CPPUNIT_ASSERT_EQUAL(uint64_t{10}, Seq(*store, alice));
     // The store still takes small writes, and counters did not move.
     ItemRecord item;
     item.folder = inbox;

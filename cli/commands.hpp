@@ -1,0 +1,32 @@
+// easctl commands beyond users and devices: folders, shares, and
+// vCard/iCalendar import and export. Each returns the exit status.
+#pragma once
+
+#include "cli/args.hpp"
+#include "core/status.hpp"
+#include "storage/store.hpp"
+
+namespace eas::cli {
+
+int FolderList(storage::Store& store, const Args& a);
+int FolderAdd(storage::Store& store, const Args& a);
+int FolderDel(storage::Store& store, const Args& a);
+int Share(storage::Store& store, const Args& a);
+int Unshare(storage::Store& store, const Args& a);
+int Import(storage::Store& store, const Args& a);
+int Export(storage::Store& store, const Args& a);
+
+// What `user` may do with folder `id`: everything as its owner, what the
+// ACL grants as a sharee; NotFound when the folder is not theirs to see.
+struct FolderAccess {
+  storage::FolderRecord folder;
+  bool owner = false;
+  bool writable = false;
+};
+Result<FolderAccess> AccessFolder(storage::Txn& txn, const storage::UserRecord& user,
+                                  storage::FolderId id);
+
+// A decimal folder id ("15"); 0 when the text is not one.
+storage::FolderId ParseFolderId(const std::string& text);
+
+}  // namespace eas::cli

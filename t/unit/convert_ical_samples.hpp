@@ -1,0 +1,106 @@
+// iCalendar samples for the conversion tests: the zones of a Thunderbird
+// export (Europe/Berlin, America/New_York), a weekly meeting with an
+// EXDATE and a moved instance, an all-day event, and assorted rules.
+#pragma once
+
+namespace eas::core::convert::samples {
+
+inline const char* kBerlinZone =
+    "BEGIN:VTIMEZONE\r\n"
+    "TZID:Europe/Berlin\r\n"
+    "X-LIC-LOCATION:Europe/Berlin\r\n"
+    "BEGIN:DAYLIGHT\r\n"
+    "TZOFFSETFROM:+0100\r\n"
+    "TZOFFSETTO:+0200\r\n"
+    "TZNAME:CEST\r\n"
+    "DTSTART:19700329T020000\r\n"
+    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n"
+    "END:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\n"
+    "TZOFFSETFROM:+0200\r\n"
+    "TZOFFSETTO:+0100\r\n"
+    "TZNAME:CET\r\n"
+    "DTSTART:19701025T030000\r\n"
+    "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"
+    "END:STANDARD\r\n"
+    "END:VTIMEZONE\r\n";
+
+inline const char* kNewYorkZone =
+    "BEGIN:VTIMEZONE\r\n"
+    "TZID:America/New_York\r\n"
+    "BEGIN:DAYLIGHT\r\n"
+    "TZOFFSETFROM:-0500\r\n"
+    "TZOFFSETTO:-0400\r\n"
+    "TZNAME:EDT\r\n"
+    "DTSTART:20070311T020000\r\n"
+    "RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\r\n"
+    "END:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\n"
+    "TZOFFSETFROM:-0400\r\n"
+    "TZOFFSETTO:-0500\r\n"
+    "TZNAME:EST\r\n"
+    "DTSTART:20071104T020000\r\n"
+    "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11\r\n"
+    "END:STANDARD\r\n"
+    "END:VTIMEZONE\r\n";
+
+// Events, in order: a Berlin meeting with attendees and an alarm, a New
+// York call, a weekly Berlin standup with an EXDATE and a moved instance
+// (the override comes first on purpose), an all-day Christmas.
+inline const char* kEvents =
+    "BEGIN:VEVENT\r\n"
+    "UID:meeting-1@example.org\r\n"
+    "DTSTAMP:20261101T120000Z\r\n"
+    "DTSTART;TZID=Europe/Berlin:20261124T101500\r\n"
+    "DTEND;TZID=Europe/Berlin:20261124T113000\r\n"
+    "SUMMARY:Budget review\\, Q4\r\n"
+    "LOCATION:Room 1\r\n"
+    "DESCRIPTION:Bring numbers.\\nAnd coffee.\r\n"
+    "ORGANIZER;CN=Anna Smith:mailto:anna@example.org\r\n"
+    "ATTENDEE;CN=Bob;PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT:mailto:bob@example.org\r\n"
+    "ATTENDEE;PARTSTAT=TENTATIVE;ROLE=OPT-PARTICIPANT:mailto:carol@example.org\r\n"
+    "ATTENDEE;CUTYPE=ROOM:mailto:room1@example.org\r\n"
+    "CATEGORIES:Work,Finance\r\n"
+    "CLASS:CONFIDENTIAL\r\n"
+    "X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE\r\n"
+    "BEGIN:VALARM\r\n"
+    "ACTION:DISPLAY\r\n"
+    "DESCRIPTION:Reminder\r\n"
+    "TRIGGER:-PT15M\r\n"
+    "END:VALARM\r\n"
+    "END:VEVENT\r\n"
+    "BEGIN:VEVENT\r\n"
+    "UID:call-2@example.org\r\n"
+    "DTSTAMP:20261101T120000Z\r\n"
+    "DTSTART;TZID=America/New_York:20261105T140000\r\n"
+    "DTEND;TZID=America/New_York:20261105T150000\r\n"
+    "SUMMARY:Call with New York\r\n"
+    "TRANSP:TRANSPARENT\r\n"
+    "END:VEVENT\r\n"
+    "BEGIN:VEVENT\r\n"
+    "UID:standup-3@example.org\r\n"
+    "RECURRENCE-ID;TZID=Europe/Berlin:20260608T090000\r\n"
+    "DTSTAMP:20260501T080000Z\r\n"
+    "DTSTART;TZID=Europe/Berlin:20260608T110000\r\n"
+    "DTEND;TZID=Europe/Berlin:20260608T111500\r\n"
+    "SUMMARY:Standup (moved)\r\n"
+    "END:VEVENT\r\n"
+    "BEGIN:VEVENT\r\n"
+    "UID:standup-3@example.org\r\n"
+    "DTSTAMP:20260501T080000Z\r\n"
+    "DTSTART;TZID=Europe/Berlin:20260601T090000\r\n"
+    "DTEND;TZID=Europe/Berlin:20260601T091500\r\n"
+    "SUMMARY:Standup\r\n"
+    "RRULE:FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20260731T070000Z\r\n"
+    "EXDATE;TZID=Europe/Berlin:20260603T090000\r\n"
+    "END:VEVENT\r\n"
+    "BEGIN:VEVENT\r\n"
+    "UID:xmas-4@example.org\r\n"
+    "DTSTAMP:20261101T120000Z\r\n"
+    "DTSTART;VALUE=DATE:20261224\r\n"
+    "DTEND;VALUE=DATE:20261226\r\n"
+    "SUMMARY:Christmas\r\n"
+    "RRULE:FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24\r\n"
+    "END:VEVENT\r\n";
+
+}  // namespace eas::core::convert::samples
