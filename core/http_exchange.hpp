@@ -46,6 +46,7 @@ struct Request {
   std::string nginx_user;          // $remote_user when nginx authenticated
   std::string body;
   uint64_t now = 0;                // unix seconds
+  bool no_hold = false;            // a held Sync run again: answer, never hold
   LocationOptions options;
 };
 

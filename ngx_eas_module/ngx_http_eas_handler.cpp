@@ -239,6 +239,14 @@ ngx_http_eas_body_handler(ngx_http_request_t *r)
         return;
     }
 
+    ngx_http_eas_run(r, job);
+}
+
+void
+ngx_http_eas_run(ngx_http_request_t *r, void *data)
+{
+    ngx_http_eas_job_t *job = static_cast<ngx_http_eas_job_t *>(data);
+
     /* Handle() never throws */
     job->response = ngx_http_eas_service()->Handle(job->request, false);
 
@@ -332,12 +340,25 @@ ngx_http_eas_respond(ngx_http_request_t *r, ngx_http_eas_job_t *job)
     }
     ngx_http_eas_log(r, resp);
 
+    if (resp.wait && resp.wait->sync && ctx) {
+        /* a hanging Sync: keep the request, run it again when the wait
+         * ends (its answer then sets the headers) */
+        job->request.no_hold = true;
+        ngx_int_t rc = ngx_http_eas_ping_hold(r, ctx, job->response.wait.get(),
+                                              job);
+        if (rc != NGX_DONE) {
+            ngx_http_finalize_request(r, rc);
+        }
+        return;
+    }
+
     if (resp.wait && ctx) {
         /* a Ping to hold: keep the headers and what it waits for, nothing
          * else of the request */
         ngx_int_t rc = ngx_http_eas_set_headers(r, resp);
         if (rc == NGX_OK) {
-            rc = ngx_http_eas_ping_hold(r, ctx, job->response.wait.get());
+            rc = ngx_http_eas_ping_hold(r, ctx, job->response.wait.get(),
+                                        NULL);
         }
         ngx_http_eas_job_release(r, job);
         if (rc != NGX_DONE) {

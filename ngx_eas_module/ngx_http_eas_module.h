@@ -120,4 +120,7 @@ ngx_int_t ngx_http_eas_send_body(ngx_http_request_t *r,
 void ngx_http_eas_device_request(ngx_http_request_t *r,
     ngx_http_eas_ctx_t *ctx);
 ngx_int_t ngx_http_eas_ping_hold(ngx_http_request_t *r,
-    ngx_http_eas_ctx_t *ctx, eas::core::push::PingWait *wait);
+    ngx_http_eas_ctx_t *ctx, eas::core::push::PingWait *wait, void *sync_job);
+/* Runs the request's job through the service: on the loop, or on the
+ * thread pool when it must write (a held Sync runs again this way). */
+void ngx_http_eas_run(ngx_http_request_t *r, void *job);

@@ -44,6 +44,7 @@ typedef struct {
     ngx_http_request_t                *r;
     ngx_http_eas_ctx_t                *ctx;
     eas::core::push::PingWait         *wait;
+    void                              *sync_job;  /* a hanging Sync's job */
     ngx_event_t                        heartbeat;
     unsigned                           queued:1;
 } ngx_http_eas_ping_t;
@@ -146,11 +147,16 @@ ngx_http_eas_device_request(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx)
  */
 ngx_int_t
 ngx_http_eas_ping_hold(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
-    eas::core::push::PingWait *wait)
+    eas::core::push::PingWait *wait, void *sync_job)
 {
     if (ngx_exiting || ngx_quit || ngx_terminate
         || ngx_http_eas_ping_watcher() == NULL)
     {
+        if (sync_job) {
+            /* run the Sync again now (no_hold): "nothing new" */
+            ngx_http_eas_run(r, sync_job);
+            return NGX_DONE;
+        }
         try {
             return ngx_http_eas_send_body(r,
                 std::string(eas::core::kWbxmlContentType),
@@ -175,6 +181,7 @@ ngx_http_eas_ping_hold(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
 
     p->r = r;
     p->ctx = ctx;
+    p->sync_job = sync_job;
     cln->handler = ngx_http_eas_ping_cleanup;
     cln->data = p;
     ctx->ping = p;
@@ -266,6 +273,16 @@ ngx_http_eas_ping_answer(ngx_http_eas_ping_t *p, const std::string &body,
 
     r->read_event_handler = ngx_http_block_reading;
     r->write_event_handler = ngx_http_request_empty_handler;
+
+    if (p->sync_job) {
+        /* a hanging Sync answers by running again: the changes, or at the
+         * heartbeat (or on shutdown, or a newer request) "nothing new" */
+        void *job = p->sync_job;
+        p->sync_job = NULL;
+        ngx_http_eas_run(r, job);
+        ngx_http_run_posted_requests(c);
+        return;
+    }
 
     ngx_int_t rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
     if (!body.empty()) {

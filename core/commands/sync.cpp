@@ -3,6 +3,10 @@
 // event loop (a phone's "anything new?" costs one read transaction); the
 // rest runs in one write transaction on the thread pool.
 #include <map>
+#include <memory>
+
+#include "core/commands/hierarchy.hpp"
+#include "core/push/ping_wait.hpp"
 
 #include "core/commands/command.hpp"
 #include "core/commands/sync_collection.hpp"
@@ -17,7 +21,9 @@ namespace {
 
 namespace as = wbxml::tags::airsync;
 
-enum SyncStatus { kProtocolError = 4, kServerError = 5, kRequestIncomplete = 13 };
+enum SyncStatus {
+  kProtocolError = 4, kServerError = 5, kRequestIncomplete = 13, kInvalidWait = 14,
+};
 
 // The last full Sync request of the device, kept so an empty Sync (or a
 // Partial one) can reuse its collections and options (MS-ASCMD 3.1.5.3).
@@ -50,6 +56,34 @@ void MergeCached(SyncRequest& request, const SyncRequest& cached) {
     request.collections.push_back(std::move(reuse));
   }
   if (request.window == 0) request.window = cached.window;
+}
+
+// A hanging Sync that found nothing: what to wait for (the collections'
+// modseqs now), held by the glue like a Ping.
+Status HoldSync(CommandContext& ctx, const SyncRequest& request) {
+  auto wait = std::make_shared<push::PingWait>();
+  wait->user = ctx.user.id;
+  wait->device_id = ctx.device_id;
+  wait->heartbeat = request.wait_seconds;
+  wait->sync = true;
+  Status s = ctx.store.Read([&](storage::Txn& txn) {
+    auto change_seq = txn.ChangeSeq();
+    if (!change_seq.ok()) return change_seq.status();
+    auto hierarchy_seq = txn.HierarchySeq(ctx.user.id);
+    if (!hierarchy_seq.ok()) return hierarchy_seq.status();
+    wait->change_seq = *change_seq;
+    wait->hierarchy_seq = *hierarchy_seq;
+    for (const auto& c : request.collections) {
+      auto id = ParseFolderId(c.collection_id);
+      if (!id) continue;
+      auto modseq = txn.FolderModseq(*id);
+      if (!modseq.ok()) continue;  // gone: the answer said Status 12 already
+      wait->folders.push_back({*id, *modseq});
+    }
+    return Status::Ok();
+  });
+  if (s.ok()) ctx.response.wait = std::move(wait);
+  return s;
 }
 
 }  // namespace
@@ -104,6 +138,23 @@ void Sync(CommandContext& ctx) {
   for (auto& c : request.collections) {
     if (c.window == 0) c.window = request.window;
   }
+  // Wait (minutes) / HeartbeatInterval (seconds) within the Ping limits.
+  const auto& options = ctx.request.options;
+  if (request.wait_seconds &&
+      (request.wait_seconds < options.ping_min || request.wait_seconds > options.ping_max)) {
+    uint64_t limit = request.wait_seconds < options.ping_min ? options.ping_min : options.ping_max;
+    bool minutes = ctx.body && ctx.body->Has(as::kWait);
+    wbxml::Writer w;
+    w.Start(as::kSync);
+    w.Element(as::kStatus, std::to_string(kInvalidWait));
+    w.Element(as::kLimit, std::to_string(minutes ? limit / 60 : limit));
+    w.End();
+    ctx.response.log.push_back({LogLevel::kInfo, "Sync: wait of " +
+                                                     std::to_string(request.wait_seconds) +
+                                                     " s out of range"});
+    ctx.Answer(w.Take());
+    return;
+  }
 
   // A full request with collections becomes the one to reuse.
   bool remember = ctx.body != nullptr && !request.partial && !request.collections.empty() &&
@@ -143,6 +194,15 @@ void Sync(CommandContext& ctx) {
     if (!o.log.empty()) ctx.response.log.push_back({o.log_level, o.log});
   }
   if (!any) {
+    if (request.wait_seconds && !ctx.request.no_hold && ctx.body != nullptr) {
+      // Hanging Sync: wait for a change instead of answering "nothing".
+      if (Status h = HoldSync(ctx, request); h.ok()) {
+        ctx.Answer(std::string());
+        return;
+      } else {
+        ctx.response.log.push_back({LogLevel::kError, "Sync: cannot wait: " + h.message()});
+      }
+    }
     // Nothing changed anywhere: MS-ASCMD's empty answer.
     ctx.Answer(std::string());
     return;

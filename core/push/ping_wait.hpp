@@ -23,6 +23,10 @@ struct PingWait {
     uint64_t modseq = 0;       // the folder's modseq the device has seen
   };
   std::vector<Folder> folders;
+  // A hanging Sync (Wait / HeartbeatInterval) rather than a Ping: however
+  // the wait ends, the glue runs the Sync again (with no_hold), which
+  // answers the changes or, at the heartbeat, the empty "nothing new".
+  bool sync = false;
 };
 
 }  // namespace eas::core::push
