@@ -197,6 +197,25 @@ like($filtered->{xml}, qr/Next meeting/, 'FilterType 4: next week\'s meeting is 
 like($filtered->{xml}, qr/Weekly/, '... and the recurring one that started earlier');
 unlike($filtered->{xml}, qr/Old meeting/, '... but not the meeting of 40 days ago');
 
+# 16.1: one occurrence of a series changed or deleted by InstanceId; the
+# series stays, and another device sees the exceptions.
+my $series = event('Standup', '20261202T090000Z', '20261202T091500Z',
+    '<Recurrence xmlns="Calendar:"><Recurrence_Type>0</Recurrence_Type><Recurrence_Interval>1</Recurrence_Interval></Recurrence>');
+$r = sync('PHONE16', $calendar, '0', req => { version => '16.1' });
+my $k16 = EasTest::tag($r->{xml}, 'SyncKey');
+$r = sync('PHONE16', $calendar, $k16, req => { version => '16.1' }, no_changes => 1,
+          commands => "<Add><ClientId>s1</ClientId>$series</Add>");
+my ($standup) = $r->{xml} =~ m{<ClientId>s1</ClientId><ServerId>([^<]+)</ServerId>};
+$k16 = EasTest::tag($r->{xml}, 'SyncKey');
+$r = sync('PHONE16', $calendar, $k16, req => { version => '16.1' }, no_changes => 1, commands =>
+    qq{<Change><ServerId>$standup</ServerId><InstanceId xmlns="AirSyncBase:">20261203T090000Z</InstanceId><ApplicationData><Subject xmlns="Calendar:">Standup (moved)</Subject><StartTime xmlns="Calendar:">20261203T100000Z</StartTime><EndTime xmlns="Calendar:">20261203T101500Z</EndTime></ApplicationData></Change>}
+  . qq{<Delete><ServerId>$standup</ServerId><InstanceId xmlns="AirSyncBase:">20261204T090000Z</InstanceId></Delete>});
+unlike($r->{xml}, qr/<Status>[^1]/, 'changing and deleting single occurrences by InstanceId succeed');
+$r = sync('PHONEF', $calendar, EasTest::tag($filtered->{xml}, 'SyncKey'));
+like($r->{xml}, qr{<ServerId>\Q$standup\E</ServerId><ApplicationData>.*<Subject[^>]*>Standup</Subject>}s, 'the other device still has the series');
+like($r->{xml}, qr{<Exception><InstanceId[^>]*>20261203T090000Z</InstanceId><Subject>Standup \(moved\)</Subject>}, '... with the moved occurrence as an exception');
+like($r->{xml}, qr{<Exception><InstanceId[^>]*>20261204T090000Z</InstanceId><Exception_Deleted>1</Exception_Deleted></Exception>}, '... and the deleted one');
+
 # Errors.
 $r = sync('PHONEA', $contacts, '424242');
 like($r->{xml}, qr{<Status>3</Status>}, 'an unknown SyncKey: Status 3');

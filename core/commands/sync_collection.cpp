@@ -118,6 +118,40 @@ std::optional<storage::ItemId> ParseItemServerId(std::string_view sid, storage::
   return *i;
 }
 
+// 16.x changes one occurrence of a series by InstanceId (MS-ASCAL 2.2.2.22:
+// no Exceptions in the request): the series' Exception for that instance
+// becomes `fields` (the changed properties), or a deleted occurrence.
+Result<std::string> ApplyOccurrence(std::string_view series_data, const std::string& instance,
+                                    const wbxml::Element* fields) {
+  static const wbxml::Tag kExceptions = wbxml::TagNamed(wbxml::Page::kCalendar, "Exceptions");
+  static const wbxml::Tag kException = wbxml::TagNamed(wbxml::Page::kCalendar, "Exception");
+  static const wbxml::Tag kDeleted = wbxml::TagNamed(wbxml::Page::kCalendar, "Exception_Deleted");
+  static const wbxml::Tag kStart = wbxml::TagNamed(wbxml::Page::kCalendar, "Exception_StartTime");
+  namespace base = wbxml::tags::base;
+  auto series = items::DecodeItemData(series_data);
+  if (!series.ok()) return series.status();
+  wbxml::Element* exceptions = nullptr;
+  for (auto& c : series->children) {
+    if (c.tag == kExceptions) exceptions = &c;
+  }
+  if (exceptions == nullptr) {
+    series->children.push_back(wbxml::Element{kExceptions, "", false, {}});
+    exceptions = &series->children.back();
+  }
+  std::erase_if(exceptions->children, [&](const wbxml::Element& e) {
+    return e.ChildText(base::kInstanceId) == instance || e.ChildText(kStart) == instance;
+  });
+  wbxml::Element exception{kException, "", false, {}};
+  exception.children.push_back(wbxml::Element{base::kInstanceId, instance, false, {}});
+  if (fields == nullptr) {
+    exception.children.push_back(wbxml::Element{kDeleted, "1", false, {}});
+  } else {
+    for (const auto& f : fields->children) exception.children.push_back(f);
+  }
+  exceptions->children.push_back(std::move(exception));
+  return items::EncodeItemData(*series);
+}
+
 std::string StatusFragment(const CollectionRequest& req, int status) {
   wbxml::Writer w;
   w.ForgetPage();
@@ -303,7 +337,13 @@ class CollectionSync {
         bool unseen = existing->modseq > state_.seen_modseq &&
                       !IsOwn(state_, existing->id, existing->modseq);
         if (unseen && req_.conflict != 0) return Status::Ok();  // server wins: ours goes out
-        existing->data = items::EncodeItemData(*cmd.data);
+        if (!cmd.instance_id.empty()) {
+          auto merged = ApplyOccurrence(existing->data, cmd.instance_id, cmd.data);
+          if (!merged.ok()) return merged.status();
+          existing->data = std::move(merged).value();
+        } else {
+          existing->data = items::EncodeItemData(*cmd.data);
+        }
         auto changed = txn_.PutItem(*existing);
         if (!changed.ok()) return changed.status();
         own_changes_.emplace_back(changed->id, changed->modseq);
@@ -314,6 +354,15 @@ class CollectionSync {
           reply.status = kNotPermitted;
           outgoing_.push_back({Outgoing::kAdd, cmd.server_id, existing->data});
           break;
+        }
+        if (!cmd.instance_id.empty()) {  // one occurrence of a series
+          auto merged = ApplyOccurrence(existing->data, cmd.instance_id, nullptr);
+          if (!merged.ok()) return merged.status();
+          existing->data = std::move(merged).value();
+          auto changed = txn_.PutItem(*existing);
+          if (!changed.ok()) return changed.status();
+          own_changes_.emplace_back(changed->id, changed->modseq);
+          return Status::Ok();
         }
         if (Status s = txn_.DeleteItem(folder, *id); !s.ok()) return s;
         auto modseq = txn_.FolderModseq(folder);

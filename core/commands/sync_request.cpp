@@ -30,6 +30,9 @@ Status ParseCommands(const wbxml::Element& commands, CollectionRequest& c) {
     } else {
       return Status::Invalid("unexpected element in Commands");
     }
+    if (cmd.kind == ClientCommand::kChange || cmd.kind == ClientCommand::kDelete) {
+      cmd.instance_id = std::string(e.ChildText(wbxml::tags::base::kInstanceId));
+    }
     if (cmd.kind != ClientCommand::kAdd) {
       cmd.server_id = std::string(e.ChildText(as::kServerId));
       if (cmd.server_id.empty()) return Status::Invalid("command without ServerId");

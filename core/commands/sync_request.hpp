@@ -14,6 +14,7 @@ struct ClientCommand {
   enum Kind { kAdd, kChange, kDelete, kFetch } kind = kAdd;
   std::string client_id;                       // Add
   std::string server_id;                       // Change, Delete, Fetch
+  std::string instance_id;                     // 16.x Change/Delete of one occurrence
   const wbxml::Element* data = nullptr;        // Add, Change: ApplicationData
 };
 
