@@ -45,6 +45,7 @@ sub contact {
     $x .= qq{<Categories xmlns="Contacts:"><Category>$extra{category}</Category></Categories>} if $extra{category};
     $x .= qq{<Body xmlns="AirSyncBase:"><Type>1</Type><Data>$extra{note}</Data></Body>} if $extra{note};
     $x .= qq{<NickName xmlns="Contacts2:">$extra{nick}</NickName>} if $extra{nick};
+    $x .= $extra{more} // '';
     return "$x</ApplicationData>";
 }
 
@@ -92,7 +93,20 @@ is($r->{body}, '', 'nothing new: the empty Sync answer');
 
 # B edits one contact with every kind of field; A gets it exactly.
 my $rich = contact('Anna', 'Smith', email => 'anna@example.org', category => 'Family',
-                   note => 'Met at the conference', nick => 'Annie');
+                   note => 'Met at the conference', nick => 'Annie', more =>
+    '<Email2Address xmlns="Contacts:">anna.smith@work.example</Email2Address>'
+  . '<Email3Address xmlns="Contacts:">anna@home.example</Email3Address>'
+  . '<HomePhoneNumber xmlns="Contacts:">+49 30 1234567</HomePhoneNumber>'
+  . '<BusinessPhoneNumber xmlns="Contacts:">+49 30 7654321</BusinessPhoneNumber>'
+  . '<MobilePhoneNumber xmlns="Contacts:">+49 170 555</MobilePhoneNumber>'
+  . '<BusinessStreet xmlns="Contacts:">Hauptstr. 1</BusinessStreet><BusinessCity xmlns="Contacts:">Berlin</BusinessCity>'
+  . '<BusinessPostalCode xmlns="Contacts:">10115</BusinessPostalCode><BusinessCountry xmlns="Contacts:">Germany</BusinessCountry>'
+  . '<HomeStreet xmlns="Contacts:">Nebenweg 2</HomeStreet><HomeCity xmlns="Contacts:">Potsdam</HomeCity>'
+  . '<Birthday xmlns="Contacts:">1985-04-12T00:00:00.000Z</Birthday>'
+  . '<Anniversary xmlns="Contacts:">2010-06-19T00:00:00.000Z</Anniversary>'
+  . '<Picture xmlns="Contacts:">/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==</Picture>'
+  . '<Children xmlns="Contacts:"><Child>Ben</Child><Child>Clara</Child></Children>'
+  . '<IMAddress xmlns="Contacts2:">anna@jabber.example</IMAddress><ManagerName xmlns="Contacts2:">Maria</ManagerName>');
 $r = sync('PHONEB', $contacts, $b_key, commands => "<Change><ServerId>$sid{c1}</ServerId>$rich</Change>");
 $b_key = EasTest::tag($r->{xml}, 'SyncKey');
 unlike($r->{xml}, qr/<Responses>/, 'a successful Change needs no Response');
@@ -103,7 +117,7 @@ ok($changed, 'device A gets the edit as a Change');
 my $expect = $t->xml($t->wbxml(qq{<Sync xmlns="AirSync:">$rich</Sync>}));
 $expect =~ s{.*<Sync[^>]*>}{}s; $expect =~ s{</Sync>.*}{}s;
 (my $norm = $changed // '') =~ s/ xmlns="[^"]*"//g; $expect =~ s/ xmlns="[^"]*"//g;
-is($norm, $expect, 'what the phone sent is what the other phone gets (all fields, Body, Contacts2)');
+is($norm, $expect, 'what the phone sent is what the other phone gets (addresses, phones, e-mails, birthday, anniversary, picture, children, Body, Contacts2)');
 $a_key2 = EasTest::tag($r->{xml}, 'SyncKey');
 
 # A deletes one; B gets the Delete.
