@@ -230,6 +230,23 @@ like($r->{xml}, qr{<ServerId>\Q$standup\E</ServerId><ApplicationData>.*<Subject[
 like($r->{xml}, qr{<Exception><InstanceId[^>]*>20261203T090000Z</InstanceId><Subject>Standup \(moved\)</Subject>}, '... with the moved occurrence as an exception');
 like($r->{xml}, qr{<Exception><InstanceId[^>]*>20261204T090000Z</InstanceId><Exception_Deleted>1</Exception_Deleted></Exception>}, '... and the deleted one');
 
+# DeletesAsMoves: a deleted message goes to Deleted Items (the default),
+# or away with DeletesAsMoves 0.
+my $f = folders();
+$t->easctl('debug', 'touch-folder', $f->{Inbox}) for 1 .. 2;
+$r = sync('PHONEA', $f->{Inbox}, '0');
+$r = sync('PHONEA', $f->{Inbox}, EasTest::tag($r->{xml}, 'SyncKey'));
+my @mail = $r->{xml} =~ m{<Add><ServerId>([^<]+)</ServerId>}g;
+is(scalar @mail, 2, 'two messages in the Inbox');
+my $ik = EasTest::tag($r->{xml}, 'SyncKey');
+$r = sync('PHONEA', $f->{Inbox}, $ik, commands => "<Delete><ServerId>$mail[0]</ServerId></Delete>");
+$ik = EasTest::tag($r->{xml}, 'SyncKey');
+$r = $t->request(cmd => 'Sync', device => 'PHONEA', xml => qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$ik</SyncKey><CollectionId>$f->{Inbox}</CollectionId><DeletesAsMoves>0</DeletesAsMoves><Commands><Delete><ServerId>$mail[1]</ServerId></Delete></Commands></Collection></Collections></Sync>});
+$r = sync('PHONEA', $f->{'Deleted Items'}, '0');
+$r = sync('PHONEA', $f->{'Deleted Items'}, EasTest::tag($r->{xml}, 'SyncKey'));
+my @trash = $r->{xml} =~ m{<Add><ServerId>([^<]+)</ServerId>}g;
+is(scalar @trash, 1, 'DeletesAsMoves: the first deleted message is in Deleted Items, the second (DeletesAsMoves 0) is gone');
+
 # Errors.
 $r = sync('PHONEA', $contacts, '424242');
 like($r->{xml}, qr{<Status>3</Status>}, 'an unknown SyncKey: Status 3');

@@ -276,6 +276,28 @@ class CollectionSync {
   }
 
  private:
+  static bool IsMail(const FolderRecord& f) {
+    using storage::FolderType;
+    return f.type == FolderType::kInbox || f.type == FolderType::kDrafts ||
+           f.type == FolderType::kSentItems || f.type == FolderType::kOutbox ||
+           f.type == FolderType::kUserMail;
+  }
+
+  // DeletesAsMoves (the default for mail): a deleted message goes to the
+  // owner's Deleted Items instead of away.
+  Status MoveToDeletedItems(const ItemRecord& item) {
+    auto folders = txn_.VisibleFolders(target_.folder.owner);
+    if (!folders.ok()) return folders.status();
+    for (const auto& f : *folders) {
+      if (f.owner != target_.folder.owner || f.type != storage::FolderType::kDeletedItems) continue;
+      ItemRecord copy;
+      copy.folder = f.id;
+      copy.data = item.data;
+      return txn_.PutItem(std::move(copy)).status();
+    }
+    return Status::Ok();  // no Deleted Items: a plain delete
+  }
+
   // A change this very request made.
   bool IsOwnNow(storage::ItemId item, uint64_t modseq) const {
     return std::find(own_changes_.begin(), own_changes_.end(), std::make_pair(item, modseq)) !=
@@ -363,6 +385,9 @@ class CollectionSync {
           if (!changed.ok()) return changed.status();
           own_changes_.emplace_back(changed->id, changed->modseq);
           return Status::Ok();
+        }
+        if (req_.deletes_as_moves && IsMail(target_.folder)) {
+          if (Status s = MoveToDeletedItems(*existing); !s.ok()) return s;
         }
         if (Status s = txn_.DeleteItem(folder, *id); !s.ok()) return s;
         auto modseq = txn_.FolderModseq(folder);
