@@ -95,6 +95,9 @@ Result<FolderChanges> HierarchyChanges(storage::Txn& txn, storage::UserId user,
   if (!seq.ok()) return seq.status();
   changes.seq = *seq;
 
+  // The frequent case: nothing new since the device's state.
+  if (state != nullptr && changes.seq <= state->seen_seq) return changes;
+
   auto offered = OfferedFolders(txn, user);
   if (!offered.ok()) return offered.status();
   for (auto& [id, f] : *offered) {
@@ -105,8 +108,6 @@ Result<FolderChanges> HierarchyChanges(storage::Txn& txn, storage::UserId user,
     for (auto& [id, f] : *offered) changes.added.push_back(f);
     return changes;
   }
-  if (changes.seq <= state->seen_seq) return changes;
-
   auto log = txn.HierarchyChangesSince(user, state->seen_seq);
   if (!log.ok()) return log.status();
 

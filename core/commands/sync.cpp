@@ -100,13 +100,16 @@ void Sync(CommandContext& ctx) {
     ctx.Answer(TopStatus(kServerError));
     return;
   }
-  if (!cached_bytes->empty()) {
+  // Decoded only when an empty or Partial request needs it.
+  auto decode_cached = [&] {
+    if (cached_tree || cached_bytes->empty()) return;
     auto tree = wbxml::Decode(*cached_bytes);
     if (tree.ok()) cached_tree = std::move(tree).value();
-  }
+  };
 
   SyncRequest request;
   if (ctx.body == nullptr) {
+    decode_cached();
     if (!cached_tree) {
       ctx.response.log.push_back({LogLevel::kInfo, "Sync: empty request and none to reuse"});
       ctx.Answer(TopStatus(kRequestIncomplete));
@@ -127,6 +130,7 @@ void Sync(CommandContext& ctx) {
     }
     request = std::move(parsed).value();
     if (request.partial) {
+      decode_cached();
       if (!cached_tree) {
         ctx.Answer(TopStatus(kRequestIncomplete));
         return;

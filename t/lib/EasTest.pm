@@ -183,10 +183,11 @@ sub wbxml {
     my $doc = qq{<?xml version="1.0" encoding="utf-8"?>\n}
             . qq{<!DOCTYPE ActiveSync PUBLIC "-//MICROSOFT//DTD ActiveSync//EN" "http://www.microsoft.com/">\n}
             . $xml;
-    write_file("$d/req.xml", $doc);
-    my $out = `xml2wbxml -a -n -o $d/req.wbxml $d/req.xml 2>&1`;
+    # per process: tests fork clients that talk at the same time
+    write_file("$d/req$$.xml", $doc);
+    my $out = `xml2wbxml -a -n -o $d/req$$.wbxml $d/req$$.xml 2>&1`;
     die "xml2wbxml failed: $out\n$doc" if $?;
-    return read_file("$d/req.wbxml");
+    return read_file("$d/req$$.wbxml");
 }
 
 # WBXML → XML text by libwbxml's wbxml2xml (compact).
@@ -194,18 +195,18 @@ sub xml {
     my ($self, $wbxml) = @_;
     return '' unless length $wbxml;
     my $d = $self->{dir};
-    write_file("$d/resp.wbxml", $wbxml);
-    my $out = `wbxml2xml -l ACTIVESYNC -m 0 -o $d/resp.xml $d/resp.wbxml 2>&1`;
+    write_file("$d/resp$$.wbxml", $wbxml);
+    my $out = `wbxml2xml -l ACTIVESYNC -m 0 -o $d/resp$$.xml $d/resp$$.wbxml 2>&1`;
     return "(wbxml2xml failed: $out)" if $?;
-    return read_file("$d/resp.xml");
+    return read_file("$d/resp$$.xml");
 }
 
 # eas-validate COMMAND on a response body: (ok, messages).
 sub validate {
     my ($self, $cmd, $wbxml) = @_;
     my $d = $self->{dir};
-    write_file("$d/validate.wbxml", $wbxml);
-    my $out = `$SHARED/tools/eas-validate $cmd $d/validate.wbxml 2>&1`;
+    write_file("$d/validate$$.wbxml", $wbxml);
+    my $out = `$SHARED/tools/eas-validate $cmd $d/validate$$.wbxml 2>&1`;
     return ($? == 0, $out);
 }
 
