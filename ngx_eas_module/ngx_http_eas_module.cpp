@@ -491,14 +491,19 @@ ngx_http_eas_preconfiguration(ngx_conf_t *cf)
     return ngx_http_eas_add_variables(cf);
 }
 
+/*
+ * A zone holding one region of core's layout: kept across reloads (old
+ * and new workers share what the old ones learned), else allocated and
+ * formatted by `format` (core code: it may throw).
+ */
 static ngx_int_t
-ngx_http_eas_init_auth_zone(ngx_shm_zone_t *shm_zone, void *data)
+ngx_http_eas_init_region_zone(ngx_shm_zone_t *shm_zone, void *data,
+    size_t size, void (*format)(void *region, size_t size))
 {
     ngx_slab_pool_t  *shpool = reinterpret_cast<ngx_slab_pool_t *>(
         shm_zone->shm.addr);
 
     if (data) {
-        /* reload: keep what the old workers remembered */
         shm_zone->data = data;
         return NGX_OK;
     }
@@ -508,46 +513,13 @@ ngx_http_eas_init_auth_zone(ngx_shm_zone_t *shm_zone, void *data)
         return NGX_OK;
     }
 
-    size_t size = eas::core::auth::CredentialCache::RegionSize(
-        NGX_HTTP_EAS_AUTH_SLOTS);
-    void *region = ngx_slab_calloc(shpool, size);
-    if (region == NULL) {
-        return NGX_ERROR;
-    }
-
-    eas::core::auth::CredentialCache::Format(region, size);
-    shpool->data = region;
-    shm_zone->data = region;
-
-    return NGX_OK;
-}
-
-static ngx_int_t
-ngx_http_eas_init_push_zone(ngx_shm_zone_t *shm_zone, void *data)
-{
-    ngx_slab_pool_t  *shpool = reinterpret_cast<ngx_slab_pool_t *>(
-        shm_zone->shm.addr);
-
-    if (data) {
-        /* reload: old and new workers must see the same generations */
-        shm_zone->data = data;
-        return NGX_OK;
-    }
-
-    if (shm_zone->shm.exists) {
-        shm_zone->data = shpool->data;
-        return NGX_OK;
-    }
-
-    size_t size = eas::core::push::DeviceGenerations::RegionSize(
-        NGX_HTTP_EAS_PUSH_SLOTS);
     void *region = ngx_slab_calloc(shpool, size);
     if (region == NULL) {
         return NGX_ERROR;
     }
 
     try {
-        eas::core::push::DeviceGenerations::Format(region, size);
+        format(region, size);
     } catch (const std::exception &e) {
         ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
                       "eas: %s", e.what());
@@ -558,6 +530,22 @@ ngx_http_eas_init_push_zone(ngx_shm_zone_t *shm_zone, void *data)
     shm_zone->data = region;
 
     return NGX_OK;
+}
+
+static ngx_int_t
+ngx_http_eas_init_auth_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    return ngx_http_eas_init_region_zone(shm_zone, data,
+        eas::core::auth::CredentialCache::RegionSize(NGX_HTTP_EAS_AUTH_SLOTS),
+        eas::core::auth::CredentialCache::Format);
+}
+
+static ngx_int_t
+ngx_http_eas_init_push_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    return ngx_http_eas_init_region_zone(shm_zone, data,
+        eas::core::push::DeviceGenerations::RegionSize(NGX_HTTP_EAS_PUSH_SLOTS),
+        eas::core::push::DeviceGenerations::Format);
 }
 
 /* In the master, before fork: make sure the store directory exists and
