@@ -12,10 +12,11 @@
 // spoil at most one credential slot, never block the others.
 #include "core/auth/credential_cache.hpp"
 
+#include "core/util/hmac.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -82,43 +83,9 @@ bool Live(uint64_t w, uint64_t now) {
   return CountOf(w) != 0 && Age(w, now) < kWindowSeconds;
 }
 
-// SHA-256 fetched once: looking the algorithm up by name on every request
-// cost a tenth of a worker's time in the no-change Sync benchmark.
-const EVP_MD* Sha256() {
-  static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (md == nullptr) throw std::runtime_error("SHA-256 unavailable");
-  return md;
-}
-
-void Sha256Of(const std::string& data, unsigned char out[32]) {
-  unsigned int len = 32;
-  if (EVP_Digest(data.data(), data.size(), out, &len, Sha256(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed");
-  }
-}
-
-// HMAC-SHA256 (RFC 2104) over length-prefixed parts, so ("ab","c") and
-// ("a","bc") differ. The scratch buffers may hold a password: wiped before
-// they are freed.
 void Mac(const unsigned char* key, std::initializer_list<std::string_view> parts,
          unsigned char out[32]) {
-  constexpr size_t kBlock = 64;
-  std::string inner(kBlock, '\x36'), outer(kBlock, '\x5c');
-  for (size_t i = 0; i < 32; ++i) {
-    inner[i] = static_cast<char>(inner[i] ^ key[i]);
-    outer[i] = static_cast<char>(outer[i] ^ key[i]);
-  }
-  for (std::string_view p : parts) {
-    uint32_t n = static_cast<uint32_t>(p.size());
-    for (int shift = 24; shift >= 0; shift -= 8) inner += static_cast<char>(n >> shift);
-    inner += p;
-  }
-  unsigned char inner_hash[32];
-  Sha256Of(inner, inner_hash);
-  outer.append(reinterpret_cast<const char*>(inner_hash), sizeof inner_hash);
-  Sha256Of(outer, out);
-  OPENSSL_cleanse(inner.data(), inner.size());
-  OPENSSL_cleanse(outer.data(), outer.size());
+  util::HmacSha256(key, parts, out);
 }
 
 uint64_t Word(const unsigned char* bytes) {

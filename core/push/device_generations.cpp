@@ -12,8 +12,9 @@
 // both held requests end and the device simply pings again.
 #include "core/push/device_generations.hpp"
 
+#include "core/util/hmac.hpp"
+
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <atomic>
@@ -72,18 +73,8 @@ struct Place {
   uint32_t tag;
 };
 Place PlaceOf(const RegionHeader* h, std::string_view user, std::string_view device) {
-  std::string buf;
-  for (std::string_view p : {user, device}) {
-    uint32_t n = static_cast<uint32_t>(p.size());
-    for (int shift = 24; shift >= 0; shift -= 8) buf += static_cast<char>(n >> shift);
-    buf += p;
-  }
   unsigned char d[32];
-  unsigned int len = sizeof d;
-  if (!HMAC(EVP_sha256(), h->key, sizeof h->key,
-            reinterpret_cast<const unsigned char*>(buf.data()), buf.size(), d, &len)) {
-    throw std::runtime_error("HMAC-SHA256 failed");
-  }
+  util::HmacSha256(h->key, {user, device}, d);
   uint64_t a, b;
   std::memcpy(&a, d, 8);
   std::memcpy(&b, d + 8, 8);
