@@ -4,12 +4,12 @@
 
 namespace eas::core {
 
-// "C1 <key> <seen_modseq> <replays> <blob request key> <blob response>
+// "C1 <key> <seen_modseq> <replays> <blob request key> <blob, empty>
 //  <n> (<blob client id> <blob server id>)... <n> (<item> <modseq>)..."
 std::string EncodeCollectionState(const CollectionState& s) {
   util::TextRecordWriter w("C1");
   w.Number(s.key).Number(s.seen_modseq).Number(s.replays);
-  w.Blob(s.last_request_key).Blob(s.last_response).Number(s.client_ids.size());
+  w.Blob(s.last_request_key).Blob("").Number(s.client_ids.size());  // "": was the answer
   for (const auto& [client, server] : s.client_ids) w.Blob(client).Blob(server);
   w.Number(s.own_changes.size());
   for (const auto& [item, modseq] : s.own_changes) w.Number(item).Number(modseq);
@@ -20,8 +20,9 @@ std::optional<CollectionState> DecodeCollectionState(std::string_view bytes) {
   util::TextRecordReader r(bytes);
   CollectionState s;
   uint64_t n = 0;
+  std::string unused_answer;  // older states carried the last answer here
   if (!r.Magic("C1") || !r.Number(s.key) || !r.Number(s.seen_modseq) ||
-      !r.Number(s.replays) || !r.Blob(s.last_request_key) || !r.Blob(s.last_response) ||
+      !r.Number(s.replays) || !r.Blob(s.last_request_key) || !r.Blob(unused_answer) ||
       !r.Number(n) || n > r.remaining()) {
     return std::nullopt;
   }

@@ -14,10 +14,10 @@ namespace eas::core {
 struct CollectionState {
   uint64_t key = 0;          // current SyncKey number; counts up, never reused
   uint64_t seen_modseq = 0;  // every folder change up to this reached the device
-  // The key of the Sync that produced `key`, and this collection's part of
-  // that answer: a client that lost it resends the old key and gets it again.
+  // The key of the Sync that produced `key`: a client that lost the answer
+  // resends it and gets that answer again (kept apart from this state, see
+  // core/commands/sync_collection.cpp, so the frequent reads stay small).
   std::string last_request_key;
-  std::string last_response;
   // Recent client Adds (ClientId → ServerId): a resent Add must not make a
   // second item. Bounded; oldest dropped first.
   std::vector<std::pair<std::string, std::string>> client_ids;

@@ -118,6 +118,18 @@ std::optional<storage::ItemId> ParseItemServerId(std::string_view sid, storage::
   return *i;
 }
 
+// The last answer of a collection is kept apart from its state: the state
+// is read on every Sync, the answer (up to a window of items) only when a
+// client resends its previous key.
+std::string AnswerKey(std::string_view collection_id) {
+  return std::string(collection_id) + "#answer";
+}
+
+Status SaveAnswer(storage::Txn& txn, const CommandContext& ctx, std::string_view collection_id,
+                  std::string_view answer) {
+  return txn.PutSyncState(ctx.user.id, ctx.device_id, AnswerKey(collection_id), answer);
+}
+
 // 16.x changes one occurrence of a series by InstanceId (MS-ASCAL 2.2.2.22:
 // no Exceptions in the request): the series' Exception for that instance
 // becomes `fields` (the changed properties), or a deleted occurrence.
@@ -269,8 +281,8 @@ class CollectionSync {
       next.client_ids.erase(next.client_ids.begin(),
                             next.client_ids.end() - kMaxRememberedClientIds);
     }
-    next.last_response = Render(next.KeyString());
-    out.fragment = next.last_response;
+    out.fragment = Render(next.KeyString());
+    if (Status s = SaveAnswer(txn_, ctx_, req_.collection_id, out.fragment); !s.ok()) return s;
     return txn_.PutSyncState(ctx_.user.id, ctx_.device_id, req_.collection_id,
                              EncodeCollectionState(next));
   }
@@ -521,12 +533,18 @@ Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_vi
 // in the log, instead of looping forever.
 Status Replay(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& req,
               CollectionState state, CollectionOutcome& out) {
+  auto answer = txn.GetSyncState(ctx.user.id, ctx.device_id, AnswerKey(req.collection_id));
+  if (!answer.ok()) {
+    if (answer.status().code() != Code::kNotFound) return answer.status();
+    out.fragment = StatusFragment(req, kInvalidSyncKey);  // nothing to replay
+    return Status::Ok();
+  }
   state.replays += 1;
-  out.fragment = state.last_response;
+  out.fragment = *answer;
   out.log = "Sync: replayed the answer to SyncKey " + req.sync_key + " of collection " +
             req.collection_id;
   if (state.replays >= kLoopThreshold) {
-    auto doc = wbxml::Decode(std::string("\x03\x01\x6a\x00", 4) + state.last_response);
+    auto doc = wbxml::Decode(std::string("\x03\x01\x6a\x00", 4) + *answer);
     if (doc.ok()) {
       std::string skipped;
       wbxml::Writer w;
@@ -540,7 +558,10 @@ Status Replay(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& r
         for (const auto& cmd : child.children) skipped += " " + std::string(cmd.ChildText(as::kServerId));
       }
       w.End();
-      out.fragment = state.last_response = w.TakeFragment();
+      out.fragment = w.TakeFragment();
+      if (Status saved = SaveAnswer(txn, ctx, req.collection_id, out.fragment); !saved.ok()) {
+        return saved;
+      }
       out.log = "Sync: device " + ctx.device_id + " of " + ctx.user.name + " asked " +
                 std::to_string(state.replays) + " times for the answer to SyncKey " +
                 req.sync_key + " of collection " + req.collection_id +
@@ -594,7 +615,7 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
 
   const std::string& key = req.sync_key.empty() && state ? state->KeyString() : req.sync_key;
   if (!state || key != state->KeyString()) {
-    if (state && key == state->last_request_key && !state->last_response.empty()) {
+    if (state && !state->last_request_key.empty() && key == state->last_request_key) {
       // The client lost our answer: the same again, counted, because a
       // client that cannot take an item asks again and again.
       if (!writable) {
