@@ -92,24 +92,29 @@ void Sync(CommandContext& ctx) {
   SyncLimits limits;
   limits.max_window = ctx.request.options.sync_window_max;
 
-  // The body, or the cached one for an empty request.
+  // The cached request, read (and decoded) only when an empty or Partial
+  // request needs it; a full request is compared with it inside `run`.
   std::optional<wbxml::Element> cached_tree;
-  auto cached_bytes = LoadCachedRequest(ctx.store, ctx);
-  if (!cached_bytes.ok()) {
-    ctx.response.log.push_back({LogLevel::kError, "Sync: store: " + cached_bytes.status().message()});
-    ctx.Answer(TopStatus(kServerError));
-    return;
-  }
-  // Decoded only when an empty or Partial request needs it.
+  std::optional<Status> cached_error;
   auto decode_cached = [&] {
-    if (cached_tree || cached_bytes->empty()) return;
-    auto tree = wbxml::Decode(*cached_bytes);
+    auto bytes = LoadCachedRequest(ctx.store, ctx);
+    if (!bytes.ok()) {
+      cached_error = bytes.status();
+      return;
+    }
+    if (bytes->empty()) return;
+    auto tree = wbxml::Decode(*bytes);
     if (tree.ok()) cached_tree = std::move(tree).value();
   };
 
   SyncRequest request;
   if (ctx.body == nullptr) {
     decode_cached();
+    if (cached_error) {
+      ctx.response.log.push_back({LogLevel::kError, "Sync: store: " + cached_error->message()});
+      ctx.Answer(TopStatus(kServerError));
+      return;
+    }
     if (!cached_tree) {
       ctx.response.log.push_back({LogLevel::kInfo, "Sync: empty request and none to reuse"});
       ctx.Answer(TopStatus(kRequestIncomplete));
@@ -161,11 +166,22 @@ void Sync(CommandContext& ctx) {
   }
 
   // A full request with collections becomes the one to reuse.
-  bool remember = ctx.body != nullptr && !request.partial && !request.collections.empty() &&
-                  ctx.request.body != *cached_bytes;
+  const bool full_request =
+      ctx.body != nullptr && !request.partial && !request.collections.empty();
 
   auto run = [&](storage::Txn& txn, bool writable, std::vector<CollectionOutcome>& outs,
                  bool& need_write) -> Status {
+    bool remember = false;
+    if (full_request) {
+      auto cached = txn.GetSyncState(ctx.user.id, ctx.device_id, kCachedRequest);
+      if (cached.ok()) {
+        remember = *cached != ctx.request.body;
+      } else if (cached.status().code() == Code::kNotFound) {
+        remember = true;
+      } else {
+        return cached.status();
+      }
+    }
     outs.assign(request.collections.size(), CollectionOutcome());
     need_write = remember;
     for (size_t i = 0; i < request.collections.size(); ++i) {
