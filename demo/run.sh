@@ -17,7 +17,12 @@ if [ "$(id -u)" = 0 ]; then
     user_line="user root root;"
 fi
 
-sed -e "s|@MODULE@|$top/build/ngx_http_eas_module.so|" \
+# Requests show on the terminal; when standard output is a file this user
+# may not reopen (a redirect made by another user), they go to a file.
+access_log=/dev/stdout
+[ -w /dev/stdout ] || access_log="$run/access.log"
+
+sed -e "s|@MODULE@|$top/build/ngx_http_eas_module.so|" -e "s|@ACCESS_LOG@|$access_log|" \
     -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|" -e "s|@USER@|$user_line|" \
     "$top/demo/nginx.conf.in" > "$run/nginx.conf"
 
