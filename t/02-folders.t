@@ -14,25 +14,9 @@ $t->start;
 
 sub fs_xml { qq{<FolderSync xmlns="FolderHierarchy:"><SyncKey>$_[0]</SyncKey></FolderSync>} }
 
-sub folder_sync {
-    my ($key, %o) = @_;
-    my $r = $t->request(cmd => 'FolderSync', xml => fs_xml($key), %o);
-    is($r->{status}, 200, "FolderSync($key) answers 200");
-    $t->valid_ok('FolderSync', $r);
-    return $r;
-}
+sub folder_sync { $t->folder_sync(@_) }
 
-sub adds {
-    my ($xml) = @_;
-    my %f;
-    while ($xml =~ m{<Add>(.*?)</Add>}g) {
-        my $a = $1;
-        $f{ EasTest::tag($a, 'DisplayName') } = {
-            id => EasTest::tag($a, 'ServerId'), type => EasTest::tag($a, 'Type'),
-            parent => EasTest::tag($a, 'ParentId') };
-    }
-    return \%f;
-}
+sub adds { EasTest::folder_adds(@_) }
 
 # Initial sync: the default folder set with the right types.
 my $r = folder_sync('0');

@@ -16,26 +16,9 @@ $t->start;
 
 my %bob = (user => 'bob', password => 'hunter2', device => 'BOBPHONE');
 
-sub folder_sync {
-    my ($key, %o) = @_;
-    my $r = $t->request(cmd => 'FolderSync',
-                        xml => qq{<FolderSync xmlns="FolderHierarchy:"><SyncKey>$key</SyncKey></FolderSync>},
-                        %o);
-    is($r->{status}, 200, "FolderSync($key) answers 200");
-    $t->valid_ok('FolderSync', $r);
-    return $r;
-}
+sub folder_sync { $t->folder_sync(@_) }
 
-sub adds {
-    my ($xml) = @_;
-    my %f;
-    while ($xml =~ m{<Add>(.*?)</Add>}g) {
-        my $a = $1;
-        $f{ EasTest::tag($a, 'DisplayName') } = {
-            id => EasTest::tag($a, 'ServerId'), type => EasTest::tag($a, 'Type') };
-    }
-    return \%f;
-}
+sub adds { EasTest::folder_adds(@_) }
 
 sub easctl_ok {
     my ($name, @args) = @_;

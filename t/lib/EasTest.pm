@@ -264,6 +264,28 @@ sub read_file {
     return scalar <$fh>;
 }
 
+# FolderSync with `key` (a test of its own: 200 and schema-valid).
+sub folder_sync {
+    my ($self, $key, %o) = @_;
+    my $r = $self->request(cmd => 'FolderSync',
+        xml => qq{<FolderSync xmlns="FolderHierarchy:"><SyncKey>$key</SyncKey></FolderSync>}, %o);
+    is($r->{status}, 200, "FolderSync($key) answers 200");
+    $self->valid_ok('FolderSync', $r);
+    return $r;
+}
+
+# The folders a FolderSync answer adds: DisplayName → {id, type, parent}.
+sub folder_adds {
+    my ($xml) = @_;
+    my %f;
+    while ($xml =~ m{<Add>(.*?)</Add>}g) {
+        my $a = $1;
+        $f{ tag($a, 'DisplayName') } = {
+            id => tag($a, 'ServerId'), type => tag($a, 'Type'), parent => tag($a, 'ParentId') };
+    }
+    return \%f;
+}
+
 # The text of the first <tag>...</tag> in decoded XML.
 sub tag {
     my ($xml, $name) = @_;
