@@ -83,11 +83,6 @@ bool Live(uint64_t w, uint64_t now) {
   return CountOf(w) != 0 && Age(w, now) < kWindowSeconds;
 }
 
-void Mac(const unsigned char* key, std::initializer_list<std::string_view> parts,
-         unsigned char out[32]) {
-  util::HmacSha256(key, parts, out);
-}
-
 uint64_t Word(const unsigned char* bytes) {
   uint64_t w;
   std::memcpy(&w, bytes, sizeof w);
@@ -120,9 +115,10 @@ struct FailureKey {
   size_t group;
   uint32_t tag;
 };
-FailureKey KeyFor(const RegionHeader* h, std::string_view user) {
+FailureKey KeyFor(const RegionHeader* h, const util::HmacSha256Key& mac,
+                  std::string_view user) {
   unsigned char d[32];
-  Mac(h->secret, {"failures", CanonicalUserName(user)}, d);
+  mac.Digest({"failures", CanonicalUserName(user)}, d);
   return {static_cast<size_t>(Word(d) % h->failure_groups),
           static_cast<uint32_t>(Word(d + 8) & 0xffffff)};
 }
@@ -131,6 +127,17 @@ FailureKey KeyFor(const RegionHeader* h, std::string_view user) {
 
 // The header's private name; the helpers above work on its base.
 struct CredentialCache::Header : RegionHeader {};
+
+// The formatted region's header; throws on anything else (checked before
+// the secret is read).
+CredentialCache::Header* CredentialCache::Attach(void* region, size_t size) {
+  auto* h = static_cast<Header*>(region);
+  if (!region || !Aligned(region) || size < kHeaderBytes || h->magic != kMagic ||
+      h->version != kVersion || h->slots == 0 || h->failure_groups != Groups(h->slots) ||
+      Size(h->slots, h->failure_groups) > size)
+    throw std::invalid_argument("credential cache: region is not formatted");
+  return h;
+}
 
 size_t CredentialCache::RegionSize(size_t slots) {
   slots = std::max<size_t>(slots, 1);
@@ -160,18 +167,12 @@ void CredentialCache::Format(void* region, size_t size) {
 }
 
 CredentialCache::CredentialCache(void* region, size_t size)
-    : header_(static_cast<Header*>(region)), size_(size) {
-  if (!region || !Aligned(region) || size < kHeaderBytes || header_->magic != kMagic ||
-      header_->version != kVersion || header_->slots == 0 ||
-      header_->failure_groups != Groups(header_->slots) ||
-      Size(header_->slots, header_->failure_groups) > size)
-    throw std::invalid_argument("credential cache: region is not formatted");
-}
+    : header_(Attach(region, size)), size_(size), mac_(header_->secret) {}
 
 bool CredentialCache::Lookup(std::string_view user, std::string_view password,
                              std::string_view stored_hash, uint64_t now) const {
   unsigned char d[32];
-  Mac(header_->secret, {"credential", user, password, stored_hash}, d);
+  mac_.Digest({"credential", user, password, stored_hash}, d);
   Entry& e = Entries(header_)[Word(d) % header_->slots];
   bool hit = false;
   for (int attempt = 0; attempt < kReadAttempts; ++attempt) {
@@ -195,7 +196,7 @@ bool CredentialCache::Lookup(std::string_view user, std::string_view password,
 void CredentialCache::Remember(std::string_view user, std::string_view password,
                                std::string_view stored_hash, uint64_t now, uint64_t ttl) {
   unsigned char d[32];
-  Mac(header_->secret, {"credential", user, password, stored_hash}, d);
+  mac_.Digest({"credential", user, password, stored_hash}, d);
   Entry& e = Entries(header_)[Word(d) % header_->slots];
   uint32_t seq = e.seq.load(std::memory_order_relaxed);
   // Busy (or abandoned by a dead writer): skip; this is only a cache.
@@ -212,7 +213,7 @@ void CredentialCache::Remember(std::string_view user, std::string_view password,
 }
 
 void CredentialCache::RecordFailure(std::string_view user, uint64_t now) {
-  FailureKey key = KeyFor(header_, user);
+  FailureKey key = KeyFor(header_, mac_, user);
   std::atomic<uint64_t>* ways = FailureWays(header_) + key.group * kWays;
   for (;;) {
     uint64_t w[kWays];
@@ -248,7 +249,7 @@ void CredentialCache::RecordFailure(std::string_view user, uint64_t now) {
 }
 
 void CredentialCache::ClearFailures(std::string_view user) {
-  FailureKey key = KeyFor(header_, user);
+  FailureKey key = KeyFor(header_, mac_, user);
   std::atomic<uint64_t>* ways = FailureWays(header_) + key.group * kWays;
   for (uint32_t i = 0; i < kWays; ++i) {
     uint64_t w = ways[i].load(std::memory_order_acquire);
@@ -260,7 +261,7 @@ void CredentialCache::ClearFailures(std::string_view user) {
 }
 
 uint64_t CredentialCache::DelayMs(std::string_view user, uint64_t now) const {
-  FailureKey key = KeyFor(header_, user);
+  FailureKey key = KeyFor(header_, mac_, user);
   std::atomic<uint64_t>* ways = FailureWays(header_) + key.group * kWays;
   uint32_t failures = 0;
   for (uint32_t i = 0; i < kWays; ++i) {

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/util/hmac.hpp"
+
 namespace eas::core::auth {
 
 class CredentialCache {
@@ -39,8 +41,10 @@ class CredentialCache {
 
  private:
   struct Header;
+  static Header* Attach(void* region, size_t size);
   Header* header_;
   size_t size_;
+  util::HmacSha256Key mac_;  // keyed with the region's secret
 };
 
 }  // namespace eas::core::auth

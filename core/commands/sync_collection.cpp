@@ -215,11 +215,16 @@ class CollectionSync {
     any = false;
     size_t window = req_.window ? req_.window : limits_.default_window;
     window = std::clamp<size_t>(window, 1, limits_.max_window);
+    new_seen_ = state_.seen_modseq;
+    // Every item change bumps the folder's modseq: when the device has seen
+    // it, the log has nothing newer (the usual "anything new?"). Commands
+    // applied just now may have moved the modseq past our copy of the
+    // folder, so a request with commands takes the long way.
+    if (req_.commands.empty() && target_.folder.modseq <= state_.seen_modseq) return Status::Ok();
     auto changes = txn_.ItemChangesSince(
         target_.folder.id, state_.seen_modseq,
         window + state_.own_changes.size() + own_changes_.size() + 1);
     if (!changes.ok()) return changes.status();
-    new_seen_ = state_.seen_modseq;
     size_t bytes = 0;
     uint64_t keep = IsCalendar(target_.folder) ? CalendarFilterSeconds(req_.filter_type) : 0;
     uint64_t cutoff = keep && ctx_.request.now > keep ? ctx_.request.now - keep : 0;

@@ -72,9 +72,10 @@ struct Place {
   size_t group;
   uint32_t tag;
 };
-Place PlaceOf(const RegionHeader* h, std::string_view user, std::string_view device) {
+Place PlaceOf(const RegionHeader* h, const util::HmacSha256Key& mac, std::string_view user,
+              std::string_view device) {
   unsigned char d[32];
-  util::HmacSha256(h->key, {user, device}, d);
+  mac.Digest({user, device}, d);
   uint64_t a, b;
   std::memcpy(&a, d, 8);
   std::memcpy(&b, d + 8, 8);
@@ -108,17 +109,23 @@ void DeviceGenerations::Format(void* region, size_t size) {
   h->magic = kMagic;
 }
 
-DeviceGenerations::DeviceGenerations(void* region, size_t size)
-    : header_(static_cast<Header*>(region)) {
-  if (!region || !Aligned(region) || size < kHeaderBytes || header_->magic != kMagic ||
-      header_->version != kVersion || header_->groups == 0 || Size(header_->groups) > size) {
+// The formatted region's header; throws on anything else (checked before
+// the key is read).
+DeviceGenerations::Header* DeviceGenerations::Attach(void* region, size_t size) {
+  auto* h = static_cast<Header*>(region);
+  if (!region || !Aligned(region) || size < kHeaderBytes || h->magic != kMagic ||
+      h->version != kVersion || h->groups == 0 || Size(h->groups) > size) {
     throw std::invalid_argument("device generations: region is not formatted");
   }
+  return h;
 }
+
+DeviceGenerations::DeviceGenerations(void* region, size_t size)
+    : header_(Attach(region, size)), mac_(header_->key) {}
 
 DeviceGenerations::Token DeviceGenerations::Bump(std::string_view user,
                                                  std::string_view device_id) {
-  Place place = PlaceOf(header_, user, device_id);
+  Place place = PlaceOf(header_, mac_, user, device_id);
   std::atomic<uint64_t>* set = Ways(header_) + place.group * kWays;
   const uint64_t next =
       Pack(place.tag, header_->epoch.fetch_add(1, std::memory_order_acq_rel) + 1);

@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/util/hmac.hpp"
+
 namespace eas::core::push {
 
 class DeviceGenerations {
@@ -49,7 +51,9 @@ class DeviceGenerations {
 
  private:
   struct Header;
+  static Header* Attach(void* region, size_t size);
   Header* header_;
+  util::HmacSha256Key mac_;  // keyed with the region's key
 };
 
 }  // namespace eas::core::push
