@@ -76,6 +76,10 @@ int HexValue(char c) {
 // %XY escapes; '+' is a space only in the plain form's values (the base64
 // alphabet uses '+'). False on a malformed escape.
 bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
+  if (in.find_first_of(plus_is_space ? "%+" : "%") == std::string_view::npos) {
+    out->assign(in);  // the usual case: nothing escaped
+    return true;
+  }
   out->clear();
   out->reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
@@ -177,7 +181,7 @@ Result<Query> ParsePlain(std::string_view qs) {
       return Status::Invalid("bad %-escape in query");
 
     static const struct {
-      const char* name;
+      std::string_view name;
       std::string Query::*field;
     } kStrings[] = {
         {"Cmd", &Query::cmd},

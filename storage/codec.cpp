@@ -263,7 +263,10 @@ std::string EncodeDevice(const DeviceRecord& d) {
 }
 
 const char* DecodeDevice(std::string_view in, DeviceRecord* out) {
-  DeviceRecord r;
+  // Decoded in place (read on every request): *out is only valid when
+  // nullptr comes back.
+  DeviceRecord& r = *out;
+  r = DeviceRecord();
   FieldReader reader(in);
   uint8_t tag = 0;
   std::string_view v;
@@ -311,7 +314,6 @@ const char* DecodeDevice(std::string_view in, DeviceRecord* out) {
     if (!ok) return kBadInteger;
   }
   if (reader.why() != nullptr) return reader.why();
-  *out = std::move(r);
   return nullptr;
 }
 

@@ -88,7 +88,7 @@ GateResult AdmitDevice(commands::CommandContext& ctx) {
       (device.last_decision != decision || device.decision_reason != a.reason);
   const bool stale = !known || now >= device.last_seen + kLastSeenResolution ||
                      device.user_agent != ctx.request.user_agent || decision_changed;
-  ctx.device = device;
+  ctx.device = std::move(device);
   if (stale) {
     if (!ctx.MayWrite()) return result;
     s = ctx.store.Write([&](storage::Txn& txn) {
