@@ -73,7 +73,7 @@ bool CheckPolicyKey(commands::CommandContext& ctx) {
   std::from_chars(sent_text.data(), sent_text.data() + sent_text.size(), sent);
   const storage::DeviceRecord& d = ctx.device;
   bool holds_key = d.policy_key != 0 && sent == d.policy_key;
-  bool current = d.policy_digest == options.policy.Digest();
+  bool current = holds_key && d.policy_digest == options.policy.Digest();
   if (holds_key && current) return true;
 
   int status = 0;
@@ -111,6 +111,8 @@ Result<std::unique_ptr<Service>> Service::Open(const std::string& store_path,
 Response Service::Handle(const Request& request, bool may_block) noexcept {
   Response r;
   try {
+    // Authentication, the device gate and the command read one snapshot.
+    storage::Store::ReadHold snapshot = store_->HoldReads();
     if (request.method == "OPTIONS") {
       auto who = auth::Authenticate(request, *store_, cache_, may_block);
       if (who.kind == auth::AuthOutcome::kNeedsBlocking) {
@@ -197,7 +199,7 @@ Response Service::Handle(const Request& request, bool may_block) noexcept {
     commands::CommandContext ctx{request,
                                  *query,
                                  *store_,
-                                 who.user,
+                                 std::move(who.user),
                                  query->device_id,
                                  {},
                                  VersionNumber(r.protocol_version),

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "storage/guard.hpp"
@@ -18,6 +19,48 @@ namespace {
 constexpr int kBeginAttempts = 4;
 
 }  // namespace
+
+// The snapshot a ReadHold shares: opened by the first Read, closed by a
+// Write or when the hold ends. Members end in reverse order: the typed
+// view, then the transaction (back to the pool), then the lock.
+struct Store::ReadHold::State {
+  explicit State(Store::Impl* owner) : impl(owner) {}
+  void Close() {
+    typed.reset();
+    txn = PooledReadTxn();
+    if (lock.owns_lock()) lock.unlock();
+  }
+  Store::Impl* impl;
+  std::shared_lock<std::shared_mutex> lock;
+  PooledReadTxn txn;
+  std::optional<LmdbTxn> typed;
+  int depth = 0;  // Read callbacks running on the snapshot now
+};
+
+namespace {
+
+// This thread's hold, if any. A plain pointer (the hold owns the state), so
+// nothing is left for thread-exit destructors in a module nginx unloads.
+thread_local Store::ReadHold::State* tls_hold = nullptr;
+
+}  // namespace
+
+Store::ReadHold::ReadHold(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+Store::ReadHold::ReadHold(ReadHold&& other) noexcept = default;
+
+Store::ReadHold::~ReadHold() {
+  if (!state_) return;
+  state_->Close();
+  if (tls_hold == state_.get()) tls_hold = nullptr;
+}
+
+Store::ReadHold Store::HoldReads() {
+  if (tls_hold != nullptr) return ReadHold(nullptr);
+  auto state = std::make_unique<ReadHold::State>(impl_.get());
+  tls_hold = state.get();
+  return ReadHold(std::move(state));
+}
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
@@ -91,6 +134,26 @@ Status Store::Impl::GrowMap(uint64_t observed) {
 }
 
 Status Store::Read(const std::function<Status(Txn&)>& fn) {
+  if (ReadHold::State* held = tls_hold; held != nullptr && held->impl == impl_.get()) {
+    return Guard([&]() -> Status {
+      if (!held->typed) {
+        Status s = impl_->BeginRead(&held->lock, &held->txn);
+        if (!s.ok()) return s;
+        held->typed.emplace(held->txn.get(), impl_->dbs, /*writable=*/false);
+      }
+      Status result;
+      {
+        struct InUse {
+          int& depth;
+          ~InUse() { --depth; }
+        } in_use{++held->depth};
+        result = fn(*held->typed);
+      }
+      // A transaction LMDB gave up on is not shared any further.
+      if (held->depth == 0 && held->typed->fatal_rc() != MDB_SUCCESS) held->Close();
+      return result;
+    });
+  }
   return Guard([&]() -> Status {
     // Destroyed in reverse: the transaction is reset before the lock goes.
     std::shared_lock<std::shared_mutex> lock;
@@ -103,6 +166,12 @@ Status Store::Read(const std::function<Status(Txn&)>& fn) {
 }
 
 Status Store::Write(const std::function<Status(Txn&)>& fn) {
+  if (ReadHold::State* held = tls_hold; held != nullptr && held->impl == impl_.get()) {
+    if (held->depth > 0) {
+      return Status::Internal("a write transaction begun inside a read of " + impl_->path);
+    }
+    held->Close();  // a growing map must not wait for our own reader
+  }
   return Guard([&]() -> Status {
     bool grown = false;
     for (;;) {

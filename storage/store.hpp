@@ -45,6 +45,28 @@ class Store {
 
   const std::string& path() const;
 
+  // While the returned object lives, Read() calls of this thread share one
+  // snapshot, begun at the first of them, instead of one each (a request
+  // reads its user, its device and its command's records). Write() on this
+  // thread ends the shared snapshot first (a Read after it begins a new
+  // one that sees the write); a Write() from inside a Read() callback is
+  // refused with kInternal, since the snapshot is in use. One hold per
+  // thread at a time; a nested hold leaves the outer one in charge.
+  class ReadHold {
+   public:
+    ReadHold(ReadHold&& other) noexcept;
+    ReadHold& operator=(ReadHold&&) = delete;
+    ~ReadHold();
+
+    struct State;
+
+   private:
+    friend class Store;
+    explicit ReadHold(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;  // null when an outer hold is in charge
+  };
+  ReadHold HoldReads();
+
   struct Impl;
  private:
   explicit Store(std::unique_ptr<Impl> impl);

@@ -93,7 +93,8 @@ AuthOutcome CheckPassword(const Request& request, storage::Store& store,
   std::optional<storage::UserRecord> user;
   if (Status s = LoadUser(store, name, user); !s.ok()) return StoreError(s);
 
-  const std::string stored = user ? user->password_hash : std::string();
+  static const std::string kNoPassword;
+  const std::string& stored = user ? user->password_hash : kNoPassword;
   if (user && !stored.empty() && cache &&
       cache->Lookup(name, request.basic_password, stored, request.now)) {
     return Accepted(std::move(*user));

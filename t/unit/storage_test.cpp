@@ -132,6 +132,7 @@ class StorageTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRetryOnFullRunsFnAgainCleanly);
   CPPUNIT_TEST(testStoreFullLeavesNoPartialData);
   CPPUNIT_TEST(testTwoStoresSeeEachOther);
+  CPPUNIT_TEST(testReadHoldSharesOneSnapshot);
   CPPUNIT_TEST(testForkedWriterGrowsMap);
   CPPUNIT_TEST(testReadsWhileAnotherThreadGrowsMap);
   CPPUNIT_TEST_SUITE_END();
@@ -1098,6 +1099,36 @@ class StorageTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(ItemId{1}, WriteValue<ItemRecord>(*store, [&](Txn& t) {
                                       return t.PutItem(item);
                                     }).id);
+  }
+
+  // A request's reads share one snapshot: a write elsewhere (another
+  // worker, easctl) is not half-seen by it; its own write ends the
+  // snapshot, so what it reads next includes that write; and a write from
+  // inside one of its reads is refused instead of waiting on itself.
+  void testReadHoldSharesOneSnapshot() {
+    auto a = MustOpen(path_);
+    auto other = MustOpen(path_);
+    CreateUser(*a, "alice");
+    auto users = [&] {
+      return ReadValue<std::vector<UserRecord>>(*a, [](Txn& t) { return t.ListUsers(); }).size();
+    };
+    {
+      Store::ReadHold hold = a->HoldReads();
+      CPPUNIT_ASSERT_EQUAL(size_t{1}, users());
+      CreateUser(*other, "bob");
+      CPPUNIT_ASSERT_EQUAL(size_t{1}, users());  // still the snapshot of the first read
+      Store::ReadHold inner = a->HoldReads();    // nested: the outer one stays in charge
+      CPPUNIT_ASSERT_EQUAL(size_t{1}, users());
+      CreateUser(*a, "carol");                   // own write: snapshot ends
+      CPPUNIT_ASSERT_EQUAL(size_t{3}, users());
+      Status nested = a->Read([&](Txn&) {
+        return a->Write([](Txn& t) { return t.CreateUser(NewUser("dave")).status(); });
+      });
+      ASSERT_CODE(Code::kInternal, nested);
+      CPPUNIT_ASSERT_EQUAL(size_t{3}, users());
+    }
+    CreateUser(*other, "erin");
+    CPPUNIT_ASSERT_EQUAL(size_t{4}, users());  // no hold: every read is fresh
   }
 
   void testTwoStoresSeeEachOther() {
