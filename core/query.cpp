@@ -76,8 +76,10 @@ int HexValue(char c) {
 // %XY escapes; '+' is a space only in the plain form's values (the base64
 // alphabet uses '+'). False on a malformed escape.
 bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
-  if (in.find_first_of(plus_is_space ? "%+" : "%") == std::string_view::npos) {
-    out->assign(in);  // the usual case: nothing escaped
+  bool escaped = false;
+  for (char c : in) escaped |= c == '%' || (c == '+' && plus_is_space);
+  if (!escaped) {
+    out->assign(in);  // the usual case
     return true;
   }
   out->clear();

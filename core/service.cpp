@@ -31,7 +31,9 @@ bool IsWbxmlContentType(std::string_view ct) {
   while (!bare.empty() && bare.back() == ' ') bare.remove_suffix(1);
   if (bare.size() != kWbxmlContentType.size()) return false;
   for (size_t i = 0; i < bare.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(bare[i])) != kWbxmlContentType[i]) {
+    char c = bare[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only, no locale
+    if (c != kWbxmlContentType[i]) {
       return false;
     }
   }

@@ -59,7 +59,8 @@ Status ReadDevice(commands::CommandContext& ctx, DeviceRecord* device, bool* kno
 GateResult AdmitDevice(commands::CommandContext& ctx) {
   constexpr uint64_t kLastSeenResolution = 3600;
   GateResult result;
-  DeviceRecord device;
+  // Read straight into the context: the record is read on every request.
+  DeviceRecord& device = ctx.device;
   bool known = false;
   size_t devices_of_user = 0;
   Status s = ReadDevice(ctx, &device, &known, &devices_of_user);
@@ -88,7 +89,6 @@ GateResult AdmitDevice(commands::CommandContext& ctx) {
       (device.last_decision != decision || device.decision_reason != a.reason);
   const bool stale = !known || now >= device.last_seen + kLastSeenResolution ||
                      device.user_agent != ctx.request.user_agent || decision_changed;
-  ctx.device = std::move(device);
   if (stale) {
     if (!ctx.MayWrite()) return result;
     s = ctx.store.Write([&](storage::Txn& txn) {

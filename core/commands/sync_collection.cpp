@@ -634,9 +634,14 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
     return Status::Ok();
   }
 
-  CollectionRequest effective = req;
-  effective.sync_key = key;
-  CollectionSync sync(txn, ctx, effective, limits, std::move(target).value().value(), *state);
+  // The request as it applies: an empty (reused) key means the current one.
+  std::optional<CollectionRequest> keyed;
+  if (req.sync_key != key) {
+    keyed = req;
+    keyed->sync_key = key;
+  }
+  CollectionSync sync(txn, ctx, keyed ? *keyed : req, limits, std::move(target).value().value(),
+                      std::move(*state));
   if (!writable) {
     bool pending = false;
     if (req.get_changes) {

@@ -30,7 +30,9 @@ constexpr uint32_t kCharsetUtf8 = 106;
 class Parser {
  public:
   Parser(std::string_view in, const DecodeLimits& limits)
-      : data_(reinterpret_cast<const uint8_t*>(in.data())), size_(in.size()), limits_(limits) {}
+      : data_(reinterpret_cast<const uint8_t*>(in.data())), size_(in.size()), limits_(limits) {
+    stack_.reserve(8);
+  }
 
   Result<Element> Run() {
     if (!Header() || !Body()) return status_;
@@ -189,7 +191,9 @@ class Parser {
     } else {
       // Only the innermost open element's children grow, and no pointer on
       // the stack points into that vector, so the stack stays valid.
-      e = &stack_.back()->children.emplace_back();
+      std::vector<Element>& siblings = stack_.back()->children;
+      if (siblings.empty()) siblings.reserve(4);  // most ActiveSync parents have a few
+      e = &siblings.emplace_back();
     }
     e->tag = tag;
     if ((b & kContentBit) != 0) {
