@@ -7,7 +7,10 @@ NGX_SRC   := /usr/share/nginx/src
 CXX       ?= g++
 WBXML_CFLAGS := $(shell pkg-config --cflags libwbxml2 2>/dev/null)
 CXXFLAGS  ?= -O2 -g
-CXXFLAGS  += -std=c++20 -Wall -Wextra -fPIC -I. $(WBXML_CFLAGS)
+# -fPIC code may be interposed by default, so GCC would not inline one
+# global function into another; nothing of ours is interposed (the module
+# exports only ngx_modules): -fno-semantic-interposition, ~5% per request.
+CXXFLAGS  += -std=c++20 -Wall -Wextra -fPIC -fno-semantic-interposition -I. $(WBXML_CFLAGS)
 # libwbxml2.pc emits a bogus relative -L; link with plain -lwbxml2.
 LIBS      := -lwbxml2 -llmdb -lical -lcrypto -lpthread
 

@@ -323,7 +323,7 @@ class CollectionSync {
 
   Status Apply(const ClientCommand& cmd) {
     const storage::FolderId folder = target_.folder.id;
-    Reply reply{cmd.kind, cmd.client_id, cmd.server_id};
+    Reply reply{cmd.kind, cmd.client_id, cmd.server_id, kSuccess, {}};
     std::optional<storage::ItemId> id;
     std::optional<ItemRecord> existing;
     if (cmd.kind != ClientCommand::kAdd) {
