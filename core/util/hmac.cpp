@@ -56,10 +56,4 @@ void HmacSha256Key::Digest(std::initializer_list<std::string_view> parts,
   OPENSSL_cleanse(&ctx, sizeof ctx);
   OPENSSL_cleanse(inner_hash, sizeof inner_hash);
 }
-
-void HmacSha256(const unsigned char key[32], std::initializer_list<std::string_view> parts,
-                unsigned char out[32]) {
-  HmacSha256Key(key).Digest(parts, out);
-}
-
 }  // namespace eas::core::util

@@ -28,8 +28,4 @@ class HmacSha256Key {
   SHA256_CTX outer_;  // state after the key XOR opad block
 };
 
-// One-off digest with `key` (32 bytes).
-void HmacSha256(const unsigned char key[32], std::initializer_list<std::string_view> parts,
-                unsigned char out[32]);
-
 }  // namespace eas::core::util

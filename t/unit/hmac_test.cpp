@@ -36,7 +36,7 @@ class HmacTest : public CppUnit::TestFixture {
       std::string b = "password with ünïcode " + a;
       unsigned char ours[32], theirs[32];
       unsigned int len = 32;
-      HmacSha256(key, {a, b}, ours);
+      HmacSha256Key(key).Digest({a, b}, ours);
       std::string msg = Prefixed({a, b});
       HMAC(EVP_sha256(), key, 32, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
            theirs, &len);
