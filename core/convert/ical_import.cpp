@@ -11,6 +11,7 @@
 #include "core/convert/ical_import.hpp"
 #include "core/convert/ical_zone.hpp"
 #include "core/convert/icalendar.hpp"
+#include "core/convert/text_lines.hpp"
 
 namespace eas::core::convert {
 namespace {
@@ -44,11 +45,8 @@ CalendarFile Split(std::string_view text) {
   bool capturing = false;
   int number = 0;
   while (!text.empty()) {
-    size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    std::string_view line = TakeLine(&text);
     ++number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     std::string name;
     if (Marker(line, "BEGIN:", &name)) {
       bool top = stack.empty() || (stack.size() == 1 && stack[0] == "VCALENDAR");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/convert/text_lines.hpp"
 #include "core/convert/vcard_text.hpp"
 
 namespace eas::core::convert {
@@ -43,11 +44,8 @@ std::vector<LogicalLine> Unfold(std::string_view text) {
   bool soft_break = false;
   int number = 0;
   while (!text.empty()) {
-    size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    std::string_view line = TakeLine(&text);
     ++number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (soft_break && !lines.empty()) {
       lines.back().text.pop_back();  // the '='
       lines.back().text.append(line);
