@@ -21,11 +21,33 @@ enum class Code {
 };
 
 // A cheap success, or a code plus a message that is fit for a log line.
+// One pointer wide: success is a null pointer, so the Ok statuses every call
+// passes along cost a compare, and the error part (allocation, message)
+// stays out of line, in code the compiler files as cold.
 class Status {
  public:
-  Status() = default;
-  Status(Code code, std::string message)
-      : code_(code), message_(std::move(message)) {}
+  Status() noexcept = default;
+  Status(Code code, std::string message) {
+    if (code != Code::kOk) rep_ = MakeRep(code, std::move(message));
+  }
+  Status(const Status& other) : rep_(other.rep_ ? CopyRep(*other.rep_) : nullptr) {}
+  Status(Status&& other) noexcept : rep_(std::exchange(other.rep_, nullptr)) {}
+  Status& operator=(const Status& other) {
+    if (this != &other) {
+      Rep* copy = other.rep_ ? CopyRep(*other.rep_) : nullptr;
+      Release();
+      rep_ = copy;
+    }
+    return *this;
+  }
+  Status& operator=(Status&& other) noexcept {
+    if (this != &other) {
+      Release();
+      rep_ = std::exchange(other.rep_, nullptr);
+    }
+    return *this;
+  }
+  ~Status() { Release(); }
 
   static Status Ok() { return Status(); }
   static Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
@@ -36,20 +58,39 @@ class Status {
   static Status Io(std::string m) { return {Code::kIoError, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
 
-  bool ok() const { return code_ == Code::kOk; }
-  Code code() const { return code_; }
-  const std::string& message() const { return message_; }
+  bool ok() const { return rep_ == nullptr; }
+  Code code() const { return rep_ ? rep_->code : Code::kOk; }
+  const std::string& message() const { return rep_ ? rep_->message : NoMessage(); }
 
  private:
-  Code code_ = Code::kOk;
-  std::string message_;
+  struct Rep {
+    Code code;
+    std::string message;
+  };
+  [[gnu::cold, gnu::noinline]] static Rep* MakeRep(Code code, std::string message) {
+    return new Rep{code, std::move(message)};
+  }
+  [[gnu::cold, gnu::noinline]] static Rep* CopyRep(const Rep& rep) { return new Rep(rep); }
+  [[gnu::cold, gnu::noinline]] static void DeleteRep(Rep* rep) { delete rep; }
+  [[gnu::cold, gnu::noinline]] static const std::string& NoMessage() {
+    static const std::string empty;
+    return empty;
+  }
+  void Release() {
+    if (rep_) DeleteRep(std::exchange(rep_, nullptr));
+  }
+
+  Rep* rep_ = nullptr;
 };
 
 // Either a value or the Status that explains why there is none.
 template <class T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit on purpose
+  // One move into place (a by-value parameter would cost a second one,
+  // and records are returned through Result on every request).
+  Result(const T& value) : v_(std::in_place_index<0>, value) {}         // NOLINT: implicit
+  Result(T&& value) : v_(std::in_place_index<0>, std::move(value)) {}   // NOLINT: implicit
   Result(Status status) : v_(std::move(status)) {}     // NOLINT: must not be Ok
 
   bool ok() const { return v_.index() == 0; }

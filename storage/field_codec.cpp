@@ -19,6 +19,12 @@ void AppendVarint(std::string* out, uint64_t v) {
 // Consumes one varint from the front of *in; false if truncated or longer
 // than 64 bits.
 bool ConsumeVarint(std::string_view* in, uint64_t* out) {
+  // Lengths and most numbers fit in one byte: no loop for them.
+  if (!in->empty() && static_cast<unsigned char>((*in)[0]) < 0x80) {
+    *out = static_cast<unsigned char>((*in)[0]);
+    in->remove_prefix(1);
+    return true;
+  }
   uint64_t v = 0;
   for (size_t i = 0; i < kMaxVarintBytes && i < in->size(); ++i) {
     uint64_t byte = static_cast<unsigned char>((*in)[i]);
