@@ -164,8 +164,7 @@ Status ParseBool(std::string_view name, std::string_view value, bool* out) {
   return Status::Ok();
 }
 
-Result<Query> ParsePlain(std::string_view qs) {
-  Query q;
+Status ParsePlain(std::string_view qs, Query& q) {
   // A repeated parameter is refused rather than resolved: two Cmd values
   // could mean different things to a proxy and to us.
   uint32_t seen = 0;
@@ -220,9 +219,7 @@ Result<Query> ParsePlain(std::string_view qs) {
     if (seen & bit) return Status::Invalid("repeated parameter " + name);
     seen |= bit;
   }
-  Status s = Validate(q);
-  if (!s.ok()) return s;
-  return q;
+  return Validate(q);
 }
 
 // --- binary form (2.2.1.1.1.1) --------------------------------------------
@@ -275,13 +272,12 @@ std::string DeviceIdFromBytes(std::string_view b) {
   return out;
 }
 
-Result<Query> ParseBinary(std::string_view qs) {
+Status ParseBinary(std::string_view qs, Query& q) {
   std::string unescaped;
   if (!PercentDecode(qs, false, &unescaped)) return Status::Invalid("bad %-escape in query");
   std::optional<std::string> bytes = util::Base64Decode(unescaped);
   if (!bytes) return Status::Invalid("query is neither plain nor base64");
 
-  Query q;
   q.base64_form = true;
   Reader r(*bytes);
   uint8_t version, code;
@@ -330,9 +326,7 @@ Result<Query> ParseBinary(std::string_view qs) {
       default: break;  // unknown tag: skipped, like unknown plain parameters
     }
   }
-  Status s = Validate(q);
-  if (!s.ok()) return s;
-  return q;
+  return Validate(q);
 }
 
 // "14.1" -> 141; throws on anything else.
@@ -357,7 +351,8 @@ void AppendCounted(std::string* out, std::string_view value) {
 
 }  // namespace
 
-Result<Query> ParseQuery(std::string_view query_string) {
+Status ParseQuery(std::string_view query_string, Query* out) {
+  *out = Query();
   if (query_string.size() > kMaxQueryLength) return Status::Invalid("query too long");
   if (query_string.empty()) return Status::Invalid("empty query");
   // Base64 never holds '&', and holds '=' only as trailing padding; a plain
@@ -365,7 +360,14 @@ Result<Query> ParseQuery(std::string_view query_string) {
   std::string_view trimmed = query_string;
   while (!trimmed.empty() && trimmed.back() == '=') trimmed.remove_suffix(1);
   bool plain = trimmed.find_first_of("=&") != std::string_view::npos;
-  return plain ? ParsePlain(query_string) : ParseBinary(query_string);
+  return plain ? ParsePlain(query_string, *out) : ParseBinary(query_string, *out);
+}
+
+Result<Query> ParseQuery(std::string_view query_string) {
+  Query q;
+  Status s = ParseQuery(query_string, &q);
+  if (!s.ok()) return s;
+  return std::move(q);
 }
 
 // Throws std::invalid_argument for what the binary form cannot carry: an

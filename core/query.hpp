@@ -29,6 +29,9 @@ struct Query {
 // valid base64 of the binary form. Unknown plain parameters are ignored.
 // kInvalidArgument with a reason for malformed input.
 Result<Query> ParseQuery(std::string_view query_string);
+// The same into *out (reset first; unspecified after an error): the
+// request path parses every request line and skips moving the result.
+Status ParseQuery(std::string_view query_string, Query* out);
 
 // The binary form of `q` as base64, for tests and tools.
 std::string EncodeBase64Query(const Query& q, std::string_view protocol_version);

@@ -110,153 +110,160 @@ Result<std::unique_ptr<Service>> Service::Open(const std::string& store_path,
   return std::unique_ptr<Service>(new Service(std::move(store).value(), cache));
 }
 
+void Service::Run(const Request& request, bool may_block, Response& r) {
+  // Authentication, the device gate and the command read one snapshot.
+  storage::Store::ReadHold snapshot = store_->HoldReads();
+  if (request.method == "OPTIONS") {
+    auto who = auth::Authenticate(request, *store_, cache_, may_block);
+    if (who.kind == auth::AuthOutcome::kNeedsBlocking) {
+      r.needs_blocking = true;
+    } else if (who.kind == auth::AuthOutcome::kStoreError) {
+      Fail(r, 503, LogLevel::kError, "store: " + who.reason);
+    } else if (who.kind == auth::AuthOutcome::kRejected) {
+      Unauthorized(r, who);
+    } else {
+      r.user = who.user.name;
+      AnswerOptions(r, request.options.access.max_protocol_version);
+    }
+    return;
+  }
+  if (request.method != "POST") {
+    Fail(r, 405, LogLevel::kInfo, "method " + request.method + " not allowed");
+    return;
+  }
+
+  Query parsed;
+  if (Status s = ParseQuery(request.query_string, &parsed); !s.ok()) {
+    Fail(r, 400, LogLevel::kWarn, "bad request line: " + s.message());
+    return;
+  }
+  const Query* query = &parsed;
+  r.cmd = query->cmd;
+  r.device_id = query->device_id;
+  r.device_type = query->device_type;
+  r.protocol_version = request.protocol_version.empty() ? query->protocol_version
+                                                        : request.protocol_version;
+
+  auto who = auth::Authenticate(request, *store_, cache_, may_block);
+  switch (who.kind) {
+    case auth::AuthOutcome::kNeedsBlocking:
+      r.needs_blocking = true;
+      return;
+    case auth::AuthOutcome::kStoreError:
+      Fail(r, 503, LogLevel::kError, "store: " + who.reason);
+      return;
+    case auth::AuthOutcome::kRejected:
+      Unauthorized(r, who);
+      return;
+    case auth::AuthOutcome::kAccepted:
+      break;
+  }
+  r.user = who.user.name;
+
+  if (!query->user.empty() && auth::CanonicalUserName(query->user) != who.user.name) {
+    auth::AuthOutcome mismatch;
+    mismatch.reason = "User=" + query->user + " in the request line is not the "
+                      "authenticated user \"" + who.user.name + "\"";
+    Unauthorized(r, mismatch);
+    return;
+  }
+
+  if (r.protocol_version.empty()) {
+    r.protocol_version = std::string(kDefaultProtocolVersion);
+  }
+  if (!IsSupportedVersion(r.protocol_version)) {
+    Fail(r, 400, LogLevel::kWarn,
+         "unsupported protocol version \"" + r.protocol_version + "\"");
+    return;
+  }
+  const std::string& max_version = request.options.access.max_protocol_version;
+  if (!max_version.empty() && !IsSupportedVersion(max_version)) {
+    r.log.push_back({LogLevel::kWarn, "eas_max_protocol_version \"" + max_version +
+                                          "\" is no protocol version; not applied"});
+  } else if (access::AboveMaxVersion(r.protocol_version, max_version)) {
+    Fail(r, 400, LogLevel::kWarn,
+         "protocol version " + r.protocol_version + " is above eas_max_protocol_version " +
+             max_version + " for this client (User-Agent \"" + request.user_agent + "\")");
+    return;
+  }
+
+  const commands::CommandInfo* command = commands::FindCommand(query->cmd);
+  if (command == nullptr) {
+    Fail(r, 400, LogLevel::kWarn, "unknown command \"" + query->cmd + "\"");
+    return;
+  }
+  if (command->handler == nullptr) {
+    Fail(r, 501, LogLevel::kNotice, "command " + query->cmd + " not implemented");
+    return;
+  }
+
+  commands::CommandContext ctx{request,
+                               *query,
+                               *store_,
+                               std::move(who.user),
+                               query->device_id,
+                               {},
+                               VersionNumber(r.protocol_version),
+                               nullptr,
+                               may_block,
+                               r};
+  // Device access and the policy key are decided before the body is read.
+  const access::GateResult gate = access::AdmitDevice(ctx);
+  if (!gate.proceed) {
+    if (!r.needs_blocking) r.headers.emplace_back(kServerVersionHeader, kServerVersion);
+    return;
+  }
+  if (!gate.provisioning_exempt && !CheckPolicyKey(ctx)) {
+    r.headers.emplace_back(kServerVersionHeader, kServerVersion);
+    return;
+  }
+
+  std::optional<wbxml::Element> body;
+  if (!request.body.empty()) {
+    if (!IsWbxmlContentType(request.content_type)) {
+      Fail(r, 400, LogLevel::kWarn,
+           "content type \"" + request.content_type + "\" is not " +
+               std::string(kWbxmlContentType));
+      return;
+    }
+    auto decoded = wbxml::Decode(request.body);
+    if (!decoded.ok()) {
+      Fail(r, 400, LogLevel::kWarn,
+           query->cmd + ": malformed request: " + decoded.status().message());
+      return;
+    }
+    body = std::move(decoded).value();
+    ctx.body = &*body;
+  } else if (command->needs_body) {
+    Fail(r, 400, LogLevel::kWarn, query->cmd + ": empty request body");
+    return;
+  }
+
+  command->handler(ctx);
+  if (!r.needs_blocking) {
+    r.headers.emplace_back(kServerVersionHeader, kServerVersion);
+  }
+}
+
+// One Response, filled in place and returned by NRVO: a Response is big,
+// and this runs for every request.
 Response Service::Handle(const Request& request, bool may_block) noexcept {
   Response r;
   try {
-    // Authentication, the device gate and the command read one snapshot.
-    storage::Store::ReadHold snapshot = store_->HoldReads();
-    if (request.method == "OPTIONS") {
-      auto who = auth::Authenticate(request, *store_, cache_, may_block);
-      if (who.kind == auth::AuthOutcome::kNeedsBlocking) {
-        r.needs_blocking = true;
-      } else if (who.kind == auth::AuthOutcome::kStoreError) {
-        Fail(r, 503, LogLevel::kError, "store: " + who.reason);
-      } else if (who.kind == auth::AuthOutcome::kRejected) {
-        Unauthorized(r, who);
-      } else {
-        r.user = who.user.name;
-        AnswerOptions(r, request.options.access.max_protocol_version);
-      }
-      return r;
-    }
-    if (request.method != "POST") {
-      Fail(r, 405, LogLevel::kInfo, "method " + request.method + " not allowed");
-      return r;
-    }
-
-    auto query = ParseQuery(request.query_string);
-    if (!query.ok()) {
-      Fail(r, 400, LogLevel::kWarn, "bad request line: " + query.status().message());
-      return r;
-    }
-    r.cmd = query->cmd;
-    r.device_id = query->device_id;
-    r.device_type = query->device_type;
-    r.protocol_version = request.protocol_version.empty() ? query->protocol_version
-                                                          : request.protocol_version;
-
-    auto who = auth::Authenticate(request, *store_, cache_, may_block);
-    switch (who.kind) {
-      case auth::AuthOutcome::kNeedsBlocking:
-        r.needs_blocking = true;
-        return r;
-      case auth::AuthOutcome::kStoreError:
-        Fail(r, 503, LogLevel::kError, "store: " + who.reason);
-        return r;
-      case auth::AuthOutcome::kRejected:
-        Unauthorized(r, who);
-        return r;
-      case auth::AuthOutcome::kAccepted:
-        break;
-    }
-    r.user = who.user.name;
-
-    if (!query->user.empty() && auth::CanonicalUserName(query->user) != who.user.name) {
-      auth::AuthOutcome mismatch;
-      mismatch.reason = "User=" + query->user + " in the request line is not the "
-                        "authenticated user \"" + who.user.name + "\"";
-      Unauthorized(r, mismatch);
-      return r;
-    }
-
-    if (r.protocol_version.empty()) {
-      r.protocol_version = std::string(kDefaultProtocolVersion);
-    }
-    if (!IsSupportedVersion(r.protocol_version)) {
-      Fail(r, 400, LogLevel::kWarn,
-           "unsupported protocol version \"" + r.protocol_version + "\"");
-      return r;
-    }
-    const std::string& max_version = request.options.access.max_protocol_version;
-    if (!max_version.empty() && !IsSupportedVersion(max_version)) {
-      r.log.push_back({LogLevel::kWarn, "eas_max_protocol_version \"" + max_version +
-                                            "\" is no protocol version; not applied"});
-    } else if (access::AboveMaxVersion(r.protocol_version, max_version)) {
-      Fail(r, 400, LogLevel::kWarn,
-           "protocol version " + r.protocol_version + " is above eas_max_protocol_version " +
-               max_version + " for this client (User-Agent \"" + request.user_agent + "\")");
-      return r;
-    }
-
-    const commands::CommandInfo* command = commands::FindCommand(query->cmd);
-    if (command == nullptr) {
-      Fail(r, 400, LogLevel::kWarn, "unknown command \"" + query->cmd + "\"");
-      return r;
-    }
-    if (command->handler == nullptr) {
-      Fail(r, 501, LogLevel::kNotice, "command " + query->cmd + " not implemented");
-      return r;
-    }
-
-    commands::CommandContext ctx{request,
-                                 *query,
-                                 *store_,
-                                 std::move(who.user),
-                                 query->device_id,
-                                 {},
-                                 VersionNumber(r.protocol_version),
-                                 nullptr,
-                                 may_block,
-                                 r};
-    // Device access and the policy key are decided before the body is read.
-    const access::GateResult gate = access::AdmitDevice(ctx);
-    if (!gate.proceed) {
-      if (!r.needs_blocking) r.headers.emplace_back(kServerVersionHeader, kServerVersion);
-      return r;
-    }
-    if (!gate.provisioning_exempt && !CheckPolicyKey(ctx)) {
-      r.headers.emplace_back(kServerVersionHeader, kServerVersion);
-      return r;
-    }
-
-    std::optional<wbxml::Element> body;
-    if (!request.body.empty()) {
-      if (!IsWbxmlContentType(request.content_type)) {
-        Fail(r, 400, LogLevel::kWarn,
-             "content type \"" + request.content_type + "\" is not " +
-                 std::string(kWbxmlContentType));
-        return r;
-      }
-      auto decoded = wbxml::Decode(request.body);
-      if (!decoded.ok()) {
-        Fail(r, 400, LogLevel::kWarn,
-             query->cmd + ": malformed request: " + decoded.status().message());
-        return r;
-      }
-      body = std::move(decoded).value();
-      ctx.body = &*body;
-    } else if (command->needs_body) {
-      Fail(r, 400, LogLevel::kWarn, query->cmd + ": empty request body");
-      return r;
-    }
-
-    command->handler(ctx);
-    if (!r.needs_blocking) {
-      r.headers.emplace_back(kServerVersionHeader, kServerVersion);
-    }
+    Run(request, may_block, r);
   } catch (const std::exception& e) {
-    Response failed;
-    failed.http_status = 500;
-    failed.log.push_back({LogLevel::kError, std::string("internal error: ") + e.what()});
-    failed.cmd = r.cmd;
-    failed.user = r.user;
-    failed.device_id = r.device_id;
-    return failed;
+    std::string cmd = std::move(r.cmd), user = std::move(r.user),
+                device_id = std::move(r.device_id);
+    r = Response();
+    r.http_status = 500;
+    r.log.push_back({LogLevel::kError, std::string("internal error: ") + e.what()});
+    r.cmd = std::move(cmd);
+    r.user = std::move(user);
+    r.device_id = std::move(device_id);
   } catch (...) {
-    Response failed;
-    failed.http_status = 500;
-    failed.log.push_back({LogLevel::kError, "internal error"});
-    return failed;
+    r = Response();
+    r.http_status = 500;
+    r.log.push_back({LogLevel::kError, "internal error"});
   }
   return r;
 }

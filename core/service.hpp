@@ -32,6 +32,8 @@ class Service {
 
  private:
   Service(std::unique_ptr<storage::Store> store, auth::CredentialCache* cache);
+  // Handle's work; may throw (Handle turns that into a 500).
+  void Run(const Request& request, bool may_block, Response& r);
   std::unique_ptr<storage::Store> store_;
   auth::CredentialCache* cache_;
 };

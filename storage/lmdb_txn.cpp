@@ -73,7 +73,15 @@ Result<std::vector<ItemChange>> LmdbTxn::ItemChangesSince(FolderId folder, uint6
 }
 
 Result<DeviceRecord> LmdbTxn::GetDevice(UserId user, std::string_view device_id) {
-  return Guard([&] { return DoGetDevice(user, device_id); });
+  return Guard([&]() -> Result<DeviceRecord> {
+    DeviceRecord device;
+    Status s = DoReadDevice(user, device_id, &device);
+    if (!s.ok()) return s;
+    return std::move(device);
+  });
+}
+Status LmdbTxn::ReadDevice(UserId user, std::string_view device_id, DeviceRecord* out) {
+  return Guard([&] { return DoReadDevice(user, device_id, out); });
 }
 Status LmdbTxn::PutDevice(const DeviceRecord& device) {
   return Guard([&] { return DoPutDevice(device); });

@@ -55,6 +55,7 @@ class LmdbTxn final : public Txn {
                                                    size_t limit) override;
 
   Result<DeviceRecord> GetDevice(UserId user, std::string_view device_id) override;
+  Status ReadDevice(UserId user, std::string_view device_id, DeviceRecord* out) override;
   Status PutDevice(const DeviceRecord& device) override;
   Status DeleteDevice(UserId user, std::string_view device_id) override;
   Result<std::vector<DeviceRecord>> ListDevices(std::optional<UserId> user) override;
@@ -97,7 +98,7 @@ class LmdbTxn final : public Txn {
   Result<std::vector<ItemChange>> DoItemChangesSince(FolderId folder, uint64_t after,
                                                      size_t limit);
 
-  Result<DeviceRecord> DoGetDevice(UserId user, std::string_view device_id);
+  Status DoReadDevice(UserId user, std::string_view device_id, DeviceRecord* out);
   Status DoPutDevice(const DeviceRecord& device);
   Status DoDeleteDevice(UserId user, std::string_view device_id);
   Result<std::vector<DeviceRecord>> DoListDevices(std::optional<UserId> user);

@@ -118,6 +118,9 @@ class Txn {
 
   // Devices, keyed by (user, device id).
   virtual Result<DeviceRecord> GetDevice(UserId user, std::string_view device_id) = 0;
+  // The same decoded into *out, without moving it there: the device gate
+  // reads the record on every request. *out is only valid after Ok.
+  virtual Status ReadDevice(UserId user, std::string_view device_id, DeviceRecord* out) = 0;
   virtual Status PutDevice(const DeviceRecord& device) = 0;
   virtual Status DeleteDevice(UserId user, std::string_view device_id) = 0;  // and its sync states
   virtual Result<std::vector<DeviceRecord>> ListDevices(std::optional<UserId> user) = 0;

@@ -24,7 +24,7 @@ std::string DeviceLabel(UserId user, std::string_view device_id) {
 
 }  // namespace
 
-Result<DeviceRecord> LmdbTxn::DoGetDevice(UserId user, std::string_view device_id) {
+Status LmdbTxn::DoReadDevice(UserId user, std::string_view device_id, DeviceRecord* out) {
   Status s = CheckDeviceId(device_id);
   if (!s.ok()) return s;
   std::string_view value;
@@ -33,14 +33,13 @@ Result<DeviceRecord> LmdbTxn::DoGetDevice(UserId user, std::string_view device_i
     return Status::NotFound(DeviceLabel(user, device_id) + " not found");
   }
   if (!s.ok()) return s;
-  DeviceRecord device;
-  if (const char* why = DecodeDevice(value, &device)) {
+  if (const char* why = DecodeDevice(value, out)) {
     return CorruptRecord(DeviceLabel(user, device_id) + ": " + why);
   }
-  if (device.user != user || device.device_id != device_id) {
+  if (out->user != user || out->device_id != device_id) {
     return CorruptRecord(DeviceLabel(user, device_id) + ": ids differ from its key");
   }
-  return device;
+  return Status::Ok();
 }
 
 Status LmdbTxn::DoPutDevice(const DeviceRecord& device) {

@@ -38,13 +38,13 @@ Status ReadDevice(commands::CommandContext& ctx, DeviceRecord* device, bool* kno
   return ctx.store.Read([&](storage::Txn& txn) {
     *known = false;
     *devices_of_user = 0;
-    auto found = txn.GetDevice(ctx.user.id, ctx.device_id);
+    Status found = txn.ReadDevice(ctx.user.id, ctx.device_id, device);
     if (found.ok()) {
-      *device = std::move(found).value();
       *known = true;
       return Status::Ok();
     }
-    if (found.status().code() != Code::kNotFound) return found.status();
+    *device = DeviceRecord();  // whatever a failed decode left there
+    if (found.code() != Code::kNotFound) return found;
     if (ctx.request.options.access.max_devices != 0) {
       auto all = txn.ListDevices(ctx.user.id);
       if (!all.ok()) return all.status();
