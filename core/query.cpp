@@ -165,10 +165,28 @@ Status ParseBool(std::string_view name, std::string_view value, bool* out) {
 }
 
 Status ParsePlain(std::string_view qs, Query& q) {
+  static const struct {
+    std::string_view name;
+    std::string Query::*field;
+  } kStrings[] = {
+      {"Cmd", &Query::cmd},
+      {"User", &Query::user},
+      {"DeviceId", &Query::device_id},
+      {"DeviceType", &Query::device_type},
+      {"AttachmentName", &Query::attachment_name},
+      {"CollectionId", &Query::collection_id},
+      {"ItemId", &Query::item_id},
+      {"LongId", &Query::long_id},
+      {"ParentId", &Query::parent_id},
+      {"Occurrence", &Query::occurrence},
+  };
+  constexpr uint32_t kSaveInSentBit = 1u << 30, kAcceptMultiPartBit = 1u << 31;
   // A repeated parameter is refused rather than resolved: two Cmd values
   // could mean different things to a proxy and to us.
   uint32_t seen = 0;
-  std::string name, value;
+  // Values are decoded straight into their field; these hold only what has
+  // no field: an escaped name, a T/F flag, an unknown parameter's value.
+  std::string name_buf, scratch;
   while (!qs.empty()) {
     size_t amp = qs.find('&');
     std::string_view pair = qs.substr(0, amp);
@@ -178,45 +196,33 @@ Status ParsePlain(std::string_view qs, Query& q) {
     std::string_view raw_name = pair.substr(0, eq);
     std::string_view raw_value =
         eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    if (!PercentDecode(raw_name, true, &name) || !PercentDecode(raw_value, true, &value))
-      return Status::Invalid("bad %-escape in query");
+    if (!PercentDecode(raw_name, true, &name_buf)) return Status::Invalid("bad %-escape in query");
+    std::string_view name = name_buf;
 
-    static const struct {
-      std::string_view name;
-      std::string Query::*field;
-    } kStrings[] = {
-        {"Cmd", &Query::cmd},
-        {"User", &Query::user},
-        {"DeviceId", &Query::device_id},
-        {"DeviceType", &Query::device_type},
-        {"AttachmentName", &Query::attachment_name},
-        {"CollectionId", &Query::collection_id},
-        {"ItemId", &Query::item_id},
-        {"LongId", &Query::long_id},
-        {"ParentId", &Query::parent_id},
-        {"Occurrence", &Query::occurrence},
-    };
-    constexpr uint32_t kSaveInSentBit = 1u << 30, kAcceptMultiPartBit = 1u << 31;
     uint32_t bit = 0;
-    Status s;
-    if (name == "SaveInSent") {
-      bit = kSaveInSentBit;
-      s = ParseBool(name, value, &q.save_in_sent);
-    } else if (name == "AcceptMultiPart") {
-      bit = kAcceptMultiPartBit;
-      s = ParseBool(name, value, &q.accept_multipart);
-    } else {
-      for (size_t i = 0; i < std::size(kStrings); ++i) {
-        if (name == kStrings[i].name) {
-          bit = 1u << i;
-          q.*kStrings[i].field = value;
-          break;
-        }
+    std::string* value = &scratch;
+    bool* flag = nullptr;
+    for (size_t i = 0; i < std::size(kStrings); ++i) {
+      if (name == kStrings[i].name) {
+        bit = 1u << i;
+        value = &(q.*kStrings[i].field);
+        break;
       }
     }
-    if (!s.ok()) return s;
+    if (name == "SaveInSent") {
+      bit = kSaveInSentBit;
+      flag = &q.save_in_sent;
+    } else if (name == "AcceptMultiPart") {
+      bit = kAcceptMultiPartBit;
+      flag = &q.accept_multipart;
+    }
+    if (!PercentDecode(raw_value, true, value)) return Status::Invalid("bad %-escape in query");
+    if (flag != nullptr) {
+      Status s = ParseBool(name, *value, flag);
+      if (!s.ok()) return s;
+    }
     if (bit == 0) continue;  // unknown parameter: ignored, as documented
-    if (seen & bit) return Status::Invalid("repeated parameter " + name);
+    if (seen & bit) return Status::Invalid("repeated parameter " + name_buf);
     seen |= bit;
   }
   return Validate(q);
@@ -352,7 +358,6 @@ void AppendCounted(std::string* out, std::string_view value) {
 }  // namespace
 
 Status ParseQuery(std::string_view query_string, Query* out) {
-  *out = Query();
   if (query_string.size() > kMaxQueryLength) return Status::Invalid("query too long");
   if (query_string.empty()) return Status::Invalid("empty query");
   // Base64 never holds '&', and holds '=' only as trailing padding; a plain
@@ -367,7 +372,7 @@ Result<Query> ParseQuery(std::string_view query_string) {
   Query q;
   Status s = ParseQuery(query_string, &q);
   if (!s.ok()) return s;
-  return std::move(q);
+  return q;
 }
 
 // Throws std::invalid_argument for what the binary form cannot carry: an

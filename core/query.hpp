@@ -29,8 +29,8 @@ struct Query {
 // valid base64 of the binary form. Unknown plain parameters are ignored.
 // kInvalidArgument with a reason for malformed input.
 Result<Query> ParseQuery(std::string_view query_string);
-// The same into *out (reset first; unspecified after an error): the
-// request path parses every request line and skips moving the result.
+// The same into *out, which must be a fresh Query (unspecified after an
+// error): the request path parses every request line and skips moving it.
 Status ParseQuery(std::string_view query_string, Query* out);
 
 // The binary form of `q` as base64, for tests and tools.

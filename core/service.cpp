@@ -200,7 +200,7 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   commands::CommandContext ctx{request,
                                *query,
                                *store_,
-                               std::move(who.user),
+                               who.user,
                                query->device_id,
                                {},
                                VersionNumber(r.protocol_version),

@@ -72,7 +72,11 @@ std::string EncodeUser(const UserRecord& user) {
 }
 
 const char* DecodeUser(std::string_view in, UserRecord* out) {
-  UserRecord r;
+  // In place (read on every request); *out is only valid when nullptr
+  // comes back.
+  UserRecord& r = *out;
+  std::destroy_at(&r);
+  std::construct_at(&r);
   FieldReader reader(in);
   uint8_t tag = 0;
   std::string_view v;
@@ -89,9 +93,7 @@ const char* DecodeUser(std::string_view in, UserRecord* out) {
     }
     if (!ok) return kBadInteger;
   }
-  if (reader.why() != nullptr) return reader.why();
-  *out = std::move(r);
-  return nullptr;
+  return reader.why();
 }
 
 std::string EncodeFolder(const FolderRecord& folder) {
@@ -113,7 +115,11 @@ std::string EncodeFolder(const FolderRecord& folder) {
 }
 
 const char* DecodeFolder(std::string_view in, FolderRecord* out) {
-  FolderRecord r;
+  // In place (read on every Sync); *out is only valid when nullptr comes
+  // back.
+  FolderRecord& r = *out;
+  std::destroy_at(&r);
+  std::construct_at(&r);
   FieldReader reader(in);
   uint8_t tag = 0;
   std::string_view v;
@@ -144,9 +150,7 @@ const char* DecodeFolder(std::string_view in, FolderRecord* out) {
     }
     if (!ok) return kBadInteger;
   }
-  if (reader.why() != nullptr) return reader.why();
-  *out = std::move(r);
-  return nullptr;
+  return reader.why();
 }
 
 std::string EncodeItem(const ItemRecord& item) {

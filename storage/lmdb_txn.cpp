@@ -15,6 +15,9 @@ Result<UserRecord> LmdbTxn::CreateUser(UserRecord user) {
 Result<UserRecord> LmdbTxn::GetUser(std::string_view name) {
   return Guard([&] { return DoGetUser(name); });
 }
+Status LmdbTxn::ReadUser(std::string_view name, UserRecord* out) {
+  return Guard([&] { return DoReadUser(name, out); });
+}
 Result<UserRecord> LmdbTxn::GetUserById(UserId id) {
   return Guard([&] { return DoGetUserById(id); });
 }
@@ -77,7 +80,7 @@ Result<DeviceRecord> LmdbTxn::GetDevice(UserId user, std::string_view device_id)
     DeviceRecord device;
     Status s = DoReadDevice(user, device_id, &device);
     if (!s.ok()) return s;
-    return std::move(device);
+    return device;
   });
 }
 Status LmdbTxn::ReadDevice(UserId user, std::string_view device_id, DeviceRecord* out) {

@@ -33,6 +33,7 @@ class LmdbTxn final : public Txn {
 
   Result<UserRecord> CreateUser(UserRecord user) override;
   Result<UserRecord> GetUser(std::string_view name) override;
+  Status ReadUser(std::string_view name, UserRecord* out) override;
   Result<UserRecord> GetUserById(UserId id) override;
   Status UpdateUser(const UserRecord& user) override;
   Status DeleteUser(std::string_view name) override;
@@ -81,6 +82,8 @@ class LmdbTxn final : public Txn {
   Result<UserRecord> DoCreateUser(UserRecord user);
   Result<UserRecord> DoGetUserById(UserId id);
   Result<UserRecord> DoGetUser(std::string_view name);
+  Status DoReadUser(std::string_view name, UserRecord* out);
+  Status DoReadUserById(UserId id, UserRecord* out);
   Status DoUpdateUser(const UserRecord& user);
   Status DoDeleteUser(std::string_view name);
   Result<std::vector<UserRecord>> DoListUsers();

@@ -85,6 +85,9 @@ class Txn {
   // kAlreadyExists when the name is taken.
   virtual Result<UserRecord> CreateUser(UserRecord user) = 0;
   virtual Result<UserRecord> GetUser(std::string_view name) = 0;
+  // The same decoded into *out (every request looks its user up by name).
+  // *out is only valid after Ok.
+  virtual Status ReadUser(std::string_view name, UserRecord* out) = 0;
   virtual Result<UserRecord> GetUserById(UserId id) = 0;
   virtual Status UpdateUser(const UserRecord& user) = 0;  // by id; name may not change
   // Removes the user with their folders, items, devices and sync states.

@@ -74,20 +74,26 @@ Result<UserRecord> LmdbTxn::DoCreateUser(UserRecord user) {
   return user;
 }
 
-Result<UserRecord> LmdbTxn::DoGetUserById(UserId id) {
+Status LmdbTxn::DoReadUserById(UserId id, UserRecord* out) {
   std::string_view value;
   Status s = Get(dbs_.users, keys::User(id), &value);
   if (s.code() == Code::kNotFound) return Status::NotFound(UserLabel(id) + " not found");
   if (!s.ok()) return s;
-  UserRecord user;
-  if (const char* why = DecodeUser(value, &user)) {
+  if (const char* why = DecodeUser(value, out)) {
     return CorruptRecord(UserLabel(id) + ": " + why);
   }
-  if (user.id != id) return CorruptRecord(UserLabel(id) + ": id differs from its key");
+  if (out->id != id) return CorruptRecord(UserLabel(id) + ": id differs from its key");
+  return Status::Ok();
+}
+
+Result<UserRecord> LmdbTxn::DoGetUserById(UserId id) {
+  UserRecord user;
+  Status s = DoReadUserById(id, &user);
+  if (!s.ok()) return s;
   return user;
 }
 
-Result<UserRecord> LmdbTxn::DoGetUser(std::string_view name) {
+Status LmdbTxn::DoReadUser(std::string_view name, UserRecord* out) {
   std::string_view value;
   Status s = Get(dbs_.users_by_name, name, &value);
   if (s.code() == Code::kNotFound) {
@@ -95,10 +101,17 @@ Result<UserRecord> LmdbTxn::DoGetUser(std::string_view name) {
   }
   if (!s.ok()) return s;
   if (value.size() != 4) return CorruptRecord("name index entry of " + std::string(name));
-  Result<UserRecord> user = DoGetUserById(keys::LoadBE<UserId>(value, 0));
-  if (user.ok() && user->name != name) {
+  s = DoReadUserById(keys::LoadBE<UserId>(value, 0), out);
+  if (s.ok() && out->name != name) {
     return CorruptRecord("name index entry of " + std::string(name) + ": names another user");
   }
+  return s;
+}
+
+Result<UserRecord> LmdbTxn::DoGetUser(std::string_view name) {
+  UserRecord user;
+  Status s = DoReadUser(name, &user);
+  if (!s.ok()) return s;
   return user;
 }
 

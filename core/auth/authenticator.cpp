@@ -36,17 +36,14 @@ AuthOutcome NeedsBlocking() {
   return out;
 }
 
-// Looks the user up; NotFound is an answer, not an error.
-Status LoadUser(storage::Store& store, const std::string& name,
-                std::optional<storage::UserRecord>& user) {
+// Looks the user up into *user; NotFound is an answer (*found false), not
+// an error.
+Status LoadUser(storage::Store& store, const std::string& name, storage::UserRecord* user,
+                bool* found) {
   return store.Read([&](storage::Txn& txn) {
-    auto found = txn.GetUser(name);
-    if (found.ok()) {
-      user = std::move(found).value();
-      return Status::Ok();
-    }
-    return found.status().code() == Code::kNotFound ? Status::Ok()
-                                                    : found.status();
+    Status s = txn.ReadUser(name, user);
+    *found = s.ok();
+    return *found || s.code() == Code::kNotFound ? Status::Ok() : s;
   });
 }
 
@@ -59,9 +56,10 @@ AuthOutcome TrustNginx(const Request& request, storage::Store& store,
     return Rejected("no user authenticated by nginx (eas_auth nginx needs "
                     "auth_basic or auth_request in front)");
   }
-  std::optional<storage::UserRecord> user;
-  if (Status s = LoadUser(store, name, user); !s.ok()) return StoreError(s);
-  if (user) return Accepted(std::move(*user));
+  storage::UserRecord user;
+  bool found = false;
+  if (Status s = LoadUser(store, name, &user, &found); !s.ok()) return StoreError(s);
+  if (found) return Accepted(std::move(user));
   if (!may_block) return NeedsBlocking();
 
   storage::UserRecord created;
@@ -84,45 +82,63 @@ AuthOutcome TrustNginx(const Request& request, storage::Store& store,
   return Accepted(std::move(created));
 }
 
+// Fills one outcome in place and returns it by NRVO: the user record is read
+// straight into it, since this runs for every request.
 AuthOutcome CheckPassword(const Request& request, storage::Store& store,
                           CredentialCache* cache, bool may_block) {
-  if (!request.has_authorization) return Rejected("");  // the usual first try
+  AuthOutcome out;
+  out.kind = AuthOutcome::kRejected;
+  if (!request.has_authorization) return out;  // the usual first try
   std::string name = CanonicalUserName(request.basic_user);
-  if (name.empty()) return Rejected("empty user name");
+  if (name.empty()) {
+    out.reason = "empty user name";
+    return out;
+  }
 
-  std::optional<storage::UserRecord> user;
-  if (Status s = LoadUser(store, name, user); !s.ok()) return StoreError(s);
+  bool found = false;
+  if (Status s = LoadUser(store, name, &out.user, &found); !s.ok()) {
+    out.kind = AuthOutcome::kStoreError;
+    out.reason = s.message();
+    return out;
+  }
 
   static const std::string kNoPassword;
-  const std::string& stored = user ? user->password_hash : kNoPassword;
-  if (user && !stored.empty() && cache &&
+  const std::string& stored = found ? out.user.password_hash : kNoPassword;
+  if (found && !stored.empty() && cache &&
       cache->Lookup(name, request.basic_password, stored, request.now)) {
-    return Accepted(std::move(*user));
+    out.kind = AuthOutcome::kAccepted;
+    return out;
   }
-  if (!may_block) return NeedsBlocking();
+  if (!may_block) {
+    out.kind = AuthOutcome::kNeedsBlocking;
+    return out;
+  }
 
   // Unknown users and users without a local password pay the same slow
   // hash as a wrong password, so timing does not tell which names exist.
   static const std::string kDummy = HashPassword("not a password");
   bool good = VerifyPassword(request.basic_password,
                              stored.empty() ? kDummy : stored) &&
-              user && !stored.empty();
+              found && !stored.empty();
   if (!good) {
     uint64_t delay = 0;
     if (cache) {
       cache->RecordFailure(name, request.now);
       delay = cache->DelayMs(name, request.now);
     }
-    return Rejected(user ? "wrong password for user \"" + name + "\""
-                         : "unknown user \"" + name + "\"",
-                    delay);
+    out.reason = found ? "wrong password for user \"" + name + "\""
+                       : "unknown user \"" + name + "\"";
+    out.delay_ms = delay;
+    out.user = storage::UserRecord();  // not accepted: nothing of it leaves
+    return out;
   }
   if (cache) {
     cache->ClearFailures(name);
     cache->Remember(name, request.basic_password, stored, request.now,
                     request.options.auth_cache_ttl);
   }
-  return Accepted(std::move(*user));
+  out.kind = AuthOutcome::kAccepted;
+  return out;
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ struct CommandContext {
   const Request& request;
   const Query& query;
   storage::Store& store;
-  storage::UserRecord user;
+  const storage::UserRecord& user;       // the authenticated user (Service::Run owns it)
   std::string device_id;
   storage::DeviceRecord device;         // as stored when the request began
   int version = 0;                      // 141 for "14.1"
