@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -59,7 +60,9 @@ struct LogLine {
 
 struct Response {
   int http_status = 200;
-  std::vector<std::pair<std::string, std::string>> headers;
+  // Extra headers. Names are string literals (static storage), so neither
+  // core nor glue copies them; values are owned.
+  std::vector<std::pair<std::string_view, std::string>> headers;
   std::string content_type;  // empty: no body type
   std::string body;
   // Lines for the error log, written by the glue on the event loop.

@@ -245,10 +245,13 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   }
 }
 
-// One Response, filled in place and returned by NRVO: a Response is big,
-// and this runs for every request.
 Response Service::Handle(const Request& request, bool may_block) noexcept {
   Response r;
+  Handle(request, may_block, r);
+  return r;
+}
+
+void Service::Handle(const Request& request, bool may_block, Response& r) noexcept {
   try {
     Run(request, may_block, r);
   } catch (const std::exception& e) {
@@ -265,7 +268,6 @@ Response Service::Handle(const Request& request, bool may_block) noexcept {
     r.http_status = 500;
     r.log.push_back({LogLevel::kError, "internal error"});
   }
-  return r;
 }
 
 }  // namespace eas::core

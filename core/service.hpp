@@ -26,6 +26,9 @@ class Service {
   // from reads only, or returns needs_blocking so the caller re-runs it on
   // a thread pool with may_block true. Safe to call from several threads.
   Response Handle(const Request& request, bool may_block) noexcept;
+  // The same into `fresh`, a default-constructed Response: the glue answers
+  // into the one its job holds instead of moving a returned one there.
+  void Handle(const Request& request, bool may_block, Response& fresh) noexcept;
 
   // The store, for push::PingWatcher (held Pings are re-checked by the glue).
   storage::Store& store() { return *store_; }

@@ -247,8 +247,12 @@ ngx_http_eas_run(ngx_http_request_t *r, void *data)
 {
     ngx_http_eas_job_t *job = static_cast<ngx_http_eas_job_t *>(data);
 
-    /* Handle() never throws */
-    job->response = ngx_http_eas_service()->Handle(job->request, false);
+    /* Handle() never throws. It answers into a fresh Response: a job kept
+     * for a hanging Sync (no_hold set) is run again, so clear its answer. */
+    if (job->request.no_hold) {
+        job->response = eas::core::Response();
+    }
+    ngx_http_eas_service()->Handle(job->request, false, job->response);
 
     if (!job->response.needs_blocking) {
         ngx_http_eas_respond(r, job);
@@ -289,7 +293,8 @@ ngx_http_eas_thread_handler(void *data, ngx_log_t *log)
 {
     (void) log;
     ngx_http_eas_job_t *job = static_cast<ngx_http_eas_task_ctx_t *>(data)->job;
-    job->response = ngx_http_eas_service()->Handle(job->request, true);
+    job->response = eas::core::Response();  /* what the first run said */
+    ngx_http_eas_service()->Handle(job->request, true, job->response);
 }
 
 static void
@@ -422,11 +427,13 @@ ngx_http_eas_set_headers(ngx_http_request_t *r, const eas::core::Response &resp)
         ngx_table_elt_t *h = static_cast<ngx_table_elt_t *>(
             ngx_list_push(&r->headers_out.headers));
         if (h == NULL
-            || ngx_eas_pool_str(r->pool, kv.first, &h->key) != NGX_OK
             || ngx_eas_pool_str(r->pool, kv.second, &h->value) != NGX_OK)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
+        /* a string literal (see Response::headers); nginx only reads it */
+        h->key.len = kv.first.size();
+        h->key.data = reinterpret_cast<u_char *>(const_cast<char *>(kv.first.data()));
         h->hash = 1;
     }
 
