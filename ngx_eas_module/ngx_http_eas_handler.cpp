@@ -78,37 +78,41 @@ ngx_http_eas_handler(ngx_http_request_t *r)
     return NGX_DONE;
 }
 
-static ngx_str_t *
-ngx_http_eas_header(ngx_http_request_t *r, const char *name)
+/* The two ActiveSync headers nginx does not parse itself, in one pass over
+ * the request headers. */
+static void
+ngx_http_eas_activesync_headers(ngx_http_request_t *r, eas::core::Request *req)
 {
-    size_t            len = ngx_strlen(name);
+    static const ngx_str_t  version = ngx_string("MS-ASProtocolVersion");
+    static const ngx_str_t  policy_key = ngx_string("X-MS-PolicyKey");
+
     ngx_list_part_t  *part = &r->headers_in.headers.part;
     ngx_table_elt_t  *h = static_cast<ngx_table_elt_t *>(part->elts);
+    bool              have_version = false, have_policy_key = false;
 
     for (ngx_uint_t i = 0; /* void */; i++) {
         if (i >= part->nelts) {
             if (part->next == NULL) {
-                return NULL;
+                return;
             }
             part = part->next;
             h = static_cast<ngx_table_elt_t *>(part->elts);
             i = 0;
         }
-        if (h[i].key.len == len
-            && ngx_strncasecmp(h[i].key.data,
-                               reinterpret_cast<u_char *>(const_cast<char *>(name)),
-                               len) == 0)
+        /* the first of each counts */
+        if (!have_version && h[i].key.len == version.len
+            && ngx_strncasecmp(h[i].key.data, version.data, version.len) == 0)
         {
-            return &h[i].value;
+            have_version = true;
+            req->protocol_version.assign(ngx_eas_view(h[i].value));
+        } else if (!have_policy_key && h[i].key.len == policy_key.len
+                   && ngx_strncasecmp(h[i].key.data, policy_key.data,
+                                      policy_key.len) == 0)
+        {
+            have_policy_key = true;
+            req->policy_key.assign(ngx_eas_view(h[i].value));
         }
     }
-}
-
-static std::string
-ngx_http_eas_header_string(ngx_http_request_t *r, const char *name)
-{
-    ngx_str_t *v = ngx_http_eas_header(r, name);
-    return v ? ngx_eas_string(*v) : std::string();
 }
 
 /* The body, from memory buffers or nginx's temporary file. */
@@ -145,23 +149,22 @@ ngx_http_eas_build_request(ngx_http_request_t *r, eas::core::Request *req)
     ngx_http_eas_loc_conf_t *elcf = static_cast<ngx_http_eas_loc_conf_t *>(
         ngx_http_get_module_loc_conf(r, ngx_http_eas_module));
 
-    req->method = ngx_eas_string(r->method_name);
-    req->query_string = ngx_eas_string(r->args);
-    req->protocol_version = ngx_http_eas_header_string(r, "MS-ASProtocolVersion");
-    req->policy_key = ngx_http_eas_header_string(r, "X-MS-PolicyKey");
+    req->method.assign(ngx_eas_view(r->method_name));
+    req->query_string.assign(ngx_eas_view(r->args));
+    ngx_http_eas_activesync_headers(r, req);
     if (r->headers_in.user_agent) {
-        req->user_agent = ngx_eas_string(r->headers_in.user_agent->value);
+        req->user_agent.assign(ngx_eas_view(r->headers_in.user_agent->value));
     }
     if (r->headers_in.content_type) {
-        req->content_type = ngx_eas_string(r->headers_in.content_type->value);
+        req->content_type.assign(ngx_eas_view(r->headers_in.content_type->value));
     }
 
     if (r->headers_in.authorization
         && ngx_http_auth_basic_user(r) == NGX_OK)
     {
         req->has_authorization = true;
-        req->basic_user = ngx_eas_string(r->headers_in.user);
-        req->basic_password = ngx_eas_string(r->headers_in.passwd);
+        req->basic_user.assign(ngx_eas_view(r->headers_in.user));
+        req->basic_password.assign(ngx_eas_view(r->headers_in.passwd));
     }
 
     req->options.auth_mode = elcf->auth == 1 ? eas::core::AuthMode::kNginx

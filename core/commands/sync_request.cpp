@@ -46,8 +46,8 @@ Status ParseCommands(const wbxml::Element& commands, CollectionRequest& c) {
   return Status::Ok();
 }
 
-Result<CollectionRequest> ParseCollection(const wbxml::Element& e) {
-  CollectionRequest c;
+// Into `c`, already in its place in the request (no move of it afterwards).
+Status ParseCollection(const wbxml::Element& e, CollectionRequest& c) {
   if (!e.Has(as::kSyncKey) || !e.Has(as::kCollectionId)) {
     return Status::Invalid("Collection without SyncKey or CollectionId");
   }
@@ -78,7 +78,7 @@ Result<CollectionRequest> ParseCollection(const wbxml::Element& e) {
   if (const wbxml::Element* commands = e.Child(as::kCommands)) {
     if (Status s = ParseCommands(*commands, c); !s.ok()) return s;
   }
-  return c;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -90,9 +90,7 @@ Result<SyncRequest> ParseSyncRequest(const wbxml::Element& root) {
   if (const wbxml::Element* collections = root.Child(as::kCollections)) {
     for (const auto& e : collections->children) {
       if (!(e.tag == as::kCollection)) return Status::Invalid("unexpected element in Collections");
-      auto c = ParseCollection(e);
-      if (!c.ok()) return c.status();
-      r.collections.push_back(std::move(c).value());
+      if (Status s = ParseCollection(e, r.collections.emplace_back()); !s.ok()) return s;
     }
   }
   if (root.Has(as::kWindowSize)) {
