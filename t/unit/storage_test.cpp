@@ -235,6 +235,14 @@ class StorageTest : public CppUnit::TestFixture {
     got = ReadValue<UserRecord>(*store, [&](Txn& t) { return t.GetUserById(bob.id); });
     CPPUNIT_ASSERT_EQUAL(std::string("bob"), got.name);
     ASSERT_CODE(Code::kNotFound, store->Read([](Txn& t) { return t.GetUser("carol").status(); }));
+    // Read into place (every request does): nothing of the record's earlier
+    // contents survives, here bob's.
+    UserRecord reused = got;
+    ASSERT_OK(store->Read([&](Txn& t) { return t.ReadUser("alice", &reused); }));
+    CPPUNIT_ASSERT_EQUAL(alice.id, reused.id);
+    CPPUNIT_ASSERT_EQUAL(std::string("alice"), reused.name);
+    CPPUNIT_ASSERT(reused.addresses == NewUser("alice").addresses);
+    ASSERT_CODE(Code::kNotFound, store->Read([&](Txn& t) { return t.ReadUser("carol", &reused); }));
 
     auto users = ReadValue<std::vector<UserRecord>>(*store, [](Txn& t) { return t.ListUsers(); });
     CPPUNIT_ASSERT_EQUAL(size_t{2}, users.size());
@@ -744,6 +752,17 @@ class StorageTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(again.wipe == DeviceRecord::Wipe::kAccountOnly);
     CPPUNIT_ASSERT(again.last_decision == DeviceRecord::Decision::kQuarantined);
     CPPUNIT_ASSERT_EQUAL(got.decision_reason, again.decision_reason);
+    // Read into place (the device gate does, on every request): every field
+    // is the stored device's, nothing is left of what the record held.
+    DeviceRecord reused = device(bob, "dev1");
+    reused.imei = "left over";
+    ASSERT_OK(store->Read([&](Txn& t) { return t.ReadDevice(alice, "dev1", &reused); }));
+    CPPUNIT_ASSERT_EQUAL(alice, reused.user);
+    CPPUNIT_ASSERT(reused.imei.empty());
+    CPPUNIT_ASSERT(reused.wipe == DeviceRecord::Wipe::kAccountOnly);
+    CPPUNIT_ASSERT_EQUAL(got.decision_reason, reused.decision_reason);
+    ASSERT_CODE(Code::kNotFound,
+                store->Read([&](Txn& t) { return t.ReadDevice(alice, "dev2", &reused); }));
     DeviceRecord decoded;
     again.last_decision = static_cast<DeviceRecord::Decision>(9);
     CPPUNIT_ASSERT(DecodeDevice(EncodeDevice(again), &decoded) != nullptr);
