@@ -133,7 +133,7 @@ Status Store::Impl::GrowMap(uint64_t observed) {
   return ResizeMap(target);
 }
 
-Status Store::Read(const std::function<Status(Txn&)>& fn) {
+Status Store::Read(TxnFn fn) {
   if (ReadHold::State* held = tls_hold; held != nullptr && held->impl == impl_.get()) {
     return Guard([&]() -> Status {
       if (!held->typed) {
@@ -165,7 +165,7 @@ Status Store::Read(const std::function<Status(Txn&)>& fn) {
   });
 }
 
-Status Store::Write(const std::function<Status(Txn&)>& fn) {
+Status Store::Write(TxnFn fn) {
   if (ReadHold::State* held = tls_hold; held != nullptr && held->impl == impl_.get()) {
     if (held->depth > 0) {
       return Status::Internal("a write transaction begun inside a read of " + impl_->path);

@@ -12,6 +12,7 @@
 
 #include "core/status.hpp"
 #include "storage/records.hpp"
+#include "storage/txn_fn.hpp"
 
 namespace eas::storage {
 
@@ -36,12 +37,12 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Runs fn in a read-only transaction (a snapshot); never blocks writers.
-  Status Read(const std::function<Status(Txn&)>& fn);
+  Status Read(TxnFn fn);
   // Runs fn in one write transaction, committed (fsync) when fn returns Ok,
   // aborted otherwise. When the map is full the transaction is aborted, the
   // map grown and fn run once more; still full → Code::kStoreFull. fn may
   // therefore run twice and must not have side effects outside the Txn.
-  Status Write(const std::function<Status(Txn&)>& fn);
+  Status Write(TxnFn fn);
 
   const std::string& path() const;
 
