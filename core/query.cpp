@@ -369,10 +369,7 @@ Status ParseQuery(std::string_view query_string, Query* out) {
 }
 
 Result<Query> ParseQuery(std::string_view query_string) {
-  Query q;
-  Status s = ParseQuery(query_string, &q);
-  if (!s.ok()) return s;
-  return q;
+  return Filled<Query>([&](Query* q) { return ParseQuery(query_string, q); });
 }
 
 // Throws std::invalid_argument for what the binary form cannot carry: an

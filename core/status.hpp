@@ -108,4 +108,15 @@ class Result {
   std::variant<T, Status> v_;
 };
 
+// A T filled in place by `fill(T*) -> Status`, as a Result: how the
+// by-value getters are written on top of the in-place readers the request
+// path uses.
+template <class T, class Fill>
+Result<T> Filled(Fill&& fill) {
+  T value;
+  Status s = fill(&value);
+  if (!s.ok()) return s;
+  return value;
+}
+
 }  // namespace eas

@@ -33,6 +33,15 @@ enum DeviceTag : uint8_t {
 
 constexpr const char* kBadInteger = "bad integer field";
 
+// The decoders fill records in place (the request path reads into records
+// it already holds): start from a default record, whatever was there, so
+// a field the value lacks never keeps an earlier record's content.
+template <class Record>
+void ResetInPlace(Record& r) {
+  std::destroy_at(&r);
+  std::construct_at(&r);
+}
+
 bool ParseKind(std::string_view field, ChangeKind* out) {
   uint8_t v = 0;
   if (!ParseUint(field, &v) || v < 1 || v > 3) return false;
@@ -75,8 +84,7 @@ const char* DecodeUser(std::string_view in, UserRecord* out) {
   // In place (read on every request); *out is only valid when nullptr
   // comes back.
   UserRecord& r = *out;
-  std::destroy_at(&r);
-  std::construct_at(&r);
+  ResetInPlace(r);
   FieldReader reader(in);
   uint8_t tag = 0;
   std::string_view v;
@@ -118,8 +126,7 @@ const char* DecodeFolder(std::string_view in, FolderRecord* out) {
   // In place (read on every Sync); *out is only valid when nullptr comes
   // back.
   FolderRecord& r = *out;
-  std::destroy_at(&r);
-  std::construct_at(&r);
+  ResetInPlace(r);
   FieldReader reader(in);
   uint8_t tag = 0;
   std::string_view v;
@@ -274,8 +281,7 @@ const char* DecodeDevice(std::string_view in, DeviceRecord* out) {
   // of one inlined copy per case: this runs on every request, and its size
   // in the instruction cache is what it costs under load.
   DeviceRecord& r = *out;
-  std::destroy_at(&r);
-  std::construct_at(&r);
+  ResetInPlace(r);
   FieldReader reader(in);
   uint8_t tag = 0;
   std::string_view v;

@@ -76,11 +76,9 @@ Result<std::vector<ItemChange>> LmdbTxn::ItemChangesSince(FolderId folder, uint6
 }
 
 Result<DeviceRecord> LmdbTxn::GetDevice(UserId user, std::string_view device_id) {
-  return Guard([&]() -> Result<DeviceRecord> {
-    DeviceRecord device;
-    Status s = DoReadDevice(user, device_id, &device);
-    if (!s.ok()) return s;
-    return device;
+  return Guard([&] {
+    return Filled<DeviceRecord>(
+        [&](DeviceRecord* device) { return DoReadDevice(user, device_id, device); });
   });
 }
 Status LmdbTxn::ReadDevice(UserId user, std::string_view device_id, DeviceRecord* out) {

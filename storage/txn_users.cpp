@@ -87,10 +87,7 @@ Status LmdbTxn::DoReadUserById(UserId id, UserRecord* out) {
 }
 
 Result<UserRecord> LmdbTxn::DoGetUserById(UserId id) {
-  UserRecord user;
-  Status s = DoReadUserById(id, &user);
-  if (!s.ok()) return s;
-  return user;
+  return Filled<UserRecord>([&](UserRecord* user) { return DoReadUserById(id, user); });
 }
 
 Status LmdbTxn::DoReadUser(std::string_view name, UserRecord* out) {
@@ -109,10 +106,7 @@ Status LmdbTxn::DoReadUser(std::string_view name, UserRecord* out) {
 }
 
 Result<UserRecord> LmdbTxn::DoGetUser(std::string_view name) {
-  UserRecord user;
-  Status s = DoReadUser(name, &user);
-  if (!s.ok()) return s;
-  return user;
+  return Filled<UserRecord>([&](UserRecord* user) { return DoReadUser(name, user); });
 }
 
 Status LmdbTxn::DoUpdateUser(const UserRecord& user) {
