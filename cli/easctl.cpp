@@ -321,7 +321,8 @@ int DebugMarkSynced(Store& store, const Args& a) {
     eas::core::CollectionState state;
     auto old = txn.GetSyncState(user->id, device, collection);
     if (old.ok()) {
-      if (auto decoded = eas::core::DecodeCollectionState(*old)) state = *decoded;
+      // an unreadable state starts afresh
+      if (!eas::core::DecodeCollectionState(*old, &state)) state = eas::core::CollectionState();
     } else if (old.status().code() != eas::Code::kNotFound) {
       return old.status();
     }

@@ -1,5 +1,7 @@
 #include "core/collection_state.hpp"
 
+#include <charconv>
+
 #include "core/util/text_record.hpp"
 
 namespace eas::core {
@@ -16,27 +18,33 @@ std::string EncodeCollectionState(const CollectionState& s) {
   return w.Take();
 }
 
-std::optional<CollectionState> DecodeCollectionState(std::string_view bytes) {
+bool DecodeCollectionState(std::string_view bytes, CollectionState* out) {
+  // Every field is assigned, so a reused *out keeps nothing of before.
+  CollectionState& s = *out;
   util::TextRecordReader r(bytes);
-  CollectionState s;
   uint64_t n = 0;
-  std::string unused_answer;  // older states carried the last answer here
+  std::string_view unused_answer;  // older states carried the last answer here
   if (!r.Magic("C1") || !r.Number(s.key) || !r.Number(s.seen_modseq) ||
       !r.Number(s.replays) || !r.Blob(s.last_request_key) || !r.Blob(unused_answer) ||
       !r.Number(n) || n > r.remaining()) {
-    return std::nullopt;
+    return false;
   }
   s.client_ids.resize(n);
   for (auto& [client, server] : s.client_ids) {
-    if (!r.Blob(client) || !r.Blob(server)) return std::nullopt;
+    if (!r.Blob(client) || !r.Blob(server)) return false;
   }
-  if (!r.Number(n) || n > r.remaining()) return std::nullopt;
+  if (!r.Number(n) || n > r.remaining()) return false;
   s.own_changes.resize(n);
   for (auto& [item, modseq] : s.own_changes) {
-    if (!r.Number(item) || !r.Number(modseq)) return std::nullopt;
+    if (!r.Number(item) || !r.Number(modseq)) return false;
   }
-  if (!r.AtEnd()) return std::nullopt;
-  return s;
+  return r.AtEnd();
+}
+
+bool CollectionState::IsKey(std::string_view text) const {
+  char digits[20];
+  auto end = std::to_chars(digits, digits + sizeof digits, key).ptr;
+  return text == std::string_view(digits, static_cast<size_t>(end - digits));
 }
 
 }  // namespace eas::core

@@ -27,10 +27,13 @@ struct CollectionState {
   std::vector<std::pair<uint64_t, uint64_t>> own_changes;
 
   std::string KeyString() const { return std::to_string(key); }
+  // Is `text` this state's SyncKey (as KeyString() writes it)?
+  bool IsKey(std::string_view text) const;
 };
 
 std::string EncodeCollectionState(const CollectionState& state);
-// nullopt for bytes that are not a state we wrote (treated as no state).
-std::optional<CollectionState> DecodeCollectionState(std::string_view bytes);
+// Decodes into *out in place (read on every Sync); false for bytes that are
+// not a state we wrote (treated as no state), *out is then unusable.
+bool DecodeCollectionState(std::string_view bytes, CollectionState* out);
 
 }  // namespace eas::core

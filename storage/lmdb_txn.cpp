@@ -37,6 +37,9 @@ Result<FolderRecord> LmdbTxn::CreateFolder(FolderRecord folder) {
 Result<FolderRecord> LmdbTxn::GetFolder(FolderId id) {
   return Guard([&] { return DoGetFolder(id); });
 }
+Status LmdbTxn::ReadFolder(FolderId id, FolderRecord* out) {
+  return Guard([&] { return DoReadFolder(id, out); });
+}
 Status LmdbTxn::UpdateFolder(const FolderRecord& folder) {
   return Guard([&] { return DoUpdateFolder(folder); });
 }
@@ -65,9 +68,10 @@ Status LmdbTxn::DeleteItem(FolderId folder, ItemId id) {
 }
 Result<uint64_t> LmdbTxn::FolderModseq(FolderId folder) {
   return Guard([&]() -> Result<uint64_t> {
-    Result<FolderRecord> f = DoGetFolder(folder);
-    if (!f.ok()) return f.status();
-    return f->modseq;
+    FolderRecord f;
+    Status s = DoReadFolder(folder, &f);
+    if (!s.ok()) return s;
+    return f.modseq;
   });
 }
 Result<std::vector<ItemChange>> LmdbTxn::ItemChangesSince(FolderId folder, uint64_t after,
@@ -96,6 +100,10 @@ Result<std::vector<DeviceRecord>> LmdbTxn::ListDevices(std::optional<UserId> use
 Result<std::string> LmdbTxn::GetSyncState(UserId user, std::string_view device_id,
                                           std::string_view collection) {
   return Guard([&] { return DoGetSyncState(user, device_id, collection); });
+}
+Status LmdbTxn::ViewSyncState(UserId user, std::string_view device_id,
+                              std::string_view collection, std::string_view* out) {
+  return Guard([&] { return DoViewSyncState(user, device_id, collection, out); });
 }
 Status LmdbTxn::PutSyncState(UserId user, std::string_view device_id,
                              std::string_view collection, std::string_view state) {

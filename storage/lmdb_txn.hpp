@@ -41,6 +41,7 @@ class LmdbTxn final : public Txn {
 
   Result<FolderRecord> CreateFolder(FolderRecord folder) override;
   Result<FolderRecord> GetFolder(FolderId id) override;
+  Status ReadFolder(FolderId id, FolderRecord* out) override;
   Status UpdateFolder(const FolderRecord& folder) override;
   Status DeleteFolder(FolderId id) override;
   Result<std::vector<FolderRecord>> VisibleFolders(UserId user) override;
@@ -63,6 +64,8 @@ class LmdbTxn final : public Txn {
 
   Result<std::string> GetSyncState(UserId user, std::string_view device_id,
                                    std::string_view collection) override;
+  Status ViewSyncState(UserId user, std::string_view device_id, std::string_view collection,
+                       std::string_view* out) override;
   Status PutSyncState(UserId user, std::string_view device_id, std::string_view collection,
                       std::string_view state) override;
   Status DeleteSyncState(UserId user, std::string_view device_id,
@@ -90,6 +93,7 @@ class LmdbTxn final : public Txn {
 
   Result<FolderRecord> DoCreateFolder(FolderRecord folder);
   Result<FolderRecord> DoGetFolder(FolderId id);
+  Status DoReadFolder(FolderId id, FolderRecord* out);
   Status DoUpdateFolder(const FolderRecord& folder);
   Status DoDeleteFolder(FolderId id);
   Result<std::vector<FolderRecord>> DoVisibleFolders(UserId user);
@@ -107,6 +111,8 @@ class LmdbTxn final : public Txn {
   Result<std::vector<DeviceRecord>> DoListDevices(std::optional<UserId> user);
   Result<std::string> DoGetSyncState(UserId user, std::string_view device_id,
                                      std::string_view collection);
+  Status DoViewSyncState(UserId user, std::string_view device_id, std::string_view collection,
+                         std::string_view* out);
   Status DoPutSyncState(UserId user, std::string_view device_id, std::string_view collection,
                         std::string_view state);
   Status DoDeleteSyncState(UserId user, std::string_view device_id,

@@ -100,6 +100,9 @@ class Txn {
   // CreateFolder assigns the id; Delete removes subfolders and items too.
   virtual Result<FolderRecord> CreateFolder(FolderRecord folder) = 0;
   virtual Result<FolderRecord> GetFolder(FolderId id) = 0;
+  // The same decoded into *out (every Sync reads its folders); *out is only
+  // valid after Ok.
+  virtual Status ReadFolder(FolderId id, FolderRecord* out) = 0;
   virtual Status UpdateFolder(const FolderRecord& folder) = 0;
   virtual Status DeleteFolder(FolderId id) = 0;
   // Folders the user owns plus folders shared with them, by id.
@@ -133,6 +136,10 @@ class Txn {
   // collection "" is the folder hierarchy.
   virtual Result<std::string> GetSyncState(UserId user, std::string_view device_id,
                                            std::string_view collection) = 0;
+  // The same without a copy: *out points into the store and is valid until
+  // this transaction ends (or writes). A no-change Sync reads two states.
+  virtual Status ViewSyncState(UserId user, std::string_view device_id,
+                               std::string_view collection, std::string_view* out) = 0;
   virtual Status PutSyncState(UserId user, std::string_view device_id,
                               std::string_view collection, std::string_view state) = 0;
   virtual Status DeleteSyncState(UserId user, std::string_view device_id,

@@ -91,16 +91,22 @@ Result<std::vector<DeviceRecord>> LmdbTxn::DoListDevices(std::optional<UserId> u
   return devices;
 }
 
-Result<std::string> LmdbTxn::DoGetSyncState(UserId user, std::string_view device_id,
-                                            std::string_view collection) {
+Status LmdbTxn::DoViewSyncState(UserId user, std::string_view device_id,
+                                std::string_view collection, std::string_view* out) {
   Status s = CheckDeviceId(device_id);
   if (!s.ok()) return s;
-  std::string_view value;
-  s = Get(dbs_.sync_states, keys::SyncState(user, device_id, collection), &value);
+  s = Get(dbs_.sync_states, keys::SyncState(user, device_id, collection), out);
   if (s.code() == Code::kNotFound) {
     return Status::NotFound("sync state of collection '" + std::string(collection) + "' for " +
                             DeviceLabel(user, device_id) + " not found");
   }
+  return s;
+}
+
+Result<std::string> LmdbTxn::DoGetSyncState(UserId user, std::string_view device_id,
+                                            std::string_view collection) {
+  std::string_view value;
+  Status s = DoViewSyncState(user, device_id, collection, &value);
   if (!s.ok()) return s;
   return std::string(value);
 }

@@ -28,17 +28,20 @@ bool AclNames(const FolderRecord& folder, UserId user) {
 
 }  // namespace
 
-Result<FolderRecord> LmdbTxn::DoGetFolder(FolderId id) {
+Status LmdbTxn::DoReadFolder(FolderId id, FolderRecord* out) {
   std::string_view value;
   Status s = Get(dbs_.folders, keys::Folder(id), &value);
   if (s.code() == Code::kNotFound) return Status::NotFound(FolderLabel(id) + " not found");
   if (!s.ok()) return s;
-  FolderRecord folder;
-  if (const char* why = DecodeFolder(value, &folder)) {
+  if (const char* why = DecodeFolder(value, out)) {
     return CorruptRecord(FolderLabel(id) + ": " + why);
   }
-  if (folder.id != id) return CorruptRecord(FolderLabel(id) + ": id differs from its key");
-  return folder;
+  if (out->id != id) return CorruptRecord(FolderLabel(id) + ": id differs from its key");
+  return Status::Ok();
+}
+
+Result<FolderRecord> LmdbTxn::DoGetFolder(FolderId id) {
+  return Filled<FolderRecord>([&](FolderRecord* folder) { return DoReadFolder(id, folder); });
 }
 
 Status LmdbTxn::SaveFolder(const FolderRecord& folder) {

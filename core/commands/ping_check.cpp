@@ -92,9 +92,9 @@ Result<PingOutcome> EvaluatePing(storage::Txn& txn, storage::UserId user,
     }
     auto state = txn.GetSyncState(user, device_id, FolderIdString(*id));
     if (!state.ok() && state.status().code() != Code::kNotFound) return state.status();
-    std::optional<CollectionState> seen;
-    if (state.ok()) seen = DecodeCollectionState(*state);
-    if (!seen || found->second > seen->seen_modseq) out.changed.push_back(FolderIdString(*id));
+    CollectionState seen;
+    bool has_seen = state.ok() && DecodeCollectionState(*state, &seen);
+    if (!has_seen || found->second > seen.seen_modseq) out.changed.push_back(FolderIdString(*id));
     out.wait.folders.push_back({*id, found->second});
   }
   if (!out.changed.empty()) out.status = kPingChanges;

@@ -173,13 +173,14 @@ void Sync(CommandContext& ctx) {
                  bool& need_write) -> Status {
     bool remember = false;
     if (full_request) {
-      auto cached = txn.GetSyncState(ctx.user.id, ctx.device_id, kCachedRequest);
-      if (cached.ok()) {
-        remember = *cached != ctx.request.body;
-      } else if (cached.status().code() == Code::kNotFound) {
+      std::string_view cached;  // compared at once: valid while nothing is written
+      Status c = txn.ViewSyncState(ctx.user.id, ctx.device_id, kCachedRequest, &cached);
+      if (c.ok()) {
+        remember = cached != ctx.request.body;
+      } else if (c.code() == Code::kNotFound) {
         remember = true;
       } else {
-        return cached.status();
+        return c;
       }
     }
     outs.assign(request.collections.size(), CollectionOutcome());

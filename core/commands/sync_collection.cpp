@@ -85,28 +85,28 @@ bool EndedBefore(std::string_view data, uint64_t cutoff) {
   return end != 0 && end < cutoff;
 }
 
-// The folder behind CollectionId if this user may sync it.
-Result<std::optional<Target>> Resolve(storage::Txn& txn, const CommandContext& ctx,
-                                      std::string_view collection_id) {
+// The folder behind CollectionId, read into *target; *found is false when
+// this user may not sync it (no such folder, hidden, foreign).
+Status Resolve(storage::Txn& txn, const CommandContext& ctx, std::string_view collection_id,
+               Target* target, bool* found) {
+  *found = false;
   auto id = ParseFolderId(collection_id);
-  if (!id || *id == 0) return std::optional<Target>();
-  auto folder = txn.GetFolder(*id);
-  if (!folder.ok()) {
-    if (folder.status().code() == Code::kNotFound) return std::optional<Target>();
-    return folder.status();
-  }
-  if (folder->hidden) return std::optional<Target>();
-  Target t;
-  if (folder->owner == ctx.user.id) {
-    t.writable = true;
+  if (!id || *id == 0) return Status::Ok();
+  Status s = txn.ReadFolder(*id, &target->folder);
+  if (s.code() == Code::kNotFound) return Status::Ok();
+  if (!s.ok()) return s;
+  const FolderRecord& folder = target->folder;
+  if (folder.hidden) return Status::Ok();
+  if (folder.owner == ctx.user.id) {
+    target->writable = true;
   } else {
-    auto entry = std::find_if(folder->acl.begin(), folder->acl.end(),
+    auto entry = std::find_if(folder.acl.begin(), folder.acl.end(),
                               [&](const storage::AclEntry& a) { return a.user == ctx.user.id; });
-    if (entry == folder->acl.end()) return std::optional<Target>();  // foreign: unknown
-    t.writable = entry->rights == storage::Rights::kReadWrite;
+    if (entry == folder.acl.end()) return Status::Ok();  // foreign: unknown
+    target->writable = entry->rights == storage::Rights::kReadWrite;
   }
-  t.folder = std::move(folder).value();
-  return std::optional<Target>(std::move(t));
+  *found = true;
+  return Status::Ok();
 }
 
 std::optional<storage::ItemId> ParseItemServerId(std::string_view sid, storage::FolderId folder) {
@@ -196,10 +196,11 @@ struct Outgoing {
 
 class CollectionSync {
  public:
+  // `target` and `state` outlive this object (the caller's).
   CollectionSync(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& req,
-                 const SyncLimits& limits, Target target, CollectionState state)
-      : txn_(txn), ctx_(ctx), req_(req), limits_(limits), target_(std::move(target)),
-        state_(std::move(state)), new_seen_(state_.seen_modseq) {}
+                 const SyncLimits& limits, const Target& target, const CollectionState& state)
+      : txn_(txn), ctx_(ctx), req_(req), limits_(limits), target_(target), state_(state),
+        new_seen_(state_.seen_modseq) {}
 
   // Applies the client's commands (write pass only).
   Status ApplyCommands() {
@@ -477,8 +478,8 @@ class CollectionSync {
   CommandContext& ctx_;
   const CollectionRequest& req_;
   const SyncLimits& limits_;
-  Target target_;
-  CollectionState state_;
+  const Target& target_;
+  const CollectionState& state_;
   std::vector<Reply> replies_;
   std::vector<Outgoing> outgoing_;
   std::vector<std::pair<uint64_t, uint64_t>> own_changes_;
@@ -493,22 +494,24 @@ std::string ItemServerId(uint64_t folder, uint64_t item) {
   return std::to_string(folder) + ":" + std::to_string(item);
 }
 
-// The device's state of a collection; nullopt when none (or unreadable).
-Result<std::optional<CollectionState>> LoadState(storage::Txn& txn, const CommandContext& ctx,
-                                                 std::string_view collection_id) {
-  auto bytes = txn.GetSyncState(ctx.user.id, ctx.device_id, collection_id);
-  if (bytes.ok()) return DecodeCollectionState(*bytes);
-  if (bytes.status().code() == Code::kNotFound) return std::optional<CollectionState>();
-  return bytes.status();
+// The device's state of a collection, read into *state; *found is false
+// when it has none (or an unreadable one).
+Status LoadState(storage::Txn& txn, const CommandContext& ctx, std::string_view collection_id,
+                 CollectionState* state, bool* found) {
+  std::string_view bytes;
+  Status s = txn.ViewSyncState(ctx.user.id, ctx.device_id, collection_id, &bytes);
+  *found = s.ok() && DecodeCollectionState(bytes, state);
+  return s.ok() || s.code() == Code::kNotFound ? Status::Ok() : s;
 }
 
 Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_view collection_id,
                           std::string_view sync_key, int& status, size_t& estimate) {
   constexpr size_t kMaxCounted = 100000;
   estimate = 0;
-  auto target = Resolve(txn, ctx, collection_id);
-  if (!target.ok()) return target.status();
-  if (!*target) {
+  Target target;
+  bool resolved = false;
+  if (Status s = Resolve(txn, ctx, collection_id, &target, &resolved); !s.ok()) return s;
+  if (!resolved) {
     status = 2;
     return Status::Ok();
   }
@@ -516,17 +519,18 @@ Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_vi
     status = 3;
     return Status::Ok();
   }
-  auto state = LoadState(txn, ctx, collection_id);
-  if (!state.ok()) return state.status();
-  if (!*state || (!sync_key.empty() && sync_key != (*state)->KeyString())) {
+  CollectionState state;
+  bool has_state = false;
+  if (Status s = LoadState(txn, ctx, collection_id, &state, &has_state); !s.ok()) return s;
+  if (!has_state || (!sync_key.empty() && !state.IsKey(sync_key))) {
     status = 4;
     return Status::Ok();
   }
-  auto changes = txn.ItemChangesSince((*target)->folder.id, (*state)->seen_modseq, kMaxCounted);
+  auto changes = txn.ItemChangesSince(target.folder.id, state.seen_modseq, kMaxCounted);
   if (!changes.ok()) return changes.status();
   for (const auto& ch : *changes) {
-    if (IsOwn(**state, ch.item, ch.modseq)) continue;
-    if (ch.kind == ChangeKind::kDelete && (*state)->seen_modseq == 0) continue;
+    if (IsOwn(state, ch.item, ch.modseq)) continue;
+    if (ch.kind == ChangeKind::kDelete && state.seen_modseq == 0) continue;
     ++estimate;
   }
   status = 1;
@@ -582,17 +586,18 @@ Status Replay(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& r
 Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& req,
                       const SyncLimits& limits, bool writable, CollectionOutcome& out) {
   out = CollectionOutcome();
-  auto target = Resolve(txn, ctx, req.collection_id);
-  if (!target.ok()) return target.status();
-  if (!*target) {
+  Target target;
+  bool resolved = false;
+  if (Status s = Resolve(txn, ctx, req.collection_id, &target, &resolved); !s.ok()) return s;
+  if (!resolved) {
     out.fragment = StatusFragment(req, kHierarchyChanged);
     out.log = "Sync: collection \"" + req.collection_id + "\" is not a folder of " + ctx.user.name;
     return Status::Ok();
   }
 
-  auto loaded = LoadState(txn, ctx, req.collection_id);
-  if (!loaded.ok()) return loaded.status();
-  std::optional<CollectionState>& state = *loaded;
+  CollectionState state;
+  bool has_state = false;
+  if (Status s = LoadState(txn, ctx, req.collection_id, &state, &has_state); !s.ok()) return s;
 
   if (req.sync_key == "0") {
     if (!req.commands.empty()) {
@@ -605,7 +610,7 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
       return Status::Ok();
     }
     CollectionState fresh;
-    fresh.key = state ? state->key + 1 : 1;  // keys never come back
+    fresh.key = has_state ? state.key + 1 : 1;  // keys never come back
     wbxml::Writer w;
     w.ForgetPage();
     w.Start(as::kCollection);
@@ -618,30 +623,35 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
                             EncodeCollectionState(fresh));
   }
 
-  const std::string& key = req.sync_key.empty() && state ? state->KeyString() : req.sync_key;
-  if (!state || key != state->KeyString()) {
-    if (state && !state->last_request_key.empty() && key == state->last_request_key) {
+  // An empty key (a reused request) means the current one.
+  if (!has_state || !(req.sync_key.empty() || state.IsKey(req.sync_key))) {
+    if (has_state && !state.last_request_key.empty() && req.sync_key == state.last_request_key) {
       // The client lost our answer: the same again, counted, because a
       // client that cannot take an item asks again and again.
       if (!writable) {
         out.need_write = true;
         return Status::Ok();
       }
-      return Replay(txn, ctx, req, *state, out);
+      return Replay(txn, ctx, req, state, out);
     }
     out.fragment = StatusFragment(req, kInvalidSyncKey);
-    out.log = "Sync: unknown SyncKey \"" + key + "\" for collection " + req.collection_id;
+    out.log = "Sync: unknown SyncKey \"" + req.sync_key + "\" for collection " + req.collection_id;
+    return Status::Ok();
+  }
+  // The usual "anything new?": every item change bumps the folder's modseq,
+  // so one the device has seen means nothing to send and nothing to write.
+  if (!writable && req.commands.empty() &&
+      (!req.get_changes || target.folder.modseq <= state.seen_modseq)) {
     return Status::Ok();
   }
 
-  // The request as it applies: an empty (reused) key means the current one.
+  // The request as it applies, with the key spelled out.
   std::optional<CollectionRequest> keyed;
-  if (req.sync_key != key) {
+  if (req.sync_key.empty()) {
     keyed = req;
-    keyed->sync_key = key;
+    keyed->sync_key = state.KeyString();
   }
-  CollectionSync sync(txn, ctx, keyed ? *keyed : req, limits, std::move(target).value().value(),
-                      std::move(*state));
+  CollectionSync sync(txn, ctx, keyed ? *keyed : req, limits, target, state);
   if (!writable) {
     bool pending = false;
     if (req.get_changes) {

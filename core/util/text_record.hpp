@@ -48,11 +48,18 @@ class TextRecordReader {
     return true;
   }
   bool Blob(std::string& out) {
+    std::string_view view;
+    if (!Blob(view)) return false;
+    out.assign(view);
+    return true;
+  }
+  // The blob as a view into the input.
+  bool Blob(std::string_view& out) {
     uint64_t n = 0;
     if (!Number(n) || in_.empty() || in_.front() != ':') return false;
     in_.remove_prefix(1);
     if (n > in_.size()) return false;
-    out.assign(in_.substr(0, n));
+    out = in_.substr(0, n);
     in_.remove_prefix(n);
     return true;
   }

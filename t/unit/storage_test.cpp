@@ -345,6 +345,19 @@ class StorageTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{1}, got.acl.size());
     CPPUNIT_ASSERT_EQUAL(carol, got.acl[0].user);
     CPPUNIT_ASSERT(got.acl[0].rights == Rights::kReadWrite);
+    // Read into place (every Sync does): nothing of the record it held stays.
+    FolderRecord reused = got;
+    reused.acl.push_back({alice, Rights::kRead});
+    reused.name = "left over";
+    reused.hidden = true;
+    ASSERT_OK(store->Read([&](Txn& t) { return t.ReadFolder(shared.id, &reused); }));
+    CPPUNIT_ASSERT_EQUAL(got.name, reused.name);
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, reused.acl.size());
+    CPPUNIT_ASSERT_EQUAL(carol, reused.acl[0].user);
+    CPPUNIT_ASSERT(!reused.hidden);
+    CPPUNIT_ASSERT_EQUAL(got.modseq, reused.modseq);
+    ASSERT_CODE(Code::kNotFound,
+                store->Read([&](Txn& t) { return t.ReadFolder(shared.id + 1000, &reused); }));
 
     // Both keep it: an update for each.
     c0 = Seq(*store, carol);
@@ -784,6 +797,17 @@ class StorageTest : public CppUnit::TestFixture {
     };
     CPPUNIT_ASSERT_EQUAL(std::string("state-a1-"), state(alice, "dev1", ""));
     CPPUNIT_ASSERT_EQUAL(std::string("state-a10-5"), state(alice, "dev10", "5"));
+    // The same as a view into the store, for the length of the transaction.
+    ASSERT_OK(store->Read([&](Txn& t) {
+      std::string_view v;
+      Status s = t.ViewSyncState(alice, "dev10", "5", &v);
+      CPPUNIT_ASSERT_EQUAL(std::string("state-a10-5"), std::string(v));
+      return s;
+    }));
+    ASSERT_CODE(Code::kNotFound, store->Read([&](Txn& t) {
+      std::string_view v;
+      return t.ViewSyncState(alice, "dev10", "no such collection", &v);
+    }));
     ASSERT_OK(store->Write([&](Txn& t) { return t.PutSyncState(alice, "dev1", "5", ""); }));
     CPPUNIT_ASSERT_EQUAL(std::string(), state(alice, "dev1", "5"));
     ASSERT_OK(store->Write([&](Txn& t) { return t.DeleteSyncState(alice, "dev1", "12"); }));
