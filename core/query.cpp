@@ -76,8 +76,8 @@ int HexValue(char c) {
 // %XY escapes; '+' is a space only in the plain form's values (the base64
 // alphabet uses '+'). False on a malformed escape.
 bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
-  bool escaped = false;
-  for (char c : in) escaped |= c == '%' || (c == '+' && plus_is_space);
+  const bool escaped = in.find('%') != std::string_view::npos ||
+                       (plus_is_space && in.find('+') != std::string_view::npos);
   if (!escaped) {
     out->assign(in);  // the usual case
     return true;

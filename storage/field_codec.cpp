@@ -73,7 +73,7 @@ FieldReader::FieldReader(std::string_view in, bool nested) : in_(in), nested_(ne
   }
 }
 
-bool FieldReader::Next(uint8_t* tag, std::string_view* value) {
+bool FieldReader::NextSlow(uint8_t* tag, std::string_view* value) {
   if (why_ != nullptr || done_) return false;
   if (in_.empty()) {
     if (!nested_) why_ = "missing end marker (truncated value)";

@@ -31,10 +31,27 @@ class FieldWriter {
 class FieldReader {
  public:
   explicit FieldReader(std::string_view in, bool nested = false);
-  bool Next(uint8_t* tag, std::string_view* value);
+  // The usual field (a tag, a one-byte length, its bytes) is read inline:
+  // records are decoded field by field on every request. The rest, the end
+  // marker and every error take NextSlow.
+  bool Next(uint8_t* tag, std::string_view* value) {
+    if (in_.size() >= 2 && why_ == nullptr && !done_) {
+      const auto t = static_cast<unsigned char>(in_[0]);
+      const auto n = static_cast<unsigned char>(in_[1]);
+      if (t != 0 && n < 0x80 && n <= in_.size() - 2) {
+        *tag = t;
+        *value = in_.substr(2, n);
+        in_.remove_prefix(2 + size_t{n});
+        return true;
+      }
+    }
+    return NextSlow(tag, value);
+  }
   const char* why() const { return why_; }
 
  private:
+  bool NextSlow(uint8_t* tag, std::string_view* value);
+
   std::string_view in_;
   bool nested_;
   bool done_ = false;

@@ -19,6 +19,7 @@
 //   change_feed    BE64 change seq               → BE32 user... (sorted, unique)
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,17 +28,36 @@
 
 namespace eas::storage::keys {
 
+// Writers of big-endian integers at p, returning the end. Keys are built
+// at their final size and filled in place: one is built for every lookup.
+inline char* PutBE16(char* p, uint16_t v) {
+  p[0] = static_cast<char>(v >> 8);
+  p[1] = static_cast<char>(v);
+  return p + 2;
+}
+inline char* PutBE32(char* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>(v >> (24 - 8 * i));
+  return p + 4;
+}
+inline char* PutBE64(char* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>(v >> (56 - 8 * i));
+  return p + 8;
+}
+
 inline void AppendBE16(std::string* out, uint16_t v) {
-  out->push_back(static_cast<char>(v >> 8));
-  out->push_back(static_cast<char>(v));
+  size_t at = out->size();
+  out->resize(at + 2);
+  PutBE16(out->data() + at, v);
 }
-
 inline void AppendBE32(std::string* out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+  size_t at = out->size();
+  out->resize(at + 4);
+  PutBE32(out->data() + at, v);
 }
-
 inline void AppendBE64(std::string* out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+  size_t at = out->size();
+  out->resize(at + 8);
+  PutBE64(out->data() + at, v);
 }
 
 // Reads a big-endian integer of sizeof(T) bytes at `pos`; the caller has
@@ -73,41 +93,38 @@ inline std::string Folder(FolderId folder) {
 
 // (BE32, BE64) keys: user_folders and hierarchy_log.
 inline std::string UserAnd(UserId user, uint64_t second) {
-  std::string k;
-  AppendBE32(&k, user);
-  AppendBE64(&k, second);
+  std::string k(12, '\0');
+  PutBE64(PutBE32(k.data(), user), second);
   return k;
 }
 
 // (BE64, BE64) keys: children, items and item_log.
 inline std::string FolderAnd(FolderId folder, uint64_t second) {
-  std::string k;
-  AppendBE64(&k, folder);
-  AppendBE64(&k, second);
+  std::string k(16, '\0');
+  PutBE64(PutBE64(k.data(), folder), second);
+  return k;
+}
+
+// A sync state's key: its device's key, then the collection.
+// device_id must be at most kMaxDeviceIdSize bytes.
+inline std::string SyncState(UserId user, std::string_view device_id,
+                             std::string_view collection) {
+  std::string k(6 + device_id.size() + collection.size(), '\0');
+  char* p = PutBE16(PutBE32(k.data(), user), static_cast<uint16_t>(device_id.size()));
+  p = std::copy(device_id.begin(), device_id.end(), p);
+  std::copy(collection.begin(), collection.end(), p);
   return k;
 }
 
 // The key of a device, which is also the prefix of its sync states.
-// device_id must be at most kMaxDeviceIdSize bytes.
 inline std::string Device(UserId user, std::string_view device_id) {
-  std::string k;
-  AppendBE32(&k, user);
-  AppendBE16(&k, static_cast<uint16_t>(device_id.size()));
-  k.append(device_id);
-  return k;
-}
-
-inline std::string SyncState(UserId user, std::string_view device_id,
-                             std::string_view collection) {
-  std::string k = Device(user, device_id);
-  k.append(collection);
-  return k;
+  return SyncState(user, device_id, {});
 }
 
 // change_feed keys: the BE64 change seq.
 inline std::string ChangeSeq(uint64_t seq) {
-  std::string k;
-  AppendBE64(&k, seq);
+  std::string k(8, '\0');
+  PutBE64(k.data(), seq);
   return k;
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 
@@ -45,21 +46,21 @@ thread_local Store::ReadHold::State* tls_hold = nullptr;
 
 }  // namespace
 
-Store::ReadHold::ReadHold(std::unique_ptr<State> state) : state_(std::move(state)) {}
-
-Store::ReadHold::ReadHold(ReadHold&& other) noexcept = default;
+Store::ReadHold::ReadHold(Impl* impl) : state_(new (storage_) State(impl)) {
+  static_assert(sizeof(State) <= kStateBytes && alignof(State) <= alignof(std::max_align_t));
+  tls_hold = state_;
+}
 
 Store::ReadHold::~ReadHold() {
-  if (!state_) return;
+  if (state_ == nullptr) return;
   state_->Close();
-  if (tls_hold == state_.get()) tls_hold = nullptr;
+  if (tls_hold == state_) tls_hold = nullptr;
+  state_->~State();
 }
 
 Store::ReadHold Store::HoldReads() {
-  if (tls_hold != nullptr) return ReadHold(nullptr);
-  auto state = std::make_unique<ReadHold::State>(impl_.get());
-  tls_hold = state.get();
-  return ReadHold(std::move(state));
+  if (tls_hold != nullptr) return ReadHold();
+  return ReadHold(impl_.get());
 }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

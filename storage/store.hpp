@@ -2,6 +2,7 @@
 // big-endian composite keys. Safe across nginx workers and easctl at once.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -30,6 +31,7 @@ class Txn;
 // One per process (per nginx worker, opened in init_process; per easctl run).
 class Store {
  public:
+  struct Impl;
   static Result<std::unique_ptr<Store>> Open(const std::string& dir,
                                              const OpenOptions& options = {});
   ~Store();
@@ -53,22 +55,27 @@ class Store {
   // one that sees the write); a Write() from inside a Read() callback is
   // refused with kInternal, since the snapshot is in use. One hold per
   // thread at a time; a nested hold leaves the outer one in charge.
+  //
+  // The shared snapshot's state lives inside the hold (every request takes
+  // one; no allocation), so a hold stays where HoldReads() returned it.
   class ReadHold {
    public:
-    ReadHold(ReadHold&& other) noexcept;
-    ReadHold& operator=(ReadHold&&) = delete;
+    ReadHold(const ReadHold&) = delete;
+    ReadHold& operator=(const ReadHold&) = delete;
     ~ReadHold();
 
     struct State;
 
    private:
     friend class Store;
-    explicit ReadHold(std::unique_ptr<State> state);
-    std::unique_ptr<State> state_;  // null when an outer hold is in charge
+    ReadHold() = default;  // an outer hold is in charge
+    explicit ReadHold(Impl* impl);
+    static constexpr size_t kStateBytes = 128;
+    alignas(std::max_align_t) unsigned char storage_[kStateBytes];
+    State* state_ = nullptr;  // in storage_, or null
   };
   ReadHold HoldReads();
 
-  struct Impl;
  private:
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

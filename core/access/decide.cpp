@@ -16,30 +16,28 @@ Verdict FromDecision(Decision d) {
 }
 
 // What config says, without the administrator: eas_device_access, then the
-// rules in order, then eas_device_default.
-Admission FromConfig(const AccessOptions& options, const DeviceFacts& facts) {
-  Admission a;
+// rules in order, then eas_device_default. Fills *a (every request decides).
+void FromConfig(const AccessOptions& options, const DeviceFacts& facts, Admission* a) {
   if (!options.variable.empty()) {
     Decision d = ParseDecision(options.variable);
     if (d != Decision::kNone) {
-      a.verdict = FromDecision(d);
-      a.reason = "eas_device_access";
-      return a;
+      a->verdict = FromDecision(d);
+      a->reason = "eas_device_access";
+      return;
     }
-    a.warning = "eas_device_access value \"" + options.variable +
-                "\" is not allow, block or quarantine; the rules decide";
+    a->warning = "eas_device_access value \"" + options.variable +
+                 "\" is not allow, block or quarantine; the rules decide";
   }
   if (options.rules != nullptr) {
     RuleMatch m = options.rules->First(facts);
     if (m.decision != Decision::kNone) {
-      a.verdict = FromDecision(m.decision);
-      a.reason = "rule " + std::to_string(m.number) + " (" + std::string(m.text) + ")";
-      return a;
+      a->verdict = FromDecision(m.decision);
+      a->reason = "rule " + std::to_string(m.number) + " (" + std::string(m.text) + ")";
+      return;
     }
   }
-  a.verdict = FromDecision(options.default_decision);
-  a.reason = "eas_device_default";
-  return a;
+  a->verdict = FromDecision(options.default_decision);
+  a->reason = "eas_device_default";
 }
 
 }  // namespace
@@ -68,7 +66,7 @@ Admission Decide(const AccessOptions& options, const DeviceFacts& facts,
     a.verdict = Verdict::kTooManyDevices;
     a.reason = "eas_max_devices " + std::to_string(options.max_devices);
   } else {
-    a = FromConfig(options, facts);
+    FromConfig(options, facts, &a);
   }
   if (a.verdict == Verdict::kAllow && options.provisioning_exempt != nullptr) {
     a.provisioning_exempt = options.provisioning_exempt->First(facts).number != 0;

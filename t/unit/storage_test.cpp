@@ -955,6 +955,17 @@ class StorageTest : public CppUnit::TestFixture {
     for (size_t n = 0; n < bytes.size(); ++n) {
       CPPUNIT_ASSERT(DecodeFolder(bytes.substr(0, n), &back) != nullptr);
     }
+    // A field longer than 127 bytes has a two-byte length (read outside the
+    // one-byte fast path); it decodes, and its truncations are caught too.
+    FolderRecord long_name = f;
+    long_name.name = std::string(200, 'n');
+    const std::string long_bytes = EncodeFolder(long_name);
+    CPPUNIT_ASSERT(DecodeFolder(long_bytes, &back) == nullptr);
+    CPPUNIT_ASSERT_EQUAL(long_name.name, back.name);
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, back.acl.size());
+    for (size_t n = 0; n < long_bytes.size(); ++n) {
+      CPPUNIT_ASSERT(DecodeFolder(long_bytes.substr(0, n), &back) != nullptr);
+    }
     // Unknown fields from a newer writer are skipped.
     std::string newer = bytes.substr(0, bytes.size() - 1) + std::string("\xc8\x03xyz\0", 6);
     CPPUNIT_ASSERT(DecodeFolder(newer, &back) == nullptr);
