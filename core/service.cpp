@@ -103,6 +103,8 @@ Service::Service(std::unique_ptr<storage::Store> store,
 
 Service::~Service() = default;
 
+void Service::ReleaseIdleSnapshots() { store_->ReleaseIdleSnapshots(); }
+
 Result<std::unique_ptr<Service>> Service::Open(const std::string& store_path,
                                                auth::CredentialCache* cache) {
   auto store = storage::Store::Open(store_path);

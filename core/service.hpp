@@ -32,6 +32,9 @@ class Service {
 
   // The store, for push::PingWatcher (held Pings are re-checked by the glue).
   storage::Store& store() { return *store_; }
+  // The worker idles: let go of the read snapshots requests parked (see
+  // storage::Store::ReleaseIdleSnapshots).
+  void ReleaseIdleSnapshots();
 
  private:
   Service(std::unique_ptr<storage::Store> store, auth::CredentialCache* cache);

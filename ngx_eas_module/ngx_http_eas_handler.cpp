@@ -256,6 +256,7 @@ ngx_http_eas_run(ngx_http_request_t *r, void *data)
         job->response = eas::core::Response();
     }
     ngx_http_eas_service()->Handle(job->request, false, job->response);
+    ngx_http_eas_note_activity();
 
     if (!job->response.needs_blocking) {
         ngx_http_eas_respond(r, job);
@@ -310,6 +311,7 @@ ngx_http_eas_thread_done(ngx_event_t *ev)
 
     r->main->blocked--;
     r->aio = 0;
+    ngx_http_eas_note_activity();  /* the thread's reads parked a snapshot */
 
     ngx_thread_task_t *task = reinterpret_cast<ngx_thread_task_t *>(
         reinterpret_cast<u_char *>(ev) - offsetof(ngx_thread_task_t, event));

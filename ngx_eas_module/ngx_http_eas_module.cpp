@@ -227,6 +227,32 @@ ngx_http_eas_service()
     return ngx_http_eas_worker_service;
 }
 
+/* Store reads park their LMDB snapshot for the next request (see
+ * storage/read_txn_pool.hpp). A second after the last activity this timer
+ * lets the parked snapshots go, so an idle worker keeps no writer (easctl,
+ * another worker) from reusing freed pages. Cancelable: it never holds up
+ * a worker's exit. */
+#define NGX_HTTP_EAS_IDLE_MS  1000
+
+static ngx_event_t  ngx_http_eas_idle_event;
+
+static void
+ngx_http_eas_idle_handler(ngx_event_t *ev)
+{
+    (void) ev;
+    if (ngx_http_eas_worker_service) {
+        ngx_http_eas_worker_service->ReleaseIdleSnapshots();
+    }
+}
+
+void
+ngx_http_eas_note_activity()
+{
+    if (ngx_http_eas_worker_service && !ngx_http_eas_idle_event.timer_set) {
+        ngx_add_timer(&ngx_http_eas_idle_event, NGX_HTTP_EAS_IDLE_MS);
+    }
+}
+
 void *
 ngx_http_eas_credential_cache()
 {
@@ -625,6 +651,9 @@ ngx_http_eas_init_process(ngx_cycle_t *cycle)
         ngx_http_eas_worker_service = std::move(service).value().release();
         ngx_http_eas_worker_watcher = new eas::core::push::PingWatcher(
             ngx_http_eas_worker_service->store());
+        ngx_http_eas_idle_event.handler = ngx_http_eas_idle_handler;
+        ngx_http_eas_idle_event.log = cycle->log;
+        ngx_http_eas_idle_event.cancelable = 1;
 
     } catch (const std::exception &e) {
         ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
@@ -638,6 +667,9 @@ static void
 ngx_http_eas_exit_process(ngx_cycle_t *cycle)
 {
     (void) cycle;
+    if (ngx_http_eas_idle_event.timer_set) {
+        ngx_del_timer(&ngx_http_eas_idle_event);
+    }
     delete ngx_http_eas_worker_watcher;
     ngx_http_eas_worker_watcher = NULL;
     delete ngx_http_eas_worker_generations;

@@ -85,6 +85,9 @@ extern ngx_module_t  ngx_http_eas_module;
 
 /* The worker's service, opened in init_process; NULL on failure. */
 eas::core::Service *ngx_http_eas_service();
+/* After the event loop used the store: arms the timer that releases parked
+ * read snapshots once the worker idles. */
+void ngx_http_eas_note_activity();
 /* The credential cache of this worker (attached to the shared zone). */
 void *ngx_http_eas_credential_cache();
 /* This worker's view of the device generations (NULL without the zone)

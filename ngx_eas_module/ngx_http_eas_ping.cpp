@@ -352,6 +352,7 @@ ngx_http_eas_ping_poll(ngx_event_t *ev)
 
     /* store changes, in any process */
     eas::core::push::PingWatcher *watcher = ngx_http_eas_ping_watcher();
+    ngx_http_eas_note_activity();  /* what it reads parks a snapshot */
     std::vector<eas::storage::UserId>  users;
     uint64_t                           seq = ps->change_seq;
     bool                               everyone = false;

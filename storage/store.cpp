@@ -68,6 +68,13 @@ Store::~Store() = default;
 
 const std::string& Store::path() const { return impl_->path; }
 
+void Store::ReleaseIdleSnapshots() {
+  std::shared_lock<std::shared_mutex> lock(impl_->map_mutex);
+  impl_->readers.ResetIdle();
+}
+
+size_t Store::IdleSnapshots() { return impl_->readers.LiveIdle(); }
+
 uint64_t Store::Impl::MapSize() const {
   MDB_envinfo info;
   mdb_env_info(env.get(), &info);
@@ -113,6 +120,7 @@ Status Store::Impl::BeginRead(std::shared_lock<std::shared_mutex>* lock, PooledR
 
 Status Store::Impl::ResizeMap(uint64_t at_least) {
   std::unique_lock<std::shared_mutex> lock(map_mutex);
+  readers.ResetIdle();  // no transaction of ours may be open, parked ones neither
   at_least = std::max(at_least, MapSize());  // never shrink our own map
   // Size 0 adopts the size recorded in the environment, which another
   // process may have grown; then grow further if that is not enough.

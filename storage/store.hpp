@@ -48,6 +48,14 @@ class Store {
 
   const std::string& path() const;
 
+  // Reads park their transaction, still holding its snapshot, for the next
+  // read (see read_txn_pool.hpp). Call this when idle (nginx: a second
+  // after the last request), so no old snapshot keeps writers from reusing
+  // freed pages.
+  void ReleaseIdleSnapshots();
+  // Parked transactions holding a snapshot now (for tests).
+  size_t IdleSnapshots();
+
   // While the returned object lives, Read() calls of this thread share one
   // snapshot, begun at the first of them, instead of one each (a request
   // reads its user, its device and its command's records). Write() on this

@@ -261,5 +261,14 @@ $r = sync('BOBPHONE', $bob_contacts, $bob_key, req => { user => 'bob', password 
           commands => "<Change><ServerId>$sid{c5}</ServerId>" . contact('Hacked', 'ByBob') . "</Change>");
 like($r->{xml}, qr{<Change><ServerId>\Q$sid{c5}\E</ServerId><Status>8</Status>}, "bob cannot change alice's contact through his own folder");
 
+# Reads park their LMDB snapshot for the next request; an idle worker lets
+# it go after about a second, so no old snapshot keeps writers (easctl,
+# other workers) from reusing freed pages.
+sleep 3;
+my $store = $t->store;
+my $readers = `mdb_stat -r $store 2>&1`;
+like($readers, qr/Reader Table Status/, 'mdb_stat reads the reader table');
+unlike($readers, qr/^\s*\d+\s+[0-9a-f]+\s+\d+\s*$/m, 'an idle worker holds no read snapshot');
+
 $t->stop;
 done_testing;

@@ -132,6 +132,7 @@ class StorageTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRetryOnFullRunsFnAgainCleanly);
   CPPUNIT_TEST(testStoreFullLeavesNoPartialData);
   CPPUNIT_TEST(testTwoStoresSeeEachOther);
+  CPPUNIT_TEST(testParkedSnapshotFollowsWrites);
   CPPUNIT_TEST(testReadHoldSharesOneSnapshot);
   CPPUNIT_TEST(testForkedWriterGrowsMap);
   CPPUNIT_TEST(testReadsWhileAnotherThreadGrowsMap);
@@ -1183,6 +1184,38 @@ class StorageTest : public CppUnit::TestFixture {
     }
     CreateUser(*other, "erin");
     CPPUNIT_ASSERT_EQUAL(size_t{4}, users());  // no hold: every read is fresh
+  }
+
+  // A read parks its transaction for the next one, which takes it only
+  // while no write has committed since: a write of another process, or our
+  // own, is seen by the very next read. Idle, the snapshot is let go.
+  void testParkedSnapshotFollowsWrites() {
+    auto a = MustOpen(path_);
+    auto b = MustOpen(path_);  // another process, as far as LMDB is concerned
+    UserId alice = CreateUser(*a, "alice");
+    FolderId inbox = InboxOf(*a, alice);
+    auto modseq = [&](Store& s) {
+      return ReadValue<uint64_t>(s, [&](Txn& t) { return t.FolderModseq(inbox); });
+    };
+    auto put = [&](Store& s) {
+      ItemRecord item;
+      item.folder = inbox;
+      item.data = "x";
+      WriteValue<ItemRecord>(s, [&](Txn& t) { return t.PutItem(item); });
+    };
+    const uint64_t m0 = modseq(*a);
+    CPPUNIT_ASSERT_EQUAL(m0, modseq(*a));  // the parked snapshot, reused
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, a->IdleSnapshots());
+    put(*b);
+    CPPUNIT_ASSERT_EQUAL(m0 + 1, modseq(*a));
+    put(*a);
+    CPPUNIT_ASSERT_EQUAL(m0 + 2, modseq(*a));
+    CPPUNIT_ASSERT_EQUAL(m0 + 2, modseq(*b));
+    a->ReleaseIdleSnapshots();
+    CPPUNIT_ASSERT_EQUAL(size_t{0}, a->IdleSnapshots());
+    put(*b);
+    CPPUNIT_ASSERT_EQUAL(m0 + 3, modseq(*a));  // a reset transaction renews
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, a->IdleSnapshots());
   }
 
   void testTwoStoresSeeEachOther() {
