@@ -30,6 +30,7 @@ bool IsWbxmlContentType(std::string_view ct) {
   std::string_view bare = ct.substr(0, ct.find(';'));
   while (!bare.empty() && bare.back() == ' ') bare.remove_suffix(1);
   if (bare.size() != kWbxmlContentType.size()) return false;
+  if (bare == kWbxmlContentType) return true;  // as every client spells it
   for (size_t i = 0; i < bare.size(); ++i) {
     char c = bare[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only, no locale
@@ -220,7 +221,7 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
     return;
   }
 
-  std::optional<wbxml::Element> body;
+  wbxml::Element body;
   if (!request.body.empty()) {
     if (!IsWbxmlContentType(request.content_type)) {
       Fail(r, 400, LogLevel::kWarn,
@@ -228,14 +229,11 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
                std::string(kWbxmlContentType));
       return;
     }
-    auto decoded = wbxml::Decode(request.body);
-    if (!decoded.ok()) {
-      Fail(r, 400, LogLevel::kWarn,
-           query->cmd + ": malformed request: " + decoded.status().message());
+    if (Status s = wbxml::Decode(request.body, &body); !s.ok()) {
+      Fail(r, 400, LogLevel::kWarn, query->cmd + ": malformed request: " + s.message());
       return;
     }
-    body = std::move(decoded).value();
-    ctx.body = &*body;
+    ctx.body = &body;
   } else if (command->needs_body) {
     Fail(r, 400, LogLevel::kWarn, query->cmd + ": empty request body");
     return;

@@ -127,13 +127,11 @@ void Sync(CommandContext& ctx) {
     }
     MergeCached(request, *reused);
   } else {
-    auto parsed = ParseSyncRequest(*ctx.body);
-    if (!parsed.ok()) {
-      ctx.response.log.push_back({LogLevel::kWarn, "Sync: " + parsed.status().message()});
+    if (Status parsed = ParseSyncRequest(*ctx.body, &request); !parsed.ok()) {
+      ctx.response.log.push_back({LogLevel::kWarn, "Sync: " + parsed.message()});
       ctx.Answer(TopStatus(kProtocolError));
       return;
     }
-    request = std::move(parsed).value();
     if (request.partial) {
       decode_cached();
       if (!cached_tree) {
@@ -183,7 +181,8 @@ void Sync(CommandContext& ctx) {
         return c;
       }
     }
-    outs.assign(request.collections.size(), CollectionOutcome());
+    outs.clear();
+    outs.resize(request.collections.size());
     need_write = remember;
     for (size_t i = 0; i < request.collections.size(); ++i) {
       Status s = SyncCollection(txn, ctx, request.collections[i], limits, writable, outs[i]);

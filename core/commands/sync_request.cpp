@@ -48,32 +48,34 @@ Status ParseCommands(const wbxml::Element& commands, CollectionRequest& c) {
 
 // Into `c`, already in its place in the request (no move of it afterwards).
 Status ParseCollection(const wbxml::Element& e, CollectionRequest& c) {
-  if (!e.Has(as::kSyncKey) || !e.Has(as::kCollectionId)) {
+  const wbxml::Element* sync_key = e.Child(as::kSyncKey);
+  const wbxml::Element* collection_id = e.Child(as::kCollectionId);
+  if (sync_key == nullptr || collection_id == nullptr) {
     return Status::Invalid("Collection without SyncKey or CollectionId");
   }
-  c.sync_key = std::string(e.ChildText(as::kSyncKey));
-  c.collection_id = std::string(e.ChildText(as::kCollectionId));
+  c.sync_key = sync_key->text;
+  c.collection_id = collection_id->text;
   if (c.sync_key.empty()) return Status::Invalid("empty SyncKey");
   uint64_t n = 0;
-  if (e.Has(as::kGetChanges)) {
-    std::string_view v = e.ChildText(as::kGetChanges);
-    c.get_changes = v.empty() || v == "1";  // <GetChanges/> means yes
+  // An empty flag element (<GetChanges/>) means yes.
+  auto flag = [](const wbxml::Element& f) { return f.text.empty() || f.text == "1"; };
+  if (const wbxml::Element* get_changes = e.Child(as::kGetChanges)) {
+    c.get_changes = flag(*get_changes);
   }
-  if (e.Has(as::kWindowSize)) {
-    if (!ParseNumber(e.ChildText(as::kWindowSize), n)) return Status::Invalid("bad WindowSize");
+  if (const wbxml::Element* window = e.Child(as::kWindowSize)) {
+    if (!ParseNumber(window->text, n)) return Status::Invalid("bad WindowSize");
     c.window = n;
   }
-  if (e.Has(as::kDeletesAsMoves)) {
-    std::string_view v = e.ChildText(as::kDeletesAsMoves);
-    c.deletes_as_moves = v.empty() || v == "1";
+  if (const wbxml::Element* deletes_as_moves = e.Child(as::kDeletesAsMoves)) {
+    c.deletes_as_moves = flag(*deletes_as_moves);
   }
   if (const wbxml::Element* options = e.Child(as::kOptions)) {
-    if (options->Has(as::kFilterType) && ParseNumber(options->ChildText(as::kFilterType), n)) {
+    const wbxml::Element* filter_type = options->Child(as::kFilterType);
+    if (filter_type != nullptr && ParseNumber(filter_type->text, n)) {
       c.filter_type = static_cast<int>(n);
     }
-    if (options->Has(as::kConflict) && ParseNumber(options->ChildText(as::kConflict), n)) {
-      c.conflict = static_cast<int>(n);
-    }
+    const wbxml::Element* conflict = options->Child(as::kConflict);
+    if (conflict != nullptr && ParseNumber(conflict->text, n)) c.conflict = static_cast<int>(n);
   }
   if (const wbxml::Element* commands = e.Child(as::kCommands)) {
     if (Status s = ParseCommands(*commands, c); !s.ok()) return s;
@@ -83,31 +85,34 @@ Status ParseCollection(const wbxml::Element& e, CollectionRequest& c) {
 
 }  // namespace
 
-Result<SyncRequest> ParseSyncRequest(const wbxml::Element& root) {
+Status ParseSyncRequest(const wbxml::Element& root, SyncRequest* out) {
   if (!(root.tag == as::kSync)) return Status::Invalid("root is not Sync");
-  SyncRequest r;
+  SyncRequest& r = *out;
   uint64_t n = 0;
   if (const wbxml::Element* collections = root.Child(as::kCollections)) {
+    r.collections.reserve(collections->children.size());
     for (const auto& e : collections->children) {
       if (!(e.tag == as::kCollection)) return Status::Invalid("unexpected element in Collections");
       if (Status s = ParseCollection(e, r.collections.emplace_back()); !s.ok()) return s;
     }
   }
-  if (root.Has(as::kWindowSize)) {
-    if (!ParseNumber(root.ChildText(as::kWindowSize), n)) return Status::Invalid("bad WindowSize");
+  if (const wbxml::Element* window = root.Child(as::kWindowSize)) {
+    if (!ParseNumber(window->text, n)) return Status::Invalid("bad WindowSize");
     r.window = n;
   }
   r.partial = root.Has(as::kPartial);
-  if (root.Has(as::kWait)) {
-    if (!ParseNumber(root.ChildText(as::kWait), n)) return Status::Invalid("bad Wait");
+  if (const wbxml::Element* wait = root.Child(as::kWait)) {
+    if (!ParseNumber(wait->text, n)) return Status::Invalid("bad Wait");
     r.wait_seconds = n * 60;
-  } else if (root.Has(as::kHeartbeatInterval)) {
-    if (!ParseNumber(root.ChildText(as::kHeartbeatInterval), n)) {
-      return Status::Invalid("bad HeartbeatInterval");
-    }
+  } else if (const wbxml::Element* heartbeat = root.Child(as::kHeartbeatInterval)) {
+    if (!ParseNumber(heartbeat->text, n)) return Status::Invalid("bad HeartbeatInterval");
     r.wait_seconds = n;
   }
-  return r;
+  return Status::Ok();
+}
+
+Result<SyncRequest> ParseSyncRequest(const wbxml::Element& root) {
+  return Filled<SyncRequest>([&](SyncRequest* r) { return ParseSyncRequest(root, r); });
 }
 
 }  // namespace eas::core::commands

@@ -39,5 +39,8 @@ struct SyncRequest {
 // Reads the request; the tree must outlive the result (commands point into
 // it). kInvalidArgument for a document that is not a well-formed Sync.
 Result<SyncRequest> ParseSyncRequest(const wbxml::Element& root);
+// The same into *out, a fresh SyncRequest (unspecified after an error): a
+// Sync parses its request on every call and skips moving it.
+Status ParseSyncRequest(const wbxml::Element& root, SyncRequest* out);
 
 }  // namespace eas::core::commands

@@ -29,14 +29,15 @@ constexpr uint32_t kCharsetUtf8 = 106;
 
 class Parser {
  public:
-  Parser(std::string_view in, const DecodeLimits& limits)
-      : data_(reinterpret_cast<const uint8_t*>(in.data())), size_(in.size()), limits_(limits) {
+  Parser(std::string_view in, const DecodeLimits& limits, Element& root)
+      : data_(reinterpret_cast<const uint8_t*>(in.data())), size_(in.size()), limits_(limits),
+        root_(root) {
     stack_.reserve(8);
   }
 
-  Result<Element> Run() {
+  Status Run() {
     if (!Header() || !Body()) return status_;
-    return std::move(root_);
+    return Status::Ok();
   }
 
  private:
@@ -213,15 +214,19 @@ class Parser {
   uint8_t page_ = 0;
   bool root_done_ = false;
   size_t elements_ = 0;
-  Element root_;
+  Element& root_;
   std::vector<Element*> stack_;
   Status status_;
 };
 
 }  // namespace
 
+Status Decode(std::string_view wbxml, Element* out, const DecodeLimits& limits) {
+  return Parser(wbxml, limits, *out).Run();
+}
+
 Result<Element> Decode(std::string_view wbxml, const DecodeLimits& limits) {
-  return Parser(wbxml, limits).Run();
+  return Filled<Element>([&](Element* root) { return Decode(wbxml, root, limits); });
 }
 
 }  // namespace eas::core::wbxml

@@ -19,5 +19,8 @@ struct DecodeLimits {
 // or limits exceeded give Code::kInvalidArgument with a message naming the
 // byte offset. Never reads out of bounds (fuzzed in fuzz/).
 Result<Element> Decode(std::string_view wbxml, const DecodeLimits& limits = {});
+// The same into *out, a fresh Element (unspecified after an error): every
+// request body is decoded, and this skips moving the tree.
+Status Decode(std::string_view wbxml, Element* out, const DecodeLimits& limits = {});
 
 }  // namespace eas::core::wbxml
