@@ -63,7 +63,9 @@ struct Response {
   // Extra headers. Names are string literals (static storage), so neither
   // core nor glue copies them; values are owned.
   std::vector<std::pair<std::string_view, std::string>> headers;
-  std::string content_type;  // empty: no body type
+  // A literal (static storage, like header names): used without a copy.
+  // Empty: no body type.
+  std::string_view content_type;
   std::string body;
   // Lines for the error log, written by the glue on the event loop.
   std::vector<LogLine> log;

@@ -74,30 +74,41 @@ int HexValue(char c) {
 }
 
 // %XY escapes; '+' is a space only in the plain form's values (the base64
-// alphabet uses '+'). False on a malformed escape.
-bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
-  const bool escaped = in.find('%') != std::string_view::npos ||
-                       (plus_is_space && in.find('+') != std::string_view::npos);
+// alphabet uses '+'). False on a malformed escape. *out is `in` itself when
+// it has no escape (the usual case), else the text decoded into *scratch.
+bool PercentDecode(std::string_view in, bool plus_is_space, std::string* scratch,
+                   std::string_view* out) {
+  bool escaped = false;
+  for (char c : in) escaped |= c == '%' || (c == '+' && plus_is_space);
   if (!escaped) {
-    out->assign(in);  // the usual case
+    *out = in;
     return true;
   }
-  out->clear();
-  out->reserve(in.size());
+  scratch->clear();
+  scratch->reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
     if (c == '%') {
       if (i + 2 >= in.size()) return false;
       int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
       if (hi < 0 || lo < 0) return false;
-      *out += static_cast<char>(hi << 4 | lo);
+      *scratch += static_cast<char>(hi << 4 | lo);
       i += 2;
     } else if (c == '+' && plus_is_space) {
-      *out += ' ';
+      *scratch += ' ';
     } else {
-      *out += c;
+      *scratch += c;
     }
   }
+  *out = *scratch;
+  return true;
+}
+
+// The same into a string of its own.
+bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
+  std::string_view decoded;
+  if (!PercentDecode(in, plus_is_space, out, &decoded)) return false;
+  if (decoded.data() != out->data()) out->assign(decoded);
   return true;
 }
 
@@ -196,8 +207,10 @@ Status ParsePlain(std::string_view qs, Query& q) {
     std::string_view raw_name = pair.substr(0, eq);
     std::string_view raw_value =
         eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    if (!PercentDecode(raw_name, true, &name_buf)) return Status::Invalid("bad %-escape in query");
-    std::string_view name = name_buf;
+    std::string_view name;
+    if (!PercentDecode(raw_name, true, &name_buf, &name)) {
+      return Status::Invalid("bad %-escape in query");
+    }
 
     uint32_t bit = 0;
     std::string* value = &scratch;
@@ -222,7 +235,7 @@ Status ParsePlain(std::string_view qs, Query& q) {
       if (!s.ok()) return s;
     }
     if (bit == 0) continue;  // unknown parameter: ignored, as documented
-    if (seen & bit) return Status::Invalid("repeated parameter " + name_buf);
+    if (seen & bit) return Status::Invalid("repeated parameter " + std::string(name));
     seen |= bit;
   }
   return Validate(q);

@@ -446,7 +446,7 @@ ngx_http_eas_set_headers(ngx_http_request_t *r, const eas::core::Response &resp)
 }
 
 ngx_int_t
-ngx_http_eas_send_body(ngx_http_request_t *r, const std::string &content_type,
+ngx_http_eas_send_body(ngx_http_request_t *r, std::string_view content_type,
     const std::string &body)
 {
     ngx_int_t  rc;
@@ -454,11 +454,10 @@ ngx_http_eas_send_body(ngx_http_request_t *r, const std::string &content_type,
     r->headers_out.content_length_n = static_cast<off_t>(body.size());
 
     if (!content_type.empty()) {
-        if (ngx_eas_pool_str(r->pool, content_type,
-                             &r->headers_out.content_type) != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+        /* a literal (static storage): nginx only reads it */
+        r->headers_out.content_type.len = content_type.size();
+        r->headers_out.content_type.data = reinterpret_cast<u_char *>(
+            const_cast<char *>(content_type.data()));
         r->headers_out.content_type_len = r->headers_out.content_type.len;
     }
 

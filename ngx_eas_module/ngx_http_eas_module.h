@@ -11,6 +11,7 @@ extern "C" {
 }
 
 #include <string>
+#include <string_view>
 
 namespace eas::core {
 class Service;
@@ -117,7 +118,7 @@ void ngx_http_eas_ctx_fill(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
 /* ngx_http_eas_handler.cpp: sends a WBXML body after the headers that were
  * set when the request was put on hold. */
 ngx_int_t ngx_http_eas_send_body(ngx_http_request_t *r,
-    const std::string &content_type, const std::string &body);
+    std::string_view content_type, const std::string &body);
 
 /* ngx_http_eas_ping.cpp: long-polled Pings. */
 void ngx_http_eas_device_request(ngx_http_request_t *r,

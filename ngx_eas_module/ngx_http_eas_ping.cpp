@@ -159,7 +159,7 @@ ngx_http_eas_ping_hold(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
         }
         try {
             return ngx_http_eas_send_body(r,
-                std::string(eas::core::kWbxmlContentType),
+                eas::core::kWbxmlContentType,
                 eas::core::push::PingWatcher::ExpiredAnswer());
         } catch (const std::exception &) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -288,7 +288,7 @@ ngx_http_eas_ping_answer(ngx_http_eas_ping_t *p, const std::string &body,
     if (!body.empty()) {
         try {
             rc = ngx_http_eas_send_body(r,
-                std::string(eas::core::kWbxmlContentType), body);
+                eas::core::kWbxmlContentType, body);
         } catch (const std::exception &) {
             /* out of memory: 500 */
         }

@@ -8,7 +8,7 @@ namespace eas::core::commands {
 
 void CommandContext::Answer(std::string wbxml) {
   response.http_status = 200;
-  response.content_type = std::string(kWbxmlContentType);
+  response.content_type = kWbxmlContentType;
   response.body = std::move(wbxml);
 }
 
@@ -22,7 +22,7 @@ std::string StatusAnswer(wbxml::Tag root, wbxml::Tag status, int code) {
 
 void CommandContext::Fail(int http_status, LogLevel level, std::string text) {
   response.http_status = http_status;
-  response.content_type.clear();
+  response.content_type = {};
   response.body.clear();
   response.log.push_back({level, std::move(text)});
 }
