@@ -200,16 +200,8 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
     return;
   }
 
-  commands::CommandContext ctx{request,
-                               *query,
-                               *store_,
-                               who.user,
-                               query->device_id,
-                               {},
-                               VersionNumber(r.protocol_version),
-                               nullptr,
-                               may_block,
-                               r};
+  commands::CommandContext ctx(request, *query, *store_, who.user, query->device_id,
+                               VersionNumber(r.protocol_version), may_block, r);
   // Device access and the policy key are decided before the body is read.
   const access::GateResult gate = access::AdmitDevice(ctx);
   if (!gate.proceed) {

@@ -213,7 +213,9 @@ ngx_http_eas_body_handler(ngx_http_request_t *r)
     ngx_http_eas_job_t  *job;
 
     try {
-        job = new ngx_http_eas_job_t();
+        /* default-initialised: every member has its initialiser, and ()
+         * would zero the whole job first */
+        job = new ngx_http_eas_job_t;
     } catch (const std::exception &) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
         return;

@@ -71,6 +71,11 @@ struct ItemChange {
 };
 
 struct DeviceRecord {
+  // User-provided, so that value-initialisation (`DeviceRecord()`, `{}` in
+  // an aggregate such as the command context, built for every request)
+  // does not zero the whole record before the members' own initialisers.
+  DeviceRecord() noexcept {}
+
   UserId user = 0;
   std::string device_id;
   std::string device_type;

@@ -76,7 +76,7 @@ class Store {
 
    private:
     friend class Store;
-    ReadHold() = default;  // an outer hold is in charge
+    ReadHold() noexcept {}  // an outer hold is in charge (storage_ left as is)
     explicit ReadHold(Impl* impl);
     static constexpr size_t kStateBytes = 128;
     alignas(std::max_align_t) unsigned char storage_[kStateBytes];

@@ -14,6 +14,15 @@ namespace eas::storage { class Store; }
 namespace eas::core::commands {
 
 struct CommandContext {
+  // A constructor rather than aggregate initialisation, which GCC compiles
+  // to zeroing the whole context (with its device record) first.
+  CommandContext(const Request& request_in, const Query& query_in, storage::Store& store_in,
+                 const storage::UserRecord& user_in, std::string device_id_in, int version_in,
+                 bool may_block_in, Response& response_in)
+      : request(request_in), query(query_in), store(store_in), user(user_in),
+        device_id(std::move(device_id_in)), version(version_in), may_block(may_block_in),
+        response(response_in) {}
+
   const Request& request;
   const Query& query;
   storage::Store& store;

@@ -20,6 +20,8 @@ struct SyncLimits {
 };
 
 struct CollectionOutcome {
+  CollectionOutcome() noexcept {}  // see CollectionRequest: no zeroing first
+
   // This collection's <Collection> element as a replayable fragment; empty
   // when there is nothing to say (no change, no client command).
   std::string fragment;

@@ -19,6 +19,10 @@ struct ClientCommand {
 };
 
 struct CollectionRequest {
+  // User-provided: emplace_back() would otherwise zero it before the
+  // members' initialisers (one per collection of every Sync).
+  CollectionRequest() noexcept {}
+
   std::string sync_key;          // empty: "the current one" (reused request)
   std::string collection_id;
   bool get_changes = true;
