@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::ifstream body_file(argv[2], std::ios::binary);
-  eas::core::Request request;
+  const std::string body(std::istreambuf_iterator<char>(body_file), {});
+  eas::core::Request request;  // its text fields are views of these strings
   request.method = "POST";
   request.query_string = argv[3];
   request.protocol_version = "14.1";
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
   request.has_authorization = true;
   request.basic_user = argv[4];
   request.basic_password = argv[5];
-  request.body.assign(std::istreambuf_iterator<char>(body_file), {});
+  request.body = body;
   request.now = static_cast<uint64_t>(std::time(nullptr));
   request.options.sync_window_max = 512;
   request.options.ping_min = 60;

@@ -34,18 +34,21 @@ struct LocationOptions {
   access::AccessOptions access;  // eas_device_*, eas_max_devices, eas_max_protocol_version
 };
 
+// The text fields are views: into nginx's request (its pool and buffers,
+// which outlive the request's handling, thread pool runs included), in
+// tests into the caller's strings. Nothing is copied per request.
 struct Request {
-  std::string method;            // "POST", "OPTIONS", ...
-  std::string query_string;      // raw, after '?'
-  std::string protocol_version;  // MS-ASProtocolVersion header
-  std::string policy_key;        // X-MS-PolicyKey header
-  std::string user_agent;
-  std::string content_type;
+  std::string_view method;            // "POST", "OPTIONS", ...
+  std::string_view query_string;      // raw, after '?'
+  std::string_view protocol_version;  // MS-ASProtocolVersion header
+  std::string_view policy_key;        // X-MS-PolicyKey header
+  std::string_view user_agent;
+  std::string_view content_type;
   bool has_authorization = false;  // a Basic Authorization header was sent
-  std::string basic_user;          // decoded from it
-  std::string basic_password;
-  std::string nginx_user;          // $remote_user when nginx authenticated
-  std::string body;
+  std::string_view basic_user;     // decoded from it
+  std::string_view basic_password;
+  std::string_view nginx_user;     // $remote_user when nginx authenticated
+  std::string_view body;
   uint64_t now = 0;                // unix seconds
   bool no_hold = false;            // a held Sync run again: answer, never hold
   LocationOptions options;

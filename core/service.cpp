@@ -131,7 +131,7 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
     return;
   }
   if (request.method != "POST") {
-    Fail(r, 405, LogLevel::kInfo, "method " + request.method + " not allowed");
+    Fail(r, 405, LogLevel::kInfo, "method " + std::string(request.method) + " not allowed");
     return;
   }
 
@@ -186,7 +186,7 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   } else if (access::AboveMaxVersion(r.protocol_version, max_version)) {
     Fail(r, 400, LogLevel::kWarn,
          "protocol version " + r.protocol_version + " is above eas_max_protocol_version " +
-             max_version + " for this client (User-Agent \"" + request.user_agent + "\")");
+             max_version + " for this client (User-Agent \"" + std::string(request.user_agent) + "\")");
     return;
   }
 
@@ -217,7 +217,7 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   if (!request.body.empty()) {
     if (!IsWbxmlContentType(request.content_type)) {
       Fail(r, 400, LogLevel::kWarn,
-           "content type \"" + request.content_type + "\" is not " +
+           "content type \"" + std::string(request.content_type) + "\" is not " +
                std::string(kWbxmlContentType));
       return;
     }

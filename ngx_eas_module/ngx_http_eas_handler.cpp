@@ -17,8 +17,9 @@
 /* Lives from the body handler to the end of the request; freed by a pool
  * cleanup, since nginx frees the pool without calling destructors. */
 struct ngx_http_eas_job_t {
-    eas::core::Request   request;
+    eas::core::Request   request;   /* views into r and body_storage */
     eas::core::Response  response;
+    std::string          body_storage;  /* a body nginx holds in pieces */
 };
 
 static void ngx_http_eas_body_handler(ngx_http_request_t *r);
@@ -104,25 +105,37 @@ ngx_http_eas_activesync_headers(ngx_http_request_t *r, eas::core::Request *req)
             && ngx_strncasecmp(h[i].key.data, version.data, version.len) == 0)
         {
             have_version = true;
-            req->protocol_version.assign(ngx_eas_view(h[i].value));
+            req->protocol_version = ngx_eas_view(h[i].value);
         } else if (!have_policy_key && h[i].key.len == policy_key.len
                    && ngx_strncasecmp(h[i].key.data, policy_key.data,
                                       policy_key.len) == 0)
         {
             have_policy_key = true;
-            req->policy_key.assign(ngx_eas_view(h[i].value));
+            req->policy_key = ngx_eas_view(h[i].value);
         }
     }
 }
 
-/* The body, from memory buffers or nginx's temporary file. */
+/* The body: a view of nginx's buffer when it is one piece in memory (the
+ * usual small request), else assembled into *storage from the memory
+ * buffers and nginx's temporary file. */
 static ngx_int_t
-ngx_http_eas_read_body(ngx_http_request_t *r, std::string *out)
+ngx_http_eas_read_body(ngx_http_request_t *r, std::string_view *body,
+    std::string *storage)
 {
     if (r->request_body == NULL || r->request_body->bufs == NULL) {
         return NGX_OK;
     }
 
+    ngx_chain_t *first = r->request_body->bufs;
+    if (first->next == NULL && !first->buf->in_file) {
+        *body = std::string_view(
+            reinterpret_cast<const char *>(first->buf->pos),
+            static_cast<size_t>(first->buf->last - first->buf->pos));
+        return NGX_OK;
+    }
+
+    std::string *out = storage;
     for (ngx_chain_t *cl = r->request_body->bufs; cl; cl = cl->next) {
         ngx_buf_t *b = cl->buf;
         if (!b->in_file) {
@@ -140,31 +153,33 @@ ngx_http_eas_read_body(ngx_http_request_t *r, std::string *out)
         }
     }
 
+    *body = *storage;
     return NGX_OK;
 }
 
 static ngx_int_t
-ngx_http_eas_build_request(ngx_http_request_t *r, eas::core::Request *req)
+ngx_http_eas_build_request(ngx_http_request_t *r, ngx_http_eas_job_t *job)
 {
+    eas::core::Request *req = &job->request;
     ngx_http_eas_loc_conf_t *elcf = static_cast<ngx_http_eas_loc_conf_t *>(
         ngx_http_get_module_loc_conf(r, ngx_http_eas_module));
 
-    req->method.assign(ngx_eas_view(r->method_name));
-    req->query_string.assign(ngx_eas_view(r->args));
+    req->method = ngx_eas_view(r->method_name);
+    req->query_string = ngx_eas_view(r->args);
     ngx_http_eas_activesync_headers(r, req);
     if (r->headers_in.user_agent) {
-        req->user_agent.assign(ngx_eas_view(r->headers_in.user_agent->value));
+        req->user_agent = ngx_eas_view(r->headers_in.user_agent->value);
     }
     if (r->headers_in.content_type) {
-        req->content_type.assign(ngx_eas_view(r->headers_in.content_type->value));
+        req->content_type = ngx_eas_view(r->headers_in.content_type->value);
     }
 
     if (r->headers_in.authorization
         && ngx_http_auth_basic_user(r) == NGX_OK)
     {
         req->has_authorization = true;
-        req->basic_user.assign(ngx_eas_view(r->headers_in.user));
-        req->basic_password.assign(ngx_eas_view(r->headers_in.passwd));
+        req->basic_user = ngx_eas_view(r->headers_in.user);
+        req->basic_password = ngx_eas_view(r->headers_in.passwd);
     }
 
     req->options.auth_mode = elcf->auth == 1 ? eas::core::AuthMode::kNginx
@@ -204,7 +219,7 @@ ngx_http_eas_build_request(ngx_http_request_t *r, eas::core::Request *req)
     }
     req->now = static_cast<uint64_t>(ngx_time());
 
-    return ngx_http_eas_read_body(r, &req->body);
+    return ngx_http_eas_read_body(r, &req->body, &job->body_storage);
 }
 
 static void
@@ -231,7 +246,7 @@ ngx_http_eas_body_handler(ngx_http_request_t *r)
     cln->data = job;
 
     try {
-        if (ngx_http_eas_build_request(r, &job->request) != NGX_OK) {
+        if (ngx_http_eas_build_request(r, job) != NGX_OK) {
             ngx_log_error(NGX_LOG_ERR, r->connection->log, ngx_errno,
                           "eas: cannot read the request body");
             ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);

@@ -146,7 +146,8 @@ GateResult AdmitDevice(commands::CommandContext& ctx) {
         ctx.response.log.push_back(
             {LogLevel::kWarn, "account-only wipe of device \"" + ctx.device_id + "\" of user \"" +
                                   ctx.user.name + "\" needs protocol 16.1, the device speaks " +
-                                  ctx.request.protocol_version + ": refused until then"});
+                                  std::string(ctx.request.protocol_version) +
+                                  ": refused until then"});
         Refuse(ctx, a, kDeviceIsBlockedForThisUser, 403);
         return result;
       }

@@ -394,10 +394,12 @@ class PingTest : public CppUnit::TestFixture {
     return Run(body ? Encode(*body) : std::string(), may_block);
   }
   Response Run(const std::string& body, bool may_block = true) {
+    // The request's text fields are views: the strings must outlive it.
+    const std::string query =
+        std::string("Cmd=Ping&User=alice&DeviceId=") + kDevice + "&DeviceType=iPhone";
     Request req;
     req.method = "POST";
-    req.query_string = std::string("Cmd=Ping&User=alice&DeviceId=") + kDevice +
-                       "&DeviceType=iPhone";
+    req.query_string = query;
     req.protocol_version = "14.1";
     req.content_type = "application/vnd.ms-sync.wbxml";
     req.options = options_;
