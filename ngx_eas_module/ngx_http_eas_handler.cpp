@@ -80,12 +80,13 @@ ngx_http_eas_handler(ngx_http_request_t *r)
 }
 
 /* The two ActiveSync headers nginx does not parse itself, in one pass over
- * the request headers. */
+ * the request headers. nginx keeps every header name lower-cased too
+ * (lowcase_key), so a plain memcmp finds them. */
 static void
 ngx_http_eas_activesync_headers(ngx_http_request_t *r, eas::core::Request *req)
 {
-    static const ngx_str_t  version = ngx_string("MS-ASProtocolVersion");
-    static const ngx_str_t  policy_key = ngx_string("X-MS-PolicyKey");
+    static const ngx_str_t  version = ngx_string("ms-asprotocolversion");
+    static const ngx_str_t  policy_key = ngx_string("x-ms-policykey");
 
     ngx_list_part_t  *part = &r->headers_in.headers.part;
     ngx_table_elt_t  *h = static_cast<ngx_table_elt_t *>(part->elts);
@@ -102,13 +103,13 @@ ngx_http_eas_activesync_headers(ngx_http_request_t *r, eas::core::Request *req)
         }
         /* the first of each counts */
         if (!have_version && h[i].key.len == version.len
-            && ngx_strncasecmp(h[i].key.data, version.data, version.len) == 0)
+            && ngx_memcmp(h[i].lowcase_key, version.data, version.len) == 0)
         {
             have_version = true;
             req->protocol_version = ngx_eas_view(h[i].value);
         } else if (!have_policy_key && h[i].key.len == policy_key.len
-                   && ngx_strncasecmp(h[i].key.data, policy_key.data,
-                                      policy_key.len) == 0)
+                   && ngx_memcmp(h[i].lowcase_key, policy_key.data,
+                                 policy_key.len) == 0)
         {
             have_policy_key = true;
             req->policy_key = ngx_eas_view(h[i].value);
