@@ -105,7 +105,7 @@ bool FieldReader::NextSlow(uint8_t* tag, std::string_view* value) {
   return true;
 }
 
-bool ParseVarint(std::string_view field, uint64_t* out) {
+bool ParseVarintSlow(std::string_view field, uint64_t* out) {
   return ConsumeVarint(&field, out) && field.empty();
 }
 

@@ -58,9 +58,19 @@ class FieldReader {
   const char* why_ = nullptr;
 };
 
-// Reads a field holding exactly one varint that fits in T.
-bool ParseVarint(std::string_view field, uint64_t* out);
+bool ParseVarintSlow(std::string_view field, uint64_t* out);
 
+// Reads a field holding exactly one varint. Inline for the one-byte ones
+// (ids, flags, enums: most integer fields of the records read per request).
+inline bool ParseVarint(std::string_view field, uint64_t* out) {
+  if (field.size() == 1 && static_cast<unsigned char>(field[0]) < 0x80) {
+    *out = static_cast<unsigned char>(field[0]);
+    return true;
+  }
+  return ParseVarintSlow(field, out);
+}
+
+// Reads a field holding exactly one varint that fits in T.
 template <class T>
 bool ParseUint(std::string_view field, T* out) {
   uint64_t v = 0;

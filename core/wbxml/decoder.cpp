@@ -27,13 +27,38 @@ constexpr uint32_t kPublicIdUnknown = 0x01;
 constexpr uint32_t kPublicIdInStringTable = 0x00;
 constexpr uint32_t kCharsetUtf8 = 106;
 
+// The open elements, innermost last. Requests nest a handful of levels:
+// those live inline (no allocation per request), deeper ones spill.
+class OpenElements {
+ public:
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  Element* back() const { return size_ <= kInline ? inline_[size_ - 1] : spill_.back(); }
+  void push_back(Element* e) {
+    if (size_ < kInline) {
+      inline_[size_] = e;
+    } else {
+      spill_.push_back(e);
+    }
+    ++size_;
+  }
+  void pop_back() {
+    if (size_ > kInline) spill_.pop_back();
+    --size_;
+  }
+
+ private:
+  static constexpr size_t kInline = 16;
+  Element* inline_[kInline];
+  std::vector<Element*> spill_;
+  size_t size_ = 0;
+};
+
 class Parser {
  public:
   Parser(std::string_view in, const DecodeLimits& limits, Element& root)
       : data_(reinterpret_cast<const uint8_t*>(in.data())), size_(in.size()), limits_(limits),
-        root_(root) {
-    stack_.reserve(8);
-  }
+        root_(root) {}
 
   Status Run() {
     if (!Header() || !Body()) return status_;
@@ -215,7 +240,7 @@ class Parser {
   bool root_done_ = false;
   size_t elements_ = 0;
   Element& root_;
-  std::vector<Element*> stack_;
+  OpenElements stack_;
   Status status_;
 };
 
