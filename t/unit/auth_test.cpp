@@ -271,9 +271,13 @@ class AuthTest : public CppUnit::TestFixture {
 
   // Two processes record failures for the same users at once; the
   // compare-and-swap must not lose any (4 per user gives exactly 1000 ms).
+  // The region is large: with the random key of each run, 200 users in
+  // 1024 groups of 4 ways put five in one group about once in 500 runs,
+  // and the fifth then evicts by design (a lost count this test would take
+  // for a race). 16384 groups make that about one in 30 million.
   void FailuresCountedExactlyUnderContention() {
     constexpr int kUsers = 200;
-    SharedRegion shm(CredentialCache::RegionSize(4096) + 64);
+    SharedRegion shm(CredentialCache::RegionSize(65536) + 64);
     char* base = static_cast<char*>(shm.get());
     auto* go = new (base) std::atomic<int>(0);
     CredentialCache::Format(base + 64, shm.size() - 64);
