@@ -228,10 +228,10 @@ ngx_http_eas_service()
 }
 
 /* Store reads park their LMDB snapshot for the next request (see
- * storage/read_txn_pool.hpp). A second after the last activity this timer
- * lets the parked snapshots go, so an idle worker keeps no writer (easctl,
- * another worker) from reusing freed pages. Cancelable: it never holds up
- * a worker's exit. */
+ * storage/read_txn_pool.hpp). Armed by activity, this timer lets parked
+ * snapshots go a second later (under load: once a second, which costs one
+ * renewal), so an idle worker keeps no writer (easctl, another worker) from
+ * reusing freed pages. Cancelable: it never holds up a worker's exit. */
 #define NGX_HTTP_EAS_IDLE_MS  1000
 
 static ngx_event_t  ngx_http_eas_idle_event;

@@ -49,9 +49,9 @@ class Store {
   const std::string& path() const;
 
   // Reads park their transaction, still holding its snapshot, for the next
-  // read (see read_txn_pool.hpp). Call this when idle (nginx: a second
-  // after the last request), so no old snapshot keeps writers from reusing
-  // freed pages.
+  // read (see read_txn_pool.hpp). Call this now and then (nginx: at most a
+  // second after a request), so no old snapshot of an idle process keeps
+  // writers from reusing freed pages.
   void ReleaseIdleSnapshots();
   // Parked transactions holding a snapshot now (for tests).
   size_t IdleSnapshots();
