@@ -319,13 +319,11 @@ int DebugMarkSynced(Store& store, const Args& a) {
     modseq = *current;
     const std::string collection = eas::core::commands::FolderIdString(*id);
     eas::core::CollectionState state;
-    auto old = txn.GetSyncState(user->id, device, collection);
-    if (old.ok()) {
-      // an unreadable state starts afresh
-      if (!eas::core::DecodeCollectionState(*old, &state)) state = eas::core::CollectionState();
-    } else if (old.status().code() != eas::Code::kNotFound) {
-      return old.status();
-    }
+    bool found = false;
+    Status loaded =
+        eas::core::LoadCollectionState(txn, user->id, device, collection, &state, &found);
+    if (!loaded.ok()) return loaded;
+    if (!found) state = eas::core::CollectionState();  // none, or unreadable: start afresh
     if (state.key == 0) state.key = 1;
     state.seen_modseq = modseq;
     return txn.PutSyncState(user->id, device, collection,

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/util/text_record.hpp"
+#include "storage/store.hpp"
 
 namespace eas::core {
 
@@ -45,6 +46,14 @@ bool CollectionState::IsKey(std::string_view text) const {
   char digits[20];
   auto end = std::to_chars(digits, digits + sizeof digits, key).ptr;
   return text == std::string_view(digits, static_cast<size_t>(end - digits));
+}
+
+Status LoadCollectionState(storage::Txn& txn, storage::UserId user, std::string_view device_id,
+                           std::string_view collection, CollectionState* state, bool* found) {
+  std::string_view bytes;
+  Status s = txn.ViewSyncState(user, device_id, collection, &bytes);
+  *found = s.ok() && DecodeCollectionState(bytes, state);
+  return s.ok() || s.code() == Code::kNotFound ? Status::Ok() : s;
 }
 
 }  // namespace eas::core

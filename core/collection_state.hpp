@@ -3,11 +3,15 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/status.hpp"
+#include "storage/records.hpp"
+
+namespace eas::storage { class Txn; }
 
 namespace eas::core {
 
@@ -35,5 +39,10 @@ std::string EncodeCollectionState(const CollectionState& state);
 // Decodes into *out in place (read on every Sync); false for bytes that are
 // not a state we wrote (treated as no state), *out is then unusable.
 bool DecodeCollectionState(std::string_view bytes, CollectionState* out);
+
+// The device's state of a collection, read from txn into *state; *found is
+// false when it has none (or an unreadable one). Errors are the store's.
+Status LoadCollectionState(storage::Txn& txn, storage::UserId user, std::string_view device_id,
+                           std::string_view collection, CollectionState* state, bool* found);
 
 }  // namespace eas::core

@@ -3,7 +3,6 @@
 #include <cctype>
 #include <charconv>
 #include <exception>
-#include <optional>
 
 #include "core/access/gate.hpp"
 #include "core/access/versions.hpp"
@@ -135,16 +134,15 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
     return;
   }
 
-  Query parsed;
-  if (Status s = ParseQuery(request.query_string, &parsed); !s.ok()) {
+  Query query;
+  if (Status s = ParseQuery(request.query_string, &query); !s.ok()) {
     Fail(r, 400, LogLevel::kWarn, "bad request line: " + s.message());
     return;
   }
-  const Query* query = &parsed;
-  r.cmd = query->cmd;
-  r.device_id = query->device_id;
-  r.device_type = query->device_type;
-  r.protocol_version = request.protocol_version.empty() ? query->protocol_version
+  r.cmd = query.cmd;
+  r.device_id = query.device_id;
+  r.device_type = query.device_type;
+  r.protocol_version = request.protocol_version.empty() ? query.protocol_version
                                                         : request.protocol_version;
 
   auto who = auth::Authenticate(request, *store_, cache_, may_block);
@@ -163,9 +161,9 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   }
   r.user = who.user.name;
 
-  if (!query->user.empty() && auth::CanonicalUserName(query->user) != who.user.name) {
+  if (!query.user.empty() && auth::CanonicalUserName(query.user) != who.user.name) {
     auth::AuthOutcome mismatch;
-    mismatch.reason = "User=" + query->user + " in the request line is not the "
+    mismatch.reason = "User=" + query.user + " in the request line is not the "
                       "authenticated user \"" + who.user.name + "\"";
     Unauthorized(r, mismatch);
     return;
@@ -190,17 +188,17 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
     return;
   }
 
-  const commands::CommandInfo* command = commands::FindCommand(query->cmd);
+  const commands::CommandInfo* command = commands::FindCommand(query.cmd);
   if (command == nullptr) {
-    Fail(r, 400, LogLevel::kWarn, "unknown command \"" + query->cmd + "\"");
+    Fail(r, 400, LogLevel::kWarn, "unknown command \"" + query.cmd + "\"");
     return;
   }
   if (command->handler == nullptr) {
-    Fail(r, 501, LogLevel::kNotice, "command " + query->cmd + " not implemented");
+    Fail(r, 501, LogLevel::kNotice, "command " + query.cmd + " not implemented");
     return;
   }
 
-  commands::CommandContext ctx(request, *query, *store_, who.user, query->device_id,
+  commands::CommandContext ctx(request, query, *store_, who.user, query.device_id,
                                VersionNumber(r.protocol_version), may_block, r);
   // Device access and the policy key are decided before the body is read.
   const access::GateResult gate = access::AdmitDevice(ctx);
@@ -222,12 +220,12 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
       return;
     }
     if (Status s = wbxml::Decode(request.body, &body); !s.ok()) {
-      Fail(r, 400, LogLevel::kWarn, query->cmd + ": malformed request: " + s.message());
+      Fail(r, 400, LogLevel::kWarn, query.cmd + ": malformed request: " + s.message());
       return;
     }
     ctx.body = &body;
   } else if (command->needs_body) {
-    Fail(r, 400, LogLevel::kWarn, query->cmd + ": empty request body");
+    Fail(r, 400, LogLevel::kWarn, query.cmd + ": empty request body");
     return;
   }
 

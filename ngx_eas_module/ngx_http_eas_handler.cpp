@@ -136,18 +136,17 @@ ngx_http_eas_read_body(ngx_http_request_t *r, std::string_view *body,
         return NGX_OK;
     }
 
-    std::string *out = storage;
     for (ngx_chain_t *cl = r->request_body->bufs; cl; cl = cl->next) {
         ngx_buf_t *b = cl->buf;
         if (!b->in_file) {
-            out->append(reinterpret_cast<const char *>(b->pos), b->last - b->pos);
+            storage->append(reinterpret_cast<const char *>(b->pos), b->last - b->pos);
             continue;
         }
         size_t size = static_cast<size_t>(b->file_last - b->file_pos);
-        size_t at = out->size();
-        out->resize(at + size);
+        size_t at = storage->size();
+        storage->resize(at + size);
         ssize_t n = ngx_read_file(b->file,
-                                  reinterpret_cast<u_char *>(&(*out)[at]),
+                                  reinterpret_cast<u_char *>(&(*storage)[at]),
                                   size, b->file_pos);
         if (n != static_cast<ssize_t>(size)) {
             return NGX_ERROR;

@@ -330,8 +330,7 @@ const char* DecodeDevice(std::string_view in, DeviceRecord* out) {
     if (!ok) return kBadInteger;
     if (text != nullptr) text->assign(v);
   }
-  if (reader.why() != nullptr) return reader.why();
-  return nullptr;
+  return reader.why();
 }
 
 }  // namespace eas::storage

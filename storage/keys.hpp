@@ -44,11 +44,6 @@ inline char* PutBE64(char* p, uint64_t v) {
   return p + 8;
 }
 
-inline void AppendBE16(std::string* out, uint16_t v) {
-  size_t at = out->size();
-  out->resize(at + 2);
-  PutBE16(out->data() + at, v);
-}
 inline void AppendBE32(std::string* out, uint32_t v) {
   size_t at = out->size();
   out->resize(at + 4);

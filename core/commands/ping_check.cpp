@@ -90,10 +90,10 @@ Result<PingOutcome> EvaluatePing(storage::Txn& txn, storage::UserId user,
       out.why = "folder " + f.id + " is not in the device's hierarchy";
       return out;
     }
-    auto state = txn.GetSyncState(user, device_id, FolderIdString(*id));
-    if (!state.ok() && state.status().code() != Code::kNotFound) return state.status();
     CollectionState seen;
-    bool has_seen = state.ok() && DecodeCollectionState(*state, &seen);
+    bool has_seen = false;
+    Status s = LoadCollectionState(txn, user, device_id, FolderIdString(*id), &seen, &has_seen);
+    if (!s.ok()) return s;
     if (!has_seen || found->second > seen.seen_modseq) out.changed.push_back(FolderIdString(*id));
     out.wait.folders.push_back({*id, found->second});
   }

@@ -494,16 +494,6 @@ std::string ItemServerId(uint64_t folder, uint64_t item) {
   return std::to_string(folder) + ":" + std::to_string(item);
 }
 
-// The device's state of a collection, read into *state; *found is false
-// when it has none (or an unreadable one).
-Status LoadState(storage::Txn& txn, const CommandContext& ctx, std::string_view collection_id,
-                 CollectionState* state, bool* found) {
-  std::string_view bytes;
-  Status s = txn.ViewSyncState(ctx.user.id, ctx.device_id, collection_id, &bytes);
-  *found = s.ok() && DecodeCollectionState(bytes, state);
-  return s.ok() || s.code() == Code::kNotFound ? Status::Ok() : s;
-}
-
 Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_view collection_id,
                           std::string_view sync_key, int& status, size_t& estimate) {
   constexpr size_t kMaxCounted = 100000;
@@ -521,7 +511,11 @@ Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_vi
   }
   CollectionState state;
   bool has_state = false;
-  if (Status s = LoadState(txn, ctx, collection_id, &state, &has_state); !s.ok()) return s;
+  if (Status s = LoadCollectionState(txn, ctx.user.id, ctx.device_id, collection_id, &state,
+                                     &has_state);
+      !s.ok()) {
+    return s;
+  }
   if (!has_state || (!sync_key.empty() && !state.IsKey(sync_key))) {
     status = 4;
     return Status::Ok();
@@ -597,7 +591,11 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
 
   CollectionState state;
   bool has_state = false;
-  if (Status s = LoadState(txn, ctx, req.collection_id, &state, &has_state); !s.ok()) return s;
+  if (Status s = LoadCollectionState(txn, ctx.user.id, ctx.device_id, req.collection_id, &state,
+                                     &has_state);
+      !s.ok()) {
+    return s;
+  }
 
   if (req.sync_key == "0") {
     if (!req.commands.empty()) {
