@@ -7,11 +7,15 @@
 
 namespace eas::core {
 
-// "C1 <key> <seen_modseq> <replays> <blob request key> <blob, empty>
+// "C2 <key> <seen_modseq> <initial> <snapshot> <cursor> <replays>
+//  <blob request key> <blob, empty>
 //  <n> (<blob client id> <blob server id>)... <n> (<item> <modseq>)..."
+// C1 states (before devices' holdings were kept) do not decode: such a
+// device is told to resync (Status 3) rather than sent wrong commands.
 std::string EncodeCollectionState(const CollectionState& s) {
-  util::TextRecordWriter w("C1");
-  w.Number(s.key).Number(s.seen_modseq).Number(s.replays);
+  util::TextRecordWriter w("C2");
+  w.Number(s.key).Number(s.seen_modseq).Number(s.initial ? 1 : 0).Number(s.snapshot);
+  w.Number(s.cursor).Number(s.replays);
   w.Blob(s.last_request_key).Blob("").Number(s.client_ids.size());  // "": was the answer
   for (const auto& [client, server] : s.client_ids) w.Blob(client).Blob(server);
   w.Number(s.own_changes.size());
@@ -25,11 +29,13 @@ bool DecodeCollectionState(std::string_view bytes, CollectionState* out) {
   util::TextRecordReader r(bytes);
   uint64_t n = 0;
   std::string_view unused_answer;  // older states carried the last answer here
-  if (!r.Magic("C1") || !r.Number(s.key) || !r.Number(s.seen_modseq) ||
-      !r.Number(s.replays) || !r.Blob(s.last_request_key) || !r.Blob(unused_answer) ||
+  uint64_t initial = 0;
+  if (!r.Magic("C2") || !r.Number(s.key) || !r.Number(s.seen_modseq) || !r.Number(initial) ||
+      initial > 1 || !r.Number(s.snapshot) || !r.Number(s.cursor) || !r.Number(s.replays) || !r.Blob(s.last_request_key) || !r.Blob(unused_answer) ||
       !r.Number(n) || n > r.remaining()) {
     return false;
   }
+  s.initial = initial == 1;
   s.client_ids.resize(n);
   for (auto& [client, server] : s.client_ids) {
     if (!r.Blob(client) || !r.Blob(server)) return false;

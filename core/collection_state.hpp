@@ -17,7 +17,14 @@ namespace eas::core {
 
 struct CollectionState {
   uint64_t key = 0;          // current SyncKey number; counts up, never reused
-  uint64_t seen_modseq = 0;  // every folder change up to this reached the device
+  // Every folder change up to this reached the device (or was not for it).
+  uint64_t seen_modseq = 0;
+  // An initial sync (after SyncKey 0) first walks the live items by id as
+  // of `snapshot`, the folder's modseq at SyncKey 0; `cursor` is the last
+  // item id it passed. Then seen_modseq = snapshot and the log takes over.
+  bool initial = false;
+  uint64_t snapshot = 0;
+  uint64_t cursor = 0;
   // The key of the Sync that produced `key`: a client that lost the answer
   // resends it and gets that answer again (kept apart from this state, see
   // core/commands/sync_collection.cpp, so the frequent reads stay small).
@@ -31,6 +38,8 @@ struct CollectionState {
   std::vector<std::pair<uint64_t, uint64_t>> own_changes;
 
   std::string KeyString() const { return std::to_string(key); }
+  // The modseq up to which the device has every change it should have.
+  uint64_t Position() const { return initial ? snapshot : seen_modseq; }
   // Is `text` this state's SyncKey (as KeyString() writes it)?
   bool IsKey(std::string_view text) const;
 };

@@ -26,6 +26,7 @@ struct LocationOptions {
   AuthMode auth_mode = AuthMode::kStore;
   uint64_t auth_cache_ttl = 600;  // seconds a verified credential is remembered
   size_t sync_window_max = 512;   // eas_sync_window_max: items per collection per Sync
+  uint64_t sync_state_expiry = 30 * 86400;  // eas_sync_state_expiry, seconds; 0 = never
   provisioning::Mode provisioning = provisioning::Mode::kOff;  // eas_provisioning
   provisioning::Policy policy;                                 // eas_policy_*
   uint64_t ping_min = 60;         // eas_ping_min: shortest Ping heartbeat, seconds

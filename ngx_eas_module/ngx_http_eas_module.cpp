@@ -108,6 +108,13 @@ static ngx_command_t  ngx_http_eas_commands[] = {
       offsetof(ngx_http_eas_loc_conf_t, sync_window_max),
       &ngx_http_eas_sync_window_bounds },
 
+    { ngx_string("eas_sync_state_expiry"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, sync_state_expiry),
+      NULL },
+
     NGX_HTTP_EAS_LOC_DIRECTIVE("eas_provisioning", ngx_conf_set_enum_slot,
         provisioning, &ngx_http_eas_provisioning_modes),
     NGX_HTTP_EAS_LOC_DIRECTIVE("eas_policy_password", ngx_conf_set_flag_slot,
@@ -350,6 +357,7 @@ ngx_http_eas_create_loc_conf(ngx_conf_t *cf)
     elcf->auth = NGX_CONF_UNSET_UINT;
     elcf->auth_cache_valid = NGX_CONF_UNSET;
     elcf->sync_window_max = NGX_CONF_UNSET;
+    elcf->sync_state_expiry = NGX_CONF_UNSET;
     elcf->provisioning = NGX_CONF_UNSET_UINT;
     elcf->policy_password = NGX_CONF_UNSET;
     elcf->policy_password_min_length = NGX_CONF_UNSET;
@@ -381,6 +389,7 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_sec_value(conf->auth_cache_valid, prev->auth_cache_valid,
                              600);
     ngx_conf_merge_value(conf->sync_window_max, prev->sync_window_max, 512);
+    ngx_conf_merge_sec_value(conf->sync_state_expiry, prev->sync_state_expiry, 30 * 86400);
     ngx_conf_merge_uint_value(conf->provisioning, prev->provisioning, 0);
     ngx_conf_merge_value(conf->policy_password, prev->policy_password, 0);
     ngx_conf_merge_value(conf->policy_password_min_length,

@@ -39,6 +39,7 @@ typedef struct {
     ngx_uint_t              auth;           /* eas_auth: store | nginx */
     time_t                  auth_cache_valid;
     ngx_int_t               sync_window_max; /* eas_sync_window_max */
+    time_t                  sync_state_expiry; /* eas_sync_state_expiry; 0 = never */
 
     ngx_uint_t              provisioning;   /* eas_provisioning */
     ngx_flag_t              policy_password;

@@ -23,6 +23,8 @@ std::pair<const char*, MDB_dbi Databases::*> const kTable[] = {
     {"sync_states", &Databases::sync_states},
     {"meta", &Databases::meta},
     {"change_feed", &Databases::change_feed},
+    {"held_items", &Databases::held_items},
+    {"folder_readers", &Databases::folder_readers},
 };
 
 // Opens all databases in one transaction; the handles survive only if it

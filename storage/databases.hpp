@@ -22,6 +22,8 @@ struct Databases {
   MDB_dbi sync_states = 0;
   MDB_dbi meta = 0;           // counters
   MDB_dbi change_feed = 0;    // which users each write transaction touched
+  MDB_dbi held_items = 0;     // per device and folder: the items it holds
+  MDB_dbi folder_readers = 0; // per folder: the devices that sync it
 };
 
 // Room for the databases above and a few more added later without asking

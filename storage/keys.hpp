@@ -17,6 +17,8 @@
 //   sync_states    BE32 user, BE16 len, id, collection bytes → opaque bytes
 //   meta           counter name, NUL, BE32/BE64 scope (or none) → BE64 value
 //   change_feed    BE64 change seq               → BE32 user... (sorted, unique)
+//   held_items     BE32 user, BE16 len, id, BE64 folder, BE64 item → empty
+//   folder_readers BE64 folder, BE32 user, BE16 len, id → BE64 last sync (unix s)
 #pragma once
 
 #include <algorithm>
@@ -116,6 +118,25 @@ inline std::string Device(UserId user, std::string_view device_id) {
   return SyncState(user, device_id, {});
 }
 
+// held_items: what a device holds of a folder, under its device key.
+inline std::string HeldPrefix(UserId user, std::string_view device_id, FolderId folder) {
+  std::string k = Device(user, device_id);
+  AppendBE64(&k, folder);
+  return k;
+}
+inline std::string Held(UserId user, std::string_view device_id, FolderId folder, ItemId item) {
+  std::string k = HeldPrefix(user, device_id, folder);
+  AppendBE64(&k, item);
+  return k;
+}
+
+// folder_readers: the devices that sync a folder, under the folder.
+inline std::string FolderReader(FolderId folder, UserId user, std::string_view device_id) {
+  std::string k = Folder(folder);
+  k += Device(user, device_id);
+  return k;
+}
+
 // change_feed keys: the BE64 change seq.
 inline std::string ChangeSeq(uint64_t seq) {
   std::string k(8, '\0');
@@ -146,5 +167,6 @@ inline constexpr std::string_view kNextFolderId = "next_folder_id";
 inline constexpr std::string_view kNextItemId = "next_item_id";    // per folder
 inline constexpr std::string_view kHierarchySeq = "hierarchy_seq";  // per user
 inline constexpr std::string_view kChangeSeq = "change_seq";        // global
+inline constexpr std::string_view kSweptAt = "swept_at";            // per folder, unix s
 
 }  // namespace eas::storage::keys

@@ -79,6 +79,30 @@ Result<std::vector<ItemChange>> LmdbTxn::ItemChangesSince(FolderId folder, uint6
   return Guard([&] { return DoItemChangesSince(folder, after, limit); });
 }
 
+Result<std::vector<ItemRecord>> LmdbTxn::ItemsAfter(FolderId folder, ItemId after,
+                                                    size_t limit) {
+  return Guard([&] { return DoItemsAfter(folder, after, limit); });
+}
+Status LmdbTxn::SetHeld(UserId user, std::string_view device_id, FolderId folder, ItemId item,
+                        bool held) {
+  return Guard([&] { return DoSetHeld(user, device_id, folder, item, held); });
+}
+Result<bool> LmdbTxn::IsHeld(UserId user, std::string_view device_id, FolderId folder,
+                             ItemId item) {
+  return Guard([&] { return DoIsHeld(user, device_id, folder, item); });
+}
+Status LmdbTxn::NoteReader(UserId user, std::string_view device_id, FolderId folder,
+                           uint64_t now, bool afresh) {
+  return Guard([&] { return DoNoteReader(user, device_id, folder, now, afresh); });
+}
+Status LmdbTxn::TrimTombstone(FolderId folder, uint64_t modseq, ItemId item) {
+  return Guard([&] { return DoTrimTombstone(folder, modseq, item); });
+}
+Result<FolderSweep> LmdbTxn::SweepFolder(FolderId folder, uint64_t now, uint64_t expiry,
+                                    uint64_t interval) {
+  return Guard([&] { return DoSweepFolder(folder, now, expiry, interval); });
+}
+
 Result<DeviceRecord> LmdbTxn::GetDevice(UserId user, std::string_view device_id) {
   return Guard([&] {
     return Filled<DeviceRecord>(

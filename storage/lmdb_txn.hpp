@@ -18,6 +18,9 @@
 
 namespace eas::storage {
 
+// kInvalid unless 1 to keys::kMaxDeviceIdSize bytes (txn_devices.cpp).
+Status CheckDeviceId(std::string_view device_id);
+
 class LmdbTxn final : public Txn {
  public:
   // Borrows txn (owned by Store::Read/Write) for the duration of fn.
@@ -55,6 +58,18 @@ class LmdbTxn final : public Txn {
   Result<uint64_t> FolderModseq(FolderId folder) override;
   Result<std::vector<ItemChange>> ItemChangesSince(FolderId folder, uint64_t after,
                                                    size_t limit) override;
+
+  Result<std::vector<ItemRecord>> ItemsAfter(FolderId folder, ItemId after,
+                                             size_t limit) override;
+  Status SetHeld(UserId user, std::string_view device_id, FolderId folder, ItemId item,
+                 bool held) override;
+  Result<bool> IsHeld(UserId user, std::string_view device_id, FolderId folder,
+                      ItemId item) override;
+  Status NoteReader(UserId user, std::string_view device_id, FolderId folder, uint64_t now,
+                    bool afresh) override;
+  Status TrimTombstone(FolderId folder, uint64_t modseq, ItemId item) override;
+  Result<FolderSweep> SweepFolder(FolderId folder, uint64_t now, uint64_t expiry,
+                             uint64_t interval) override;
 
   Result<DeviceRecord> GetDevice(UserId user, std::string_view device_id) override;
   Status ReadDevice(UserId user, std::string_view device_id, DeviceRecord* out) override;
@@ -104,6 +119,28 @@ class LmdbTxn final : public Txn {
   Status DoDeleteItem(FolderId folder, ItemId id);
   Result<std::vector<ItemChange>> DoItemChangesSince(FolderId folder, uint64_t after,
                                                      size_t limit);
+
+  Result<std::vector<ItemRecord>> DoItemsAfter(FolderId folder, ItemId after, size_t limit);
+
+  // --- what devices hold (txn_held.cpp) ---
+  Status DoSetHeld(UserId user, std::string_view device_id, FolderId folder, ItemId item,
+                   bool held);
+  Result<bool> DoIsHeld(UserId user, std::string_view device_id, FolderId folder, ItemId item);
+  Status DoNoteReader(UserId user, std::string_view device_id, FolderId folder, uint64_t now,
+                      bool afresh);
+  Status DoTrimTombstone(FolderId folder, uint64_t modseq, ItemId item);
+  Result<FolderSweep> DoSweepFolder(FolderId folder, uint64_t now, uint64_t expiry,
+                               uint64_t interval);
+  struct Reader {
+    UserId user = 0;
+    std::string device_id;
+    uint64_t synced_at = 0;
+  };
+  Result<std::vector<Reader>> FolderReaders(FolderId folder);
+  // Does any of `readers` hold the item?
+  Result<bool> HeldByAny(const std::vector<Reader>& readers, FolderId folder, ItemId item);
+  // Forgets every reader of the folder and what they hold (folder deleted).
+  Status ForgetReaders(FolderId folder);
 
   Status DoReadDevice(UserId user, std::string_view device_id, DeviceRecord* out);
   Status DoPutDevice(const DeviceRecord& device);

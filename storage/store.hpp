@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.hpp"
@@ -26,6 +27,13 @@ struct OpenOptions {
 };
 
 class Txn;
+
+// What Txn::SweepFolder did.
+struct FolderSweep {
+  bool ran = false;
+  std::vector<std::pair<UserId, std::string>> forgotten;  // (user, device id)
+  size_t tombstones_dropped = 0;
+};
 
 // One per process (per nginx worker, opened in init_process; per easctl run).
 class Store {
@@ -131,11 +139,41 @@ class Txn {
   // Each bumps the folder's modseq and logs the change.
   virtual Result<ItemRecord> PutItem(ItemRecord item) = 0;
   virtual Result<ItemRecord> GetItem(FolderId folder, ItemId id) = 0;
-  virtual Status DeleteItem(FolderId folder, ItemId id) = 0;  // leaves a tombstone
+  // Leaves a tombstone while a reader holds the item (see SetHeld).
+  virtual Status DeleteItem(FolderId folder, ItemId id) = 0;
   virtual Result<uint64_t> FolderModseq(FolderId folder) = 0;
   // Item log entries with modseq > after, oldest first, at most `limit`.
   virtual Result<std::vector<ItemChange>> ItemChangesSince(
       FolderId folder, uint64_t after, size_t limit) = 0;
+
+  // Live items of the folder with id > after, by id, at most `limit`: an
+  // initial sync walks these, so its cost follows the live items, not the
+  // folder's history.
+  virtual Result<std::vector<ItemRecord>> ItemsAfter(FolderId folder, ItemId after,
+                                                     size_t limit) = 0;
+
+  // What each device holds of a folder: the items Sync sent it (or it
+  // added) and has not told it to drop. Sync sends a Change or Delete only
+  // for a held item and an Add only for one not held; DeleteItem leaves a
+  // tombstone only while some reader of the folder holds the item.
+  virtual Status SetHeld(UserId user, std::string_view device_id, FolderId folder, ItemId item,
+                         bool held) = 0;
+  virtual Result<bool> IsHeld(UserId user, std::string_view device_id, FolderId folder,
+                              ItemId item) = 0;
+  // Registers the device as a reader of the folder, last synced at `now`
+  // (unix seconds); `afresh` (SyncKey 0) also forgets what it held.
+  virtual Status NoteReader(UserId user, std::string_view device_id, FolderId folder,
+                            uint64_t now, bool afresh) = 0;
+  // Drops the folder's tombstone at `modseq` (of `item`) unless a reader
+  // still holds the item.
+  virtual Status TrimTombstone(FolderId folder, uint64_t modseq, ItemId item) = 0;
+  // At most once per `interval` seconds per folder (else nothing): forgets
+  // the readers neither synced nor seen (DeviceRecord::last_seen) within
+  // `expiry` seconds of `now` (0: none), with what they hold, and drops
+  // every tombstone no remaining reader holds. The caller drops the
+  // forgotten devices' sync states of the folder (it owns their format).
+  virtual Result<FolderSweep> SweepFolder(FolderId folder, uint64_t now, uint64_t expiry,
+                                          uint64_t interval) = 0;
 
   // Devices, keyed by (user, device id).
   virtual Result<DeviceRecord> GetDevice(UserId user, std::string_view device_id) = 0;

@@ -9,14 +9,14 @@
 #include "storage/lmdb_txn.hpp"
 
 namespace eas::storage {
-namespace {
-
 Status CheckDeviceId(std::string_view device_id) {
   if (device_id.empty() || device_id.size() > keys::kMaxDeviceIdSize) {
     return Status::Invalid("device id must have 1 to 128 bytes");
   }
   return Status::Ok();
 }
+
+namespace {
 
 std::string DeviceLabel(UserId user, std::string_view device_id) {
   return "device " + std::string(device_id) + " of user " + std::to_string(user);
@@ -61,6 +61,8 @@ Status LmdbTxn::DoDeleteDevice(UserId user, std::string_view device_id) {
     return Status::NotFound(DeviceLabel(user, device_id) + " not found");
   }
   if (!s.ok()) return s;
+  s = DelPrefix(dbs_.held_items, key);
+  if (!s.ok()) return s;
   return DelPrefix(dbs_.sync_states, key);
 }
 
@@ -68,6 +70,7 @@ Status LmdbTxn::DeleteDevicesOf(UserId user) {
   const std::string prefix = keys::User(user);
   Status s = DelPrefix(dbs_.devices, prefix);
   if (s.ok()) s = DelPrefix(dbs_.sync_states, prefix);
+  if (s.ok()) s = DelPrefix(dbs_.held_items, prefix);
   return s;
 }
 

@@ -191,8 +191,11 @@ Status LmdbTxn::DeleteFolderTree(const FolderRecord& root) {
   for (auto it = tree.rbegin(); it != tree.rend(); ++it) {
     const FolderRecord& folder = *it;
     const std::string prefix = keys::Folder(folder.id);
-    Status s = DelPrefix(dbs_.items, prefix);
+    Status s = ForgetReaders(folder.id);
+    if (s.ok()) s = DelPrefix(dbs_.items, prefix);
     if (s.ok()) s = DelPrefix(dbs_.item_log, prefix);
+    if (s.ok()) s = Del(dbs_.meta, keys::ScopedCounter(keys::kSweptAt, folder.id));
+    if (s.code() == Code::kNotFound) s = Status::Ok();
     if (s.ok()) s = DelPrefix(dbs_.children, prefix);
     if (s.ok()) s = Del(dbs_.meta, keys::ScopedCounter(keys::kNextItemId, folder.id));
     if (s.code() == Code::kNotFound) s = Status::Ok();

@@ -1,9 +1,10 @@
 // Items: records keyed (folder, item), the folder's modseq, and the
 // folder's item change log keyed (folder, modseq). The log holds only the
 // newest entry per item: a change deletes the item's previous entry, found
-// through the modseq stored in the item (or, for a tombstone, never needed
-// again because item ids are not reused). So ItemChangesSince stays as long
-// as the folder is big, not as long as its history.
+// through the modseq stored in the item. A delete leaves a tombstone only
+// while some device holds the item (txn_held.cpp), and the tombstone goes
+// once none does. So the log stays as long as the folder is big, not as
+// long as its history.
 #include <string>
 #include <utility>
 
@@ -83,11 +84,42 @@ Status LmdbTxn::DoDeleteItem(FolderId folder_id, ItemId id) {
   NoteChange(*folder);
   s = SaveFolder(*folder);
   if (s.ok()) s = Del(dbs_.items, keys::FolderAnd(folder_id, id));
-  if (s.ok()) {
-    s = Put(dbs_.item_log, keys::FolderAnd(folder_id, folder->modseq),
-            EncodeItemChange(ItemChange{folder->modseq, id, ChangeKind::kDelete}));
-  }
-  return s;
+  if (!s.ok()) return s;
+  // Only a device that holds the item is ever told of its deletion.
+  Result<std::vector<Reader>> readers = FolderReaders(folder_id);
+  if (!readers.ok()) return readers.status();
+  Result<bool> held = HeldByAny(*readers, folder_id, id);
+  if (!held.ok() || !*held) return held.status();
+  return Put(dbs_.item_log, keys::FolderAnd(folder_id, folder->modseq),
+             EncodeItemChange(ItemChange{folder->modseq, id, ChangeKind::kDelete}));
+}
+
+Result<std::vector<ItemRecord>> LmdbTxn::DoItemsAfter(FolderId folder, ItemId after,
+                                                      size_t limit) {
+  Result<FolderRecord> exists = DoGetFolder(folder);
+  if (!exists.ok()) return exists.status();
+  std::vector<ItemRecord> items;
+  if (limit == 0 || after == UINT64_MAX) return items;
+  Status failure;
+  Status s = Scan(dbs_.items, keys::Folder(folder), keys::FolderAnd(folder, after + 1),
+                  [&](std::string_view key, std::string_view value) {
+                    ItemRecord item;
+                    const char* why = DecodeItem(value, &item);
+                    if (why == nullptr && (key.size() != 16 || item.folder != folder ||
+                                           item.id != keys::LoadBE<uint64_t>(key, 8))) {
+                      why = "ids differ from its key";
+                    }
+                    if (why != nullptr) {
+                      failure = CorruptRecord("items of folder " + std::to_string(folder) +
+                                              ": " + why);
+                      return false;
+                    }
+                    items.push_back(std::move(item));
+                    return items.size() < limit;
+                  });
+  if (!s.ok()) return s;
+  if (!failure.ok()) return failure;
+  return items;
 }
 
 Result<std::vector<ItemChange>> LmdbTxn::DoItemChangesSince(FolderId folder, uint64_t after,

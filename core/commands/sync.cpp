@@ -91,6 +91,7 @@ Status HoldSync(CommandContext& ctx, const SyncRequest& request) {
 void Sync(CommandContext& ctx) {
   SyncLimits limits;
   limits.max_window = ctx.request.options.sync_window_max;
+  limits.state_expiry = ctx.request.options.sync_state_expiry;
 
   // The cached request, read (and decoded) only when an empty or Partial
   // request needs it; a full request is compared with it inside `run`.

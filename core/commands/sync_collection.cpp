@@ -1,11 +1,12 @@
 #include "core/commands/sync_collection.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <optional>
 
 #include "core/collection_state.hpp"
 #include "core/commands/hierarchy.hpp"
+#include "core/commands/sync_changes.hpp"
+#include "core/items/calendar_window.hpp"
 #include "core/items/item_data.hpp"
 #include "core/wbxml/decoder.hpp"
 #include "core/wbxml/tags.hpp"
@@ -38,51 +39,6 @@ struct Target {
 
 bool IsCalendar(const FolderRecord& f) {
   return f.type == storage::FolderType::kCalendar || f.type == storage::FolderType::kUserCalendar;
-}
-
-// Seconds back from now a calendar FilterType keeps (MS-ASCMD FilterType:
-// 4 two weeks, 5 one month, 6 three months, 7 six months); 0 keeps all.
-uint64_t CalendarFilterSeconds(int filter_type) {
-  constexpr uint64_t kDay = 86400;
-  switch (filter_type) {
-    case 4: return 14 * kDay;
-    case 5: return 31 * kDay;
-    case 6: return 92 * kDay;
-    case 7: return 183 * kDay;
-    default: return 0;
-  }
-}
-
-// "20261124T101500Z" (EAS compact UTC) → unix seconds; 0 when unreadable.
-uint64_t ParseCompactUtc(std::string_view t) {
-  if (t.size() < 16 || t[8] != 'T') return 0;
-  auto num = [&](size_t at, size_t len) {
-    int v = 0;
-    std::from_chars(t.data() + at, t.data() + at + len, v);
-    return v;
-  };
-  int y = num(0, 4), m = num(4, 2), d = num(6, 2);
-  // days from civil (Howard Hinnant's algorithm)
-  y -= m <= 2;
-  int era = (y >= 0 ? y : y - 399) / 400;
-  unsigned yoe = static_cast<unsigned>(y - era * 400);
-  unsigned doy = (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 +
-                 static_cast<unsigned>(d) - 1;
-  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  int64_t days = int64_t{era} * 146097 + static_cast<int64_t>(doe) - 719468;
-  int64_t secs = days * 86400 + num(9, 2) * 3600 + num(11, 2) * 60 + num(13, 2);
-  return secs > 0 ? static_cast<uint64_t>(secs) : 0;
-}
-
-// True when a calendar item ended before `cutoff` and does not recur: the
-// device's FilterType leaves it out.
-bool EndedBefore(std::string_view data, uint64_t cutoff) {
-  static const wbxml::Tag kEndTime = wbxml::TagNamed(wbxml::Page::kCalendar, "EndTime");
-  static const wbxml::Tag kRecurrence = wbxml::TagNamed(wbxml::Page::kCalendar, "Recurrence");
-  auto app = items::DecodeItemData(data);
-  if (!app.ok() || app->Has(kRecurrence)) return false;
-  uint64_t end = ParseCompactUtc(app->ChildText(kEndTime));
-  return end != 0 && end < cutoff;
 }
 
 // The folder behind CollectionId, read into *target; *found is false when
@@ -128,6 +84,23 @@ std::string AnswerKey(std::string_view collection_id) {
 Status SaveAnswer(storage::Txn& txn, const CommandContext& ctx, std::string_view collection_id,
                   std::string_view answer) {
   return txn.PutSyncState(ctx.user.id, ctx.device_id, AnswerKey(collection_id), answer);
+}
+
+// Runs the folder's sweep when due (Txn::SweepFolder) and drops the sync
+// states of the devices it forgot: their next Sync gets Status 3.
+Status SweepFolder(storage::Txn& txn, storage::FolderId folder, uint64_t now, uint64_t expiry) {
+  constexpr uint64_t kDay = 86400;
+  const uint64_t interval = expiry == 0 ? kDay : std::clamp<uint64_t>(expiry / 8, 1, kDay);
+  auto sweep = txn.SweepFolder(folder, now, expiry, interval);
+  if (!sweep.ok()) return sweep.status();
+  const std::string collection = FolderIdString(folder);
+  for (const auto& [user, device] : sweep->forgotten) {
+    for (const std::string& key : {collection, AnswerKey(collection)}) {
+      Status s = txn.DeleteSyncState(user, device, key);
+      if (!s.ok() && s.code() != Code::kNotFound) return s;
+    }
+  }
+  return Status::Ok();
 }
 
 // 16.x changes one occurrence of a series by InstanceId (MS-ASCAL 2.2.2.22:
@@ -200,7 +173,7 @@ class CollectionSync {
   CollectionSync(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& req,
                  const SyncLimits& limits, const Target& target, const CollectionState& state)
       : txn_(txn), ctx_(ctx), req_(req), limits_(limits), target_(target), state_(state),
-        new_seen_(state_.seen_modseq) {}
+        pos_(PositionOf(state)) {}
 
   // Applies the client's commands (write pass only).
   Status ApplyCommands() {
@@ -211,64 +184,64 @@ class CollectionSync {
     return Status::Ok();
   }
 
-  // Collects server changes after seen_modseq, within the window and bytes.
+  // Collects what the device is sent next (sync_changes.hpp), within the
+  // window and bytes. With dry_run, only says whether there is any.
   Status CollectChanges(bool dry_run, bool& any) {
     any = false;
     size_t window = req_.window ? req_.window : limits_.default_window;
     window = std::clamp<size_t>(window, 1, limits_.max_window);
-    new_seen_ = state_.seen_modseq;
+    pos_ = PositionOf(state_);
     // Every item change bumps the folder's modseq: when the device has seen
     // it, the log has nothing newer (the usual "anything new?"). Commands
     // applied just now may have moved the modseq past our copy of the
     // folder, so a request with commands takes the long way.
-    if (req_.commands.empty() && target_.folder.modseq <= state_.seen_modseq) return Status::Ok();
-    auto changes = txn_.ItemChangesSince(
-        target_.folder.id, state_.seen_modseq,
-        window + state_.own_changes.size() + own_changes_.size() + 1);
-    if (!changes.ok()) return changes.status();
-    size_t bytes = 0;
-    uint64_t keep = IsCalendar(target_.folder) ? CalendarFilterSeconds(req_.filter_type) : 0;
-    uint64_t cutoff = keep && ctx_.request.now > keep ? ctx_.request.now - keep : 0;
-    for (const auto& ch : *changes) {
-      if (IsOwn(state_, ch.item, ch.modseq) || IsOwnNow(ch.item, ch.modseq)) {
-        new_seen_ = ch.modseq;
-        continue;
-      }
-      if (outgoing_.size() >= window || bytes >= limits_.max_bytes) {
-        more_ = true;
-        break;
-      }
-      if (dry_run) {
-        any = true;  // the write pass sorts out what the device really gets
-        return Status::Ok();
-      }
-      std::string sid = ItemServerId(target_.folder.id, ch.item);
-      if (ch.kind == ChangeKind::kDelete) {
-        if (state_.seen_modseq > 0) outgoing_.push_back({Outgoing::kDelete, sid, {}});
-      } else {
-        auto item = txn_.GetItem(target_.folder.id, ch.item);
-        if (!item.ok()) return item.status();
-        bool known = item->created != 0 && item->created <= state_.seen_modseq;
-        if (cutoff && !known && EndedBefore(item->data, cutoff)) {
-          new_seen_ = ch.modseq;  // outside the device's window: never sent
-          continue;
-        }
-        bytes += item->data.size();
-        outgoing_.push_back({known ? Outgoing::kChange : Outgoing::kAdd, sid, item->data});
-      }
-      new_seen_ = ch.modseq;
+    if (req_.commands.empty() && !state_.initial &&
+        target_.folder.modseq <= state_.seen_modseq) {
+      return Status::Ok();
     }
+    uint64_t keep = IsCalendar(target_.folder) ? items::CalendarFilterSeconds(req_.filter_type) : 0;
+    ChangeScan::Options options;
+    options.user = ctx_.user.id;
+    options.device_id = ctx_.device_id;
+    options.folder = target_.folder.id;
+    options.cutoff = keep && ctx_.request.now > keep ? ctx_.request.now - keep : 0;
+    options.trim = !dry_run;
+    ChangeScan scan(txn_, options, pos_, [this](storage::ItemId item, uint64_t modseq) {
+      return IsOwn(state_, item, modseq) || IsOwnNow(item, modseq);
+    });
+    size_t bytes = 0;
+    Status failure;
+    Status s = scan.Run([&](ServerChange& change) {
+      if (dry_run || outgoing_.size() >= window || bytes >= limits_.max_bytes) return false;
+      failure = NoteSent(change);
+      if (!failure.ok()) return false;
+      bytes += change.data.size();
+      outgoing_.push_back({change.kind == ServerChange::kAdd      ? Outgoing::kAdd
+                           : change.kind == ServerChange::kChange ? Outgoing::kChange
+                                                                  : Outgoing::kDelete,
+                           ItemServerId(target_.folder.id, change.item), std::move(change.data)});
+      return true;
+    });
+    if (!s.ok()) return s;
+    if (!failure.ok()) return failure;
+    if (dry_run) {
+      any = scan.more();  // the write pass sorts out what the device really gets
+      return Status::Ok();
+    }
+    pos_ = scan.position();
+    more_ = scan.more();
     any = !outgoing_.empty() || more_;
     return Status::Ok();
   }
 
   // Nothing to tell the device, but changes it never gets (outside its
-  // FilterType, or its own) were passed: remember that, same key.
+  // FilterType, its own, deletes of items it never had) were passed:
+  // remember that, same key.
   Status AdvanceSeen() {
-    if (new_seen_ == state_.seen_modseq) return Status::Ok();
+    if (SamePosition(pos_, PositionOf(state_))) return Status::Ok();
     CollectionState next = state_;
-    next.seen_modseq = new_seen_;
-    std::erase_if(next.own_changes, [&](const auto& own) { return own.second <= new_seen_; });
+    SetPosition(next);
+    if (Status s = NoteSynced(); !s.ok()) return s;
     return txn_.PutSyncState(ctx_.user.id, ctx_.device_id, req_.collection_id,
                              EncodeCollectionState(next));
   }
@@ -277,11 +250,11 @@ class CollectionSync {
   Status Finish(CollectionOutcome& out) {
     CollectionState next = state_;
     next.key = state_.key + 1;
-    next.seen_modseq = new_seen_;
     next.last_request_key = req_.sync_key;
     next.replays = 0;
-    std::erase_if(next.own_changes, [&](const auto& own) { return own.second <= new_seen_; });
+    SetPosition(next);
     for (auto& own : own_changes_) next.own_changes.push_back(own);
+    if (Status s = NoteSynced(); !s.ok()) return s;
     for (auto& ids : new_client_ids_) next.client_ids.push_back(std::move(ids));
     if (next.client_ids.size() > kMaxRememberedClientIds) {
       next.client_ids.erase(next.client_ids.begin(),
@@ -294,6 +267,42 @@ class CollectionSync {
   }
 
  private:
+  static ScanPosition PositionOf(const CollectionState& s) {
+    return {s.initial, s.snapshot, s.cursor, s.seen_modseq};
+  }
+  static bool SamePosition(const ScanPosition& a, const ScanPosition& b) {
+    return a.initial == b.initial && a.cursor == b.cursor && a.seen == b.seen;
+  }
+  // The scan's position into `next`; own changes it passed are forgotten.
+  void SetPosition(CollectionState& next) const {
+    next.initial = pos_.initial;
+    next.cursor = pos_.cursor;
+    next.seen_modseq = pos_.seen;
+    if (!pos_.initial) {
+      std::erase_if(next.own_changes, [&](const auto& own) { return own.second <= pos_.seen; });
+    }
+  }
+
+  // The device now holds an Add's item and no longer a Delete's; a
+  // tombstone no device needs any more goes.
+  Status NoteSent(const ServerChange& change) {
+    if (change.kind == ServerChange::kChange) return Status::Ok();
+    const bool add = change.kind == ServerChange::kAdd;
+    Status s = txn_.SetHeld(ctx_.user.id, ctx_.device_id, target_.folder.id, change.item, add);
+    if (s.ok() && !add) s = txn_.TrimTombstone(target_.folder.id, change.modseq, change.item);
+    return s;
+  }
+
+  // The device is a current reader of the folder; now and then the folder
+  // forgets readers gone for longer than the expiry (their sync states
+  // with them: they resync, Status 3) and the tombstones nobody needs.
+  Status NoteSynced() {
+    const uint64_t now = ctx_.request.now;
+    Status s = txn_.NoteReader(ctx_.user.id, ctx_.device_id, target_.folder.id, now, false);
+    if (!s.ok()) return s;
+    return SweepFolder(txn_, target_.folder.id, now, limits_.state_expiry);
+  }
+
   static bool IsMail(const FolderRecord& f) {
     using storage::FolderType;
     return f.type == FolderType::kInbox || f.type == FolderType::kDrafts ||
@@ -364,6 +373,10 @@ class CollectionSync {
         if (!added.ok()) return added.status();
         reply.server_id = ItemServerId(folder, added->id);
         own_changes_.emplace_back(added->id, added->modseq);
+        if (Status s = txn_.SetHeld(ctx_.user.id, ctx_.device_id, folder, added->id, true);
+            !s.ok()) {
+          return s;
+        }
         new_client_ids_.emplace_back(cmd.client_id, reply.server_id);
         break;
       }
@@ -374,7 +387,7 @@ class CollectionSync {
           outgoing_.push_back({Outgoing::kChange, cmd.server_id, existing->data});
           break;
         }
-        bool unseen = existing->modseq > state_.seen_modseq &&
+        bool unseen = existing->modseq > state_.Position() &&
                       !IsOwn(state_, existing->id, existing->modseq);
         if (unseen && req_.conflict != 0) return Status::Ok();  // server wins: ours goes out
         if (!cmd.instance_id.empty()) {
@@ -406,6 +419,11 @@ class CollectionSync {
         }
         if (req_.deletes_as_moves && IsMail(target_.folder)) {
           if (Status s = MoveToDeletedItems(*existing); !s.ok()) return s;
+        }
+        // Unheld first: a tombstone is kept only for the devices that still
+        // hold the item.
+        if (Status s = txn_.SetHeld(ctx_.user.id, ctx_.device_id, folder, *id, false); !s.ok()) {
+          return s;
         }
         if (Status s = txn_.DeleteItem(folder, *id); !s.ok()) return s;
         auto modseq = txn_.FolderModseq(folder);
@@ -484,7 +502,7 @@ class CollectionSync {
   std::vector<Outgoing> outgoing_;
   std::vector<std::pair<uint64_t, uint64_t>> own_changes_;
   std::vector<std::pair<std::string, std::string>> new_client_ids_;
-  uint64_t new_seen_ = 0;
+  ScanPosition pos_;
   bool more_ = false;
 };
 
@@ -520,13 +538,14 @@ Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_vi
     status = 4;
     return Status::Ok();
   }
-  auto changes = txn.ItemChangesSince(target.folder.id, state.seen_modseq, kMaxCounted);
-  if (!changes.ok()) return changes.status();
-  for (const auto& ch : *changes) {
-    if (IsOwn(state, ch.item, ch.modseq)) continue;
-    if (ch.kind == ChangeKind::kDelete && state.seen_modseq == 0) continue;
-    ++estimate;
-  }
+  ChangeScan::Options options;
+  options.user = ctx.user.id;
+  options.device_id = ctx.device_id;
+  options.folder = target.folder.id;
+  ChangeScan scan(txn, options, {state.initial, state.snapshot, state.cursor, state.seen_modseq},
+                  [&](storage::ItemId item, uint64_t modseq) { return IsOwn(state, item, modseq); });
+  Status s = scan.Run([&](ServerChange&) { return ++estimate < kMaxCounted; });
+  if (!s.ok()) return s;
   status = 1;
   return Status::Ok();
 }
@@ -558,7 +577,17 @@ Status Replay(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& r
           wbxml::WriteElement(w, child);
           continue;
         }
-        for (const auto& cmd : child.children) skipped += " " + std::string(cmd.ChildText(as::kServerId));
+        for (const auto& cmd : child.children) {
+          std::string_view sid = cmd.ChildText(as::kServerId);
+          skipped += " " + std::string(sid);
+          // The device never took it: it does not hold it.
+          auto folder = ParseFolderId(req.collection_id);
+          auto item = folder ? ParseItemServerId(sid, *folder) : std::nullopt;
+          if (cmd.tag == as::kAdd && item) {
+            Status unheld = txn.SetHeld(ctx.user.id, ctx.device_id, *folder, *item, false);
+            if (!unheld.ok()) return unheld;
+          }
+        }
       }
       w.End();
       out.fragment = w.TakeFragment();
@@ -609,6 +638,13 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
     }
     CollectionState fresh;
     fresh.key = has_state ? state.key + 1 : 1;  // keys never come back
+    fresh.initial = true;
+    fresh.snapshot = target.folder.modseq;
+    if (Status s = txn.NoteReader(ctx.user.id, ctx.device_id, target.folder.id,
+                                  ctx.request.now, /*afresh=*/true);
+        !s.ok()) {
+      return s;
+    }
     wbxml::Writer w;
     w.ForgetPage();
     w.Start(as::kCollection);
@@ -639,7 +675,7 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
   // The usual "anything new?": every item change bumps the folder's modseq,
   // so one the device has seen means nothing to send and nothing to write.
   if (!writable && req.commands.empty() &&
-      (!req.get_changes || target.folder.modseq <= state.seen_modseq)) {
+      (!req.get_changes || (!state.initial && target.folder.modseq <= state.seen_modseq))) {
     return Status::Ok();
   }
 

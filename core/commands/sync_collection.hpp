@@ -17,6 +17,10 @@ struct SyncLimits {
   size_t default_window = 100;
   size_t max_window = 512;          // MS-ASCMD's cap; eas_sync_window_max lowers it
   size_t max_bytes = 1024 * 1024;   // a big item still goes alone, then MoreAvailable
+  // eas_sync_state_expiry: a device neither syncing a folder nor seen for
+  // this long stops holding back the folder's tombstones and must resync
+  // it (Status 3). 0 = never.
+  uint64_t state_expiry = 30 * 86400;
 };
 
 struct CollectionOutcome {

@@ -14,6 +14,9 @@ CollectionState Sample() {
   CollectionState s;
   s.key = 42;
   s.seen_modseq = 1234;
+  s.initial = true;
+  s.snapshot = 1300;
+  s.cursor = 77;
   s.last_request_key = "41";
   s.client_ids = {{"c1", "7:1"}, {"client 2", "7:9"}};
   s.replays = 2;
@@ -35,6 +38,10 @@ class CollectionStateTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(DecodeCollectionState(EncodeCollectionState(written), &got));
     CPPUNIT_ASSERT_EQUAL(uint64_t{42}, got.key);
     CPPUNIT_ASSERT_EQUAL(uint64_t{1234}, got.seen_modseq);
+    CPPUNIT_ASSERT(got.initial);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{1300}, got.snapshot);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{77}, got.cursor);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{1300}, got.Position());
     CPPUNIT_ASSERT_EQUAL(std::string("41"), got.last_request_key);
     CPPUNIT_ASSERT(got.client_ids == written.client_ids);
     CPPUNIT_ASSERT_EQUAL(uint64_t{2}, got.replays);
@@ -47,6 +54,8 @@ class CollectionStateTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(DecodeCollectionState(EncodeCollectionState(fresh), &got));
     CPPUNIT_ASSERT_EQUAL(uint64_t{1}, got.key);
     CPPUNIT_ASSERT_EQUAL(uint64_t{0}, got.seen_modseq);
+    CPPUNIT_ASSERT(!got.initial);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{0}, got.cursor);
     CPPUNIT_ASSERT(got.last_request_key.empty());
     CPPUNIT_ASSERT(got.client_ids.empty());
     CPPUNIT_ASSERT_EQUAL(uint64_t{0}, got.replays);
@@ -60,9 +69,12 @@ class CollectionStateTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!DecodeCollectionState("H1 1 2 3", &got));         // another record
     CPPUNIT_ASSERT(!DecodeCollectionState(good + " 5", &got));       // trailing bytes
     CPPUNIT_ASSERT(!DecodeCollectionState(good.substr(0, good.rfind(' ')), &got));  // cut
-    CPPUNIT_ASSERT(!DecodeCollectionState("C1 1 2 0 99:x 0: 0 0", &got));  // blob too long
-    CPPUNIT_ASSERT(!DecodeCollectionState("C1 1 2 0 0: 0: 9999 0", &got));  // count too big
-    CPPUNIT_ASSERT(DecodeCollectionState("C1 1 2 0 0: 0: 0 0", &got));
+    CPPUNIT_ASSERT(!DecodeCollectionState("C2 1 2 0 0 0 0 99:x 0: 0 0", &got));  // blob too long
+    CPPUNIT_ASSERT(!DecodeCollectionState("C2 1 2 0 0 0 0 0: 0: 9999 0", &got));  // count too big
+    CPPUNIT_ASSERT(!DecodeCollectionState("C2 1 2 2 0 0 0 0: 0: 0 0", &got));  // initial not 0/1
+    CPPUNIT_ASSERT(DecodeCollectionState("C2 1 2 0 0 0 0 0: 0: 0 0", &got));
+    // A state from before holdings were kept: the device must resync.
+    CPPUNIT_ASSERT(!DecodeCollectionState("C1 1 2 0 0: 0: 0 0", &got));
   }
 
   void testIsKey() {

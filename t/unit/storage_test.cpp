@@ -120,6 +120,8 @@ class StorageTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testFolderRules);
   CPPUNIT_TEST(testVisibleFoldersWithShare);
   CPPUNIT_TEST(testItemsAndChangeLog);
+  CPPUNIT_TEST(testTombstonesFollowWhatDevicesHold);
+  CPPUNIT_TEST(testItemsAfter);
   CPPUNIT_TEST(testChangeFeed);
   CPPUNIT_TEST(testChangeFeedPruned);
   CPPUNIT_TEST(testDevicesAndSyncStates);
@@ -528,6 +530,142 @@ class StorageTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(Contains(Ids(visible(alice)), cal.id));
   }
 
+  // Tombstones exist only while a device that reads the folder holds the
+  // item; the sweep forgets readers gone past the expiry and what only
+  // they held back.
+  void testTombstonesFollowWhatDevicesHold() {
+    auto store = MustOpen(path_);
+    UserId alice = CreateUser(*store, "alice");
+    FolderId folder = ReadValue<std::vector<FolderRecord>>(
+                          *store, [&](Txn& t) { return t.VisibleFolders(alice); })[0].id;
+    auto add = [&] {
+      ItemRecord item;
+      item.folder = folder;
+      item.data = "x";
+      return WriteValue<ItemRecord>(*store, [&](Txn& t) { return t.PutItem(item); }).id;
+    };
+    auto del = [&](ItemId id) {
+      ASSERT_OK(store->Write([&](Txn& t) { return t.DeleteItem(folder, id); }));
+    };
+    auto tombstones = [&] {
+      auto log = ReadValue<std::vector<ItemChange>>(
+          *store, [&](Txn& t) { return t.ItemChangesSince(folder, 0, 1000); });
+      std::vector<ItemId> out;
+      for (const auto& c : log) {
+        if (c.kind == ChangeKind::kDelete) out.push_back(c.item);
+      }
+      return out;
+    };
+    auto held = [&](const char* device, ItemId id) {
+      return ReadValue<bool>(*store, [&](Txn& t) { return t.IsHeld(alice, device, folder, id); });
+    };
+    auto hold = [&](const char* device, ItemId id, bool yes) {
+      ASSERT_OK(store->Write([&](Txn& t) { return t.SetHeld(alice, device, folder, id, yes); }));
+    };
+
+    // Nobody reads the folder: deletes leave nothing behind.
+    for (int i = 0; i < 50; ++i) del(add());
+    CPPUNIT_ASSERT(tombstones().empty());
+
+    ASSERT_OK(store->Write([&](Txn& t) { return t.NoteReader(alice, "A", folder, 1000, true); }));
+    ASSERT_OK(store->Write([&](Txn& t) { return t.NoteReader(alice, "B", folder, 1000, true); }));
+    ItemId x = add(), y = add(), z = add();
+    hold("A", x, true);
+    hold("B", x, true);
+    hold("A", y, true);
+    CPPUNIT_ASSERT(held("A", x) && held("B", x) && !held("B", y));
+    del(x);
+    del(y);
+    del(z);  // held by nobody
+    CPPUNIT_ASSERT((tombstones() == std::vector<ItemId>{x, y}));
+
+    // A is told of x; B still needs the tombstone. Once B is told, it goes.
+    auto modseq_of = [&](ItemId id) {
+      for (const auto& c : ReadValue<std::vector<ItemChange>>(
+               *store, [&](Txn& t) { return t.ItemChangesSince(folder, 0, 1000); })) {
+        if (c.item == id) return c.modseq;
+      }
+      return uint64_t{0};
+    };
+    const uint64_t x_at = modseq_of(x);
+    hold("A", x, false);
+    ASSERT_OK(store->Write([&](Txn& t) { return t.TrimTombstone(folder, x_at, x); }));
+    CPPUNIT_ASSERT((tombstones() == std::vector<ItemId>{x, y}));
+    hold("B", x, false);
+    ASSERT_OK(store->Write([&](Txn& t) { return t.TrimTombstone(folder, x_at, x); }));
+    CPPUNIT_ASSERT((tombstones() == std::vector<ItemId>{y}));
+
+    // Starting afresh (SyncKey 0) drops what A held.
+    ASSERT_OK(store->Write([&](Txn& t) { return t.NoteReader(alice, "A", folder, 1000, true); }));
+    CPPUNIT_ASSERT(!held("A", y));
+
+    // The sweep: B synced at 1000, A at 5000; with a 3000 s expiry at 6000
+    // B is forgotten (it was never seen either) and A stays. The orphaned
+    // tombstone of y goes. A second sweep within the interval does nothing.
+    ItemId w = add();
+    hold("B", w, true);
+    del(w);
+    ASSERT_OK(store->Write([&](Txn& t) { return t.NoteReader(alice, "A", folder, 5000, false); }));
+    auto sweep = WriteValue<FolderSweep>(
+        *store, [&](Txn& t) { return t.SweepFolder(folder, 6000, 3000, 100); });
+    CPPUNIT_ASSERT(sweep.ran);
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, sweep.forgotten.size());
+    CPPUNIT_ASSERT_EQUAL(alice, sweep.forgotten[0].first);
+    CPPUNIT_ASSERT_EQUAL(std::string("B"), sweep.forgotten[0].second);
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, sweep.tombstones_dropped);
+    CPPUNIT_ASSERT(tombstones().empty());
+    CPPUNIT_ASSERT(!held("B", w));
+    CPPUNIT_ASSERT(!WriteValue<FolderSweep>(
+                        *store, [&](Txn& t) { return t.SweepFolder(folder, 6050, 3000, 100); })
+                        .ran);
+
+    // A device seen recently (DeviceRecord::last_seen; it Pings) is kept
+    // even when it has not synced the folder for longer.
+    DeviceRecord device;
+    device.user = alice;
+    device.device_id = "A";
+    device.last_seen = 9000;
+    ASSERT_OK(store->Write([&](Txn& t) { return t.PutDevice(device); }));
+    sweep = WriteValue<FolderSweep>(
+        *store, [&](Txn& t) { return t.SweepFolder(folder, 9500, 3000, 100); });
+    CPPUNIT_ASSERT(sweep.ran && sweep.forgotten.empty());
+
+    // Deleting the device drops what it holds.
+    ItemId v = add();
+    hold("A", v, true);
+    ASSERT_OK(store->Write([&](Txn& t) { return t.DeleteDevice(alice, "A"); }));
+    CPPUNIT_ASSERT(!held("A", v));
+  }
+
+  // Live items by id after a cursor, for the initial sync's walk.
+  void testItemsAfter() {
+    auto store = MustOpen(path_);
+    UserId alice = CreateUser(*store, "alice");
+    FolderId folder = ReadValue<std::vector<FolderRecord>>(
+                          *store, [&](Txn& t) { return t.VisibleFolders(alice); })[0].id;
+    std::vector<ItemId> ids;
+    for (int i = 0; i < 5; ++i) {
+      ItemRecord item;
+      item.folder = folder;
+      item.data = "item " + std::to_string(i);
+      ids.push_back(WriteValue<ItemRecord>(*store, [&](Txn& t) { return t.PutItem(item); }).id);
+    }
+    ASSERT_OK(store->Write([&](Txn& t) { return t.DeleteItem(folder, ids[1]); }));
+    auto after = [&](ItemId cursor, size_t limit) {
+      std::vector<ItemId> out;
+      for (const auto& item : ReadValue<std::vector<ItemRecord>>(
+               *store, [&](Txn& t) { return t.ItemsAfter(folder, cursor, limit); })) {
+        out.push_back(item.id);
+      }
+      return out;
+    };
+    CPPUNIT_ASSERT((after(0, 10) == std::vector<ItemId>{ids[0], ids[2], ids[3], ids[4]}));
+    CPPUNIT_ASSERT((after(ids[0], 2) == std::vector<ItemId>{ids[2], ids[3]}));
+    CPPUNIT_ASSERT(after(ids[4], 10).empty());
+    ASSERT_CODE(Code::kNotFound,
+                store->Read([&](Txn& t) { return t.ItemsAfter(999999, 0, 10).status(); }));
+  }
+
   void testItemsAndChangeLog() {
     auto store = MustOpen(path_);
     UserId alice = CreateUser(*store, "alice");
@@ -559,6 +697,11 @@ class StorageTest : public CppUnit::TestFixture {
 
     ItemRecord two2 = put(two.id, "two, edited");
     CPPUNIT_ASSERT_EQUAL(uint64_t{4}, two2.modseq);
+    // A device holds `one`, so its delete leaves a tombstone.
+    ASSERT_OK(store->Write([&](Txn& t) {
+      Status s = t.NoteReader(alice, "PHONE", inbox, 1000, true);
+      return s.ok() ? t.SetHeld(alice, "PHONE", inbox, one.id, true) : s;
+    }));
     ASSERT_OK(store->Write([&](Txn& t) { return t.DeleteItem(inbox, one.id); }));
     CPPUNIT_ASSERT_EQUAL(uint64_t{5}, modseq());
 

@@ -1,0 +1,79 @@
+// What a device is sent next of one collection, in order.
+//
+// The device's position says how far it got: an initial sync (after
+// SyncKey 0) walks the folder's live items by id as of a snapshot modseq,
+// leaving items changed after the snapshot to the change log; then the
+// change log after the snapshot takes over. Whether a live item goes out
+// as an Add or a Change depends only on whether the device holds it
+// (Txn::IsHeld), and a tombstone goes out only to a device that holds its
+// item — never on log positions, which the log's newest-entry-per-item
+// rule makes ambiguous once another item's entry passes them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/status.hpp"
+#include "storage/records.hpp"
+
+namespace eas::storage { class Txn; }
+
+namespace eas::core::commands {
+
+struct ServerChange {
+  enum Kind { kAdd, kChange, kDelete } kind = kAdd;
+  storage::ItemId item = 0;
+  uint64_t modseq = 0;  // its change log entry; 0 from the initial walk
+  std::string data;     // the item (Add, Change)
+};
+
+// The part of a CollectionState a scan moves.
+struct ScanPosition {
+  bool initial = false;        // still walking the live items
+  uint64_t snapshot = 0;       // ... as of this modseq
+  storage::ItemId cursor = 0;  // ... and past this item id
+  uint64_t seen = 0;           // the log is read after this modseq
+};
+
+class ChangeScan {
+ public:
+  struct Options {
+    storage::UserId user = 0;
+    std::string_view device_id;
+    storage::FolderId folder = 0;
+    uint64_t cutoff = 0;  // calendar FilterType: events ended before are not sent
+    bool trim = false;    // write pass: drop unneeded tombstones on the way
+  };
+  // A change the device made itself: never echoed back.
+  using IsOwnFn = std::function<bool(storage::ItemId item, uint64_t modseq)>;
+  // Offered each change the device is to be sent; false refuses it (the
+  // window is full, or an error the caller keeps) and ends the scan.
+  using TakeFn = std::function<bool(ServerChange& change)>;
+
+  ChangeScan(storage::Txn& txn, const Options& options, const ScanPosition& from,
+             IsOwnFn is_own)
+      : txn_(txn), options_(options), pos_(from), is_own_(std::move(is_own)) {}
+
+  // Changes the device is not sent (its own, tombstones of items it never
+  // held, events outside its window) are passed over.
+  Status Run(const TakeFn& take);
+
+  // Past everything taken or passed over; a refused change is not passed.
+  const ScanPosition& position() const { return pos_; }
+  // A change was refused: something remains for the next Sync.
+  bool more() const { return more_; }
+
+ private:
+  Status WalkLiveItems(const TakeFn& take);
+  Status ReadLog(const TakeFn& take);
+
+  storage::Txn& txn_;
+  Options options_;
+  ScanPosition pos_;
+  IsOwnFn is_own_;
+  bool more_ = false;
+};
+
+}  // namespace eas::core::commands
