@@ -87,19 +87,29 @@ Status SaveAnswer(storage::Txn& txn, const CommandContext& ctx, std::string_view
 }
 
 // Runs the folder's sweep when due (Txn::SweepFolder) and drops the sync
-// states of the devices it forgot: their next Sync gets Status 3.
-Status SweepFolder(storage::Txn& txn, storage::FolderId folder, uint64_t now, uint64_t expiry) {
+// states of the devices it forgot: their next Sync gets Status 3. Says
+// in *log whom it forgot.
+Status SweepFolder(storage::Txn& txn, storage::FolderId folder, uint64_t now, uint64_t expiry,
+                   std::string* log) {
   constexpr uint64_t kDay = 86400;
   const uint64_t interval = expiry == 0 ? kDay : std::clamp<uint64_t>(expiry / 8, 1, kDay);
   auto sweep = txn.SweepFolder(folder, now, expiry, interval);
   if (!sweep.ok()) return sweep.status();
+  if (sweep->forgotten.empty()) return Status::Ok();
   const std::string collection = FolderIdString(folder);
+  std::string who;
   for (const auto& [user, device] : sweep->forgotten) {
     for (const std::string& key : {collection, AnswerKey(collection)}) {
       Status s = txn.DeleteSyncState(user, device, key);
       if (!s.ok() && s.code() != Code::kNotFound) return s;
     }
+    auto owner = txn.GetUserById(user);
+    who += " " + device + " of " + (owner.ok() ? owner->name : "user " + std::to_string(user));
   }
+  *log = "Sync: folder " + collection + " forgot " + std::to_string(sweep->forgotten.size()) +
+         " device(s) neither syncing nor seen for " + std::to_string(expiry) +
+         " s (they must resync):" + who + "; " + std::to_string(sweep->tombstones_dropped) +
+         " tombstone(s) dropped";
   return Status::Ok();
 }
 
@@ -300,8 +310,14 @@ class CollectionSync {
     const uint64_t now = ctx_.request.now;
     Status s = txn_.NoteReader(ctx_.user.id, ctx_.device_id, target_.folder.id, now, false);
     if (!s.ok()) return s;
-    return SweepFolder(txn_, target_.folder.id, now, limits_.state_expiry);
+    return SweepFolder(txn_, target_.folder.id, now, limits_.state_expiry, &log_);
   }
+
+ public:
+  // A line for the log from this Sync's housekeeping, if any.
+  const std::string& log() const { return log_; }
+
+ private:
 
   static bool IsMail(const FolderRecord& f) {
     using storage::FolderType;
@@ -504,6 +520,7 @@ class CollectionSync {
   std::vector<std::pair<std::string, std::string>> new_client_ids_;
   ScanPosition pos_;
   bool more_ = false;
+  std::string log_;
 };
 
 }  // namespace
@@ -701,8 +718,9 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
   }
   // Nothing for the device (perhaps written only because another
   // collection or the request cache had to be): same key, no answer.
-  if (req.commands.empty() && !any) return sync.AdvanceSeen();
-  return sync.Finish(out);
+  Status s = req.commands.empty() && !any ? sync.AdvanceSeen() : sync.Finish(out);
+  if (out.log.empty()) out.log = sync.log();
+  return s;
 }
 
 }  // namespace eas::core::commands
