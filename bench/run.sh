@@ -6,7 +6,8 @@
 # loads alternate in short rounds and each ratio is taken within a round;
 # the median of the rounds is the figure, min and max show the spread.
 # Then: Service::Handle alone (no nginx, no network) for the same Sync, and
-# the initial sync of 10,000 contacts.
+# the initial sync of 10,000 contacts, and a new device's sync of 10 live
+# contacts in a folder with 10,000 deleted against one that only had the 10.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,6 +51,7 @@ http {
 CONF
 
 "$top/build/easctl" --store "$dir/store" user add bench --password bench >/dev/null
+for u in hist fresh; do "$top/build/easctl" --store "$dir/store" user add $u --password bench >/dev/null; done
 /usr/sbin/nginx -p "$dir" -c "$dir/nginx.conf"
 sleep 0.5
 
@@ -137,4 +139,7 @@ sleep 0.5
 echo
 "$top/bench/initial_sync.pl" "http://127.0.0.1:$port/Microsoft-Server-ActiveSync" \
     "$(pgrep -P "$(cat "$dir/nginx.pid")" | head -1)" "${BENCH_ITEMS:-10000}"
+echo
+"$top/bench/history_sync.pl" "http://127.0.0.1:$port/Microsoft-Server-ActiveSync" \
+    "$(pgrep -P "$(cat "$dir/nginx.pid")" | head -1)" "${BENCH_HISTORY:-10000}" "${BENCH_HISTORY_ROUNDS:-300}"
 if grep -E '\[(alert|crit|emerg)\]' "$dir/error.log"; then exit 1; fi
