@@ -76,4 +76,5 @@ unlike($r->{xml}, qr{<Status>3</Status>}, '... without a resync');
 $r = sync('PHONEB', $b);
 like($r->{xml}, qr{<Add><ServerId>[^<]+</ServerId><ApplicationData>.*Name4}s, 'B gets the new contact');
 
+$t->stop;
 done_testing;

@@ -363,6 +363,12 @@ class CollectionSync {
         }
       }
       if (!existing) {
+        // Gone already (another device deleted it): a device deleting it
+        // too no longer holds it, so it is not sent that Delete again.
+        if (cmd.kind == ClientCommand::kDelete && id) {
+          Status s = txn_.SetHeld(ctx_.user.id, ctx_.device_id, folder, *id, false);
+          if (!s.ok()) return s;
+        }
         reply.status = kObjectNotFound;
         replies_.push_back(std::move(reply));
         return Status::Ok();
