@@ -57,6 +57,10 @@ Result<std::vector<HierarchyChange>> LmdbTxn::HierarchyChangesSince(UserId user,
   return Guard([&] { return DoHierarchyChangesSince(user, after); });
 }
 
+Result<size_t> LmdbTxn::TrimHierarchyLog(UserId user, uint64_t through) {
+  return Guard([&] { return DoTrimHierarchyLog(user, through); });
+}
+
 Result<ItemRecord> LmdbTxn::PutItem(ItemRecord item) {
   return Guard([&] { return DoPutItem(std::move(item)); });
 }

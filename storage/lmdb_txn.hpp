@@ -51,6 +51,7 @@ class LmdbTxn final : public Txn {
   Result<uint64_t> HierarchySeq(UserId user) override;
   Result<std::vector<HierarchyChange>> HierarchyChangesSince(UserId user,
                                                              uint64_t after) override;
+  Result<size_t> TrimHierarchyLog(UserId user, uint64_t through) override;
 
   Result<ItemRecord> PutItem(ItemRecord item) override;
   Result<ItemRecord> GetItem(FolderId folder, ItemId id) override;
@@ -113,6 +114,7 @@ class LmdbTxn final : public Txn {
   Status DoDeleteFolder(FolderId id);
   Result<std::vector<FolderRecord>> DoVisibleFolders(UserId user);
   Result<std::vector<HierarchyChange>> DoHierarchyChangesSince(UserId user, uint64_t after);
+  Result<size_t> DoTrimHierarchyLog(UserId user, uint64_t through);
 
   Result<ItemRecord> DoPutItem(ItemRecord item);
   Result<ItemRecord> DoGetItem(FolderId folder, ItemId id);

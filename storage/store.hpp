@@ -118,7 +118,8 @@ class Txn {
   virtual Result<std::vector<UserRecord>> ListUsers() = 0;
 
   // Folders. Create/Update/Delete append to the hierarchy log of the owner
-  // and of every user in the folder's ACL (old and new ACL on update).
+  // and of every user in the folder's ACL (old and new ACL on update);
+  // a hidden folder's changes are logged for nobody (it is never offered).
   // CreateFolder assigns the id; Delete removes subfolders and items too.
   virtual Result<FolderRecord> CreateFolder(FolderRecord folder) = 0;
   virtual Result<FolderRecord> GetFolder(FolderId id) = 0;
@@ -134,6 +135,9 @@ class Txn {
   // Log entries with seq > after, oldest first.
   virtual Result<std::vector<HierarchyChange>> HierarchyChangesSince(
       UserId user, uint64_t after) = 0;
+  // Drops the user's log entries with seq <= through (no device state
+  // reads them any more); returns how many went. HierarchySeq stays.
+  virtual Result<size_t> TrimHierarchyLog(UserId user, uint64_t through) = 0;
 
   // Items. PutItem with id 0 assigns a new id (kAdd), else replaces (kUpdate).
   // Each bumps the folder's modseq and logs the change.

@@ -111,7 +111,7 @@ Result<FolderRecord> LmdbTxn::DoCreateFolder(FolderRecord folder) {
     if (!s.ok()) break;
     char role = user == folder.owner ? keys::kOwned : keys::kShared;
     s = Put(dbs_.user_folders, keys::UserAnd(user, folder.id), std::string_view(&role, 1));
-    if (s.ok()) s = LogHierarchy(user, folder.id, ChangeKind::kAdd);
+    if (s.ok() && !folder.hidden) s = LogHierarchy(user, folder.id, ChangeKind::kAdd);
   }
   if (!s.ok()) return s;
   return folder;
@@ -147,7 +147,13 @@ Status LmdbTxn::DoUpdateFolder(const FolderRecord& folder) {
       s = Del(dbs_.user_folders, keys::UserAnd(user, updated.id));
       if (!s.ok() && s.code() != Code::kNotFound) return s;
     }
-    s = LogHierarchy(user, updated.id, kept ? ChangeKind::kUpdate : ChangeKind::kDelete);
+    // A hidden folder is never offered to devices: its changes are news to
+    // none, and hiding or showing one is a delete or an add for them.
+    ChangeKind kind = kept ? ChangeKind::kUpdate : ChangeKind::kDelete;
+    if (old->hidden) kind = kept ? ChangeKind::kAdd : kind;
+    if (updated.hidden) kind = ChangeKind::kDelete;
+    if (old->hidden && (updated.hidden || !kept)) continue;
+    s = LogHierarchy(user, updated.id, kind);
     if (!s.ok()) return s;
   }
   for (const AclEntry& entry : updated.acl) {
@@ -155,7 +161,7 @@ Status LmdbTxn::DoUpdateFolder(const FolderRecord& folder) {
     char role = keys::kShared;
     s = Put(dbs_.user_folders, keys::UserAnd(entry.user, updated.id),
             std::string_view(&role, 1));
-    if (s.ok()) s = LogHierarchy(entry.user, updated.id, ChangeKind::kAdd);
+    if (s.ok() && !updated.hidden) s = LogHierarchy(entry.user, updated.id, ChangeKind::kAdd);
     if (!s.ok()) return s;
   }
   return Status::Ok();
@@ -208,7 +214,7 @@ Status LmdbTxn::DeleteFolderTree(const FolderRecord& root) {
       if (!s.ok()) return s;
       s = Del(dbs_.user_folders, keys::UserAnd(user, folder.id));
       if (s.code() == Code::kNotFound) s = Status::Ok();
-      if (s.ok()) s = LogHierarchy(user, folder.id, ChangeKind::kDelete);
+      if (s.ok() && !folder.hidden) s = LogHierarchy(user, folder.id, ChangeKind::kDelete);
     }
     if (!s.ok()) return s;
   }
@@ -283,6 +289,28 @@ Result<std::vector<HierarchyChange>> LmdbTxn::DoHierarchyChangesSince(UserId use
   if (!s.ok()) return s;
   if (!failure.ok()) return failure;
   return changes;
+}
+
+Result<size_t> LmdbTxn::DoTrimHierarchyLog(UserId user, uint64_t through) {
+  Status s = CheckWritable();
+  if (!s.ok()) return s;
+  size_t dropped = 0;
+  const std::string prefix = keys::User(user);
+  const std::string end = keys::UserAnd(user, through);
+  Cursor cursor;
+  s = Check(cursor.Open(txn_, dbs_.hierarchy_log), "opening cursor");
+  for (;;) {
+    if (!s.ok()) return s;
+    MDB_val key = ToVal(prefix);
+    MDB_val value;
+    int rc = cursor.Get(&key, &value, MDB_SET_RANGE);
+    if (rc == MDB_NOTFOUND) return dropped;
+    if (rc != MDB_SUCCESS) return Check(rc, "reading cursor");
+    std::string_view k = ToView(key);
+    if (k.substr(0, prefix.size()) != prefix || k > end) return dropped;
+    s = Check(cursor.Del(), "storage delete");
+    ++dropped;
+  }
 }
 
 }  // namespace eas::storage

@@ -2,7 +2,8 @@
 # with eas_sync_state_expiry, a device neither syncing a folder nor seen
 # for that long is forgotten by the folder (the tombstones kept for it go)
 # and, when it comes back, is told to resync (Status 3) — never sent wrong
-# data. After the resync it holds exactly what the folder holds.
+# data. After the resync it holds exactly what the folder holds. The same
+# for the folder hierarchy: a forgotten device's FolderSync gets Status 9.
 use strict;
 use warnings;
 use lib 't/lib';
@@ -18,6 +19,8 @@ my $r = $t->request(cmd => 'FolderSync', device => 'PHONEA',
                     xml => '<FolderSync xmlns="FolderHierarchy:"><SyncKey>0</SyncKey></FolderSync>');
 my $contacts = EasTest::folder_adds($r->{xml})->{Contacts}{id};
 ok($contacts, 'the Contacts folder');
+my $a_fs = EasTest::tag($r->{xml}, 'SyncKey');
+my $b_fs = EasTest::tag($t->folder_sync('0', device => 'PHONEB')->{xml}, 'SyncKey');
 
 sub sync {
     my ($device, $key, %o) = @_;
@@ -53,6 +56,15 @@ sleep 3.2;
 $r = sync('PHONEA', $a, commands => "<Delete><ServerId>$sid{c1}</ServerId></Delete>");
 $a = EasTest::tag($r->{xml}, 'SyncKey');
 like($t->error_log, qr/forgot 1 device.*PHONEB/, 'the log names the device forgotten');
+$r = $t->request(cmd => 'FolderCreate', device => 'PHONEA',
+                 xml => qq{<FolderCreate xmlns="FolderHierarchy:"><SyncKey>$a_fs</SyncKey><ParentId>0</ParentId><DisplayName>Friends</DisplayName><Type>14</Type></FolderCreate>});
+like($r->{xml}, qr{<Status>1</Status>}, 'A creates a folder');
+
+# B's folder hierarchy was forgotten too: FolderSync Status 9, then a new start.
+$r = $t->folder_sync($b_fs, device => 'PHONEB');
+like($r->{xml}, qr{<Status>9</Status>}, 'the expired device must start its FolderSync over (Status 9)');
+$r = $t->folder_sync('0', device => 'PHONEB');
+ok(EasTest::folder_adds($r->{xml})->{Friends}, '... and then gets every folder, the new one too');
 
 # B comes back: Status 3 with SyncKey 0, not a Delete it cannot place.
 $r = sync('PHONEB', $b);

@@ -83,7 +83,9 @@ void RunEdit(CommandContext& ctx, wbxml::Tag root, const Edit& edit) {
     next.last_request_key.clear();  // replay is FolderSync's alone
     next.last_response.clear();
     result.new_key = next.KeyString();
-    return SaveHierarchyState(txn, ctx, next);
+    if (Status saved = SaveHierarchyState(txn, ctx, next); !saved.ok()) return saved;
+    return TrimHierarchy(txn, ctx.user.id, ctx.request.now,
+                         ctx.request.options.sync_state_expiry);
   });
   if (!s.ok()) {
     ctx.response.log.push_back({LogLevel::kError, ctx.query.cmd + ": store: " + s.message()});

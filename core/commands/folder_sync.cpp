@@ -106,7 +106,8 @@ Status Decide(storage::Txn& txn, CommandContext& ctx, const std::string& client_
   next.last_request_key = client_key;
   next.last_response = Render(next.KeyString(), *changes);
   answer = next.last_response;
-  return SaveHierarchyState(txn, ctx, next);
+  if (Status s = SaveHierarchyState(txn, ctx, next); !s.ok()) return s;
+  return TrimHierarchy(txn, ctx.user.id, ctx.request.now, ctx.request.options.sync_state_expiry);
 }
 
 }  // namespace

@@ -139,4 +139,26 @@ Result<FolderChanges> HierarchyChanges(storage::Txn& txn, storage::UserId user,
   return changes;
 }
 
+Status TrimHierarchy(storage::Txn& txn, storage::UserId user, uint64_t now, uint64_t expiry) {
+  auto seq = txn.HierarchySeq(user);
+  if (!seq.ok()) return seq.status();
+  auto devices = txn.ListDevices(user);
+  if (!devices.ok()) return devices.status();
+  uint64_t through = *seq;
+  for (const auto& device : *devices) {
+    auto bytes = txn.GetSyncState(user, device.device_id, "");
+    if (bytes.status().code() == Code::kNotFound) continue;
+    if (!bytes.ok()) return bytes.status();
+    auto state = DecodeHierarchyState(*bytes);
+    if (!state) continue;  // unreadable: it starts over anyway
+    if (expiry != 0 && device.last_seen + expiry < now) {
+      Status s = txn.DeleteSyncState(user, device.device_id, "");
+      if (!s.ok()) return s;
+      continue;
+    }
+    through = std::min(through, state->seen_seq);
+  }
+  return txn.TrimHierarchyLog(user, through).status();
+}
+
 }  // namespace eas::core::commands

@@ -34,6 +34,12 @@ struct FolderChanges {
 Result<FolderChanges> HierarchyChanges(storage::Txn& txn, storage::UserId user,
                                        const HierarchyState* state);
 
+// Forgets the folder hierarchy of the user's devices not seen for `expiry`
+// seconds (0: never; their next FolderSync gets Status 9, start over) and
+// drops the log entries every remaining device has seen. Run by the
+// commands that write a hierarchy state.
+Status TrimHierarchy(storage::Txn& txn, storage::UserId user, uint64_t now, uint64_t expiry);
+
 // Folders a device is offered: not hidden.
 bool OfferedToDevices(const storage::FolderRecord& folder);
 

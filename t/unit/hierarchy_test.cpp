@@ -25,6 +25,8 @@ class HierarchyTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testNetChanges);
   CPPUNIT_TEST(testOwnChangesAreSkipped);
   CPPUNIT_TEST(testShareAndRevoke);
+  CPPUNIT_TEST(testHiddenFolderIsNoNews);
+  CPPUNIT_TEST(testTrimKeepsWhatDevicesNeed);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -147,6 +149,81 @@ class HierarchyTest : public CppUnit::TestFixture {
     Write([&](Txn& txn) { return txn.UpdateFolder(shared); });
     changes = Changes(bob_, &bob_seen);
     CPPUNIT_ASSERT(changes.deleted == std::vector<storage::FolderId>{shared.id});
+  }
+
+  // A folder never offered to devices: its rename and deletion are no
+  // Update or Delete for them; showing it is an Add, hiding it a Delete.
+  void testHiddenFolderIsNoNews() {
+    HierarchyState seen = Seen(alice_);
+    auto hidden = MakeFolder(alice_, "Private", FolderType::kUserContacts, true);
+    hidden.name = "Still private";
+    Write([&](Txn& txn) { return txn.UpdateFolder(hidden); });
+    CPPUNIT_ASSERT(Changes(alice_, &seen).empty());
+
+    hidden.hidden = false;
+    Write([&](Txn& txn) { return txn.UpdateFolder(hidden); });
+    auto changes = Changes(alice_, &seen);
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, changes.added.size());
+    CPPUNIT_ASSERT_EQUAL(hidden.id, changes.added[0].id);
+
+    seen = Seen(alice_);
+    hidden.hidden = true;
+    Write([&](Txn& txn) { return txn.UpdateFolder(hidden); });
+    changes = Changes(alice_, &seen);
+    CPPUNIT_ASSERT(changes.deleted == std::vector<storage::FolderId>{hidden.id});
+
+    seen = Seen(alice_);
+    Write([&](Txn& txn) { return txn.DeleteFolder(hidden.id); });
+    CPPUNIT_ASSERT(Changes(alice_, &seen).empty());
+  }
+
+  // The log keeps what the least advanced current device has not seen; a
+  // device not seen past the expiry loses its state (FolderSync Status 9)
+  // and holds nothing back.
+  void testTrimKeepsWhatDevicesNeed() {
+    auto device = [&](const char* id, uint64_t last_seen, uint64_t seen_seq) {
+      Write([&](Txn& txn) {
+        storage::DeviceRecord d;
+        d.user = alice_;
+        d.device_id = id;
+        d.last_seen = last_seen;
+        HierarchyState s;
+        s.key = 1;
+        s.seen_seq = seen_seq;
+        Status put = txn.PutDevice(d);
+        return put.ok() ? txn.PutSyncState(alice_, id, "", EncodeHierarchyState(s)) : put;
+      });
+    };
+    auto first_seq = [&] {
+      uint64_t first = 0;
+      CPPUNIT_ASSERT(store_->Read([&](Txn& txn) {
+        auto log = txn.HierarchyChangesSince(alice_, 0);
+        if (log.ok() && !log->empty()) first = log->front().seq;
+        return log.status();
+      }).ok());
+      return first;
+    };
+    auto trim = [&](uint64_t now) {
+      Write([&](Txn& txn) { return commands::TrimHierarchy(txn, alice_, now, 1000); });
+    };
+    for (int i = 0; i < 5; ++i) MakeFolder(alice_, "F" + std::to_string(i), FolderType::kUserMail);
+    const uint64_t top = Seq(alice_);  // 9 default folders + 5
+    device("OLD", 100, 3);
+    device("NEW", 5000, top);
+    trim(1000);  // both current: keep what OLD has not seen
+    CPPUNIT_ASSERT_EQUAL(uint64_t{4}, first_seq());
+
+    trim(5000);  // OLD not seen for 4900 s: forgotten, nothing held back
+    CPPUNIT_ASSERT_EQUAL(uint64_t{0}, first_seq());
+    CPPUNIT_ASSERT(store_->Read([&](Txn& txn) {
+      return txn.GetSyncState(alice_, "OLD", "").status().code() == Code::kNotFound
+                 ? Status::Ok() : Status::Internal("OLD kept its state");
+    }).ok());
+    // The seq goes on: NEW sees only what comes after.
+    HierarchyState seen = Seen(alice_);
+    CPPUNIT_ASSERT_EQUAL(top, seen.seen_seq);
+    MakeFolder(alice_, "After", FolderType::kUserMail);
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, Changes(alice_, &seen).added.size());
   }
 
  private:
