@@ -661,8 +661,13 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
     }
     CollectionState fresh;
     fresh.key = has_state ? state.key + 1 : 1;  // keys never come back
-    fresh.initial = true;
+    // An empty folder has no live items to walk: straight to the log, so
+    // the device's no-change Syncs take the fast path from the start.
+    auto first = txn.ItemsAfter(target.folder.id, 0, 1);
+    if (!first.ok()) return first.status();
+    fresh.initial = !first->empty();
     fresh.snapshot = target.folder.modseq;
+    fresh.seen_modseq = fresh.initial ? 0 : target.folder.modseq;
     if (Status s = txn.NoteReader(ctx.user.id, ctx.device_id, target.folder.id,
                                   ctx.request.now, /*afresh=*/true);
         !s.ok()) {
@@ -714,7 +719,9 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
     if (req.get_changes) {
       if (Status s = sync.CollectChanges(true, pending); !s.ok()) return s;
     }
-    out.need_write = pending || !req.commands.empty();
+    // An initial walk that found nothing to send (its items all outside
+    // the FilterType, say) must still be stored as done.
+    out.need_write = pending || !req.commands.empty() || (req.get_changes && state.initial);
     return Status::Ok();  // nothing new: no fragment, same key
   }
   if (Status s = sync.ApplyCommands(); !s.ok()) return s;
