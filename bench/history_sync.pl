@@ -15,32 +15,15 @@ use warnings;
 use HTTP::Tiny;
 use MIME::Base64 qw(encode_base64);
 use Time::HiRes qw(time);
-use File::Temp qw(tempdir);
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use BenchWbxml qw(wbxml xml sync_xml);
 
 my ($url, $worker, $n, $rounds) = @ARGV;
 $n ||= 10000;
 $rounds ||= 300;
-my $dir = tempdir(CLEANUP => 1);
 my $http = HTTP::Tiny->new(keep_alive => 1, timeout => 120);
 
-sub wbxml {
-    my ($xml) = @_;
-    open my $fh, '>', "$dir/r.xml" or die;
-    print $fh qq{<?xml version="1.0"?>\n<!DOCTYPE ActiveSync PUBLIC "-//MICROSOFT//DTD ActiveSync//EN" "http://www.microsoft.com/">\n$xml};
-    close $fh;
-    system("xml2wbxml -a -n -o $dir/r.wbxml $dir/r.xml >/dev/null 2>&1") == 0 or die "xml2wbxml";
-    open $fh, '<:raw', "$dir/r.wbxml" or die;
-    local $/;
-    return scalar <$fh>;
-}
-sub xml {
-    my ($bytes) = @_;
-    return '' unless length $bytes;
-    open my $fh, '>:raw', "$dir/a.wbxml" or die;
-    print $fh $bytes;
-    close $fh;
-    return scalar `wbxml2xml -l ACTIVESYNC -m 0 -o - $dir/a.wbxml 2>/dev/null`;
-}
 sub post {
     my ($user, $cmd, $dev, $body) = @_;
     my %h = ('Authorization' => 'Basic ' . encode_base64("$user:bench", ''),
@@ -54,8 +37,6 @@ sub cpu_ns {
     open my $fh, '<', "/proc/$worker/schedstat" or die "schedstat of $worker: $!";
     return (split ' ', scalar <$fh>)[0];
 }
-sub sync_xml { my ($key, $coll, $extra) = @_;
-    qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$key</SyncKey><CollectionId>$coll</CollectionId>$extra</Collection></Collections></Sync>} }
 sub contact { my ($i) = @_;
     qq{<ApplicationData><FileAs xmlns="Contacts:">Person$i, Test</FileAs><FirstName xmlns="Contacts:">Test</FirstName><LastName xmlns="Contacts:">Person$i</LastName><Email1Address xmlns="Contacts:">person$i\@example.org</Email1Address></ApplicationData>} }
 

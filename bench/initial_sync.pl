@@ -8,33 +8,16 @@ use warnings;
 use HTTP::Tiny;
 use MIME::Base64 qw(encode_base64);
 use Time::HiRes qw(time);
-use File::Temp qw(tempdir);
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use BenchWbxml qw(wbxml xml sync_xml);
 
 my ($url, $worker, $n) = @ARGV;
 $n ||= 10000;
-my $dir = tempdir(CLEANUP => 1);
 my $http = HTTP::Tiny->new(keep_alive => 1, timeout => 120);
 my %h = ('Authorization' => 'Basic ' . encode_base64('bench:bench', ''),
          'MS-ASProtocolVersion' => '14.1', 'Content-Type' => 'application/vnd.ms-sync.wbxml');
 
-sub wbxml {
-    my ($xml) = @_;
-    open my $fh, '>', "$dir/r.xml" or die;
-    print $fh qq{<?xml version="1.0"?>\n<!DOCTYPE ActiveSync PUBLIC "-//MICROSOFT//DTD ActiveSync//EN" "http://www.microsoft.com/">\n$xml};
-    close $fh;
-    system("xml2wbxml -a -n -o $dir/r.wbxml $dir/r.xml >/dev/null 2>&1") == 0 or die "xml2wbxml";
-    open $fh, '<:raw', "$dir/r.wbxml" or die;
-    local $/;
-    return scalar <$fh>;
-}
-sub xml {
-    my ($bytes) = @_;
-    return '' unless length $bytes;
-    open my $fh, '>:raw', "$dir/a.wbxml" or die;
-    print $fh $bytes;
-    close $fh;
-    return scalar `wbxml2xml -l ACTIVESYNC -m 0 -o - $dir/a.wbxml 2>/dev/null`;
-}
 sub post {
     my ($cmd, $dev, $body) = @_;
     my $r = $http->request('POST', "$url?Cmd=$cmd&User=bench&DeviceId=$dev&DeviceType=iPhone",
@@ -47,8 +30,6 @@ sub cpu {
     my @f = split ' ', <$fh>;
     return ($f[13] + $f[14]) / 100;   # utime + stime, clock ticks at 100 Hz
 }
-sub sync_xml { my ($key, $coll, $extra) = @_;
-    qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$key</SyncKey><CollectionId>$coll</CollectionId>$extra</Collection></Collections></Sync>} }
 
 my $fs = xml(post('FolderSync', 'LOADER', wbxml('<FolderSync xmlns="FolderHierarchy:"><SyncKey>0</SyncKey></FolderSync>')));
 my ($contacts) = $fs =~ m{<ServerId>(\d+)</ServerId><ParentId>0</ParentId><DisplayName>Contacts</DisplayName>};
