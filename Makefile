@@ -21,12 +21,16 @@ DEB_PKGS  := nginx nginx-dev g++ make pkg-config perl libwbxml2-dev \
              libwbxml2-utils libxml2-utils liblmdb-dev lmdb-utils libssl-dev \
              libcppunit-dev libical-dev python3 wrk
 
-LIB_SRCS  := $(wildcard core/*.cpp core/*/*.cpp storage/*.cpp)
+# Sources at any depth: base/ (shared by both), core/ (the protocol) and
+# storage/ (LMDB) make one static library; each cli/<program>/ is a
+# program linking it.
+LIB_SRCS  := $(shell find base core storage -name '*.cpp' | sort)
 LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard t/unit/*.cpp)
 UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
-CLI_SRCS  := $(wildcard cli/*.cpp)
-CLI_OBJS  := $(CLI_SRCS:%.cpp=$(BUILD)/obj/%.o)
+EASCTL_SRCS := $(wildcard cli/easctl/*.cpp)
+EASCTL_OBJS := $(EASCTL_SRCS:%.cpp=$(BUILD)/obj/%.o)
+LIB_HDRS  := $(shell find base core storage -name '*.hpp')
 GLUE_SRCS := $(wildcard ngx_eas_module/*)
 
 .PHONY: all deps build unit test integration run bench fuzz clean
@@ -54,8 +58,8 @@ $(BUILD)/libeas.a: $(LIB_OBJS)
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libeas.a
 	$(CXX) $(CXXFLAGS) -o $@ $(UNIT_OBJS) $(BUILD)/libeas.a -lcppunit $(LIBS)
 
-$(BUILD)/easctl: $(CLI_OBJS) $(BUILD)/libeas.a
-	$(CXX) $(CXXFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libeas.a $(LIBS)
+$(BUILD)/easctl: $(EASCTL_OBJS) $(BUILD)/libeas.a
+	$(CXX) $(CXXFLAGS) -o $@ $(EASCTL_OBJS) $(BUILD)/libeas.a $(LIBS)
 
 # The dynamic module, built against Debian's nginx sources (nginx-dev) with
 # the flags of the distribution binary, so the module signature matches.
@@ -67,7 +71,7 @@ $(NGX_BUILD)/objs/Makefile: config config.make
 	cd $(NGX_BUILD) && bash -c '. ./conf_flags && ./configure "$${NGX_CONF_FLAGS[@]}" --add-dynamic-module=$(CURDIR)' > $(CURDIR)/$(BUILD)/nginx-configure.log 2>&1 \
 	  || { tail -20 $(CURDIR)/$(BUILD)/nginx-configure.log; exit 1; }
 
-$(BUILD)/ngx_http_eas_module.so: $(NGX_BUILD)/objs/Makefile $(BUILD)/libeas.a $(GLUE_SRCS) $(wildcard core/*.hpp core/*/*.hpp)
+$(BUILD)/ngx_http_eas_module.so: $(NGX_BUILD)/objs/Makefile $(BUILD)/libeas.a $(GLUE_SRCS) $(LIB_HDRS)
 	rm -f $(NGX_BUILD)/objs/ngx_http_eas_module.so
 	@# nginx's Makefile knows only the glue headers: recompile the glue when
 	@# a core header (struct layout) changed.
@@ -114,4 +118,4 @@ run: deps
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(EASCTL_OBJS:.o=.d)

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/status.hpp"
+#include "base/status.hpp"
 
 namespace eas::core {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/http_exchange.hpp"
-#include "core/status.hpp"
+#include "base/status.hpp"
 
 namespace eas::storage { class Store; }
 namespace eas::core::auth { class CredentialCache; }

@@ -3,7 +3,7 @@
 
 #include <lmdb.h>
 
-#include "core/status.hpp"
+#include "base/status.hpp"
 
 namespace eas::storage {
 

@@ -7,7 +7,7 @@
 #include <new>
 #include <string>
 
-#include "core/status.hpp"
+#include "base/status.hpp"
 
 namespace eas::storage {
 

@@ -3,7 +3,7 @@
 
 #include <string_view>
 
-#include "core/status.hpp"
+#include "base/status.hpp"
 
 namespace eas::storage {
 

@@ -12,9 +12,6 @@ namespace eas::storage {
 Result<UserRecord> LmdbTxn::CreateUser(UserRecord user) {
   return Guard([&] { return DoCreateUser(std::move(user)); });
 }
-Result<UserRecord> LmdbTxn::GetUser(std::string_view name) {
-  return Guard([&] { return DoGetUser(name); });
-}
 Status LmdbTxn::ReadUser(std::string_view name, UserRecord* out) {
   return Guard([&] { return DoReadUser(name, out); });
 }
@@ -33,9 +30,6 @@ Result<std::vector<UserRecord>> LmdbTxn::ListUsers() {
 
 Result<FolderRecord> LmdbTxn::CreateFolder(FolderRecord folder) {
   return Guard([&] { return DoCreateFolder(std::move(folder)); });
-}
-Result<FolderRecord> LmdbTxn::GetFolder(FolderId id) {
-  return Guard([&] { return DoGetFolder(id); });
 }
 Status LmdbTxn::ReadFolder(FolderId id, FolderRecord* out) {
   return Guard([&] { return DoReadFolder(id, out); });
@@ -107,12 +101,6 @@ Result<FolderSweep> LmdbTxn::SweepFolder(FolderId folder, uint64_t now, uint64_t
   return Guard([&] { return DoSweepFolder(folder, now, expiry, interval); });
 }
 
-Result<DeviceRecord> LmdbTxn::GetDevice(UserId user, std::string_view device_id) {
-  return Guard([&] {
-    return Filled<DeviceRecord>(
-        [&](DeviceRecord* device) { return DoReadDevice(user, device_id, device); });
-  });
-}
 Status LmdbTxn::ReadDevice(UserId user, std::string_view device_id, DeviceRecord* out) {
   return Guard([&] { return DoReadDevice(user, device_id, out); });
 }
@@ -124,10 +112,6 @@ Status LmdbTxn::DeleteDevice(UserId user, std::string_view device_id) {
 }
 Result<std::vector<DeviceRecord>> LmdbTxn::ListDevices(std::optional<UserId> user) {
   return Guard([&] { return DoListDevices(user); });
-}
-Result<std::string> LmdbTxn::GetSyncState(UserId user, std::string_view device_id,
-                                          std::string_view collection) {
-  return Guard([&] { return DoGetSyncState(user, device_id, collection); });
 }
 Status LmdbTxn::ViewSyncState(UserId user, std::string_view device_id,
                               std::string_view collection, std::string_view* out) {

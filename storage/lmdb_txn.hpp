@@ -35,7 +35,6 @@ class LmdbTxn final : public Txn {
   int fatal_rc() const { return fatal_rc_; }
 
   Result<UserRecord> CreateUser(UserRecord user) override;
-  Result<UserRecord> GetUser(std::string_view name) override;
   Status ReadUser(std::string_view name, UserRecord* out) override;
   Result<UserRecord> GetUserById(UserId id) override;
   Status UpdateUser(const UserRecord& user) override;
@@ -43,7 +42,6 @@ class LmdbTxn final : public Txn {
   Result<std::vector<UserRecord>> ListUsers() override;
 
   Result<FolderRecord> CreateFolder(FolderRecord folder) override;
-  Result<FolderRecord> GetFolder(FolderId id) override;
   Status ReadFolder(FolderId id, FolderRecord* out) override;
   Status UpdateFolder(const FolderRecord& folder) override;
   Status DeleteFolder(FolderId id) override;
@@ -72,14 +70,11 @@ class LmdbTxn final : public Txn {
   Result<FolderSweep> SweepFolder(FolderId folder, uint64_t now, uint64_t expiry,
                              uint64_t interval) override;
 
-  Result<DeviceRecord> GetDevice(UserId user, std::string_view device_id) override;
   Status ReadDevice(UserId user, std::string_view device_id, DeviceRecord* out) override;
   Status PutDevice(const DeviceRecord& device) override;
   Status DeleteDevice(UserId user, std::string_view device_id) override;
   Result<std::vector<DeviceRecord>> ListDevices(std::optional<UserId> user) override;
 
-  Result<std::string> GetSyncState(UserId user, std::string_view device_id,
-                                   std::string_view collection) override;
   Status ViewSyncState(UserId user, std::string_view device_id, std::string_view collection,
                        std::string_view* out) override;
   Status PutSyncState(UserId user, std::string_view device_id, std::string_view collection,
@@ -148,8 +143,6 @@ class LmdbTxn final : public Txn {
   Status DoPutDevice(const DeviceRecord& device);
   Status DoDeleteDevice(UserId user, std::string_view device_id);
   Result<std::vector<DeviceRecord>> DoListDevices(std::optional<UserId> user);
-  Result<std::string> DoGetSyncState(UserId user, std::string_view device_id,
-                                     std::string_view collection);
   Status DoViewSyncState(UserId user, std::string_view device_id, std::string_view collection,
                          std::string_view* out);
   Status DoPutSyncState(UserId user, std::string_view device_id, std::string_view collection,

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "storage/records.hpp"
 #include "storage/txn_fn.hpp"
 
@@ -107,10 +107,10 @@ class Txn {
   // Tasks, Notes, and the hidden contacts folder "Collected Addresses");
   // kAlreadyExists when the name is taken.
   virtual Result<UserRecord> CreateUser(UserRecord user) = 0;
-  virtual Result<UserRecord> GetUser(std::string_view name) = 0;
-  // The same decoded into *out (every request looks its user up by name).
-  // *out is only valid after Ok.
+  // Decodes into *out, reusing its storage (every request looks its user
+  // up by name); *out is only valid after Ok. GetUser: the same by value.
   virtual Status ReadUser(std::string_view name, UserRecord* out) = 0;
+  Result<UserRecord> GetUser(std::string_view name);
   virtual Result<UserRecord> GetUserById(UserId id) = 0;
   virtual Status UpdateUser(const UserRecord& user) = 0;  // by id; name may not change
   // Removes the user with their folders, items, devices and sync states.
@@ -122,10 +122,10 @@ class Txn {
   // a hidden folder's changes are logged for nobody (it is never offered).
   // CreateFolder assigns the id; Delete removes subfolders and items too.
   virtual Result<FolderRecord> CreateFolder(FolderRecord folder) = 0;
-  virtual Result<FolderRecord> GetFolder(FolderId id) = 0;
-  // The same decoded into *out (every Sync reads its folders); *out is only
-  // valid after Ok.
+  // Decodes into *out (every Sync reads its folders); *out is only valid
+  // after Ok. GetFolder: the same by value.
   virtual Status ReadFolder(FolderId id, FolderRecord* out) = 0;
+  Result<FolderRecord> GetFolder(FolderId id);
   virtual Status UpdateFolder(const FolderRecord& folder) = 0;
   virtual Status DeleteFolder(FolderId id) = 0;
   // Folders the user owns plus folders shared with them, by id.
@@ -180,22 +180,24 @@ class Txn {
                                           uint64_t interval) = 0;
 
   // Devices, keyed by (user, device id).
-  virtual Result<DeviceRecord> GetDevice(UserId user, std::string_view device_id) = 0;
-  // The same decoded into *out, without moving it there: the device gate
-  // reads the record on every request. *out is only valid after Ok.
+  // Decodes into *out, without moving it there: the device gate reads the
+  // record on every request. *out is only valid after Ok. GetDevice: the
+  // same by value.
   virtual Status ReadDevice(UserId user, std::string_view device_id, DeviceRecord* out) = 0;
+  Result<DeviceRecord> GetDevice(UserId user, std::string_view device_id);
   virtual Status PutDevice(const DeviceRecord& device) = 0;
   virtual Status DeleteDevice(UserId user, std::string_view device_id) = 0;  // and its sync states
   virtual Result<std::vector<DeviceRecord>> ListDevices(std::optional<UserId> user) = 0;
 
   // Opaque per-(user, device, collection) sync state; core owns the format.
   // collection "" is the folder hierarchy.
-  virtual Result<std::string> GetSyncState(UserId user, std::string_view device_id,
-                                           std::string_view collection) = 0;
-  // The same without a copy: *out points into the store and is valid until
-  // this transaction ends (or writes). A no-change Sync reads two states.
+  // *out points into the store and is valid until this transaction ends
+  // (or writes): a no-change Sync reads two states without a copy.
+  // GetSyncState: a copy.
   virtual Status ViewSyncState(UserId user, std::string_view device_id,
                                std::string_view collection, std::string_view* out) = 0;
+  Result<std::string> GetSyncState(UserId user, std::string_view device_id,
+                                   std::string_view collection);
   virtual Status PutSyncState(UserId user, std::string_view device_id,
                               std::string_view collection, std::string_view state) = 0;
   virtual Status DeleteSyncState(UserId user, std::string_view device_id,

@@ -106,14 +106,6 @@ Status LmdbTxn::DoViewSyncState(UserId user, std::string_view device_id,
   return s;
 }
 
-Result<std::string> LmdbTxn::DoGetSyncState(UserId user, std::string_view device_id,
-                                            std::string_view collection) {
-  std::string_view value;
-  Status s = DoViewSyncState(user, device_id, collection, &value);
-  if (!s.ok()) return s;
-  return std::string(value);
-}
-
 Status LmdbTxn::DoPutSyncState(UserId user, std::string_view device_id,
                                std::string_view collection, std::string_view state) {
   Status s = CheckWritable();

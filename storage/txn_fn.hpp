@@ -9,7 +9,7 @@
 #include <memory>
 #include <type_traits>
 
-#include "core/status.hpp"
+#include "base/status.hpp"
 
 namespace eas::storage {
 

@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "cli/easctl_devices.hpp"
-#include "cli/args.hpp"
-#include "cli/commands.hpp"
-#include "cli/json_out.hpp"
+#include "cli/easctl/easctl_devices.hpp"
+#include "cli/easctl/args.hpp"
+#include "cli/easctl/commands.hpp"
+#include "cli/easctl/json_out.hpp"
 #include "core/auth/password_hash.hpp"
 #include "core/auth/user_name.hpp"
 #include "core/collection_state.hpp"

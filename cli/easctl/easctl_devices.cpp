@@ -1,11 +1,11 @@
-#include "cli/easctl_devices.hpp"
+#include "cli/easctl/easctl_devices.hpp"
 
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <optional>
 
-#include "cli/json_out.hpp"
+#include "cli/easctl/json_out.hpp"
 #include "core/auth/user_name.hpp"
 #include "storage/store.hpp"
 

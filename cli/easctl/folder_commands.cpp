@@ -6,9 +6,10 @@
 #include <cstdio>
 #include <iostream>
 
-#include "cli/commands.hpp"
-#include "cli/json_out.hpp"
+#include "cli/easctl/commands.hpp"
+#include "cli/easctl/json_out.hpp"
 #include "core/auth/user_name.hpp"
+#include "core/folder_access.hpp"
 
 namespace eas::cli {
 namespace {
@@ -81,15 +82,10 @@ Result<FolderAccess> AccessFolder(Txn& txn, const UserRecord& user, storage::Fol
   if (!folder.ok()) return folder.status();
   FolderAccess access;
   access.folder = std::move(*folder);
-  access.owner = access.folder.owner == user.id;
-  access.writable = access.owner;
-  bool shared = false;
-  for (const AclEntry& e : access.folder.acl) {
-    if (e.user != user.id || e.rights == Rights::kNone) continue;
-    shared = true;
-    access.writable = e.rights == Rights::kReadWrite;
-  }
-  if (!access.owner && !shared) {
+  const eas::core::FolderRole role = eas::core::RoleOf(access.folder, user.id);
+  access.owner = role == eas::core::FolderRole::kOwner;
+  access.writable = eas::core::MayWriteItems(role);
+  if (!eas::core::MayRead(role)) {
     return Status::NotFound("folder " + std::to_string(id) + " is neither " + user.name +
                             "'s nor shared with them");
   }

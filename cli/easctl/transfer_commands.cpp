@@ -12,7 +12,7 @@
 #include <iterator>
 #include <sstream>
 
-#include "cli/commands.hpp"
+#include "cli/easctl/commands.hpp"
 #include "core/auth/user_name.hpp"
 #include "core/convert/icalendar.hpp"
 #include "core/convert/vcard.hpp"

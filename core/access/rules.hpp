@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/status.hpp"
+#include "base/status.hpp"
 
 namespace eas::core::access {
 

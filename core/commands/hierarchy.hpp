@@ -8,7 +8,7 @@
 
 #include "core/commands/command.hpp"
 #include "core/hierarchy_state.hpp"
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "storage/records.hpp"
 
 namespace eas::storage { class Txn; }

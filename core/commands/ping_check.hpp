@@ -9,7 +9,7 @@
 
 #include "core/commands/ping_params.hpp"
 #include "core/push/ping_wait.hpp"
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "storage/records.hpp"
 
 namespace eas::storage { class Txn; }

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "storage/records.hpp"
 
 namespace eas::storage { class Txn; }

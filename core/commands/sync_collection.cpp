@@ -6,6 +6,7 @@
 #include "core/collection_state.hpp"
 #include "core/commands/hierarchy.hpp"
 #include "core/commands/sync_changes.hpp"
+#include "core/folder_access.hpp"
 #include "core/items/calendar_window.hpp"
 #include "core/items/item_data.hpp"
 #include "core/wbxml/decoder.hpp"
@@ -53,14 +54,9 @@ Status Resolve(storage::Txn& txn, const CommandContext& ctx, std::string_view co
   if (!s.ok()) return s;
   const FolderRecord& folder = target->folder;
   if (folder.hidden) return Status::Ok();
-  if (folder.owner == ctx.user.id) {
-    target->writable = true;
-  } else {
-    auto entry = std::find_if(folder.acl.begin(), folder.acl.end(),
-                              [&](const storage::AclEntry& a) { return a.user == ctx.user.id; });
-    if (entry == folder.acl.end()) return Status::Ok();  // foreign: unknown
-    target->writable = entry->rights == storage::Rights::kReadWrite;
-  }
+  const FolderRole role = RoleOf(folder, ctx.user.id);
+  if (!MayRead(role)) return Status::Ok();  // foreign: unknown
+  target->writable = MayWriteItems(role);
   *found = true;
   return Status::Ok();
 }

@@ -6,7 +6,7 @@
 
 #include "core/commands/command.hpp"
 #include "core/commands/sync_request.hpp"
-#include "core/status.hpp"
+#include "base/status.hpp"
 
 namespace eas::storage { class Txn; }
 

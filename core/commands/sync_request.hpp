@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::commands {

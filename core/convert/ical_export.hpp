@@ -8,7 +8,7 @@
 
 #include "core/convert/ical_handles.hpp"
 #include "core/convert/timezone_blob.hpp"
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::convert {

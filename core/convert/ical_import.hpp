@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/convert/ical_handles.hpp"
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::convert {

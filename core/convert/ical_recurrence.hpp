@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/convert/ical_handles.hpp"
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::convert {

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "core/convert/report.hpp"
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::convert {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/convert/contact_fields.hpp"
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "core/convert/eas_time.hpp"
 #include "core/convert/element_util.hpp"
 #include "core/convert/tags.hpp"

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::items {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/push/ping_wait.hpp"
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "storage/records.hpp"
 
 namespace eas::storage { class Store; }

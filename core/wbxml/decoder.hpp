@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "core/status.hpp"
+#include "base/status.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::wbxml {

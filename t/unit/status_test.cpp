@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "core/status.hpp"
+#include "base/status.hpp"
 
 namespace eas {
 namespace {
