@@ -144,7 +144,7 @@ const char* DecodeFolder(std::string_view in, FolderRecord* out) {
       case kFolderParent: ok = ParseUint(v, &r.parent); break;
       case kFolderType:
         ok = ParseUint(v, &small) && small != 0;
-        r.type = static_cast<FolderType>(small);
+        r.type = static_cast<FolderKind>(small);
         break;
       case kFolderName: r.name.assign(v); break;
       case kFolderAcl: {

@@ -20,13 +20,9 @@ struct UserRecord {
   uint64_t created = 0;                // unix seconds
 };
 
-// MS-ASCMD FolderSync Type values.
-enum class FolderType : uint8_t {
-  kUserGeneric = 1, kInbox = 2, kDrafts = 3, kDeletedItems = 4, kSentItems = 5,
-  kOutbox = 6, kTasks = 7, kCalendar = 8, kContacts = 9, kNotes = 10,
-  kJournal = 11, kUserMail = 12, kUserCalendar = 13, kUserContacts = 14,
-  kUserTasks = 15, kUserJournal = 16, kUserNotes = 17,
-};
+// What kind of folder it is: a byte core decides (core/folder_type.hpp)
+// and the store keeps without reading it.
+enum class FolderKind : uint8_t {};
 
 enum class Rights : uint8_t { kNone = 0, kRead = 1, kReadWrite = 3 };
 
@@ -39,7 +35,7 @@ struct FolderRecord {
   FolderId id = 0;
   UserId owner = 0;
   FolderId parent = 0;     // 0 = top level
-  FolderType type = FolderType::kUserGeneric;
+  FolderKind type{1};  // core's folder_type::kUserGeneric
   std::string name;
   std::vector<AclEntry> acl;  // other users' rights; the owner has all rights
   bool hidden = false;        // never offered to devices (collected addresses)

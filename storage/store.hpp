@@ -102,10 +102,8 @@ class Txn {
  public:
   virtual ~Txn() = default;
 
-  // Users. CreateUser assigns the id and creates the default folder set
-  // (Inbox, Drafts, Deleted Items, Sent Items, Outbox, Contacts, Calendar,
-  // Tasks, Notes, and the hidden contacts folder "Collected Addresses");
-  // kAlreadyExists when the name is taken.
+  // Users. CreateUser assigns the id (core adds the default folders:
+  // core/default_folders.hpp); kAlreadyExists when the name is taken.
   virtual Result<UserRecord> CreateUser(UserRecord user) = 0;
   // Decodes into *out, reusing its storage (every request looks its user
   // up by name); *out is only valid after Ok. GetUser: the same by value.

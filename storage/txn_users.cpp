@@ -1,5 +1,4 @@
-// Users: records by id, a name → id index, the id counter, and the default
-// folder set every new user gets.
+// Users: records by id, a name → id index and the id counter.
 #include <ctime>
 #include <string>
 #include <utility>
@@ -13,28 +12,6 @@ namespace {
 
 // Longest login name; keeps users_by_name keys far below LMDB's 511 bytes.
 constexpr size_t kMaxUserNameSize = 255;
-
-struct DefaultFolder {
-  FolderType type;
-  const char* name;
-  bool hidden = false;
-};
-
-// Created for every user, in this order (so Inbox gets the lowest id).
-// "Collected Addresses" keeps the addresses a user wrote to, for recipient
-// completion; it is hidden, so it is never offered to devices.
-constexpr DefaultFolder kDefaultFolders[] = {
-    {FolderType::kInbox, "Inbox"},
-    {FolderType::kDrafts, "Drafts"},
-    {FolderType::kDeletedItems, "Deleted Items"},
-    {FolderType::kSentItems, "Sent Items"},
-    {FolderType::kOutbox, "Outbox"},
-    {FolderType::kContacts, "Contacts"},
-    {FolderType::kCalendar, "Calendar"},
-    {FolderType::kTasks, "Tasks"},
-    {FolderType::kNotes, "Notes"},
-    {FolderType::kUserContacts, "Collected Addresses", true},
-};
 
 std::string UserLabel(UserId id) { return "user " + std::to_string(id); }
 
@@ -61,16 +38,6 @@ Result<UserRecord> LmdbTxn::DoCreateUser(UserRecord user) {
   s = Put(dbs_.users, id_key, EncodeUser(user));
   if (s.ok()) s = Put(dbs_.users_by_name, user.name, id_key);
   if (!s.ok()) return s;
-
-  for (const DefaultFolder& d : kDefaultFolders) {
-    FolderRecord folder;
-    folder.owner = user.id;
-    folder.type = d.type;
-    folder.name = d.name;
-    folder.hidden = d.hidden;
-    Result<FolderRecord> created = DoCreateFolder(std::move(folder));
-    if (!created.ok()) return created.status();
-  }
   return user;
 }
 

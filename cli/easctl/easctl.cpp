@@ -24,8 +24,12 @@
 #include "core/items/item_data.hpp"
 #include "core/wbxml/tags.hpp"
 #include "storage/store.hpp"
+#include "core/folder_type.hpp"
+#include "core/default_folders.hpp"
 
 namespace eas::cli {
+
+namespace folder_type = eas::core::folder_type;
 namespace {
 
 const char* kUsage =
@@ -186,7 +190,7 @@ int UserAdd(Store& store, const Args& a) {
   user.display_name = a.display_name.empty() ? user.name : a.display_name;
   user.addresses = a.emails;
   user.created = static_cast<uint64_t>(time(nullptr));
-  Status s = store.Write([&](Txn& txn) { return txn.CreateUser(user).status(); });
+  Status s = store.Write([&](Txn& txn) { return eas::core::CreateUserWithDefaultFolders(txn, user).status(); });
   if (!s.ok()) return Fail(s.message());
   std::cout << "user " << user.name << " added\n";
   return 0;
@@ -252,27 +256,26 @@ int UserList(Store& store, const Args& a) {
 }
 
 // A placeholder item fitting the folder's class: one subject-like field.
-eas::core::wbxml::Element PlaceholderItem(eas::storage::FolderType type) {
+eas::core::wbxml::Element PlaceholderItem(eas::storage::FolderKind type) {
   using eas::core::wbxml::Page;
-  using eas::storage::FolderType;
   Page page = Page::kEmail;
   const char* field = "Subject";
   switch (type) {
-    case FolderType::kContacts:
-    case FolderType::kUserContacts:
+    case folder_type::kContacts:
+    case folder_type::kUserContacts:
       page = Page::kContacts;
       field = "FileAs";
       break;
-    case FolderType::kCalendar:
-    case FolderType::kUserCalendar:
+    case folder_type::kCalendar:
+    case folder_type::kUserCalendar:
       page = Page::kCalendar;
       break;
-    case FolderType::kTasks:
-    case FolderType::kUserTasks:
+    case folder_type::kTasks:
+    case folder_type::kUserTasks:
       page = Page::kTasks;
       break;
-    case FolderType::kNotes:
-    case FolderType::kUserNotes:
+    case folder_type::kNotes:
+    case folder_type::kUserNotes:
       page = Page::kNotes;
       break;
     default:

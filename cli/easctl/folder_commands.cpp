@@ -10,29 +10,31 @@
 #include "cli/easctl/json_out.hpp"
 #include "core/auth/user_name.hpp"
 #include "core/folder_access.hpp"
+#include "core/folder_type.hpp"
 
 namespace eas::cli {
+
+namespace folder_type = eas::core::folder_type;
 namespace {
 
 using storage::AclEntry;
 using storage::FolderRecord;
-using storage::FolderType;
 using storage::Rights;
 using storage::Txn;
 using storage::UserRecord;
 
-const char* Kind(FolderType type) {
+const char* Kind(storage::FolderKind type) {
   switch (type) {
-    case FolderType::kInbox: return "inbox";
-    case FolderType::kDrafts: return "drafts";
-    case FolderType::kDeletedItems: return "deleted";
-    case FolderType::kSentItems: return "sent";
-    case FolderType::kOutbox: return "outbox";
-    case FolderType::kTasks: case FolderType::kUserTasks: return "tasks";
-    case FolderType::kCalendar: case FolderType::kUserCalendar: return "calendar";
-    case FolderType::kContacts: case FolderType::kUserContacts: return "contacts";
-    case FolderType::kNotes: case FolderType::kUserNotes: return "notes";
-    case FolderType::kJournal: case FolderType::kUserJournal: return "journal";
+    case folder_type::kInbox: return "inbox";
+    case folder_type::kDrafts: return "drafts";
+    case folder_type::kDeletedItems: return "deleted";
+    case folder_type::kSentItems: return "sent";
+    case folder_type::kOutbox: return "outbox";
+    case folder_type::kTasks: case folder_type::kUserTasks: return "tasks";
+    case folder_type::kCalendar: case folder_type::kUserCalendar: return "calendar";
+    case folder_type::kContacts: case folder_type::kUserContacts: return "contacts";
+    case folder_type::kNotes: case folder_type::kUserNotes: return "notes";
+    case folder_type::kJournal: case folder_type::kUserJournal: return "journal";
     default: return "mail";
   }
 }
@@ -40,15 +42,15 @@ const char* Kind(FolderType type) {
 // The default folders: never deleted (FolderDelete refuses them too).
 bool IsSystem(const FolderRecord& f) {
   int t = static_cast<int>(f.type);
-  return f.hidden || (t >= static_cast<int>(FolderType::kInbox) &&
-                      t <= static_cast<int>(FolderType::kJournal));
+  return f.hidden || (t >= static_cast<int>(folder_type::kInbox) &&
+                      t <= static_cast<int>(folder_type::kJournal));
 }
 
 // DESIGN.md: address books and calendars are what users share.
 bool IsShareable(const FolderRecord& f) {
   switch (f.type) {
-    case FolderType::kContacts: case FolderType::kUserContacts:
-    case FolderType::kCalendar: case FolderType::kUserCalendar:
+    case folder_type::kContacts: case folder_type::kUserContacts:
+    case folder_type::kCalendar: case folder_type::kUserCalendar:
       return !f.hidden;
     default:
       return false;
@@ -142,11 +144,11 @@ int FolderList(storage::Store& store, const Args& a) {
 
 int FolderAdd(storage::Store& store, const Args& a) {
   if (a.positional.size() != 3) return Usage();
-  static const std::pair<const char*, FolderType> kTypes[] = {
-      {"contacts", FolderType::kUserContacts},
-      {"calendar", FolderType::kUserCalendar},
-      {"tasks", FolderType::kUserTasks},
-      {"notes", FolderType::kUserNotes},
+  static const std::pair<const char*, storage::FolderKind> kTypes[] = {
+      {"contacts", folder_type::kUserContacts},
+      {"calendar", folder_type::kUserCalendar},
+      {"tasks", folder_type::kUserTasks},
+      {"notes", folder_type::kUserNotes},
   };
   FolderRecord folder;
   folder.name = a.positional[2];

@@ -17,11 +17,13 @@
 #include "core/convert/icalendar.hpp"
 #include "core/convert/vcard.hpp"
 #include "core/items/item_data.hpp"
+#include "core/folder_type.hpp"
 
 namespace eas::cli {
+
+namespace folder_type = eas::core::folder_type;
 namespace {
 
-using storage::FolderType;
 using storage::Txn;
 
 // Items per write transaction: each commit holds the store's one write
@@ -39,9 +41,9 @@ std::string Count(size_t n, Kind k) {
   return std::to_string(n) + " " + noun;
 }
 
-Kind FolderKind(FolderType t) {
-  if (t == FolderType::kContacts || t == FolderType::kUserContacts) return Kind::kContacts;
-  if (t == FolderType::kCalendar || t == FolderType::kUserCalendar) return Kind::kCalendar;
+Kind FolderKind(storage::FolderKind t) {
+  if (t == folder_type::kContacts || t == folder_type::kUserContacts) return Kind::kContacts;
+  if (t == folder_type::kCalendar || t == folder_type::kUserCalendar) return Kind::kCalendar;
   return Kind::kUnknown;
 }
 

@@ -4,6 +4,7 @@
 #include "core/auth/password_hash.hpp"
 #include "core/auth/user_name.hpp"
 #include "storage/store.hpp"
+#include "core/default_folders.hpp"
 
 namespace eas::core::auth {
 namespace {
@@ -73,7 +74,7 @@ AuthOutcome TrustNginx(const Request& request, storage::Store& store,
     fresh.name = name;
     fresh.display_name = name;
     fresh.created = request.now;
-    auto made = txn.CreateUser(std::move(fresh));
+    auto made = CreateUserWithDefaultFolders(txn, std::move(fresh));
     if (!made.ok()) return made.status();
     created = std::move(made).value();
     return Status::Ok();

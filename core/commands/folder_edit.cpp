@@ -8,6 +8,7 @@
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
+#include "core/folder_type.hpp"
 
 namespace eas::core::commands {
 namespace {
@@ -170,7 +171,7 @@ void FolderCreate(CommandContext& ctx) {
     storage::FolderRecord folder;
     folder.owner = ctx.user.id;
     folder.parent = parent;
-    folder.type = static_cast<storage::FolderType>(*type);
+    folder.type = static_cast<storage::FolderKind>(*type);
     folder.name = name;
     auto created = txn.CreateFolder(std::move(folder));
     if (!created.ok()) return created.status();

@@ -5,12 +5,12 @@
 #include <map>
 
 #include "storage/store.hpp"
+#include "core/folder_type.hpp"
 
 namespace eas::core::commands {
 
 using storage::ChangeKind;
 using storage::FolderRecord;
-using storage::FolderType;
 
 Result<std::optional<HierarchyState>> LoadHierarchyState(storage::Txn& txn,
                                                          const CommandContext& ctx) {
@@ -39,15 +39,15 @@ std::optional<storage::FolderId> ParseFolderId(std::string_view text) {
 }
 
 bool IsUserCreatableType(int type) {
-  return type == static_cast<int>(FolderType::kUserGeneric) ||
-         (type >= static_cast<int>(FolderType::kUserMail) &&
-          type <= static_cast<int>(FolderType::kUserNotes));
+  return type == static_cast<int>(folder_type::kUserGeneric) ||
+         (type >= static_cast<int>(folder_type::kUserMail) &&
+          type <= static_cast<int>(folder_type::kUserNotes));
 }
 
 bool IsSystemFolder(const FolderRecord& folder) {
   int t = static_cast<int>(folder.type);
-  return t >= static_cast<int>(FolderType::kInbox) &&
-         t <= static_cast<int>(FolderType::kJournal);
+  return t >= static_cast<int>(folder_type::kInbox) &&
+         t <= static_cast<int>(folder_type::kJournal);
 }
 
 namespace {
@@ -74,13 +74,13 @@ Status PresentShared(storage::Txn& txn, storage::UserId user, FolderRecord& f) {
   f.name += " (" + who + ")";
   f.parent = 0;
   switch (f.type) {
-    case FolderType::kContacts: f.type = FolderType::kUserContacts; break;
-    case FolderType::kCalendar: f.type = FolderType::kUserCalendar; break;
-    case FolderType::kTasks: f.type = FolderType::kUserTasks; break;
-    case FolderType::kNotes: f.type = FolderType::kUserNotes; break;
-    case FolderType::kJournal: f.type = FolderType::kUserJournal; break;
+    case folder_type::kContacts: f.type = folder_type::kUserContacts; break;
+    case folder_type::kCalendar: f.type = folder_type::kUserCalendar; break;
+    case folder_type::kTasks: f.type = folder_type::kUserTasks; break;
+    case folder_type::kNotes: f.type = folder_type::kUserNotes; break;
+    case folder_type::kJournal: f.type = folder_type::kUserJournal; break;
     default:
-      if (IsSystemFolder(f)) f.type = FolderType::kUserMail;
+      if (IsSystemFolder(f)) f.type = folder_type::kUserMail;
       break;
   }
   return Status::Ok();

@@ -13,6 +13,7 @@
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
+#include "core/folder_type.hpp"
 
 namespace eas::core::commands {
 namespace {
@@ -39,7 +40,7 @@ struct Target {
 };
 
 bool IsCalendar(const FolderRecord& f) {
-  return f.type == storage::FolderType::kCalendar || f.type == storage::FolderType::kUserCalendar;
+  return f.type == folder_type::kCalendar || f.type == folder_type::kUserCalendar;
 }
 
 // The folder behind CollectionId, read into *target; *found is false when
@@ -316,10 +317,9 @@ class CollectionSync {
  private:
 
   static bool IsMail(const FolderRecord& f) {
-    using storage::FolderType;
-    return f.type == FolderType::kInbox || f.type == FolderType::kDrafts ||
-           f.type == FolderType::kSentItems || f.type == FolderType::kOutbox ||
-           f.type == FolderType::kUserMail;
+    return f.type == folder_type::kInbox || f.type == folder_type::kDrafts ||
+           f.type == folder_type::kSentItems || f.type == folder_type::kOutbox ||
+           f.type == folder_type::kUserMail;
   }
 
   // DeletesAsMoves (the default for mail): a deleted message goes to the
@@ -328,7 +328,7 @@ class CollectionSync {
     auto folders = txn_.VisibleFolders(target_.folder.owner);
     if (!folders.ok()) return folders.status();
     for (const auto& f : *folders) {
-      if (f.owner != target_.folder.owner || f.type != storage::FolderType::kDeletedItems) continue;
+      if (f.owner != target_.folder.owner || f.type != folder_type::kDeletedItems) continue;
       ItemRecord copy;
       copy.folder = f.id;
       copy.data = item.data;

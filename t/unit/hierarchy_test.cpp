@@ -9,12 +9,13 @@
 #include "core/commands/hierarchy.hpp"
 #include "core/hierarchy_state.hpp"
 #include "storage/store.hpp"
+#include "core/folder_type.hpp"
+#include "core/default_folders.hpp"
 
 namespace eas::core {
 namespace {
 
 using storage::FolderRecord;
-using storage::FolderType;
 using storage::Txn;
 
 class HierarchyTest : public CppUnit::TestFixture {
@@ -78,14 +79,14 @@ class HierarchyTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{9}, changes.added.size());
     CPPUNIT_ASSERT(changes.updated.empty() && changes.deleted.empty());
     // a hidden folder (collected addresses) is never offered
-    MakeFolder(alice_, "Collected", FolderType::kUserContacts, true);
+    MakeFolder(alice_, "Collected", folder_type::kUserContacts, true);
     CPPUNIT_ASSERT_EQUAL(size_t{9}, Changes(alice_, nullptr).added.size());
   }
 
   void testNetChanges() {
     HierarchyState seen = Seen(alice_);
-    auto kept = MakeFolder(alice_, "Kept", FolderType::kUserContacts);
-    auto gone = MakeFolder(alice_, "Gone", FolderType::kUserCalendar);
+    auto kept = MakeFolder(alice_, "Kept", folder_type::kUserContacts);
+    auto gone = MakeFolder(alice_, "Gone", folder_type::kUserCalendar);
     Write([&](Txn& txn) { return txn.DeleteFolder(gone.id); });
     auto changes = Changes(alice_, &seen);
     CPPUNIT_ASSERT_EQUAL(size_t{1}, changes.added.size());
@@ -108,10 +109,10 @@ class HierarchyTest : public CppUnit::TestFixture {
 
   void testOwnChangesAreSkipped() {
     HierarchyState seen = Seen(alice_);
-    MakeFolder(alice_, "Mine", FolderType::kUserContacts);
+    MakeFolder(alice_, "Mine", folder_type::kUserContacts);
     seen.own_seqs.push_back(Seq(alice_));
     CPPUNIT_ASSERT(Changes(alice_, &seen).empty());
-    auto other = MakeFolder(alice_, "From another device", FolderType::kUserContacts);
+    auto other = MakeFolder(alice_, "From another device", folder_type::kUserContacts);
     auto changes = Changes(alice_, &seen);
     CPPUNIT_ASSERT_EQUAL(size_t{1}, changes.added.size());
     CPPUNIT_ASSERT_EQUAL(other.id, changes.added[0].id);
@@ -119,7 +120,7 @@ class HierarchyTest : public CppUnit::TestFixture {
 
   void testShareAndRevoke() {
     HierarchyState bob_seen = Seen(bob_);
-    auto shared = MakeFolder(alice_, "Team", FolderType::kUserCalendar);
+    auto shared = MakeFolder(alice_, "Team", folder_type::kUserCalendar);
     shared.acl.push_back({bob_, storage::Rights::kRead});
     Write([&](Txn& txn) { return txn.UpdateFolder(shared); });
     auto changes = Changes(bob_, &bob_seen);
@@ -127,12 +128,12 @@ class HierarchyTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(shared.id, changes.added[0].id);
     // named so bob sees whose it is, a user-created calendar at the top
     CPPUNIT_ASSERT_EQUAL(std::string("Team (alice)"), changes.added[0].name);
-    CPPUNIT_ASSERT(changes.added[0].type == FolderType::kUserCalendar);
+    CPPUNIT_ASSERT(changes.added[0].type == folder_type::kUserCalendar);
 
     // alice's default Contacts shared: a user-created contacts folder for bob
     FolderRecord contacts;
     for (const auto& f : Changes(alice_, nullptr).added) {
-      if (f.type == FolderType::kContacts) contacts = f;
+      if (f.type == folder_type::kContacts) contacts = f;
     }
     bob_seen = Seen(bob_);
     contacts.acl.push_back({bob_, storage::Rights::kReadWrite});
@@ -140,7 +141,7 @@ class HierarchyTest : public CppUnit::TestFixture {
     changes = Changes(bob_, &bob_seen);
     CPPUNIT_ASSERT_EQUAL(size_t{1}, changes.added.size());
     CPPUNIT_ASSERT_EQUAL(std::string("Contacts (alice)"), changes.added[0].name);
-    CPPUNIT_ASSERT(changes.added[0].type == FolderType::kUserContacts);
+    CPPUNIT_ASSERT(changes.added[0].type == folder_type::kUserContacts);
     contacts.acl.clear();
     Write([&](Txn& txn) { return txn.UpdateFolder(contacts); });
 
@@ -155,7 +156,7 @@ class HierarchyTest : public CppUnit::TestFixture {
   // Update or Delete for them; showing it is an Add, hiding it a Delete.
   void testHiddenFolderIsNoNews() {
     HierarchyState seen = Seen(alice_);
-    auto hidden = MakeFolder(alice_, "Private", FolderType::kUserContacts, true);
+    auto hidden = MakeFolder(alice_, "Private", folder_type::kUserContacts, true);
     hidden.name = "Still private";
     Write([&](Txn& txn) { return txn.UpdateFolder(hidden); });
     CPPUNIT_ASSERT(Changes(alice_, &seen).empty());
@@ -206,7 +207,7 @@ class HierarchyTest : public CppUnit::TestFixture {
     auto trim = [&](uint64_t now) {
       Write([&](Txn& txn) { return commands::TrimHierarchy(txn, alice_, now, 1000); });
     };
-    for (int i = 0; i < 5; ++i) MakeFolder(alice_, "F" + std::to_string(i), FolderType::kUserMail);
+    for (int i = 0; i < 5; ++i) MakeFolder(alice_, "F" + std::to_string(i), folder_type::kUserMail);
     const uint64_t top = Seq(alice_);  // 9 default folders + 5
     device("OLD", 100, 3);
     device("NEW", 5000, top);
@@ -222,7 +223,7 @@ class HierarchyTest : public CppUnit::TestFixture {
     // The seq goes on: NEW sees only what comes after.
     HierarchyState seen = Seen(alice_);
     CPPUNIT_ASSERT_EQUAL(top, seen.seen_seq);
-    MakeFolder(alice_, "After", FolderType::kUserMail);
+    MakeFolder(alice_, "After", folder_type::kUserMail);
     CPPUNIT_ASSERT_EQUAL(size_t{1}, Changes(alice_, &seen).added.size());
   }
 
@@ -238,14 +239,14 @@ class HierarchyTest : public CppUnit::TestFixture {
     Write([&](Txn& txn) {
       storage::UserRecord u;
       u.name = name;
-      auto made = txn.CreateUser(u);
+      auto made = CreateUserWithDefaultFolders(txn, u);
       if (made.ok()) id = made->id;
       return made.status();
     });
     return id;
   }
 
-  FolderRecord MakeFolder(storage::UserId owner, const std::string& name, FolderType type,
+  FolderRecord MakeFolder(storage::UserId owner, const std::string& name, storage::FolderKind type,
                           bool hidden = false) {
     FolderRecord made;
     Write([&](Txn& txn) {

@@ -22,6 +22,8 @@
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
+#include "core/folder_type.hpp"
+#include "core/default_folders.hpp"
 
 namespace eas::core {
 namespace {
@@ -100,7 +102,7 @@ class PingTest : public CppUnit::TestFixture {
     storage::UserRecord u;
     u.name = "alice";
     Write([&](Txn& txn) {
-      auto made = txn.CreateUser(u);
+      auto made = CreateUserWithDefaultFolders(txn, u);
       if (made.ok()) alice_ = made->id;
       return made.status();
     });
@@ -108,8 +110,8 @@ class PingTest : public CppUnit::TestFixture {
       auto all = txn.VisibleFolders(alice_);
       if (!all.ok()) return all.status();
       for (const auto& f : *all) {
-        if (f.type == storage::FolderType::kContacts) contacts_ = f.id;
-        if (f.type == storage::FolderType::kCalendar) calendar_ = f.id;
+        if (f.type == folder_type::kContacts) contacts_ = f.id;
+        if (f.type == folder_type::kCalendar) calendar_ = f.id;
       }
       return Status::Ok();
     });
@@ -215,7 +217,7 @@ class PingTest : public CppUnit::TestFixture {
     FolderRecord f;
     f.owner = alice_;
     f.name = "Family";
-    f.type = storage::FolderType::kUserContacts;
+    f.type = folder_type::kUserContacts;
     Write([&](Txn& txn) { return txn.CreateFolder(f).status(); });
     CPPUNIT_ASSERT_EQUAL(7, Decode(Run(PingBody{480, {Id(contacts_)}}).body).status);
     // ... but a hidden one changes nothing for devices.
@@ -335,7 +337,7 @@ class PingTest : public CppUnit::TestFixture {
     FolderRecord f;
     f.owner = alice_;
     f.name = "Collected";
-    f.type = storage::FolderType::kUserContacts;
+    f.type = folder_type::kUserContacts;
     f.hidden = true;
     Write([&](Txn& txn) { return txn.CreateFolder(f).status(); });
     uint64_t before = wait.hierarchy_seq;
@@ -360,7 +362,7 @@ class PingTest : public CppUnit::TestFixture {
     FolderRecord mine;
     mine.owner = alice_;
     mine.name = "Short-lived";
-    mine.type = storage::FolderType::kUserContacts;
+    mine.type = folder_type::kUserContacts;
     Write([&](Txn& txn) {
       auto made = txn.CreateFolder(mine);
       if (made.ok()) mine = *made;

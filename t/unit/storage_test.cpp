@@ -19,9 +19,13 @@
 
 #include "storage/codec.hpp"
 #include "storage/store.hpp"
+#include "core/folder_type.hpp"
+#include "core/default_folders.hpp"
 
 namespace eas::storage {
 namespace {
+
+namespace folder_type = core::folder_type;
 
 #define ASSERT_OK(expr)                                   \
   do {                                                    \
@@ -218,16 +222,16 @@ class StorageTest : public CppUnit::TestFixture {
   void testUserLifecycle() {
     auto store = MustOpen(path_);
     UserRecord alice = WriteValue<UserRecord>(*store, [](Txn& t) {
-      return t.CreateUser(NewUser("alice"));
+      return core::CreateUserWithDefaultFolders(t, NewUser("alice"));
     });
     UserRecord bob = WriteValue<UserRecord>(*store, [](Txn& t) {
-      return t.CreateUser(NewUser("bob"));
+      return core::CreateUserWithDefaultFolders(t, NewUser("bob"));
     });
     CPPUNIT_ASSERT(alice.id != 0);
     CPPUNIT_ASSERT(bob.id != alice.id);
     CPPUNIT_ASSERT(alice.created != 0);
     ASSERT_CODE(Code::kAlreadyExists, store->Write([](Txn& t) {
-      return t.CreateUser(NewUser("alice")).status();
+      return core::CreateUserWithDefaultFolders(t, NewUser("alice")).status();
     }));
 
     UserRecord got = ReadValue<UserRecord>(*store, [](Txn& t) { return t.GetUser("alice"); });
@@ -253,13 +257,13 @@ class StorageTest : public CppUnit::TestFixture {
     // Default folders: exactly these names and types, top level.
     auto folders = ReadValue<std::vector<FolderRecord>>(
         *store, [&](Txn& t) { return t.VisibleFolders(alice.id); });
-    const std::vector<std::pair<FolderType, std::string>> expected = {
-        {FolderType::kInbox, "Inbox"},         {FolderType::kDrafts, "Drafts"},
-        {FolderType::kDeletedItems, "Deleted Items"}, {FolderType::kSentItems, "Sent Items"},
-        {FolderType::kOutbox, "Outbox"},       {FolderType::kContacts, "Contacts"},
-        {FolderType::kCalendar, "Calendar"},   {FolderType::kTasks, "Tasks"},
-        {FolderType::kNotes, "Notes"},
-        {FolderType::kUserContacts, "Collected Addresses"}};
+    const std::vector<std::pair<storage::FolderKind, std::string>> expected = {
+        {folder_type::kInbox, "Inbox"},         {folder_type::kDrafts, "Drafts"},
+        {folder_type::kDeletedItems, "Deleted Items"}, {folder_type::kSentItems, "Sent Items"},
+        {folder_type::kOutbox, "Outbox"},       {folder_type::kContacts, "Contacts"},
+        {folder_type::kCalendar, "Calendar"},   {folder_type::kTasks, "Tasks"},
+        {folder_type::kNotes, "Notes"},
+        {folder_type::kUserContacts, "Collected Addresses"}};
     CPPUNIT_ASSERT_EQUAL(expected.size(), folders.size());
     for (size_t i = 0; i < expected.size(); ++i) {
       CPPUNIT_ASSERT(folders[i].type == expected[i].first);
@@ -302,7 +306,7 @@ class StorageTest : public CppUnit::TestFixture {
 
     // Ids are never reused.
     UserRecord again = WriteValue<UserRecord>(*store, [](Txn& t) {
-      return t.CreateUser(NewUser("alice"));
+      return core::CreateUserWithDefaultFolders(t, NewUser("alice"));
     });
     CPPUNIT_ASSERT(again.id > bob.id);
   }
@@ -315,7 +319,7 @@ class StorageTest : public CppUnit::TestFixture {
 
     FolderRecord shared;
     shared.owner = alice;
-    shared.type = FolderType::kUserContacts;
+    shared.type = folder_type::kUserContacts;
     shared.name = "Team contacts";
     shared.acl = {{bob, Rights::kRead}};
     shared = WriteValue<FolderRecord>(*store, [&](Txn& t) { return t.CreateFolder(shared); });
@@ -384,7 +388,7 @@ class StorageTest : public CppUnit::TestFixture {
     FolderRecord sub;
     sub.owner = alice;
     sub.parent = shared.id;
-    sub.type = FolderType::kUserContacts;
+    sub.type = folder_type::kUserContacts;
     sub.name = "Sub";
     sub = WriteValue<FolderRecord>(*store, [&](Txn& t) { return t.CreateFolder(sub); });
     FolderRecord subsub = sub;
@@ -494,13 +498,13 @@ class StorageTest : public CppUnit::TestFixture {
     UserId alice = CreateUser(*store, "alice"), bob = CreateUser(*store, "bob");
     FolderRecord cal;
     cal.owner = alice;
-    cal.type = FolderType::kUserCalendar;
+    cal.type = folder_type::kUserCalendar;
     cal.name = "Holidays";
     cal.acl = {{bob, Rights::kRead}};
     cal = WriteValue<FolderRecord>(*store, [&](Txn& t) { return t.CreateFolder(cal); });
     FolderRecord hidden;
     hidden.owner = bob;
-    hidden.type = FolderType::kUserContacts;
+    hidden.type = folder_type::kUserContacts;
     hidden.name = "Collected addresses";
     hidden.hidden = true;
     hidden = WriteValue<FolderRecord>(*store, [&](Txn& t) { return t.CreateFolder(hidden); });
@@ -783,7 +787,7 @@ class StorageTest : public CppUnit::TestFixture {
     // A folder alice shares with bob: both hear of its items.
     FolderRecord shared;
     shared.owner = alice;
-    shared.type = FolderType::kUserContacts;
+    shared.type = folder_type::kUserContacts;
     shared.name = "Family";
     shared.acl = {AclEntry{bob, Rights::kRead}};
     shared = WriteValue<FolderRecord>(*store, [&](Txn& t) { return t.CreateFolder(shared); });
@@ -1037,7 +1041,7 @@ class StorageTest : public CppUnit::TestFixture {
     auto store = MustOpen(path_);
     UserId alice = CreateUser(*store, "alice");
     ASSERT_OK(store->Read([&](Txn& t) {
-      ASSERT_CODE(Code::kPermissionDenied, t.CreateUser(NewUser("bob")).status());
+      ASSERT_CODE(Code::kPermissionDenied, core::CreateUserWithDefaultFolders(t, NewUser("bob")).status());
       ASSERT_CODE(Code::kPermissionDenied, t.DeleteUser("alice"));
       FolderRecord f;
       f.owner = alice;
@@ -1061,12 +1065,12 @@ class StorageTest : public CppUnit::TestFixture {
   void testWriteAbortsOnErrorAndException() {
     auto store = MustOpen(path_);
     ASSERT_CODE(Code::kInvalidArgument, store->Write([](Txn& t) {
-      Status s = t.CreateUser(NewUser("alice")).status();
+      Status s = core::CreateUserWithDefaultFolders(t, NewUser("alice")).status();
       if (!s.ok()) return s;
       return Status::Invalid("changed my mind");
     }));
     ASSERT_CODE(Code::kInternal, store->Write([](Txn& t) -> Status {
-      t.CreateUser(NewUser("bob"));
+      core::CreateUserWithDefaultFolders(t, NewUser("bob"));
       throw std::runtime_error("boom");
     }));
     ASSERT_CODE(Code::kInternal, store->Read([](Txn&) -> Status { throw std::bad_alloc(); }));
@@ -1082,7 +1086,7 @@ class StorageTest : public CppUnit::TestFixture {
     f.id = 7;
     f.owner = 3;
     f.parent = 2;
-    f.type = FolderType::kUserCalendar;
+    f.type = folder_type::kUserCalendar;
     f.name = "Calendar ünïcode";
     f.acl = {{4, Rights::kRead}, {5, Rights::kReadWrite}};
     f.hidden = true;
@@ -1321,7 +1325,7 @@ class StorageTest : public CppUnit::TestFixture {
       CreateUser(*a, "carol");                   // own write: snapshot ends
       CPPUNIT_ASSERT_EQUAL(size_t{3}, users());
       Status nested = a->Read([&](Txn&) {
-        return a->Write([](Txn& t) { return t.CreateUser(NewUser("dave")).status(); });
+        return a->Write([](Txn& t) { return core::CreateUserWithDefaultFolders(t, NewUser("dave")).status(); });
       });
       ASSERT_CODE(Code::kInternal, nested);
       CPPUNIT_ASSERT_EQUAL(size_t{3}, users());
@@ -1484,7 +1488,7 @@ class StorageTest : public CppUnit::TestFixture {
 
  private:
   static UserRecord CreateUserRecord(Store& store, const std::string& name) {
-    return WriteValue<UserRecord>(store, [&](Txn& t) { return t.CreateUser(NewUser(name)); });
+    return WriteValue<UserRecord>(store, [&](Txn& t) { return core::CreateUserWithDefaultFolders(t, NewUser(name)); });
   }
   static UserId CreateUser(Store& store, const std::string& name) {
     return CreateUserRecord(store, name).id;
@@ -1494,7 +1498,7 @@ class StorageTest : public CppUnit::TestFixture {
       return t.VisibleFolders(user);
     });
     for (const auto& f : folders) {
-      if (f.type == FolderType::kInbox) return f.id;
+      if (f.type == folder_type::kInbox) return f.id;
     }
     CPPUNIT_FAIL("no inbox");
     return 0;

@@ -1,0 +1,19 @@
+// The folder set every user has from the start.
+#pragma once
+
+#include "base/status.hpp"
+#include "storage/records.hpp"
+
+namespace eas::storage { class Txn; }
+
+namespace eas::core {
+
+// Creates the user (Txn::CreateUser) and their default folders, in this
+// order so Inbox gets the lowest id: Inbox, Drafts, Deleted Items, Sent
+// Items, Outbox, Contacts, Calendar, Tasks, Notes, and "Collected
+// Addresses", a hidden contacts folder (the addresses the user wrote to,
+// for recipient completion; never offered to devices).
+Result<storage::UserRecord> CreateUserWithDefaultFolders(storage::Txn& txn,
+                                                         storage::UserRecord user);
+
+}  // namespace eas::core
