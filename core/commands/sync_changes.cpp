@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/items/calendar_window.hpp"
+#include "core/items/item_class.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::commands {
@@ -13,6 +13,11 @@ namespace {
 constexpr size_t kBatch = 64;
 
 }  // namespace
+
+bool ChangeScan::OutsideWindow(std::string_view data) const {
+  return options_.cutoff != 0 && options_.item_class != nullptr &&
+         options_.item_class->OutsideWindow(data, options_.cutoff);
+}
 
 Status ChangeScan::Run(const TakeFn& take) {
   if (pos_.initial) {
@@ -31,7 +36,7 @@ Status ChangeScan::WalkLiveItems(const TakeFn& take) {
       // Changed after the snapshot: the log sends it, as an Add, since the
       // device does not hold it.
       const bool later = item.modseq > pos_.snapshot;
-      if (!later && !(options_.cutoff && items::EndedBefore(item.data, options_.cutoff))) {
+      if (!later && !OutsideWindow(item.data)) {
         ServerChange change{ServerChange::kAdd, item.id, 0, std::move(item.data)};
         if (!take(change)) {
           more_ = true;
@@ -68,7 +73,7 @@ Status ChangeScan::ReadLog(const TakeFn& take) {
       } else {
         auto item = txn_.GetItem(options_.folder, entry.item);
         if (!item.ok()) return item.status();
-        if (!*held && options_.cutoff && items::EndedBefore(item->data, options_.cutoff)) {
+        if (!*held && OutsideWindow(item->data)) {
           pos_.seen = entry.modseq;  // outside the device's window: not sent
           continue;
         }

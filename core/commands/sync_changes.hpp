@@ -19,6 +19,7 @@
 #include "storage/records.hpp"
 
 namespace eas::storage { class Txn; }
+namespace eas::core::items { class ItemClass; }
 
 namespace eas::core::commands {
 
@@ -43,7 +44,10 @@ class ChangeScan {
     storage::UserId user = 0;
     std::string_view device_id;
     storage::FolderId folder = 0;
-    uint64_t cutoff = 0;  // calendar FilterType: events ended before are not sent
+    // The folder's item class and its FilterType cutoff (0: none): items
+    // outside the window are not sent to a device that does not hold them.
+    const items::ItemClass* item_class = nullptr;
+    uint64_t cutoff = 0;
     bool trim = false;    // write pass: drop unneeded tombstones on the way
   };
   // A change the device made itself: never echoed back.
@@ -66,6 +70,7 @@ class ChangeScan {
   bool more() const { return more_; }
 
  private:
+  bool OutsideWindow(std::string_view data) const;
   Status WalkLiveItems(const TakeFn& take);
   Status ReadLog(const TakeFn& take);
 

@@ -1,52 +1,34 @@
+// Sync of one collection: which folder it is, the SyncKey (new, current,
+// previous: replayed, unknown: Status 3), then the work of CollectionSync
+// (collection_sync.hpp); and GetItemEstimate's count of the same.
 #include "core/commands/sync_collection.hpp"
 
 #include <algorithm>
 #include <optional>
 
 #include "core/collection_state.hpp"
+#include "core/commands/collection_sync.hpp"
 #include "core/commands/hierarchy.hpp"
 #include "core/commands/sync_changes.hpp"
 #include "core/folder_access.hpp"
-#include "core/items/calendar_window.hpp"
-#include "core/items/item_data.hpp"
 #include "core/wbxml/decoder.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
-#include "core/folder_type.hpp"
 
 namespace eas::core::commands {
 namespace {
 
 namespace as = wbxml::tags::airsync;
-using storage::ChangeKind;
 using storage::FolderRecord;
-using storage::ItemRecord;
-
-enum SyncStatus {
-  kSuccess = 1, kInvalidSyncKey = 3, kProtocolError = 4, kServerError = 5,
-  kNotPermitted = 6, kObjectNotFound = 8, kHierarchyChanged = 12,
-};
-
-// Recent ClientIds remembered per collection (a resent Add is recognised).
-constexpr size_t kMaxRememberedClientIds = 512;
 
 // A device that gets the same lost answer this often is stuck on it.
 constexpr uint64_t kLoopThreshold = 3;
 
-struct Target {
-  FolderRecord folder;
-  bool writable = false;
-};
-
-bool IsCalendar(const FolderRecord& f) {
-  return f.type == folder_type::kCalendar || f.type == folder_type::kUserCalendar;
-}
-
 // The folder behind CollectionId, read into *target; *found is false when
 // this user may not sync it (no such folder, hidden, foreign).
 Status Resolve(storage::Txn& txn, const CommandContext& ctx, std::string_view collection_id,
-               Target* target, bool* found) {
+               SyncTarget* target, bool* found) {
   *found = false;
   auto id = ParseFolderId(collection_id);
   if (!id || *id == 0) return Status::Ok();
@@ -58,9 +40,23 @@ Status Resolve(storage::Txn& txn, const CommandContext& ctx, std::string_view co
   const FolderRole role = RoleOf(folder, ctx.user.id);
   if (!MayRead(role)) return Status::Ok();  // foreign: unknown
   target->writable = MayWriteItems(role);
+  target->item_class = &items::ClassOf(folder.type);
   *found = true;
   return Status::Ok();
 }
+
+std::string StatusFragment(const CollectionRequest& req, int status) {
+  wbxml::Writer w;
+  w.ForgetPage();
+  w.Start(as::kCollection);
+  if (status == kSyncInvalidKey) w.Element(as::kSyncKey, "0");
+  w.Element(as::kCollectionId, req.collection_id);
+  w.Element(as::kStatus, std::to_string(status));
+  w.End();
+  return w.TakeFragment();
+}
+
+}  // namespace
 
 std::optional<storage::ItemId> ParseItemServerId(std::string_view sid, storage::FolderId folder) {
   size_t colon = sid.find(':');
@@ -71,9 +67,6 @@ std::optional<storage::ItemId> ParseItemServerId(std::string_view sid, storage::
   return *i;
 }
 
-// The last answer of a collection is kept apart from its state: the state
-// is read on every Sync, the answer (up to a window of items) only when a
-// client resends its previous key.
 std::string AnswerKey(std::string_view collection_id) {
   return std::string(collection_id) + "#answer";
 }
@@ -83,9 +76,6 @@ Status SaveAnswer(storage::Txn& txn, const CommandContext& ctx, std::string_view
   return txn.PutSyncState(ctx.user.id, ctx.device_id, AnswerKey(collection_id), answer);
 }
 
-// Runs the folder's sweep when due (Txn::SweepFolder) and drops the sync
-// states of the devices it forgot: their next Sync gets Status 3. Says
-// in *log whom it forgot.
 Status SweepFolder(storage::Txn& txn, storage::FolderId folder, uint64_t now, uint64_t expiry,
                    std::string* log) {
   constexpr uint64_t kDay = 86400;
@@ -110,422 +100,11 @@ Status SweepFolder(storage::Txn& txn, storage::FolderId folder, uint64_t now, ui
   return Status::Ok();
 }
 
-// 16.x changes one occurrence of a series by InstanceId (MS-ASCAL 2.2.2.22:
-// no Exceptions in the request): the series' Exception for that instance
-// becomes `fields` (the changed properties), or a deleted occurrence.
-Result<std::string> ApplyOccurrence(std::string_view series_data, const std::string& instance,
-                                    const wbxml::Element* fields) {
-  static const wbxml::Tag kExceptions = wbxml::TagNamed(wbxml::Page::kCalendar, "Exceptions");
-  static const wbxml::Tag kException = wbxml::TagNamed(wbxml::Page::kCalendar, "Exception");
-  static const wbxml::Tag kDeleted = wbxml::TagNamed(wbxml::Page::kCalendar, "Exception_Deleted");
-  static const wbxml::Tag kStart = wbxml::TagNamed(wbxml::Page::kCalendar, "Exception_StartTime");
-  namespace base = wbxml::tags::base;
-  auto series = items::DecodeItemData(series_data);
-  if (!series.ok()) return series.status();
-  wbxml::Element* exceptions = nullptr;
-  for (auto& c : series->children) {
-    if (c.tag == kExceptions) exceptions = &c;
-  }
-  if (exceptions == nullptr) {
-    series->children.push_back(wbxml::Element{kExceptions, "", false, {}});
-    exceptions = &series->children.back();
-  }
-  std::erase_if(exceptions->children, [&](const wbxml::Element& e) {
-    return e.ChildText(base::kInstanceId) == instance || e.ChildText(kStart) == instance;
-  });
-  wbxml::Element exception{kException, "", false, {}};
-  exception.children.push_back(wbxml::Element{base::kInstanceId, instance, false, {}});
-  if (fields == nullptr) {
-    exception.children.push_back(wbxml::Element{kDeleted, "1", false, {}});
-  } else {
-    for (const auto& f : fields->children) exception.children.push_back(f);
-  }
-  exceptions->children.push_back(std::move(exception));
-  return items::EncodeItemData(*series);
-}
-
-std::string StatusFragment(const CollectionRequest& req, int status) {
-  wbxml::Writer w;
-  w.ForgetPage();
-  w.Start(as::kCollection);
-  if (status == kInvalidSyncKey) w.Element(as::kSyncKey, "0");
-  w.Element(as::kCollectionId, req.collection_id);
-  w.Element(as::kStatus, std::to_string(status));
-  w.End();
-  return w.TakeFragment();
-}
-
 bool IsOwn(const CollectionState& s, storage::ItemId item, uint64_t modseq) {
   return std::find(s.own_changes.begin(), s.own_changes.end(), std::make_pair(item, modseq)) !=
          s.own_changes.end();
 }
 
-struct Reply {
-  ClientCommand::Kind kind;
-  std::string client_id, server_id;
-  int status = kSuccess;
-  std::string data;  // Fetch
-};
-
-// A server-side change to send in <Commands>.
-struct Outgoing {
-  enum Kind { kAdd, kChange, kDelete } kind;
-  std::string server_id;
-  std::string data;
-};
-
-class CollectionSync {
- public:
-  // `target` and `state` outlive this object (the caller's).
-  CollectionSync(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& req,
-                 const SyncLimits& limits, const Target& target, const CollectionState& state)
-      : txn_(txn), ctx_(ctx), req_(req), limits_(limits), target_(target), state_(state),
-        pos_(PositionOf(state)) {}
-
-  // Applies the client's commands (write pass only).
-  Status ApplyCommands() {
-    for (const auto& cmd : req_.commands) {
-      Status s = Apply(cmd);
-      if (!s.ok()) return s;
-    }
-    return Status::Ok();
-  }
-
-  // Collects what the device is sent next (sync_changes.hpp), within the
-  // window and bytes. With dry_run, only says whether there is any.
-  Status CollectChanges(bool dry_run, bool& any) {
-    any = false;
-    size_t window = req_.window ? req_.window : limits_.default_window;
-    window = std::clamp<size_t>(window, 1, limits_.max_window);
-    pos_ = PositionOf(state_);
-    // Every item change bumps the folder's modseq: when the device has seen
-    // it, the log has nothing newer (the usual "anything new?"). Commands
-    // applied just now may have moved the modseq past our copy of the
-    // folder, so a request with commands takes the long way.
-    if (req_.commands.empty() && !state_.initial &&
-        target_.folder.modseq <= state_.seen_modseq) {
-      return Status::Ok();
-    }
-    uint64_t keep = IsCalendar(target_.folder) ? items::CalendarFilterSeconds(req_.filter_type) : 0;
-    ChangeScan::Options options;
-    options.user = ctx_.user.id;
-    options.device_id = ctx_.device_id;
-    options.folder = target_.folder.id;
-    options.cutoff = keep && ctx_.request.now > keep ? ctx_.request.now - keep : 0;
-    options.trim = !dry_run;
-    ChangeScan scan(txn_, options, pos_, [this](storage::ItemId item, uint64_t modseq) {
-      return IsOwn(state_, item, modseq) || IsOwnNow(item, modseq);
-    });
-    size_t bytes = 0;
-    Status failure;
-    Status s = scan.Run([&](ServerChange& change) {
-      if (dry_run || outgoing_.size() >= window || bytes >= limits_.max_bytes) return false;
-      failure = NoteSent(change);
-      if (!failure.ok()) return false;
-      bytes += change.data.size();
-      outgoing_.push_back({change.kind == ServerChange::kAdd      ? Outgoing::kAdd
-                           : change.kind == ServerChange::kChange ? Outgoing::kChange
-                                                                  : Outgoing::kDelete,
-                           ItemServerId(target_.folder.id, change.item), std::move(change.data)});
-      return true;
-    });
-    if (!s.ok()) return s;
-    if (!failure.ok()) return failure;
-    if (dry_run) {
-      any = scan.more();  // the write pass sorts out what the device really gets
-      return Status::Ok();
-    }
-    pos_ = scan.position();
-    more_ = scan.more();
-    any = !outgoing_.empty() || more_;
-    return Status::Ok();
-  }
-
-  // Nothing to tell the device, but changes it never gets (outside its
-  // FilterType, its own, deletes of items it never had) were passed:
-  // remember that, same key.
-  Status AdvanceSeen() {
-    if (SamePosition(pos_, PositionOf(state_))) return Status::Ok();
-    CollectionState next = state_;
-    SetPosition(next);
-    if (Status s = NoteSynced(); !s.ok()) return s;
-    return txn_.PutSyncState(ctx_.user.id, ctx_.device_id, req_.collection_id,
-                             EncodeCollectionState(next));
-  }
-
-  // The answer and the device's next state.
-  Status Finish(CollectionOutcome& out) {
-    CollectionState next = state_;
-    next.key = state_.key + 1;
-    next.last_request_key = req_.sync_key;
-    next.replays = 0;
-    SetPosition(next);
-    for (auto& own : own_changes_) next.own_changes.push_back(own);
-    if (Status s = NoteSynced(); !s.ok()) return s;
-    for (auto& ids : new_client_ids_) next.client_ids.push_back(std::move(ids));
-    if (next.client_ids.size() > kMaxRememberedClientIds) {
-      next.client_ids.erase(next.client_ids.begin(),
-                            next.client_ids.end() - kMaxRememberedClientIds);
-    }
-    out.fragment = Render(next.KeyString());
-    if (Status s = SaveAnswer(txn_, ctx_, req_.collection_id, out.fragment); !s.ok()) return s;
-    return txn_.PutSyncState(ctx_.user.id, ctx_.device_id, req_.collection_id,
-                             EncodeCollectionState(next));
-  }
-
- private:
-  static ScanPosition PositionOf(const CollectionState& s) {
-    return {s.initial, s.snapshot, s.cursor, s.seen_modseq};
-  }
-  static bool SamePosition(const ScanPosition& a, const ScanPosition& b) {
-    return a.initial == b.initial && a.cursor == b.cursor && a.seen == b.seen;
-  }
-  // The scan's position into `next`; own changes it passed are forgotten.
-  void SetPosition(CollectionState& next) const {
-    next.initial = pos_.initial;
-    next.cursor = pos_.cursor;
-    next.seen_modseq = pos_.seen;
-    if (!pos_.initial) {
-      std::erase_if(next.own_changes, [&](const auto& own) { return own.second <= pos_.seen; });
-    }
-  }
-
-  // The device now holds an Add's item and no longer a Delete's; a
-  // tombstone no device needs any more goes.
-  Status NoteSent(const ServerChange& change) {
-    if (change.kind == ServerChange::kChange) return Status::Ok();
-    const bool add = change.kind == ServerChange::kAdd;
-    Status s = txn_.SetHeld(ctx_.user.id, ctx_.device_id, target_.folder.id, change.item, add);
-    if (s.ok() && !add) s = txn_.TrimTombstone(target_.folder.id, change.modseq, change.item);
-    return s;
-  }
-
-  // The device is a current reader of the folder; now and then the folder
-  // forgets readers gone for longer than the expiry (their sync states
-  // with them: they resync, Status 3) and the tombstones nobody needs.
-  Status NoteSynced() {
-    const uint64_t now = ctx_.request.now;
-    Status s = txn_.NoteReader(ctx_.user.id, ctx_.device_id, target_.folder.id, now, false);
-    if (!s.ok()) return s;
-    return SweepFolder(txn_, target_.folder.id, now, limits_.state_expiry, &log_);
-  }
-
- public:
-  // A line for the log from this Sync's housekeeping, if any.
-  const std::string& log() const { return log_; }
-
- private:
-
-  static bool IsMail(const FolderRecord& f) {
-    return f.type == folder_type::kInbox || f.type == folder_type::kDrafts ||
-           f.type == folder_type::kSentItems || f.type == folder_type::kOutbox ||
-           f.type == folder_type::kUserMail;
-  }
-
-  // DeletesAsMoves (the default for mail): a deleted message goes to the
-  // owner's Deleted Items instead of away.
-  Status MoveToDeletedItems(const ItemRecord& item) {
-    auto folders = txn_.VisibleFolders(target_.folder.owner);
-    if (!folders.ok()) return folders.status();
-    for (const auto& f : *folders) {
-      if (f.owner != target_.folder.owner || f.type != folder_type::kDeletedItems) continue;
-      ItemRecord copy;
-      copy.folder = f.id;
-      copy.data = item.data;
-      return txn_.PutItem(std::move(copy)).status();
-    }
-    return Status::Ok();  // no Deleted Items: a plain delete
-  }
-
-  // A change this very request made.
-  bool IsOwnNow(storage::ItemId item, uint64_t modseq) const {
-    return std::find(own_changes_.begin(), own_changes_.end(), std::make_pair(item, modseq)) !=
-           own_changes_.end();
-  }
-
-  Status Apply(const ClientCommand& cmd) {
-    const storage::FolderId folder = target_.folder.id;
-    Reply reply{cmd.kind, cmd.client_id, cmd.server_id, kSuccess, {}};
-    std::optional<storage::ItemId> id;
-    std::optional<ItemRecord> existing;
-    if (cmd.kind != ClientCommand::kAdd) {
-      id = ParseItemServerId(cmd.server_id, folder);
-      if (id) {
-        auto item = txn_.GetItem(folder, *id);
-        if (item.ok()) {
-          existing = std::move(item).value();
-        } else if (item.status().code() != Code::kNotFound) {
-          return item.status();
-        }
-      }
-      if (!existing) {
-        // Gone already (another device deleted it): a device deleting it
-        // too no longer holds it, so it is not sent that Delete again.
-        if (cmd.kind == ClientCommand::kDelete && id) {
-          Status s = txn_.SetHeld(ctx_.user.id, ctx_.device_id, folder, *id, false);
-          if (!s.ok()) return s;
-        }
-        reply.status = kObjectNotFound;
-        replies_.push_back(std::move(reply));
-        return Status::Ok();
-      }
-    }
-
-    switch (cmd.kind) {
-      case ClientCommand::kAdd: {
-        for (const auto& [client, server] : state_.client_ids) {
-          if (client == cmd.client_id) {  // resent Add: same answer, no new item
-            reply.server_id = server;
-            replies_.push_back(std::move(reply));
-            return Status::Ok();
-          }
-        }
-        if (!target_.writable) {
-          reply.status = kNotPermitted;
-          break;
-        }
-        ItemRecord item;
-        item.folder = folder;
-        item.data = items::EncodeItemData(*cmd.data);
-        auto added = txn_.PutItem(std::move(item));
-        if (!added.ok()) return added.status();
-        reply.server_id = ItemServerId(folder, added->id);
-        own_changes_.emplace_back(added->id, added->modseq);
-        if (Status s = txn_.SetHeld(ctx_.user.id, ctx_.device_id, folder, added->id, true);
-            !s.ok()) {
-          return s;
-        }
-        new_client_ids_.emplace_back(cmd.client_id, reply.server_id);
-        break;
-      }
-      case ClientCommand::kChange: {
-        if (!target_.writable) {
-          reply.status = kNotPermitted;
-          // the phone shows its edit until told otherwise: send ours back
-          outgoing_.push_back({Outgoing::kChange, cmd.server_id, existing->data});
-          break;
-        }
-        bool unseen = existing->modseq > state_.Position() &&
-                      !IsOwn(state_, existing->id, existing->modseq);
-        if (unseen && req_.conflict != 0) return Status::Ok();  // server wins: ours goes out
-        if (!cmd.instance_id.empty()) {
-          auto merged = ApplyOccurrence(existing->data, cmd.instance_id, cmd.data);
-          if (!merged.ok()) return merged.status();
-          existing->data = std::move(merged).value();
-        } else {
-          existing->data = items::EncodeItemData(*cmd.data);
-        }
-        auto changed = txn_.PutItem(*existing);
-        if (!changed.ok()) return changed.status();
-        own_changes_.emplace_back(changed->id, changed->modseq);
-        return Status::Ok();  // success needs no Response
-      }
-      case ClientCommand::kDelete: {
-        if (!target_.writable) {
-          reply.status = kNotPermitted;
-          outgoing_.push_back({Outgoing::kAdd, cmd.server_id, existing->data});
-          break;
-        }
-        if (!cmd.instance_id.empty()) {  // one occurrence of a series
-          auto merged = ApplyOccurrence(existing->data, cmd.instance_id, nullptr);
-          if (!merged.ok()) return merged.status();
-          existing->data = std::move(merged).value();
-          auto changed = txn_.PutItem(*existing);
-          if (!changed.ok()) return changed.status();
-          own_changes_.emplace_back(changed->id, changed->modseq);
-          return Status::Ok();
-        }
-        if (req_.deletes_as_moves && IsMail(target_.folder)) {
-          if (Status s = MoveToDeletedItems(*existing); !s.ok()) return s;
-        }
-        // Unheld first: a tombstone is kept only for the devices that still
-        // hold the item.
-        if (Status s = txn_.SetHeld(ctx_.user.id, ctx_.device_id, folder, *id, false); !s.ok()) {
-          return s;
-        }
-        if (Status s = txn_.DeleteItem(folder, *id); !s.ok()) return s;
-        auto modseq = txn_.FolderModseq(folder);
-        if (!modseq.ok()) return modseq.status();
-        own_changes_.emplace_back(*id, *modseq);
-        return Status::Ok();
-      }
-      case ClientCommand::kFetch:
-        reply.data = existing->data;
-        break;
-    }
-    replies_.push_back(std::move(reply));
-    return Status::Ok();
-  }
-
-  std::string Render(const std::string& key) const {
-    wbxml::Writer w;
-    w.ForgetPage();
-    w.Start(as::kCollection);
-    w.Element(as::kSyncKey, key);
-    w.Element(as::kCollectionId, req_.collection_id);
-    w.Element(as::kStatus, "1");
-    if (!replies_.empty()) {
-      w.Start(as::kResponses);
-      for (const auto& r : replies_) WriteReply(w, r);
-      w.End();
-    }
-    if (more_) w.Empty(as::kMoreAvailable);
-    if (!outgoing_.empty()) {
-      w.Start(as::kCommands);
-      for (const auto& o : outgoing_) {
-        w.Start(o.kind == Outgoing::kAdd ? as::kAdd
-                : o.kind == Outgoing::kChange ? as::kChange : as::kDelete);
-        w.Element(as::kServerId, o.server_id);
-        if (o.kind != Outgoing::kDelete) {
-          w.Start(as::kApplicationData);
-          w.Fragment(o.data);
-          w.End();
-        }
-        w.End();
-      }
-      w.End();
-    }
-    w.End();
-    return w.TakeFragment();
-  }
-
-  static void WriteReply(wbxml::Writer& w, const Reply& r) {
-    switch (r.kind) {
-      case ClientCommand::kAdd:
-        w.Start(as::kAdd);
-        w.Element(as::kClientId, r.client_id);
-        if (!r.server_id.empty()) w.Element(as::kServerId, r.server_id);
-        break;
-      case ClientCommand::kChange: w.Start(as::kChange); break;
-      case ClientCommand::kDelete: w.Start(as::kDelete); break;
-      case ClientCommand::kFetch: w.Start(as::kFetch); break;
-    }
-    if (r.kind != ClientCommand::kAdd) w.Element(as::kServerId, r.server_id);
-    w.Element(as::kStatus, std::to_string(r.status));
-    if (r.kind == ClientCommand::kFetch && r.status == kSuccess) {
-      w.Start(as::kApplicationData);
-      w.Fragment(r.data);
-      w.End();
-    }
-    w.End();
-  }
-
-  storage::Txn& txn_;
-  CommandContext& ctx_;
-  const CollectionRequest& req_;
-  const SyncLimits& limits_;
-  const Target& target_;
-  const CollectionState& state_;
-  std::vector<Reply> replies_;
-  std::vector<Outgoing> outgoing_;
-  std::vector<std::pair<uint64_t, uint64_t>> own_changes_;
-  std::vector<std::pair<std::string, std::string>> new_client_ids_;
-  ScanPosition pos_;
-  bool more_ = false;
-  std::string log_;
-};
-
-}  // namespace
 
 std::string ItemServerId(uint64_t folder, uint64_t item) {
   return std::to_string(folder) + ":" + std::to_string(item);
@@ -535,7 +114,7 @@ Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_vi
                           std::string_view sync_key, int& status, size_t& estimate) {
   constexpr size_t kMaxCounted = 100000;
   estimate = 0;
-  Target target;
+  SyncTarget target;
   bool resolved = false;
   if (Status s = Resolve(txn, ctx, collection_id, &target, &resolved); !s.ok()) return s;
   if (!resolved) {
@@ -561,6 +140,7 @@ Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_vi
   options.user = ctx.user.id;
   options.device_id = ctx.device_id;
   options.folder = target.folder.id;
+  options.item_class = target.item_class;
   ChangeScan scan(txn, options, {state.initial, state.snapshot, state.cursor, state.seen_modseq},
                   [&](storage::ItemId item, uint64_t modseq) { return IsOwn(state, item, modseq); });
   Status s = scan.Run([&](ServerChange&) { return ++estimate < kMaxCounted; });
@@ -577,7 +157,7 @@ Status Replay(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& r
   auto answer = txn.GetSyncState(ctx.user.id, ctx.device_id, AnswerKey(req.collection_id));
   if (!answer.ok()) {
     if (answer.status().code() != Code::kNotFound) return answer.status();
-    out.fragment = StatusFragment(req, kInvalidSyncKey);  // nothing to replay
+    out.fragment = StatusFragment(req, kSyncInvalidKey);  // nothing to replay
     return Status::Ok();
   }
   state.replays += 1;
@@ -628,11 +208,11 @@ Status Replay(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& r
 Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& req,
                       const SyncLimits& limits, bool writable, CollectionOutcome& out) {
   out = CollectionOutcome();
-  Target target;
+  SyncTarget target;
   bool resolved = false;
   if (Status s = Resolve(txn, ctx, req.collection_id, &target, &resolved); !s.ok()) return s;
   if (!resolved) {
-    out.fragment = StatusFragment(req, kHierarchyChanged);
+    out.fragment = StatusFragment(req, kSyncHierarchyChanged);
     out.log = "Sync: collection \"" + req.collection_id + "\" is not a folder of " + ctx.user.name;
     return Status::Ok();
   }
@@ -647,7 +227,7 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
 
   if (req.sync_key == "0") {
     if (!req.commands.empty()) {
-      out.fragment = StatusFragment(req, kProtocolError);
+      out.fragment = StatusFragment(req, kSyncProtocolError);
       out.log = "Sync: commands with SyncKey 0";
       return Status::Ok();
     }
@@ -692,7 +272,7 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
       }
       return Replay(txn, ctx, req, state, out);
     }
-    out.fragment = StatusFragment(req, kInvalidSyncKey);
+    out.fragment = StatusFragment(req, kSyncInvalidKey);
     out.log = "Sync: unknown SyncKey \"" + req.sync_key + "\" for collection " + req.collection_id;
     return Status::Ok();
   }

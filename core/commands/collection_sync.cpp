@@ -1,0 +1,181 @@
+#include "core/commands/collection_sync.hpp"
+
+#include <algorithm>
+
+#include "core/wbxml/tags.hpp"
+#include "core/wbxml/writer.hpp"
+#include "storage/store.hpp"
+
+namespace eas::core::commands {
+namespace {
+
+namespace as = wbxml::tags::airsync;
+
+// Recent ClientIds remembered per collection (a resent Add is recognised).
+constexpr size_t kMaxRememberedClientIds = 512;
+
+bool SamePosition(const ScanPosition& a, const ScanPosition& b) {
+  return a.initial == b.initial && a.cursor == b.cursor && a.seen == b.seen;
+}
+
+}  // namespace
+
+CollectionSync::CollectionSync(storage::Txn& txn, CommandContext& ctx,
+                               const CollectionRequest& req, const SyncLimits& limits,
+                               const SyncTarget& target, const CollectionState& state)
+    : txn_(txn), ctx_(ctx), req_(req), limits_(limits), target_(target), state_(state),
+      pos_(PositionOf(state)) {}
+
+Status CollectionSync::CollectChanges(bool dry_run, bool& any) {
+  any = false;
+  size_t window = req_.window ? req_.window : limits_.default_window;
+  window = std::clamp<size_t>(window, 1, limits_.max_window);
+  pos_ = PositionOf(state_);
+  // Every item change bumps the folder's modseq: when the device has seen
+  // it, the log has nothing newer (the usual "anything new?"). Commands
+  // applied just now may have moved the modseq past our copy of the
+  // folder, so a request with commands takes the long way.
+  if (req_.commands.empty() && !state_.initial && target_.folder.modseq <= state_.seen_modseq) {
+    return Status::Ok();
+  }
+  ChangeScan::Options options;
+  options.user = ctx_.user.id;
+  options.device_id = ctx_.device_id;
+  options.folder = target_.folder.id;
+  options.item_class = target_.item_class;
+  options.cutoff = target_.item_class->FilterCutoff(req_.filter_type, ctx_.request.now);
+  options.trim = !dry_run;
+  ChangeScan scan(txn_, options, pos_, [this](storage::ItemId item, uint64_t modseq) {
+    return IsOwn(state_, item, modseq) || IsOwnNow(item, modseq);
+  });
+  size_t bytes = 0;
+  Status failure;
+  Status s = scan.Run([&](ServerChange& change) {
+    if (dry_run || outgoing_.size() >= window || bytes >= limits_.max_bytes) return false;
+    failure = NoteSent(change);
+    if (!failure.ok()) return false;
+    bytes += change.data.size();
+    outgoing_.push_back({change.kind == ServerChange::kAdd      ? Outgoing::kAdd
+                         : change.kind == ServerChange::kChange ? Outgoing::kChange
+                                                                : Outgoing::kDelete,
+                         ItemServerId(target_.folder.id, change.item), std::move(change.data)});
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (!failure.ok()) return failure;
+  if (dry_run) {
+    any = scan.more();  // the write pass sorts out what the device really gets
+    return Status::Ok();
+  }
+  pos_ = scan.position();
+  more_ = scan.more();
+  any = !outgoing_.empty() || more_;
+  return Status::Ok();
+}
+
+Status CollectionSync::AdvanceSeen() {
+  if (SamePosition(pos_, PositionOf(state_))) return Status::Ok();
+  CollectionState next = state_;
+  SetPosition(next);
+  if (Status s = NoteSynced(); !s.ok()) return s;
+  return txn_.PutSyncState(ctx_.user.id, ctx_.device_id, req_.collection_id,
+                           EncodeCollectionState(next));
+}
+
+Status CollectionSync::Finish(CollectionOutcome& out) {
+  CollectionState next = state_;
+  next.key = state_.key + 1;
+  next.last_request_key = req_.sync_key;
+  next.replays = 0;
+  SetPosition(next);
+  for (auto& own : own_changes_) next.own_changes.push_back(own);
+  if (Status s = NoteSynced(); !s.ok()) return s;
+  for (auto& ids : new_client_ids_) next.client_ids.push_back(std::move(ids));
+  if (next.client_ids.size() > kMaxRememberedClientIds) {
+    next.client_ids.erase(next.client_ids.begin(),
+                          next.client_ids.end() - kMaxRememberedClientIds);
+  }
+  out.fragment = Render(next.KeyString());
+  if (Status s = SaveAnswer(txn_, ctx_, req_.collection_id, out.fragment); !s.ok()) return s;
+  return txn_.PutSyncState(ctx_.user.id, ctx_.device_id, req_.collection_id,
+                           EncodeCollectionState(next));
+}
+
+void CollectionSync::SetPosition(CollectionState& next) const {
+  next.initial = pos_.initial;
+  next.cursor = pos_.cursor;
+  next.seen_modseq = pos_.seen;
+  if (!pos_.initial) {
+    std::erase_if(next.own_changes, [&](const auto& own) { return own.second <= pos_.seen; });
+  }
+}
+
+Status CollectionSync::NoteSent(const ServerChange& change) {
+  if (change.kind == ServerChange::kChange) return Status::Ok();
+  const bool add = change.kind == ServerChange::kAdd;
+  Status s = txn_.SetHeld(ctx_.user.id, ctx_.device_id, target_.folder.id, change.item, add);
+  if (s.ok() && !add) s = txn_.TrimTombstone(target_.folder.id, change.modseq, change.item);
+  return s;
+}
+
+Status CollectionSync::NoteSynced() {
+  const uint64_t now = ctx_.request.now;
+  Status s = txn_.NoteReader(ctx_.user.id, ctx_.device_id, target_.folder.id, now, false);
+  if (!s.ok()) return s;
+  return SweepFolder(txn_, target_.folder.id, now, limits_.state_expiry, &log_);
+}
+
+bool CollectionSync::IsOwnNow(storage::ItemId item, uint64_t modseq) const {
+  return std::find(own_changes_.begin(), own_changes_.end(), std::make_pair(item, modseq)) !=
+         own_changes_.end();
+}
+
+std::string CollectionSync::Render(const std::string& key) const {
+  wbxml::Writer w;
+  w.ForgetPage();
+  w.Start(as::kCollection);
+  w.Element(as::kSyncKey, key);
+  w.Element(as::kCollectionId, req_.collection_id);
+  w.Element(as::kStatus, "1");
+  if (!replies_.empty()) {
+    w.Start(as::kResponses);
+    for (const auto& r : replies_) WriteReply(w, r);
+    w.End();
+  }
+  if (more_) w.Empty(as::kMoreAvailable);
+  if (!outgoing_.empty()) {
+    w.Start(as::kCommands);
+    for (const auto& o : outgoing_) {
+      w.Start(o.kind == Outgoing::kAdd      ? as::kAdd
+              : o.kind == Outgoing::kChange ? as::kChange
+                                            : as::kDelete);
+      w.Element(as::kServerId, o.server_id);
+      if (o.kind != Outgoing::kDelete) target_.item_class->Render(w, o.data);
+      w.End();
+    }
+    w.End();
+  }
+  w.End();
+  return w.TakeFragment();
+}
+
+void CollectionSync::WriteReply(wbxml::Writer& w, const Reply& r) const {
+  switch (r.kind) {
+    case ClientCommand::kAdd:
+      w.Start(as::kAdd);
+      w.Element(as::kClientId, r.client_id);
+      if (!r.server_id.empty()) w.Element(as::kServerId, r.server_id);
+      break;
+    case ClientCommand::kChange: w.Start(as::kChange); break;
+    case ClientCommand::kDelete: w.Start(as::kDelete); break;
+    case ClientCommand::kFetch: w.Start(as::kFetch); break;
+  }
+  if (r.kind != ClientCommand::kAdd) w.Element(as::kServerId, r.server_id);
+  w.Element(as::kStatus, std::to_string(r.status));
+  if (r.kind == ClientCommand::kFetch && r.status == kSyncSuccess) {
+    target_.item_class->Render(w, r.data);
+  }
+  w.End();
+}
+
+}  // namespace eas::core::commands

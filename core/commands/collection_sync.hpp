@@ -1,0 +1,128 @@
+// The Sync of one collection inside its transaction (private to Sync's
+// files): the client's commands applied (collection_apply.cpp), the
+// server's changes collected and the answer and next state written
+// (collection_sync.cpp). Knows no item class: what differs per class is
+// items::ItemClass.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/collection_state.hpp"
+#include "core/commands/sync_changes.hpp"
+#include "core/commands/sync_collection.hpp"
+#include "core/items/item_class.hpp"
+#include "storage/records.hpp"
+
+namespace eas::core::commands {
+
+enum SyncStatus {
+  kSyncSuccess = 1, kSyncInvalidKey = 3, kSyncProtocolError = 4, kSyncServerError = 5,
+  kSyncNotPermitted = 6, kSyncObjectNotFound = 8, kSyncHierarchyChanged = 12,
+};
+
+// The folder a collection names, as this user may use it.
+struct SyncTarget {
+  storage::FolderRecord folder;
+  bool writable = false;
+  const items::ItemClass* item_class = nullptr;
+};
+
+// The stored answer of a collection (replayed to a resent key), kept apart
+// from its state: the state is read on every Sync, the answer only then.
+std::string AnswerKey(std::string_view collection_id);
+Status SaveAnswer(storage::Txn& txn, const CommandContext& ctx, std::string_view collection_id,
+                  std::string_view answer);
+
+// "<folder>:<item>" back to the item id, if it names an item of `folder`.
+std::optional<storage::ItemId> ParseItemServerId(std::string_view sid, storage::FolderId folder);
+
+// A change the device made itself after its position.
+bool IsOwn(const CollectionState& s, storage::ItemId item, uint64_t modseq);
+
+// Runs the folder's sweep when due (Txn::SweepFolder) and drops the sync
+// states of the devices it forgot: their next Sync gets Status 3. Says in
+// *log whom it forgot.
+Status SweepFolder(storage::Txn& txn, storage::FolderId folder, uint64_t now, uint64_t expiry,
+                   std::string* log);
+
+class CollectionSync {
+ public:
+  // `target` and `state` outlive this object (the caller's).
+  CollectionSync(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& req,
+                 const SyncLimits& limits, const SyncTarget& target, const CollectionState& state);
+
+  // Applies the client's commands (write pass only).
+  Status ApplyCommands();
+  // Collects what the device is sent next (sync_changes.hpp), within the
+  // window and bytes. With dry_run, only says whether there is any.
+  Status CollectChanges(bool dry_run, bool& any);
+  // Nothing to tell the device, but changes it never gets (outside its
+  // FilterType, its own, deletes of items it never had) were passed:
+  // remember that, same key.
+  Status AdvanceSeen();
+  // The answer and the device's next state.
+  Status Finish(CollectionOutcome& out);
+
+  // A line for the log from this Sync's housekeeping, if any.
+  const std::string& log() const { return log_; }
+
+ private:
+  struct Reply {
+    ClientCommand::Kind kind;
+    std::string client_id, server_id;
+    int status = kSyncSuccess;
+    std::string data;  // Fetch
+  };
+  // A server-side change to send in <Commands>.
+  struct Outgoing {
+    enum Kind { kAdd, kChange, kDelete } kind;
+    std::string server_id;
+    std::string data;
+  };
+
+  static ScanPosition PositionOf(const CollectionState& s) {
+    return {s.initial, s.snapshot, s.cursor, s.seen_modseq};
+  }
+  // The scan's position into `next`; own changes it passed are forgotten.
+  void SetPosition(CollectionState& next) const;
+  // The device now holds an Add's item and no longer a Delete's; a
+  // tombstone no device needs any more goes.
+  Status NoteSent(const ServerChange& change);
+  // The device is a current reader of the folder; now and then the folder
+  // forgets readers gone for longer than the expiry (their sync states
+  // with them: they resync, Status 3) and the tombstones nobody needs.
+  Status NoteSynced();
+  // A change this very request made.
+  bool IsOwnNow(storage::ItemId item, uint64_t modseq) const;
+
+  Status Apply(const ClientCommand& cmd);
+  Status ApplyAdd(const ClientCommand& cmd, Reply& reply);
+  Status ApplyChange(const ClientCommand& cmd, storage::ItemRecord& existing, Reply& reply,
+                     bool& answered);
+  Status ApplyDelete(const ClientCommand& cmd, storage::ItemRecord& existing, Reply& reply,
+                     bool& answered);
+
+  std::string Render(const std::string& key) const;
+  void WriteReply(wbxml::Writer& w, const Reply& r) const;
+
+  storage::Txn& txn_;
+  CommandContext& ctx_;
+  const CollectionRequest& req_;
+  const SyncLimits& limits_;
+  const SyncTarget& target_;
+  const CollectionState& state_;
+  std::vector<Reply> replies_;
+  std::vector<Outgoing> outgoing_;
+  std::vector<std::pair<uint64_t, uint64_t>> own_changes_;
+  std::vector<std::pair<std::string, std::string>> new_client_ids_;
+  ScanPosition pos_;
+  bool more_ = false;
+  std::string log_;
+};
+
+}  // namespace eas::core::commands

@@ -1,0 +1,47 @@
+#include "core/items/item_class.hpp"
+
+#include "core/folder_type.hpp"
+#include "core/items/item_data.hpp"
+#include "core/wbxml/tags.hpp"
+#include "core/wbxml/writer.hpp"
+
+namespace eas::core::items {
+
+uint64_t ItemClass::FilterCutoff(int, uint64_t) const { return 0; }
+
+bool ItemClass::OutsideWindow(std::string_view, uint64_t) const { return false; }
+
+Result<std::string> ItemClass::ApplyChange(std::string_view, const wbxml::Element& application_data,
+                                           std::string_view) const {
+  return EncodeItemData(application_data);
+}
+
+Result<std::optional<std::string>> ItemClass::ApplyDelete(std::string_view,
+                                                          std::string_view) const {
+  return std::optional<std::string>();
+}
+
+Status ItemClass::BeforeDelete(storage::Txn&, const storage::FolderRecord&,
+                               const storage::ItemRecord&, bool) const {
+  return Status::Ok();
+}
+
+void ItemClass::Render(wbxml::Writer& w, std::string_view data) const {
+  w.Start(wbxml::tags::airsync::kApplicationData);
+  w.Fragment(data);
+  w.End();
+}
+
+const ItemClass& ClassOf(storage::FolderKind kind) {
+  namespace ft = folder_type;
+  if (kind == ft::kContacts || kind == ft::kUserContacts) return ContactClass();
+  if (kind == ft::kCalendar || kind == ft::kUserCalendar) return CalendarClass();
+  if (kind == ft::kTasks || kind == ft::kUserTasks) return TaskClass();
+  if (kind == ft::kNotes || kind == ft::kUserNotes || kind == ft::kJournal ||
+      kind == ft::kUserJournal) {
+    return NoteClass();
+  }
+  return EmailClass();  // Inbox, Drafts, Deleted/Sent Items, Outbox, user mail and generic
+}
+
+}  // namespace eas::core::items

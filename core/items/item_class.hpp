@@ -1,0 +1,64 @@
+// One class of item (MS-ASCMD's Class: Contacts, Calendar, Tasks, Notes,
+// Email) as the Sync engine sees it. The engine knows no class: what
+// differs between them lives behind this interface, one file per class
+// (contact_class.cpp, calendar_class.cpp, task_class.cpp, note_class.cpp,
+// email_class.cpp). The defaults are what a class without special rules
+// does: items stored as their ApplicationData tokens, sent as stored,
+// replaced whole by a client's Change, deleted by its Delete.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.hpp"
+#include "core/wbxml/element.hpp"
+#include "storage/records.hpp"
+
+namespace eas::storage { class Txn; }
+namespace eas::core::wbxml { class Writer; }
+
+namespace eas::core::items {
+
+class ItemClass {
+ public:
+  virtual ~ItemClass() = default;
+
+  // FilterType (MS-ASCMD 2.2.3.68.1): the unix time before which an item
+  // is outside the device's window, 0 when every item is in.
+  virtual uint64_t FilterCutoff(int filter_type, uint64_t now) const;
+  // Whether a stored item lies outside a window that starts at `cutoff`
+  // (never sent to a device that does not hold it).
+  virtual bool OutsideWindow(std::string_view data, uint64_t cutoff) const;
+
+  // The stored bytes after a client's Change of `stored`: `application_data`
+  // whole, or, for `instance_id` (16.x), one occurrence of a series.
+  virtual Result<std::string> ApplyChange(std::string_view stored,
+                                          const wbxml::Element& application_data,
+                                          std::string_view instance_id) const;
+  // A client's Delete with `instance_id` removes one occurrence: the
+  // stored bytes after it. Without (or for a class without occurrences)
+  // nullopt: the item goes.
+  virtual Result<std::optional<std::string>> ApplyDelete(std::string_view stored,
+                                                         std::string_view instance_id) const;
+  // Called before a client's Delete removes `item` from `folder`
+  // (DeletesAsMoves for mail: the message goes to Deleted Items).
+  virtual Status BeforeDelete(storage::Txn& txn, const storage::FolderRecord& folder,
+                              const storage::ItemRecord& item, bool deletes_as_moves) const;
+
+  // The stored item into a Sync answer: its <ApplicationData>.
+  virtual void Render(wbxml::Writer& w, std::string_view data) const;
+};
+
+// The class of the items of a folder of this kind.
+const ItemClass& ClassOf(storage::FolderKind kind);
+
+// The classes (each defined in its own file).
+const ItemClass& ContactClass();
+const ItemClass& CalendarClass();
+const ItemClass& TaskClass();
+const ItemClass& NoteClass();
+const ItemClass& EmailClass();
+
+}  // namespace eas::core::items
