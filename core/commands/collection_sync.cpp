@@ -20,6 +20,15 @@ bool SamePosition(const ScanPosition& a, const ScanPosition& b) {
 
 }  // namespace
 
+ChangeScan::Options ScanOptions(const CommandContext& ctx, const SyncTarget& target) {
+  ChangeScan::Options options;
+  options.user = ctx.user.id;
+  options.device_id = ctx.device_id;
+  options.folder = target.folder.id;
+  options.item_class = target.item_class;
+  return options;
+}
+
 CollectionSync::CollectionSync(storage::Txn& txn, CommandContext& ctx,
                                const CollectionRequest& req, const SyncLimits& limits,
                                const SyncTarget& target, const CollectionState& state)
@@ -38,11 +47,7 @@ Status CollectionSync::CollectChanges(bool dry_run, bool& any) {
   if (req_.commands.empty() && !state_.initial && target_.folder.modseq <= state_.seen_modseq) {
     return Status::Ok();
   }
-  ChangeScan::Options options;
-  options.user = ctx_.user.id;
-  options.device_id = ctx_.device_id;
-  options.folder = target_.folder.id;
-  options.item_class = target_.item_class;
+  ChangeScan::Options options = ScanOptions(ctx_, target_);
   options.cutoff = target_.item_class->FilterCutoff(req_.filter_type, ctx_.request.now);
   options.trim = !dry_run;
   ChangeScan scan(txn_, options, pos_, [this](storage::ItemId item, uint64_t modseq) {

@@ -50,6 +50,9 @@ bool IsOwn(const CollectionState& s, storage::ItemId item, uint64_t modseq);
 Status SweepFolder(storage::Txn& txn, storage::FolderId folder, uint64_t now, uint64_t expiry,
                    std::string* log);
 
+// What a scan of the target's changes for this request's device starts from.
+ChangeScan::Options ScanOptions(const CommandContext& ctx, const SyncTarget& target);
+
 class CollectionSync {
  public:
   // `target` and `state` outlive this object (the caller's).

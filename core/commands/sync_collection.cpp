@@ -136,12 +136,7 @@ Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_vi
     status = 4;
     return Status::Ok();
   }
-  ChangeScan::Options options;
-  options.user = ctx.user.id;
-  options.device_id = ctx.device_id;
-  options.folder = target.folder.id;
-  options.item_class = target.item_class;
-  ChangeScan scan(txn, options, {state.initial, state.snapshot, state.cursor, state.seen_modseq},
+  ChangeScan scan(txn, ScanOptions(ctx, target), {state.initial, state.snapshot, state.cursor, state.seen_modseq},
                   [&](storage::ItemId item, uint64_t modseq) { return IsOwn(state, item, modseq); });
   Status s = scan.Run([&](ServerChange&) { return ++estimate < kMaxCounted; });
   if (!s.ok()) return s;
