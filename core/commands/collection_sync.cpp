@@ -155,7 +155,9 @@ std::string CollectionSync::Render(const std::string& key) const {
               : o.kind == Outgoing::kChange ? as::kChange
                                             : as::kDelete);
       w.Element(as::kServerId, o.server_id);
-      if (o.kind != Outgoing::kDelete) target_.item_class->Render(w, o.data);
+      if (o.kind != Outgoing::kDelete) {
+        target_.item_class->Render(w, o.data, req_.body_preferences);
+      }
       w.End();
     }
     w.End();
@@ -178,7 +180,7 @@ void CollectionSync::WriteReply(wbxml::Writer& w, const Reply& r) const {
   if (r.kind != ClientCommand::kAdd) w.Element(as::kServerId, r.server_id);
   w.Element(as::kStatus, std::to_string(r.status));
   if (r.kind == ClientCommand::kFetch && r.status == kSyncSuccess) {
-    target_.item_class->Render(w, r.data);
+    target_.item_class->Render(w, r.data, req_.body_preferences);
   }
   w.End();
 }

@@ -76,6 +76,7 @@ Status ParseCollection(const wbxml::Element& e, CollectionRequest& c) {
     }
     const wbxml::Element* conflict = options->Child(as::kConflict);
     if (conflict != nullptr && ParseNumber(conflict->text, n)) c.conflict = static_cast<int>(n);
+    c.body_preferences = items::ParseBodyPreferences(*options);
   }
   if (const wbxml::Element* commands = e.Child(as::kCommands)) {
     if (Status s = ParseCommands(*commands, c); !s.ok()) return s;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "base/status.hpp"
+#include "core/items/body_preference.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::commands {
@@ -30,6 +31,7 @@ struct CollectionRequest {
   bool deletes_as_moves = true;
   int filter_type = 0;
   int conflict = 1;              // 1: server wins (the default)
+  std::vector<items::BodyPreference> body_preferences;  // Options/BodyPreference
   std::vector<ClientCommand> commands;
 };
 

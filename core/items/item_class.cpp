@@ -26,9 +26,19 @@ Status ItemClass::BeforeDelete(storage::Txn&, const storage::FolderRecord&,
   return Status::Ok();
 }
 
-void ItemClass::Render(wbxml::Writer& w, std::string_view data) const {
+void ItemClass::Render(wbxml::Writer& w, std::string_view data,
+                       const std::vector<BodyPreference>& body_preferences) const {
   w.Start(wbxml::tags::airsync::kApplicationData);
-  w.Fragment(data);
+  // The usual case copies the stored tokens; only a client that asks for
+  // cut bodies has the item decoded.
+  if (body_preferences.empty()) {
+    w.Fragment(data);
+  } else if (auto app = DecodeItemData(data); app.ok()) {
+    ApplyBodyPreferences(*app, body_preferences);
+    w.Fragment(EncodeItemData(*app));
+  } else {
+    w.Fragment(data);  // unreadable here means unreadable anywhere: as stored
+  }
   w.End();
 }
 

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "base/status.hpp"
+#include "core/items/body_preference.hpp"
 #include "core/wbxml/element.hpp"
 #include "storage/records.hpp"
 
@@ -47,8 +48,10 @@ class ItemClass {
   virtual Status BeforeDelete(storage::Txn& txn, const storage::FolderRecord& folder,
                               const storage::ItemRecord& item, bool deletes_as_moves) const;
 
-  // The stored item into a Sync answer: its <ApplicationData>.
-  virtual void Render(wbxml::Writer& w, std::string_view data) const;
+  // The stored item into a Sync or Fetch answer: its <ApplicationData>,
+  // the body cut to the client's BodyPreference (none: as stored).
+  virtual void Render(wbxml::Writer& w, std::string_view data,
+                      const std::vector<BodyPreference>& body_preferences) const;
 };
 
 // The class of the items of a folder of this kind.

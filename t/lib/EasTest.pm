@@ -118,7 +118,10 @@ sub start {
     $self->{running} = 1;
     for (1 .. 100) {
         my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port});
-        return $self if $s;
+        if ($s) {
+            $self->pid;  # remembered for DESTROY
+            return $self;
+        }
         sleep 0.05;
     }
     die "nginx is not listening on $self->{port}";
@@ -126,9 +129,10 @@ sub start {
 
 sub pid {
     my ($self) = @_;
-    open my $fh, '<', "$self->{dir}/nginx.pid" or return;
+    open my $fh, '<', "$self->{dir}/nginx.pid" or return $self->{last_pid};
     my $pid = <$fh>;
     chomp $pid;
+    $self->{last_pid} = $pid;  # DESTROY may run after the temp dir is gone
     return $pid;
 }
 
@@ -169,10 +173,13 @@ sub access_log {
     return <$fh>;
 }
 
+# A test that dies (or forgets stop) must not leave nginx running: it
+# would hold the port, and any lock or file the test's parent held.
 sub DESTROY {
     my ($self) = @_;
     if ($self->{running}) {
-        kill 'QUIT', $self->pid;
+        my $pid = $self->pid;
+        kill 'QUIT', $pid if $pid;
     }
 }
 

@@ -27,6 +27,7 @@ class ItemClassTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ItemClassTest);
   CPPUNIT_TEST(testClassOfFolderKinds);
   CPPUNIT_TEST(testCalendarWindow);
+  CPPUNIT_TEST(testCutPoint);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -56,6 +57,20 @@ class ItemClassTest : public CppUnit::TestFixture {
     // Other classes have no window.
     CPPUNIT_ASSERT_EQUAL(uint64_t{0}, ContactClass().FilterCutoff(4, now));
     CPPUNIT_ASSERT(!ContactClass().OutsideWindow(Event("20261101T100000Z", false), cutoff));
+  }
+
+  // Truncation never splits a UTF-8 character, and HTML is never cut
+  // inside a tag.
+  void testCutPoint() {
+    const std::string euro = "ab\xE2\x82\xAC" "cd";  // a, b, €, c, d
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, CutPoint(euro, 3, false));
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, CutPoint(euro, 4, false));
+    CPPUNIT_ASSERT_EQUAL(size_t{5}, CutPoint(euro, 5, false));
+    CPPUNIT_ASSERT_EQUAL(euro.size(), CutPoint(euro, 100, false));
+    const std::string html = "<p>Hello <b>world</b></p>";
+    CPPUNIT_ASSERT_EQUAL(size_t{9}, CutPoint(html, 11, true));   // inside <b>: before it
+    CPPUNIT_ASSERT_EQUAL(size_t{14}, CutPoint(html, 14, true));  // after <b>, in the text
+    CPPUNIT_ASSERT_EQUAL(size_t{11}, CutPoint(html, 11, false)); // plain text: anywhere
   }
 };
 

@@ -1,0 +1,85 @@
+#include "core/items/body_preference.hpp"
+
+#include <charconv>
+#include <string>
+
+#include "core/wbxml/tags.hpp"
+
+namespace eas::core::items {
+namespace {
+
+namespace base = wbxml::tags::base;
+
+uint64_t Number(std::string_view text) {
+  uint64_t n = 0;
+  std::from_chars(text.data(), text.data() + text.size(), n);
+  return n;
+}
+
+}  // namespace
+
+std::vector<BodyPreference> ParseBodyPreferences(const wbxml::Element& options) {
+  std::vector<BodyPreference> out;
+  for (const wbxml::Element* e : options.Children(base::kBodyPreference)) {
+    BodyPreference p;
+    p.type = static_cast<int>(Number(e->ChildText(base::kType)));
+    p.truncation_size = Number(e->ChildText(base::kTruncationSize));
+    const wbxml::Element* all = e->Child(base::kAllOrNone);
+    p.all_or_none = all != nullptr && (all->text == "1" || all->text.empty());
+    if (p.type != 0) out.push_back(p);
+  }
+  return out;
+}
+
+size_t CutPoint(std::string_view text, uint64_t limit, bool html) {
+  if (limit >= text.size()) return text.size();
+  size_t cut = static_cast<size_t>(limit);
+  // Back off continuation bytes (10xxxxxx): the cut lands before a
+  // character's first byte.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  if (html) {
+    size_t open = text.rfind('<', cut == 0 ? 0 : cut - 1);
+    size_t close = text.rfind('>', cut == 0 ? 0 : cut - 1);
+    if (open != std::string_view::npos && (close == std::string_view::npos || close < open)) {
+      cut = open;  // inside a tag: end before it
+    }
+  }
+  return cut;
+}
+
+void ApplyBodyPreferences(wbxml::Element& application_data,
+                          const std::vector<BodyPreference>& preferences) {
+  if (preferences.empty()) return;
+  for (wbxml::Element& body : application_data.children) {
+    if (!(body.tag == base::kBody)) continue;
+    std::string_view type_text = body.ChildText(base::kType);
+    const int type = type_text.empty() ? 1 : static_cast<int>(Number(type_text));
+    const BodyPreference* pref = nullptr;
+    for (const auto& p : preferences) {
+      if (p.type == type) pref = &p;
+    }
+    std::string data(body.ChildText(base::kData));
+    const size_t full = data.size();
+    bool truncated = false;
+    if (pref != nullptr && pref->truncation_size != 0 && full > pref->truncation_size) {
+      truncated = true;
+      data.resize(pref->all_or_none ? 0 : CutPoint(data, pref->truncation_size, type == 2));
+    }
+    // Rebuilt in the schema's order: Type, EstimatedDataSize, Truncated,
+    // Data, then whatever else the body had (Preview, ...).
+    std::vector<wbxml::Element> children;
+    children.push_back({base::kType, std::to_string(type), false, {}});
+    children.push_back({base::kEstimatedDataSize, std::to_string(full), false, {}});
+    if (truncated) children.push_back({base::kTruncated, "1", false, {}});
+    if (!(truncated && pref->all_or_none)) children.push_back({base::kData, data, false, {}});
+    for (auto& other : body.children) {
+      if (!(other.tag == base::kType || other.tag == base::kEstimatedDataSize ||
+            other.tag == base::kTruncated || other.tag == base::kData)) {
+        children.push_back(std::move(other));
+      }
+    }
+    body.children = std::move(children);
+  }
+}
+
+}  // namespace eas::core::items

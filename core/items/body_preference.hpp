@@ -1,0 +1,34 @@
+// What a client asks of item bodies (MS-ASAIRS 2.2.2.7 BodyPreference, one
+// per body type it takes) and how a stored AirSyncBase:Body is cut to it:
+// Data cut at TruncationSize on a UTF-8 character boundary (and, for HTML,
+// never inside a tag), or left out with AllOrNone; EstimatedDataSize is the
+// full body's size and Truncated says it was cut.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/wbxml/element.hpp"
+
+namespace eas::core::items {
+
+struct BodyPreference {
+  int type = 0;                  // 1 plain, 2 HTML, 3 RTF, 4 MIME
+  uint64_t truncation_size = 0;  // 0: the whole body
+  bool all_or_none = false;      // too big: no Data rather than a cut one
+};
+
+// Reads every BodyPreference child of a request's Options.
+std::vector<BodyPreference> ParseBodyPreferences(const wbxml::Element& options);
+
+// Rewrites the Body child of `application_data` (if any) for the client's
+// preferences: the one of the body's own type applies (a body is never
+// converted here). Without preferences the body is left as stored.
+void ApplyBodyPreferences(wbxml::Element& application_data,
+                          const std::vector<BodyPreference>& preferences);
+
+// The longest prefix of `text` of at most `limit` bytes that ends on a
+// UTF-8 character boundary and, with `html`, outside a tag.
+size_t CutPoint(std::string_view text, uint64_t limit, bool html);
+
+}  // namespace eas::core::items
