@@ -12,9 +12,9 @@
 
 #include "core/collection_state.hpp"
 #include "core/commands/hierarchy.hpp"
-#include "core/commands/ping_check.hpp"
-#include "core/commands/ping_params.hpp"
 #include "core/hierarchy_state.hpp"
+#include "core/push/ping_check.hpp"
+#include "core/push/ping_params.hpp"
 #include "core/push/ping_wait.hpp"
 #include "core/push/ping_watcher.hpp"
 #include "core/service.hpp"
@@ -121,30 +121,30 @@ class PingTest : public CppUnit::TestFixture {
   }
 
   void testParamsRoundTrip() {
-    commands::PingParams p;
+    push::PingParams p;
     p.heartbeat = 480;
     p.folders = {{"12", "Email"}, {"13", "Calendar"}};
-    auto back = commands::DecodePingParams(commands::EncodePingParams(p));
+    auto back = push::DecodePingParams(push::EncodePingParams(p));
     CPPUNIT_ASSERT(back && *back == p);
-    std::string bytes = commands::EncodePingParams(p);
+    std::string bytes = push::EncodePingParams(p);
     for (size_t cut = 0; cut < bytes.size(); ++cut) {
-      CPPUNIT_ASSERT(!commands::DecodePingParams(bytes.substr(0, cut)));
+      CPPUNIT_ASSERT(!push::DecodePingParams(bytes.substr(0, cut)));
     }
-    CPPUNIT_ASSERT(!commands::DecodePingParams("P1 1 99999999999"));
+    CPPUNIT_ASSERT(!push::DecodePingParams("P1 1 99999999999"));
   }
 
   void testParseRequest() {
     auto parse = [](const std::string& body, std::string* why) {
       auto doc = wbxml::Decode(body);
       CPPUNIT_ASSERT(doc.ok());
-      return commands::ParsePingRequest(&*doc, why);
+      return push::ParsePingRequest(&*doc, why);
     };
     std::string why;
     auto req = parse(Encode({480, {"5", "6"}}), &why);
     CPPUNIT_ASSERT(req && req->heartbeat == 480u && req->folders && req->folders->size() == 2);
     req = parse(Encode({std::nullopt, {"5"}}), &why);
     CPPUNIT_ASSERT(req && !req->heartbeat && req->folders);
-    req = commands::ParsePingRequest(nullptr, &why);
+    req = push::ParsePingRequest(nullptr, &why);
     CPPUNIT_ASSERT(req && !req->heartbeat && !req->folders);
 
     CPPUNIT_ASSERT(!parse(Encode({480, {"5", "5"}}), &why));
