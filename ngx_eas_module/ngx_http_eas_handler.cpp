@@ -10,6 +10,8 @@
 #include <exception>
 #include <string>
 
+#include "core/config.hpp"
+#include "core/http_exchange.hpp"
 #include "core/push/ping_wait.hpp"
 #include "core/service.hpp"
 #include "ngx_eas_string.hpp"

@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "core/protocol.hpp"
+#include "core/http_exchange.hpp"
 #include "core/push/device_generations.hpp"
 #include "core/push/ping_wait.hpp"
 #include "core/push/ping_watcher.hpp"
