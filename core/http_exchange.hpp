@@ -64,8 +64,8 @@ struct Response {
   bool needs_blocking = false;
   // Hold the answer this long before sending it (failed logins).
   uint64_t delay_ms = 0;
-  // A Ping to hold (no body yet): the glue waits as this says and answers
-  // through push::PingWatcher (core/push/ping_watcher.hpp).
+  // A Ping or hanging Sync to hold (no body yet): the glue hands this to
+  // push::Hub::Hold and answers when the Hub says (core/push/hub.hpp).
   std::shared_ptr<push::PingWait> wait;
   // What the request turned out to be, for $eas_* variables.
   std::string cmd, user, device_id, device_type, protocol_version;

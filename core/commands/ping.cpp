@@ -1,7 +1,7 @@
 // Ping (MS-ASCMD 2.2.1.13): answers at once when there is something to say
 // (a malformed or out-of-range request, folders the device must sync, a
 // hierarchy it must FolderSync first), else hands the glue a PingWait to
-// hold: core decides, the glue holds, push::PingWatcher re-checks. The
+// hold: core decides, the glue holds, push::Hub re-checks. The
 // command only; what it looks at and answers lives in core/push/.
 #include <memory>
 
@@ -128,7 +128,7 @@ void Ping(CommandContext& ctx) {
     return;
   }
   if (out.wait) {
-    // Held by the glue: no body now; the answer comes from PingWatcher.
+    // Held by the glue: no body now; push::Hub says when to answer what.
     ctx.response.http_status = 200;
     ctx.response.wait = std::make_shared<push::PingWait>(std::move(*out.wait));
     return;

@@ -57,12 +57,4 @@ Result<std::optional<std::string>> PingWatcher::Recheck(PingWait& wait,
   }
 }
 
-std::string PingWatcher::ExpiredAnswer() noexcept {
-  try {
-    return PingAnswer(kPingExpired);
-  } catch (...) {
-    return std::string();
-  }
-}
-
 }  // namespace eas::core::push
