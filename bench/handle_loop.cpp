@@ -12,7 +12,6 @@
 #include <memory>
 #include <string>
 
-#include "core/auth/credential_cache.hpp"
 #include "core/service.hpp"
 
 int main(int argc, char** argv) {
@@ -21,12 +20,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int calls = argc > 6 ? std::atoi(argv[6]) : 100000;
-  const size_t region_size = eas::core::auth::CredentialCache::RegionSize(64);
+  // The credential cache in memory of our own, as nginx's shared zone holds it.
+  using eas::core::Service;
+  using eas::core::SharedRegion;
+  const size_t region_size = Service::RegionSize(SharedRegion::kCredentialCache);
   std::unique_ptr<void, decltype(&std::free)> region(std::aligned_alloc(64, (region_size + 63) / 64 * 64),
                                                      &std::free);
-  eas::core::auth::CredentialCache::Format(region.get(), region_size);
-  eas::core::auth::CredentialCache cache(region.get(), region_size);
-  auto service = eas::core::Service::Open(argv[1], &cache);
+  if (!Service::FormatRegion(SharedRegion::kCredentialCache, region.get(), region_size).ok()) return 1;
+  eas::core::SharedRegions regions;
+  regions.credential_cache = region.get();
+  regions.credential_cache_size = region_size;
+  auto service = Service::Open(argv[1], regions);
   if (!service.ok()) {
     std::fprintf(stderr, "handle_loop: %s\n", service.status().message().c_str());
     return 1;

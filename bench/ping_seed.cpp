@@ -9,7 +9,7 @@
 #include <string>
 
 #include "core/collection_state.hpp"
-#include "core/commands/ping_params.hpp"
+#include "core/push/ping_params.hpp"
 #include "core/hierarchy_state.hpp"
 #include "storage/store.hpp"
 
@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   const std::string user_name = argv[2], prefix = argv[3], folder = argv[5], ua = argv[7];
   const long count = std::atol(argv[4]);
   const uint64_t folder_id = std::strtoull(argv[5], nullptr, 10);
-  core::commands::PingParams params;
+  core::push::PingParams params;
   params.heartbeat = std::strtoull(argv[6], nullptr, 10);
   params.folders = {{folder, "Contacts"}};
   const uint64_t now = static_cast<uint64_t>(std::time(nullptr));
@@ -59,8 +59,8 @@ int main(int argc, char** argv) {
         if (w.ok()) w = txn.PutSyncState(user->id, d.device_id, "", core::EncodeHierarchyState(h));
         if (w.ok()) w = txn.PutSyncState(user->id, d.device_id, folder, core::EncodeCollectionState(c));
         if (w.ok()) {
-          w = txn.PutSyncState(user->id, d.device_id, core::commands::kPingCollection,
-                               core::commands::EncodePingParams(params));
+          w = txn.PutSyncState(user->id, d.device_id, core::push::kPingCollection,
+                               core::push::EncodePingParams(params));
         }
         if (!w.ok()) return w;
       }

@@ -4,36 +4,22 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "core/access/options.hpp"
-#include "core/provisioning/policy.hpp"
+#include "core/config.hpp"
+
 namespace eas::core::push { struct PingWait; }
 
 namespace eas::core {
 
-// How a location authenticates (directive eas_auth).
-enum class AuthMode {
-  kStore,  // the module checks Basic credentials against the user store
-  kNginx,  // nginx authenticated already (auth_basic / auth_request)
-};
-
-// Per-location settings the glue passes along with each request.
-struct LocationOptions {
-  AuthMode auth_mode = AuthMode::kStore;
-  uint64_t auth_cache_ttl = 600;  // seconds a verified credential is remembered
-  size_t sync_window_max = 512;   // eas_sync_window_max: items per collection per Sync
-  uint64_t sync_state_expiry = 30 * 86400;  // eas_sync_state_expiry, seconds; 0 = never
-  provisioning::Mode provisioning = provisioning::Mode::kOff;  // eas_provisioning
-  provisioning::Policy policy;                                 // eas_policy_*
-  uint64_t ping_min = 60;         // eas_ping_min: shortest Ping heartbeat, seconds
-  uint64_t ping_max = 3540;       // eas_ping_max: longest
-  uint64_t ping_max_folders = 300;  // eas_ping_max_folders
-  access::AccessOptions access;  // eas_device_*, eas_max_devices, eas_max_protocol_version
-};
+// The body type of every ActiveSync request and answer: a literal, so a
+// Response points at it (see Response::content_type).
+inline constexpr std::string_view kWbxmlContentType =
+    "application/vnd.ms-sync.wbxml";
 
 // The text fields are views: into nginx's request (its pool and buffers,
 // which outlive the request's handling, thread pool runs included), in
@@ -78,8 +64,8 @@ struct Response {
   bool needs_blocking = false;
   // Hold the answer this long before sending it (failed logins).
   uint64_t delay_ms = 0;
-  // A Ping to hold (no body yet): the glue waits as this says and answers
-  // through push::PingWatcher (core/push/ping_watcher.hpp).
+  // A Ping or hanging Sync to hold (no body yet): the glue hands this to
+  // push::Hub::Hold and answers when the Hub says (core/push/hub.hpp).
   std::shared_ptr<push::PingWait> wait;
   // What the request turned out to be, for $eas_* variables.
   std::string cmd, user, device_id, device_type, protocol_version;
@@ -88,5 +74,19 @@ struct Response {
   // request never reached the device gate.
   std::string device_access;
 };
+
+// What a request says about itself before core handles it, for the $eas_*
+// variables in earlier phases (limit_req, or the log line of a request
+// refused before the content phase). Response carries the decided ones.
+struct RequestLabels {
+  std::string cmd, user, device_id, device_type, protocol_version;
+};
+
+// Labels from the request line (plain or base64 form) and, when the request
+// carried Basic credentials nginx could decode, their user name, which wins
+// over User=; user names canonical, as the store knows them. False for a
+// malformed request line: nothing is labelled.
+bool LabelRequest(std::string_view query_string, std::optional<std::string_view> basic_user,
+                  RequestLabels* out);
 
 }  // namespace eas::core

@@ -13,9 +13,6 @@ inline constexpr std::string_view kProtocolVersions =
 // The highest version, assumed when a client sends none.
 inline constexpr std::string_view kDefaultProtocolVersion = "14.1";
 
-inline constexpr std::string_view kWbxmlContentType =
-    "application/vnd.ms-sync.wbxml";
-
 // True for one of kProtocolVersions.
 bool IsSupportedVersion(std::string_view version);
 

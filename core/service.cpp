@@ -7,6 +7,7 @@
 #include "core/access/gate.hpp"
 #include "core/access/versions.hpp"
 #include "core/auth/authenticator.hpp"
+#include "core/auth/credential_cache.hpp"
 #include "core/auth/user_name.hpp"
 #include "core/commands/command.hpp"
 #include "core/protocol.hpp"
@@ -15,6 +16,9 @@
 
 namespace eas::core {
 namespace {
+
+// Slots in the credential cache the workers share.
+constexpr size_t kCredentialSlots = 8192;
 
 constexpr const char* kServerVersionHeader = "MS-Server-ActiveSync";
 constexpr const char* kServerVersion = "16.1";
@@ -97,26 +101,69 @@ bool CheckPolicyKey(commands::CommandContext& ctx) {
 
 }  // namespace
 
+size_t Service::RegionSize(SharedRegion region) {
+  switch (region) {
+    case SharedRegion::kCredentialCache:
+      return auth::CredentialCache::RegionSize(kCredentialSlots);
+    case SharedRegion::kDeviceGenerations:
+      return push::Hub::RegionSize();
+  }
+  return 0;
+}
+
+Status Service::FormatRegion(SharedRegion region, void* memory, size_t size) noexcept {
+  switch (region) {
+    case SharedRegion::kCredentialCache:
+      try {
+        auth::CredentialCache::Format(memory, size);
+        return Status::Ok();
+      } catch (const std::exception& e) {
+        return Status::Internal(e.what());
+      }
+    case SharedRegion::kDeviceGenerations:
+      return push::Hub::FormatRegion(memory, size);
+  }
+  return Status::Invalid("no such shared region");
+}
+
 Service::Service(std::unique_ptr<storage::Store> store,
-                 auth::CredentialCache* cache)
-    : store_(std::move(store)), cache_(cache) {}
+                 std::unique_ptr<auth::CredentialCache> cache)
+    : store_(std::move(store)), cache_(std::move(cache)) {}
 
 Service::~Service() = default;
 
 void Service::ReleaseIdleSnapshots() { store_->ReleaseIdleSnapshots(); }
 
 Result<std::unique_ptr<Service>> Service::Open(const std::string& store_path,
-                                               auth::CredentialCache* cache) {
+                                               const SharedRegions& regions) {
   auto store = storage::Store::Open(store_path);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<Service>(new Service(std::move(store).value(), cache));
+  return Open(std::move(store).value(), regions);
+}
+
+Result<std::unique_ptr<Service>> Service::Open(std::unique_ptr<storage::Store> store,
+                                               const SharedRegions& regions) {
+  try {
+    // Attaching checks that the region was formatted (throws otherwise).
+    std::unique_ptr<auth::CredentialCache> cache;
+    if (regions.credential_cache != nullptr) {
+      cache = std::make_unique<auth::CredentialCache>(regions.credential_cache,
+                                                      regions.credential_cache_size);
+    }
+    std::unique_ptr<Service> service(new Service(std::move(store), std::move(cache)));
+    service->push_ = std::make_unique<push::Hub>(*service->store_, regions.device_generations,
+                                                 regions.device_generations_size);
+    return service;
+  } catch (const std::exception& e) {
+    return Status::Internal(e.what());
+  }
 }
 
 void Service::Run(const Request& request, bool may_block, Response& r) {
   // Authentication, the device gate and the command read one snapshot.
   storage::Store::ReadHold snapshot = store_->HoldReads();
   if (request.method == "OPTIONS") {
-    auto who = auth::Authenticate(request, *store_, cache_, may_block);
+    auto who = auth::Authenticate(request, *store_, cache_.get(), may_block);
     if (who.kind == auth::AuthOutcome::kNeedsBlocking) {
       r.needs_blocking = true;
     } else if (who.kind == auth::AuthOutcome::kStoreError) {
@@ -145,7 +192,7 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   r.protocol_version = request.protocol_version.empty() ? query.protocol_version
                                                         : request.protocol_version;
 
-  auto who = auth::Authenticate(request, *store_, cache_, may_block);
+  auto who = auth::Authenticate(request, *store_, cache_.get(), may_block);
   switch (who.kind) {
     case auth::AuthOutcome::kNeedsBlocking:
       r.needs_blocking = true;

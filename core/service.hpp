@@ -1,23 +1,52 @@
-// The one façade the nginx glue calls: a request in, a response out.
+// The one façade the nginx glue calls: a request in, a response out, and
+// the push façade (core/push/hub.hpp) for the requests it holds.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
-#include "core/http_exchange.hpp"
 #include "base/status.hpp"
+#include "core/http_exchange.hpp"
+#include "core/push/hub.hpp"
 
 namespace eas::storage { class Store; }
 namespace eas::core::auth { class CredentialCache; }
 
 namespace eas::core {
 
+// The memory every worker shares. The caller allocates it (nginx's shared
+// zones, which live on across reloads) and core lays it out and uses it.
+enum class SharedRegion {
+  kCredentialCache,    // verified credentials and failed logins (core/auth/)
+  kDeviceGenerations,  // each device's newest request (core/push/)
+};
+
+// Formatted regions for one process. A null one is done without: no
+// credential cache (every request pays the slow hash), or no generation
+// table (a newer request ends a held one only in its own worker).
+struct SharedRegions {
+  void* credential_cache = nullptr;
+  size_t credential_cache_size = 0;
+  void* device_generations = nullptr;
+  size_t device_generations_size = 0;
+};
+
 class Service {
  public:
-  // Opens the store at `store_path` (per process, after fork). `cache` may
-  // be null (no credential cache: every request pays the slow hash).
+  // Bytes of a region, and its layout in a fresh zeroed one: once, in the
+  // master, before any worker exists.
+  static size_t RegionSize(SharedRegion region);
+  static Status FormatRegion(SharedRegion region, void* memory, size_t size) noexcept;
+
+  // Opens the store at `store_path` (per process, after fork) and attaches
+  // to the regions, which must outlive the Service.
   static Result<std::unique_ptr<Service>> Open(const std::string& store_path,
-                                               auth::CredentialCache* cache);
+                                               const SharedRegions& regions);
+  // The same over a store the caller opened (tests and tools that also
+  // read and write it themselves).
+  static Result<std::unique_ptr<Service>> Open(std::unique_ptr<storage::Store> store,
+                                               const SharedRegions& regions);
   ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
@@ -30,18 +59,19 @@ class Service {
   // into the one its job holds instead of moving a returned one there.
   void Handle(const Request& request, bool may_block, Response& fresh) noexcept;
 
-  // The store, for push::PingWatcher (held Pings are re-checked by the glue).
-  storage::Store& store() { return *store_; }
+  // Held Pings and hanging Syncs: event loop only, never a pool thread.
+  push::Hub& push() { return *push_; }
   // The worker idles: let go of the read snapshots requests parked (see
   // storage::Store::ReleaseIdleSnapshots).
   void ReleaseIdleSnapshots();
 
  private:
-  Service(std::unique_ptr<storage::Store> store, auth::CredentialCache* cache);
+  Service(std::unique_ptr<storage::Store> store, std::unique_ptr<auth::CredentialCache> cache);
   // Handle's work; may throw (Handle turns that into a 500).
   void Run(const Request& request, bool may_block, Response& r);
   std::unique_ptr<storage::Store> store_;
-  auth::CredentialCache* cache_;
+  std::unique_ptr<auth::CredentialCache> cache_;  // null: none
+  std::unique_ptr<push::Hub> push_;
 };
 
 }  // namespace eas::core

@@ -18,9 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "core/access/options.hpp"
-#include "core/access/rules.hpp"
-#include "core/protocol.hpp"
+#include "core/config.hpp"
 #include "ngx_eas_string.hpp"
 
 using eas::core::access::Decision;
@@ -149,7 +147,7 @@ ngx_http_eas_access_value(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     bool is_version = cmd->offset
                       == offsetof(ngx_http_eas_loc_conf_t, max_protocol_version);
 
-    if (is_version && !eas::core::IsSupportedVersion(v)) {
+    if (is_version && !eas::core::IsMaxProtocolVersion(v)) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid value \"%V\" in \"%V\" directive, it must "
                            "be a protocol version (2.5, 12.0, 12.1, 14.0, "

@@ -10,7 +10,8 @@
 #include <exception>
 #include <string>
 
-#include "core/push/ping_wait.hpp"
+#include "core/config.hpp"
+#include "core/http_exchange.hpp"
 #include "core/service.hpp"
 #include "ngx_eas_string.hpp"
 
@@ -339,19 +340,26 @@ ngx_http_eas_thread_done(ngx_event_t *ev)
     ngx_http_run_posted_requests(c);
 }
 
+void
+ngx_http_eas_log_line(ngx_log_t *log, const eas::core::LogLine &line)
+{
+    ngx_uint_t level = NGX_LOG_INFO;
+
+    switch (line.level) {
+    case eas::core::LogLevel::kInfo:   level = NGX_LOG_INFO; break;
+    case eas::core::LogLevel::kNotice: level = NGX_LOG_NOTICE; break;
+    case eas::core::LogLevel::kWarn:   level = NGX_LOG_WARN; break;
+    case eas::core::LogLevel::kError:  level = NGX_LOG_ERR; break;
+    }
+
+    ngx_log_error(level, log, 0, "eas: %s", line.text.c_str());
+}
+
 static void
 ngx_http_eas_log(ngx_http_request_t *r, const eas::core::Response &resp)
 {
     for (const auto &line : resp.log) {
-        ngx_uint_t level = NGX_LOG_INFO;
-        switch (line.level) {
-        case eas::core::LogLevel::kInfo:   level = NGX_LOG_INFO; break;
-        case eas::core::LogLevel::kNotice: level = NGX_LOG_NOTICE; break;
-        case eas::core::LogLevel::kWarn:   level = NGX_LOG_WARN; break;
-        case eas::core::LogLevel::kError:  level = NGX_LOG_ERR; break;
-        }
-        ngx_log_error(level, r->connection->log, 0, "eas: %s",
-                      line.text.c_str());
+        ngx_http_eas_log_line(r->connection->log, line);
     }
 }
 
@@ -368,12 +376,11 @@ ngx_http_eas_respond(ngx_http_request_t *r, ngx_http_eas_job_t *job)
     }
     ngx_http_eas_log(r, resp);
 
-    if (resp.wait && resp.wait->sync && ctx) {
+    if (resp.wait && eas::core::push::Hub::HangingSync(*resp.wait) && ctx) {
         /* a hanging Sync: keep the request, run it again when the wait
          * ends (its answer then sets the headers) */
         job->request.no_hold = true;
-        ngx_int_t rc = ngx_http_eas_ping_hold(r, ctx, job->response.wait.get(),
-                                              job);
+        ngx_int_t rc = ngx_http_eas_ping_hold(r, ctx, &job->response, job);
         if (rc != NGX_DONE) {
             ngx_http_finalize_request(r, rc);
         }
@@ -385,8 +392,7 @@ ngx_http_eas_respond(ngx_http_request_t *r, ngx_http_eas_job_t *job)
          * else of the request */
         ngx_int_t rc = ngx_http_eas_set_headers(r, resp);
         if (rc == NGX_OK) {
-            rc = ngx_http_eas_ping_hold(r, ctx, job->response.wait.get(),
-                                        NULL);
+            rc = ngx_http_eas_ping_hold(r, ctx, &job->response, NULL);
         }
         ngx_http_eas_job_release(r, job);
         if (rc != NGX_DONE) {

@@ -1,29 +1,21 @@
 /*
- * eas for nginx: directives, configuration, shared zone and the per-worker
- * service (the LMDB store is opened after fork, in init_process).
+ * eas for nginx: directives, configuration, shared zones and the per-worker
+ * service (the LMDB store is opened after fork, in init_process). The
+ * zones are nginx's; what lies in them is core's (Service::RegionSize,
+ * Service::FormatRegion), and the service attaches to them.
  */
 
 #include "ngx_http_eas_module.h"
 
-#include <new>
+#include <exception>
 #include <memory>
+#include <new>
 
-#include "core/auth/credential_cache.hpp"
-#include "core/push/device_generations.hpp"
-#include "core/push/ping_watcher.hpp"
 #include "core/service.hpp"
 #include "ngx_eas_string.hpp"
 
 #define NGX_HTTP_EAS_AUTH_STORE  0
 #define NGX_HTTP_EAS_AUTH_NGINX  1
-
-/* Slots in the credential cache shared by the workers. */
-#define NGX_HTTP_EAS_AUTH_SLOTS  8192
-
-/* Devices the generation table tells apart (8 bytes each): far more than
- * the devices one box serves, so its sets rarely fill (see
- * core/push/device_generations.hpp). */
-#define NGX_HTTP_EAS_PUSH_SLOTS  65536
 
 static void *ngx_http_eas_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_eas_init_main_conf(ngx_conf_t *cf, void *conf);
@@ -224,9 +216,6 @@ ngx_module_t  ngx_http_eas_module = {
 /* Per worker process: nginx workers are single-threaded on the event loop;
  * threads of the pool only reach these through Service, which is safe. */
 static eas::core::Service             *ngx_http_eas_worker_service;
-static eas::core::auth::CredentialCache *ngx_http_eas_worker_cache;
-static eas::core::push::DeviceGenerations *ngx_http_eas_worker_generations;
-static eas::core::push::PingWatcher   *ngx_http_eas_worker_watcher;
 
 eas::core::Service *
 ngx_http_eas_service()
@@ -235,7 +224,7 @@ ngx_http_eas_service()
 }
 
 /* Store reads park their LMDB snapshot for the next request (see
- * storage/read_txn_pool.hpp). Armed by activity, this timer lets parked
+ * Service::ReleaseIdleSnapshots). Armed by activity, this timer lets parked
  * snapshots go a second later (under load: once a second, which costs one
  * renewal), so an idle worker keeps no writer (easctl, another worker) from
  * reusing freed pages. Cancelable: it never holds up a worker's exit. */
@@ -260,22 +249,11 @@ ngx_http_eas_note_activity()
     }
 }
 
-void *
-ngx_http_eas_credential_cache()
+eas::core::push::Hub *
+ngx_http_eas_push()
 {
-    return ngx_http_eas_worker_cache;
-}
-
-eas::core::push::DeviceGenerations *
-ngx_http_eas_generations()
-{
-    return ngx_http_eas_worker_generations;
-}
-
-eas::core::push::PingWatcher *
-ngx_http_eas_ping_watcher()
-{
-    return ngx_http_eas_worker_watcher;
+    return ngx_http_eas_worker_service ? &ngx_http_eas_worker_service->push()
+                                       : NULL;
 }
 
 static void *
@@ -315,8 +293,9 @@ ngx_http_eas_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_value(emcf->used, 0);
 
-    size_t size = eas::core::auth::CredentialCache::RegionSize(
-        NGX_HTTP_EAS_AUTH_SLOTS) + 8 * ngx_pagesize;
+    /* the region plus room for the slab allocator's own pages */
+    size_t size = eas::core::Service::RegionSize(
+        eas::core::SharedRegion::kCredentialCache) + 8 * ngx_pagesize;
 
     emcf->auth_zone = ngx_shared_memory_add(cf, &zone_name, size,
                                             &ngx_http_eas_module);
@@ -326,8 +305,8 @@ ngx_http_eas_init_main_conf(ngx_conf_t *cf, void *conf)
 
     emcf->auth_zone->init = ngx_http_eas_init_auth_zone;
 
-    size = eas::core::push::DeviceGenerations::RegionSize(
-        NGX_HTTP_EAS_PUSH_SLOTS) + 8 * ngx_pagesize;
+    size = eas::core::Service::RegionSize(
+        eas::core::SharedRegion::kDeviceGenerations) + 8 * ngx_pagesize;
 
     emcf->push_zone = ngx_shared_memory_add(cf, &push_zone_name, size,
                                             &ngx_http_eas_module);
@@ -528,12 +507,12 @@ ngx_http_eas_preconfiguration(ngx_conf_t *cf)
 
 /*
  * A zone holding one region of core's layout: kept across reloads (old
- * and new workers share what the old ones learned), else allocated and
- * formatted by `format` (core code: it may throw).
+ * and new workers share what the old ones learned), else allocated here
+ * and formatted by core.
  */
 static ngx_int_t
 ngx_http_eas_init_region_zone(ngx_shm_zone_t *shm_zone, void *data,
-    size_t size, void (*format)(void *region, size_t size))
+    eas::core::SharedRegion which)
 {
     ngx_slab_pool_t  *shpool = reinterpret_cast<ngx_slab_pool_t *>(
         shm_zone->shm.addr);
@@ -548,16 +527,16 @@ ngx_http_eas_init_region_zone(ngx_shm_zone_t *shm_zone, void *data,
         return NGX_OK;
     }
 
+    size_t size = eas::core::Service::RegionSize(which);
     void *region = ngx_slab_calloc(shpool, size);
     if (region == NULL) {
         return NGX_ERROR;
     }
 
-    try {
-        format(region, size);
-    } catch (const std::exception &e) {
+    eas::Status s = eas::core::Service::FormatRegion(which, region, size);
+    if (!s.ok()) {
         ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
-                      "eas: %s", e.what());
+                      "eas: %s", s.message().c_str());
         return NGX_ERROR;
     }
 
@@ -571,16 +550,14 @@ static ngx_int_t
 ngx_http_eas_init_auth_zone(ngx_shm_zone_t *shm_zone, void *data)
 {
     return ngx_http_eas_init_region_zone(shm_zone, data,
-        eas::core::auth::CredentialCache::RegionSize(NGX_HTTP_EAS_AUTH_SLOTS),
-        eas::core::auth::CredentialCache::Format);
+        eas::core::SharedRegion::kCredentialCache);
 }
 
 static ngx_int_t
 ngx_http_eas_init_push_zone(ngx_shm_zone_t *shm_zone, void *data)
 {
     return ngx_http_eas_init_region_zone(shm_zone, data,
-        eas::core::push::DeviceGenerations::RegionSize(NGX_HTTP_EAS_PUSH_SLOTS),
-        eas::core::push::DeviceGenerations::Format);
+        eas::core::SharedRegion::kDeviceGenerations);
 }
 
 /* In the master, before fork: make sure the store directory exists and
@@ -633,23 +610,24 @@ ngx_http_eas_init_process(ngx_cycle_t *cycle)
     }
 
     try {
+        using eas::core::Service;
+        using eas::core::SharedRegion;
+
+        eas::core::SharedRegions  regions;
+
         if (emcf->auth_zone && emcf->auth_zone->data) {
-            size_t size = eas::core::auth::CredentialCache::RegionSize(
-                NGX_HTTP_EAS_AUTH_SLOTS);
-            ngx_http_eas_worker_cache = new eas::core::auth::CredentialCache(
-                emcf->auth_zone->data, size);
+            regions.credential_cache = emcf->auth_zone->data;
+            regions.credential_cache_size =
+                Service::RegionSize(SharedRegion::kCredentialCache);
         }
 
         if (emcf->push_zone && emcf->push_zone->data) {
-            size_t size = eas::core::push::DeviceGenerations::RegionSize(
-                NGX_HTTP_EAS_PUSH_SLOTS);
-            ngx_http_eas_worker_generations =
-                new eas::core::push::DeviceGenerations(emcf->push_zone->data,
-                                                       size);
+            regions.device_generations = emcf->push_zone->data;
+            regions.device_generations_size =
+                Service::RegionSize(SharedRegion::kDeviceGenerations);
         }
 
-        auto service = eas::core::Service::Open(ngx_eas_string(emcf->store),
-                                                ngx_http_eas_worker_cache);
+        auto service = Service::Open(ngx_eas_string(emcf->store), regions);
         if (!service.ok()) {
             /* the worker still serves: requests get 503 and this reason */
             ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
@@ -658,8 +636,6 @@ ngx_http_eas_init_process(ngx_cycle_t *cycle)
             return NGX_OK;
         }
         ngx_http_eas_worker_service = std::move(service).value().release();
-        ngx_http_eas_worker_watcher = new eas::core::push::PingWatcher(
-            ngx_http_eas_worker_service->store());
         ngx_http_eas_idle_event.handler = ngx_http_eas_idle_handler;
         ngx_http_eas_idle_event.log = cycle->log;
         ngx_http_eas_idle_event.cancelable = 1;
@@ -679,12 +655,6 @@ ngx_http_eas_exit_process(ngx_cycle_t *cycle)
     if (ngx_http_eas_idle_event.timer_set) {
         ngx_del_timer(&ngx_http_eas_idle_event);
     }
-    delete ngx_http_eas_worker_watcher;
-    ngx_http_eas_worker_watcher = NULL;
-    delete ngx_http_eas_worker_generations;
-    ngx_http_eas_worker_generations = NULL;
     delete ngx_http_eas_worker_service;
     ngx_http_eas_worker_service = NULL;
-    delete ngx_http_eas_worker_cache;
-    ngx_http_eas_worker_cache = NULL;
 }

@@ -16,10 +16,9 @@ extern "C" {
 namespace eas::core {
 class Service;
 struct Response;
+struct LogLine;
 namespace push {
-class DeviceGenerations;
-class PingWatcher;
-struct PingWait;
+class Hub;
 }
 }
 namespace eas::core::access {
@@ -76,8 +75,8 @@ typedef struct {
     ngx_str_t               device_access;
     void                   *job;            /* a held answer (failed login) */
     void                   *ping;           /* a held Ping (ngx_http_eas_ping.cpp) */
-    uint64_t                device_word;    /* the device's generation then */
-    uint32_t                device_slot;
+    uint64_t                device_word;    /* the device's mark then */
+    uint32_t                device_slot;    /*   (push::DeviceMark) */
     unsigned                query_parsed:1;
     unsigned                answered:1;
     unsigned                device_seen:1;  /* device_slot/word are set */
@@ -90,12 +89,8 @@ eas::core::Service *ngx_http_eas_service();
 /* After the event loop used the store: arms the timer that releases parked
  * read snapshots once the worker idles. */
 void ngx_http_eas_note_activity();
-/* The credential cache of this worker (attached to the shared zone). */
-void *ngx_http_eas_credential_cache();
-/* This worker's view of the device generations (NULL without the zone)
- * and of the store's changes for held Pings (NULL without the store). */
-eas::core::push::DeviceGenerations *ngx_http_eas_generations();
-eas::core::push::PingWatcher *ngx_http_eas_ping_watcher();
+/* The service's push façade for held Pings (NULL without the service). */
+eas::core::push::Hub *ngx_http_eas_push();
 
 ngx_int_t ngx_http_eas_handler(ngx_http_request_t *r);
 
@@ -120,12 +115,14 @@ void ngx_http_eas_ctx_fill(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
  * set when the request was put on hold. */
 ngx_int_t ngx_http_eas_send_body(ngx_http_request_t *r,
     std::string_view content_type, const std::string &body);
+/* Writes a line core gave for the error log. */
+void ngx_http_eas_log_line(ngx_log_t *log, const eas::core::LogLine &line);
 
 /* ngx_http_eas_ping.cpp: long-polled Pings. */
 void ngx_http_eas_device_request(ngx_http_request_t *r,
     ngx_http_eas_ctx_t *ctx);
 ngx_int_t ngx_http_eas_ping_hold(ngx_http_request_t *r,
-    ngx_http_eas_ctx_t *ctx, eas::core::push::PingWait *wait, void *sync_job);
+    ngx_http_eas_ctx_t *ctx, eas::core::Response *resp, void *sync_job);
 /* Runs the request's job through the service: on the loop, or on the
  * thread pool when it must write (a held Sync runs again this way). */
 void ngx_http_eas_run(ngx_http_request_t *r, void *job);

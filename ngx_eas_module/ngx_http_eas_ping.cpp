@@ -1,18 +1,18 @@
 /*
- * eas for nginx: held Pings. Core decides to hold (a PingWait), this file
- * holds: a heartbeat timer per request, one poll timer per worker while it
- * holds any, and the request's own read handler to notice a client that
- * goes away. Nothing blocks and no thread or process waits per device.
+ * eas for nginx: held Pings (and hanging Syncs). Core decides to hold and
+ * when to answer (push::Hub, the service's push façade); this file holds:
+ * a heartbeat timer per request, one poll timer per worker while it holds
+ * any, and the request's own read handler to notice a client that goes
+ * away. Nothing blocks and no thread or process waits per device.
  *
- * The poll (every NGX_HTTP_EAS_PING_POLL ms) asks two cheap questions:
- *   - did any device send a newer request, in any worker? (the epoch of
- *     the shared device generation table) — then end the superseded ones;
- *   - did the store change since the seq last looked at? (one read
- *     transaction) — then re-check only the held Pings of the users the
- *     change feed names.
- * Writes come from other workers and from easctl, which is not an nginx
- * process, so a shared store counter is the one signal all of them give.
- * A newer request in this worker ends the held Ping of its device at once.
+ * Every NGX_HTTP_EAS_PING_POLL ms the poll lets the Hub look, once, at
+ * what happened meanwhile: did any device send a newer request, in any
+ * worker (the shared device generation table), and whom do the store's
+ * changes concern (one read transaction). Writes come from other workers
+ * and from easctl, which is not an nginx process, so a shared store
+ * counter is the one signal all of them give. Then the Hub says, for each
+ * held request, whether to answer it now and with what. A newer request
+ * in this worker ends the held Ping of its device at once.
  *
  * Shutdown: heartbeat timers are cancelable, the poll timer is not, so a
  * gracefully exiting worker runs one more poll, which answers every held
@@ -22,40 +22,34 @@
 
 #include "ngx_http_eas_module.h"
 
-#include <algorithm>
 #include <exception>
 #include <string>
-#include <vector>
 
-#include "core/protocol.hpp"
-#include "core/push/device_generations.hpp"
-#include "core/push/ping_wait.hpp"
-#include "core/push/ping_watcher.hpp"
+#include "core/http_exchange.hpp"
+#include "core/service.hpp"
 #include "ngx_eas_string.hpp"
 
 /* How often a worker holding Pings looks for changes: the bound of the
  * delay between a change made elsewhere and the answer. */
 #define NGX_HTTP_EAS_PING_POLL  250
 
-/* One held Ping, in r->pool; `wait` on the C++ heap, freed by the pool
+/* One held Ping, in r->pool; `held` is the Hub's, released by the pool
  * cleanup with everything else when the request ends, however it ends. */
 typedef struct {
     ngx_queue_t                        queue;
     ngx_http_request_t                *r;
     ngx_http_eas_ctx_t                *ctx;
-    eas::core::push::PingWait         *wait;
+    eas::core::push::Held             *held;
     void                              *sync_job;  /* a hanging Sync's job */
     ngx_event_t                        heartbeat;
     unsigned                           queued:1;
 } ngx_http_eas_ping_t;
 
-/* The worker's held Pings and what its poll has looked at. */
+/* The worker's held Pings. */
 typedef struct {
     ngx_queue_t                        held;
     ngx_uint_t                         count;
     ngx_event_t                        poll;
-    uint64_t                           change_seq;
-    uint64_t                           epoch;
     unsigned                           initialized:1;
 } ngx_http_eas_pings_t;
 
@@ -110,18 +104,20 @@ ngx_http_eas_device_request(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx)
         return;
     }
 
-    eas::core::push::DeviceGenerations *g = ngx_http_eas_generations();
-    if (g) {
-        try {
-            eas::core::push::DeviceGenerations::Token t =
-                g->Bump(ngx_eas_view(ctx->user), ngx_eas_view(ctx->device_id));
-            ctx->device_slot = t.slot;
-            ctx->device_word = t.word;
-            ctx->device_seen = 1;
+    eas::core::push::Hub *hub = ngx_http_eas_push();
+    if (hub) {
+        eas::core::push::DeviceMark  mark;
 
-        } catch (const std::exception &e) {
+        eas::Status s = hub->NoteRequest(ngx_eas_view(ctx->user),
+                                         ngx_eas_view(ctx->device_id), &mark);
+        if (!s.ok()) {
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                          "eas: device generations: %s", e.what());
+                          "eas: device generations: %s", s.message().c_str());
+
+        } else if (mark.set) {
+            ctx->device_slot = mark.slot;
+            ctx->device_word = mark.word;
+            ctx->device_seen = 1;
         }
     }
 
@@ -134,24 +130,24 @@ ngx_http_eas_device_request(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx)
 
         if (p->r != r && ngx_http_eas_same_device(p->ctx, ctx)) {
             ngx_http_eas_ping_answer(p,
-                eas::core::push::PingWatcher::ExpiredAnswer(),
+                eas::core::push::Hub::ExpiredAnswer(),
                 "a newer request of the device");
         }
     }
 }
 
 /*
- * Puts the request on hold as `wait` says. NGX_DONE when held; otherwise
- * the code to finalize the request with (while the worker shuts down the
- * Ping is answered at once with Status 1).
+ * Puts the request on hold as resp->wait says (the Hub takes that over).
+ * NGX_DONE when held; otherwise the code to finalize the request with
+ * (while the worker shuts down the Ping is answered at once with Status 1).
  */
 ngx_int_t
 ngx_http_eas_ping_hold(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
-    eas::core::push::PingWait *wait, void *sync_job)
+    eas::core::Response *resp, void *sync_job)
 {
-    if (ngx_exiting || ngx_quit || ngx_terminate
-        || ngx_http_eas_ping_watcher() == NULL)
-    {
+    eas::core::push::Hub *hub = ngx_http_eas_push();
+
+    if (ngx_exiting || ngx_quit || ngx_terminate || hub == NULL) {
         if (sync_job) {
             /* run the Sync again now (no_hold): "nothing new" */
             ngx_http_eas_run(r, sync_job);
@@ -160,7 +156,7 @@ ngx_http_eas_ping_hold(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
         try {
             return ngx_http_eas_send_body(r,
                 eas::core::kWbxmlContentType,
-                eas::core::push::PingWatcher::ExpiredAnswer());
+                eas::core::push::Hub::ExpiredAnswer());
         } catch (const std::exception &) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
@@ -173,9 +169,15 @@ ngx_http_eas_ping_hold(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    try {
-        p->wait = new eas::core::push::PingWait(std::move(*wait));
-    } catch (const std::exception &) {
+    eas::core::push::DeviceMark  mark;
+    if (ctx->device_seen) {
+        mark.slot = ctx->device_slot;
+        mark.word = ctx->device_word;
+        mark.set = true;
+    }
+
+    p->held = hub->Hold(resp->wait, mark);
+    if (p->held == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -188,15 +190,6 @@ ngx_http_eas_ping_hold(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
 
     ngx_http_eas_pings_t *ps = ngx_http_eas_pings_get();
 
-    /* the poll must look at every change after the snapshot the decision
-     * was made in */
-    if (ps->count == 0 || p->wait->change_seq < ps->change_seq) {
-        ps->change_seq = p->wait->change_seq;
-    }
-    /* and check the new Ping's device once even if the epoch seems known:
-     * another worker may have bumped it since this request's own bump */
-    ps->epoch = 0;
-
     ngx_queue_insert_tail(&ps->held, &p->queue);
     p->queued = 1;
     ps->count++;
@@ -207,8 +200,8 @@ ngx_http_eas_ping_hold(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
     p->heartbeat.data = p;
     p->heartbeat.log = r->connection->log;
     p->heartbeat.cancelable = 1;
-    ngx_add_timer(&p->heartbeat,
-                  static_cast<ngx_msec_t>(p->wait->heartbeat) * 1000);
+    uint64_t heartbeat = eas::core::push::Hub::Heartbeat(*p->held);
+    ngx_add_timer(&p->heartbeat, static_cast<ngx_msec_t>(heartbeat) * 1000);
 
     if (!ps->poll.timer_set) {
         ngx_add_timer(&ps->poll, NGX_HTTP_EAS_PING_POLL);
@@ -220,7 +213,7 @@ ngx_http_eas_ping_hold(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "eas: Ping held for %uL s, %ui held in this worker",
-                   p->wait->heartbeat, ps->count);
+                   heartbeat, ps->count);
 
     return NGX_DONE;
 }
@@ -255,8 +248,13 @@ ngx_http_eas_ping_cleanup(void *data)
 
     ngx_http_eas_ping_unlink(p);
     p->ctx->ping = NULL;
-    delete p->wait;
-    p->wait = NULL;
+
+    /* no Hub once the worker exits (the process ends then anyway) */
+    eas::core::push::Hub *hub = ngx_http_eas_push();
+    if (hub) {
+        hub->Release(p->held);
+    }
+    p->held = NULL;
 }
 
 static void
@@ -305,7 +303,7 @@ ngx_http_eas_ping_expire(ngx_event_t *ev)
     ngx_http_eas_ping_t *p = static_cast<ngx_http_eas_ping_t *>(ev->data);
 
     ngx_http_set_log_request(p->r->connection->log, p->r);
-    ngx_http_eas_ping_answer(p, eas::core::push::PingWatcher::ExpiredAnswer(),
+    ngx_http_eas_ping_answer(p, eas::core::push::Hub::ExpiredAnswer(),
                              "heartbeat");
 }
 
@@ -322,94 +320,46 @@ ngx_http_eas_ping_poll(ngx_event_t *ev)
             p = ngx_queue_data(ngx_queue_head(&ps->held), ngx_http_eas_ping_t,
                                queue);
             ngx_http_eas_ping_answer(p,
-                eas::core::push::PingWatcher::ExpiredAnswer(),
+                eas::core::push::Hub::ExpiredAnswer(),
                 "worker shutting down");
         }
         return;
     }
 
-    /* newer requests of held devices, in any worker */
-    eas::core::push::DeviceGenerations *g = ngx_http_eas_generations();
-    if (g && g->Epoch() != ps->epoch) {
-        ps->epoch = g->Epoch();
-
-        for (q = ngx_queue_head(&ps->held);
-             q != ngx_queue_sentinel(&ps->held);
-             /* void */)
-        {
-            p = ngx_queue_data(q, ngx_http_eas_ping_t, queue);
-            q = ngx_queue_next(q);
-
-            if (p->ctx->device_seen
-                && g->Stale({p->ctx->device_slot, p->ctx->device_word}))
-            {
-                ngx_http_eas_ping_answer(p,
-                    eas::core::push::PingWatcher::ExpiredAnswer(),
-                    "a newer request of the device");
-            }
-        }
+    eas::core::push::Hub *hub = ngx_http_eas_push();
+    if (hub == NULL) {
+        return;
     }
 
-    /* store changes, in any process */
-    eas::core::push::PingWatcher *watcher = ngx_http_eas_ping_watcher();
-    ngx_http_eas_note_activity();  /* what it reads parks a snapshot */
-    std::vector<eas::storage::UserId>  users;
-    uint64_t                           seq = ps->change_seq;
-    bool                               everyone = false;
+    ngx_http_eas_note_activity();  /* what the Hub reads parks a snapshot */
 
-    eas::Status s = watcher ? watcher->ChangesSince(ps->change_seq, &seq,
-                                                    &users, &everyone)
-                            : eas::Status::Internal("no store");
+    eas::Status s = hub->BeginPoll();
     if (!s.ok()) {
+        /* only superseded requests are answered this time */
         ngx_log_error(NGX_LOG_ERR, ev->log, 0,
                       "eas: Ping: looking for changes: %s",
                       s.message().c_str());
-
-    } else if (everyone || !users.empty()) {
-        bool  failed = false;
-
-        for (q = ngx_queue_head(&ps->held);
-             q != ngx_queue_sentinel(&ps->held);
-             /* void */)
-        {
-            p = ngx_queue_data(q, ngx_http_eas_ping_t, queue);
-            q = ngx_queue_next(q);
-
-            if (!everyone
-                && !std::binary_search(users.begin(), users.end(),
-                                       p->wait->user))
-            {
-                continue;
-            }
-
-            std::string why;
-            auto answer = watcher->Recheck(*p->wait, &why);
-            if (!answer.ok()) {
-                ngx_log_error(NGX_LOG_ERR, p->r->connection->log, 0,
-                              "eas: Ping: re-check: %s",
-                              answer.status().message().c_str());
-                failed = true;
-                continue;
-            }
-
-            if (*answer) {
-                if (!why.empty()) {
-                    ngx_log_error(NGX_LOG_INFO, p->r->connection->log, 0,
-                                  "eas: Ping: FolderSync required: %s",
-                                  why.c_str());
-                }
-                ngx_http_eas_ping_answer(p, **answer, "changes");
-            }
-        }
-
-        /* after a failed re-check, look at the same changes again */
-        if (!failed) {
-            ps->change_seq = seq;
-        }
-
-    } else {
-        ps->change_seq = seq;
     }
+
+    for (q = ngx_queue_head(&ps->held);
+         q != ngx_queue_sentinel(&ps->held);
+         /* void */)
+    {
+        p = ngx_queue_data(q, ngx_http_eas_ping_t, queue);
+        q = ngx_queue_next(q);
+
+        eas::core::push::Wake wake = hub->Check(*p->held);
+
+        if (!wake.log.text.empty()) {
+            ngx_http_eas_log_line(p->r->connection->log, wake.log);
+        }
+
+        if (wake.now) {
+            ngx_http_eas_ping_answer(p, wake.body, wake.reason);
+        }
+    }
+
+    hub->EndPoll();
 
     if (ps->count && !ps->poll.timer_set) {
         ngx_add_timer(&ps->poll, NGX_HTTP_EAS_PING_POLL);

@@ -8,10 +8,9 @@
 #include "ngx_http_eas_module.h"
 
 #include <exception>
+#include <optional>
 
-#include "core/auth/user_name.hpp"
 #include "core/http_exchange.hpp"
-#include "core/query.hpp"
 #include "ngx_eas_string.hpp"
 
 static ngx_int_t ngx_http_eas_variable(ngx_http_request_t *r,
@@ -104,24 +103,25 @@ ngx_http_eas_ctx_from_query(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx)
     ctx->query_parsed = 1;
 
     try {
-        auto query = eas::core::ParseQuery(ngx_eas_view(r->args));
-        if (!query.ok()) {
-            return;
-        }
-        ngx_http_eas_set(r, &ctx->cmd, query->cmd);
-        ngx_http_eas_set(r, &ctx->device_id, query->device_id);
-        ngx_http_eas_set(r, &ctx->device_type, query->device_type);
-        ngx_http_eas_set(r, &ctx->protocol_version, query->protocol_version);
-        ngx_http_eas_set(r, &ctx->user,
-                         eas::core::auth::CanonicalUserName(query->user));
-
+        /* the Basic user name, when nginx can decode one, wins over User= */
+        std::optional<std::string_view>  basic_user;
         if (r->headers_in.authorization
             && ngx_http_auth_basic_user(r) == NGX_OK)
         {
-            ngx_http_eas_set(r, &ctx->user,
-                eas::core::auth::CanonicalUserName(
-                    ngx_eas_view(r->headers_in.user)));
+            basic_user = ngx_eas_view(r->headers_in.user);
         }
+
+        eas::core::RequestLabels  labels;
+        if (!eas::core::LabelRequest(ngx_eas_view(r->args), basic_user,
+                                     &labels))
+        {
+            return;
+        }
+        ngx_http_eas_set(r, &ctx->cmd, labels.cmd);
+        ngx_http_eas_set(r, &ctx->device_id, labels.device_id);
+        ngx_http_eas_set(r, &ctx->device_type, labels.device_type);
+        ngx_http_eas_set(r, &ctx->protocol_version, labels.protocol_version);
+        ngx_http_eas_set(r, &ctx->user, labels.user);
 
     } catch (const std::exception &) {
         /* variables stay empty */

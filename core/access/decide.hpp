@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/access/options.hpp"
+#include "core/config.hpp"
 #include "storage/records.hpp"
 
 namespace eas::core::access {

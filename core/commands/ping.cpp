@@ -1,12 +1,13 @@
 // Ping (MS-ASCMD 2.2.1.13): answers at once when there is something to say
 // (a malformed or out-of-range request, folders the device must sync, a
 // hierarchy it must FolderSync first), else hands the glue a PingWait to
-// hold: core decides, the glue holds, push::PingWatcher re-checks.
+// hold: core decides, the glue holds, push::Hub re-checks. The
+// command only; what it looks at and answers lives in core/push/.
 #include <memory>
 
 #include "core/commands/command.hpp"
-#include "core/commands/ping_check.hpp"
-#include "core/commands/ping_params.hpp"
+#include "core/push/ping_check.hpp"
+#include "core/push/ping_params.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::commands {
@@ -18,27 +19,27 @@ struct Outcome {
   bool need_write = false;  // new parameters to remember first
 };
 
-Result<std::optional<PingParams>> Remembered(storage::Txn& txn, const CommandContext& ctx) {
-  auto bytes = txn.GetSyncState(ctx.user.id, ctx.device_id, kPingCollection);
+Result<std::optional<push::PingParams>> Remembered(storage::Txn& txn, const CommandContext& ctx) {
+  auto bytes = txn.GetSyncState(ctx.user.id, ctx.device_id, push::kPingCollection);
   if (!bytes.ok()) {
-    if (bytes.status().code() == Code::kNotFound) return std::optional<PingParams>();
+    if (bytes.status().code() == Code::kNotFound) return std::optional<push::PingParams>();
     return bytes.status();
   }
-  return DecodePingParams(*bytes);
+  return push::DecodePingParams(*bytes);
 }
 
 // One pass over a snapshot (read) or inside the write transaction that
 // remembers new parameters.
-Status Decide(storage::Txn& txn, CommandContext& ctx, const PingRequest& req, bool writable,
+Status Decide(storage::Txn& txn, CommandContext& ctx, const push::PingRequest& req, bool writable,
               Outcome& out) {
   auto remembered = Remembered(txn, ctx);
   if (!remembered.ok()) return remembered.status();
-  const std::optional<PingParams>& last = *remembered;
+  const std::optional<push::PingParams>& last = *remembered;
 
   // What the request leaves out comes from the last Ping of the device.
   std::optional<uint64_t> heartbeat = req.heartbeat;
   if (!heartbeat && last) heartbeat = last->heartbeat;
-  PingParams params;
+  push::PingParams params;
   if (req.folders) {
     params.folders = *req.folders;
   } else if (last) {
@@ -49,7 +50,7 @@ Status Decide(storage::Txn& txn, CommandContext& ctx, const PingRequest& req, bo
         {LogLevel::kInfo, std::string("Ping: no ") +
                               (heartbeat ? "Folders" : "HeartbeatInterval") +
                               " given and none remembered for the device"});
-    out.answer = PingAnswer(kPingMissingParameters);
+    out.answer = push::PingAnswer(push::kPingMissingParameters);
     return Status::Ok();
   }
   params.heartbeat = *heartbeat;
@@ -62,7 +63,7 @@ Status Decide(storage::Txn& txn, CommandContext& ctx, const PingRequest& req, bo
                                                      " is out of range, allowed " +
                                                      std::to_string(limits.ping_min) + ".." +
                                                      std::to_string(limits.ping_max)});
-    out.answer = PingHeartbeatAnswer(allowed);
+    out.answer = push::PingHeartbeatAnswer(allowed);
     return Status::Ok();
   }
   if (params.folders.size() > limits.ping_max_folders) {
@@ -70,7 +71,7 @@ Status Decide(storage::Txn& txn, CommandContext& ctx, const PingRequest& req, bo
                                                      std::to_string(params.folders.size()) +
                                                      " folders, at most " +
                                                      std::to_string(limits.ping_max_folders)});
-    out.answer = PingMaxFoldersAnswer(limits.ping_max_folders);
+    out.answer = push::PingMaxFoldersAnswer(limits.ping_max_folders);
     return Status::Ok();
   }
 
@@ -79,20 +80,20 @@ Status Decide(storage::Txn& txn, CommandContext& ctx, const PingRequest& req, bo
       out.need_write = true;
       return Status::Ok();
     }
-    Status s = txn.PutSyncState(ctx.user.id, ctx.device_id, kPingCollection,
-                                EncodePingParams(params));
+    Status s = txn.PutSyncState(ctx.user.id, ctx.device_id, push::kPingCollection,
+                                push::EncodePingParams(params));
     if (!s.ok()) return s;
   }
 
-  auto outcome = EvaluatePing(txn, ctx.user.id, ctx.device_id, params);
+  auto outcome = push::EvaluatePing(txn, ctx.user.id, ctx.device_id, params);
   if (!outcome.ok()) return outcome.status();
   switch (outcome->status) {
-    case kPingFolderSyncRequired:
+    case push::kPingFolderSyncRequired:
       ctx.response.log.push_back({LogLevel::kInfo, "Ping: FolderSync required: " + outcome->why});
-      out.answer = PingAnswer(kPingFolderSyncRequired);
+      out.answer = push::PingAnswer(push::kPingFolderSyncRequired);
       break;
-    case kPingChanges:
-      out.answer = PingChangesAnswer(outcome->changed);
+    case push::kPingChanges:
+      out.answer = push::PingChangesAnswer(outcome->changed);
       break;
     default:
       out.wait = std::move(outcome->wait);
@@ -105,10 +106,10 @@ Status Decide(storage::Txn& txn, CommandContext& ctx, const PingRequest& req, bo
 
 void Ping(CommandContext& ctx) {
   std::string why;
-  std::optional<PingRequest> req = ParsePingRequest(ctx.body, &why);
+  std::optional<push::PingRequest> req = push::ParsePingRequest(ctx.body, &why);
   if (!req) {
     ctx.response.log.push_back({LogLevel::kWarn, "Ping: malformed request: " + why});
-    ctx.Answer(PingAnswer(kPingSyntaxError));
+    ctx.Answer(push::PingAnswer(push::kPingSyntaxError));
     return;
   }
 
@@ -123,11 +124,11 @@ void Ping(CommandContext& ctx) {
   }
   if (!s.ok()) {
     ctx.response.log.push_back({LogLevel::kError, "Ping: store: " + s.message()});
-    ctx.Answer(PingAnswer(kPingServerError));
+    ctx.Answer(push::PingAnswer(push::kPingServerError));
     return;
   }
   if (out.wait) {
-    // Held by the glue: no body now; the answer comes from PingWatcher.
+    // Held by the glue: no body now; push::Hub says when to answer what.
     ctx.response.http_status = 200;
     ctx.response.wait = std::make_shared<push::PingWait>(std::move(*out.wait));
     return;

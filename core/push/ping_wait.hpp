@@ -1,7 +1,8 @@
 // What a held Ping waits for. Core decides to hold (core/commands/ping.cpp)
-// and re-checks (ping_watcher.hpp); the nginx glue keeps this, and nothing
-// else of the request, until the heartbeat, a change or a newer request of
-// the device ends the wait. Small on purpose: thousands are held at once.
+// and re-checks (ping_watcher.hpp); push::Hub keeps this for the glue, and
+// nothing else of the request, until the heartbeat, a change or a newer
+// request of the device ends the wait. Small on purpose: thousands are
+// held at once.
 #pragma once
 
 #include <cstdint>

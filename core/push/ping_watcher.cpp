@@ -2,7 +2,7 @@
 
 #include <exception>
 
-#include "core/commands/ping_check.hpp"
+#include "core/push/ping_check.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::push {
@@ -35,33 +35,25 @@ Status PingWatcher::ChangesSince(uint64_t after, uint64_t* seq,
 Result<std::optional<std::string>> PingWatcher::Recheck(PingWait& wait,
                                                         std::string* why) noexcept {
   try {
-    commands::PingOutcome out;
+    PingOutcome out;
     Status s = store_.Read([&](storage::Txn& txn) {
-      auto checked = commands::RecheckPing(txn, wait);
+      auto checked = RecheckPing(txn, wait);
       if (!checked.ok()) return checked.status();
       out = std::move(checked).value();
       return Status::Ok();
     });
     if (!s.ok()) return s;
     switch (out.status) {
-      case commands::kPingChanges:
-        return std::optional<std::string>(commands::PingChangesAnswer(out.changed));
-      case commands::kPingFolderSyncRequired:
+      case kPingChanges:
+        return std::optional<std::string>(PingChangesAnswer(out.changed));
+      case kPingFolderSyncRequired:
         *why = std::move(out.why);
-        return std::optional<std::string>(commands::PingAnswer(out.status));
+        return std::optional<std::string>(PingAnswer(out.status));
       default:
         return std::optional<std::string>();
     }
   } catch (const std::exception& e) {
     return Status::Internal(e.what());
-  }
-}
-
-std::string PingWatcher::ExpiredAnswer() noexcept {
-  try {
-    return commands::PingAnswer(commands::kPingExpired);
-  } catch (...) {
-    return std::string();
   }
 }
 

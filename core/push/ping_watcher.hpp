@@ -1,9 +1,9 @@
-// What the nginx glue asks core about held Pings: has the store changed
+// What push::Hub asks the store about held Pings: has the store changed
 // since the seq it looked at last, for whom, and does a held Ping of such
 // a user now have an answer. One cheap read transaction per question; the
-// glue decides only when to ask (a poll timer per worker, while it holds
-// Pings) and holds the requests. Every call is noexcept: failures are
-// Status values the glue logs, and it keeps waiting.
+// Hub decides when to ask (at each poll of the glue's timer). Every call
+// is noexcept: failures are Status values the glue logs, and it keeps
+// waiting.
 #pragma once
 
 #include <cstdint>
@@ -36,10 +36,6 @@ class PingWatcher {
   // Status 7). May move wait.hierarchy_seq forward. *why says what for the
   // log (Status 7).
   Result<std::optional<std::string>> Recheck(PingWait& wait, std::string* why) noexcept;
-
-  // The Status 1 answer: heartbeat over, a newer request of the device, or
-  // the worker shutting down. Empty only when out of memory.
-  static std::string ExpiredAnswer() noexcept;
 
  private:
   storage::Store& store_;

@@ -1,7 +1,8 @@
 // The Ping command's decisions: its parameters (parsed, remembered, reused),
 // the immediate answers (3, 4, 5, 6, 7, 2), the hold it hands the glue, and
 // the re-check of a held Ping after changes, through the Service façade
-// and push::PingWatcher over a temporary store.
+// and push::PingWatcher over a temporary store; and push::Hub, which tells
+// the glue when to answer a held request.
 #include <cppunit/extensions/HelperMacros.h>
 #include <stdlib.h>
 
@@ -12,9 +13,10 @@
 
 #include "core/collection_state.hpp"
 #include "core/commands/hierarchy.hpp"
-#include "core/commands/ping_check.hpp"
-#include "core/commands/ping_params.hpp"
 #include "core/hierarchy_state.hpp"
+#include "core/push/ping_check.hpp"
+#include "core/push/ping_params.hpp"
+#include "core/push/hub.hpp"
 #include "core/push/ping_wait.hpp"
 #include "core/push/ping_watcher.hpp"
 #include "core/service.hpp"
@@ -90,13 +92,18 @@ class PingTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testHoldAndEmptyPingReuse);
   CPPUNIT_TEST(testRecheck);
   CPPUNIT_TEST(testRecheckHierarchy);
+  CPPUNIT_TEST(testHubNewerRequest);
+  CPPUNIT_TEST(testHubChanges);
   CPPUNIT_TEST_SUITE_END();
 
  public:
   void setUp() override {
     char tmpl[] = "/tmp/eas-ping-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    auto service = Service::Open(dir_, nullptr);
+    auto opened = storage::Store::Open(dir_);
+    CPPUNIT_ASSERT_MESSAGE(opened.status().message(), opened.ok());
+    store_ = opened->get();
+    auto service = Service::Open(std::move(opened).value(), SharedRegions{});
     CPPUNIT_ASSERT_MESSAGE(service.status().message(), service.ok());
     service_ = std::move(service).value();
     storage::UserRecord u;
@@ -123,30 +130,30 @@ class PingTest : public CppUnit::TestFixture {
   }
 
   void testParamsRoundTrip() {
-    commands::PingParams p;
+    push::PingParams p;
     p.heartbeat = 480;
     p.folders = {{"12", "Email"}, {"13", "Calendar"}};
-    auto back = commands::DecodePingParams(commands::EncodePingParams(p));
+    auto back = push::DecodePingParams(push::EncodePingParams(p));
     CPPUNIT_ASSERT(back && *back == p);
-    std::string bytes = commands::EncodePingParams(p);
+    std::string bytes = push::EncodePingParams(p);
     for (size_t cut = 0; cut < bytes.size(); ++cut) {
-      CPPUNIT_ASSERT(!commands::DecodePingParams(bytes.substr(0, cut)));
+      CPPUNIT_ASSERT(!push::DecodePingParams(bytes.substr(0, cut)));
     }
-    CPPUNIT_ASSERT(!commands::DecodePingParams("P1 1 99999999999"));
+    CPPUNIT_ASSERT(!push::DecodePingParams("P1 1 99999999999"));
   }
 
   void testParseRequest() {
     auto parse = [](const std::string& body, std::string* why) {
       auto doc = wbxml::Decode(body);
       CPPUNIT_ASSERT(doc.ok());
-      return commands::ParsePingRequest(&*doc, why);
+      return push::ParsePingRequest(&*doc, why);
     };
     std::string why;
     auto req = parse(Encode({480, {"5", "6"}}), &why);
     CPPUNIT_ASSERT(req && req->heartbeat == 480u && req->folders && req->folders->size() == 2);
     req = parse(Encode({std::nullopt, {"5"}}), &why);
     CPPUNIT_ASSERT(req && !req->heartbeat && req->folders);
-    req = commands::ParsePingRequest(nullptr, &why);
+    req = push::ParsePingRequest(nullptr, &why);
     CPPUNIT_ASSERT(req && !req->heartbeat && !req->folders);
 
     CPPUNIT_ASSERT(!parse(Encode({480, {"5", "5"}}), &why));
@@ -321,7 +328,7 @@ class PingTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(everyone);
 
     // The Status 1 answer.
-    CPPUNIT_ASSERT_EQUAL(1, Decode(push::PingWatcher::ExpiredAnswer()).status);
+    CPPUNIT_ASSERT_EQUAL(1, Decode(push::Hub::ExpiredAnswer()).status);
   }
 
   void testRecheckHierarchy() {
@@ -379,8 +386,96 @@ class PingTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(7, Decode(**got).status);
   }
 
+  // A held Ping ends with Status 1 at the first poll after its device sent
+  // a newer request, in any worker (the table they share).
+  void testHubNewerRequest() {
+    SyncedHierarchy();
+    MarkSynced(contacts_);
+    std::vector<uint64_t> region(push::Hub::RegionSize() / 8 + 1);
+    const size_t size = region.size() * 8;
+    CPPUNIT_ASSERT(push::Hub::FormatRegion(region.data(), size).ok());
+    push::Hub hub(store(), region.data(), size);
+    push::Hub other(store(), region.data(), size);  // another worker's
+
+    push::DeviceMark mark;
+    CPPUNIT_ASSERT(hub.NoteRequest("alice", kDevice, &mark).ok() && mark.set);
+    Response r = Run(PingBody{480, {Id(contacts_)}});
+    CPPUNIT_ASSERT(r.wait != nullptr);
+    push::Held* held = hub.Hold(r.wait, mark);
+    CPPUNIT_ASSERT(held != nullptr && r.wait == nullptr);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{480}, push::Hub::Heartbeat(*held));
+    CPPUNIT_ASSERT(!Poll(hub, *held).now);
+
+    // Another device of the user changes nothing ...
+    push::DeviceMark elsewhere;
+    CPPUNIT_ASSERT(other.NoteRequest("alice", "TABLET", &elsewhere).ok());
+    CPPUNIT_ASSERT(!Poll(hub, *held).now);
+    // ... the same device does, whichever worker took its request.
+    CPPUNIT_ASSERT(other.NoteRequest("alice", kDevice, &elsewhere).ok());
+    push::Wake w = Poll(hub, *held);
+    CPPUNIT_ASSERT(w.now);
+    CPPUNIT_ASSERT_EQUAL(1, Decode(w.body).status);
+    hub.Release(held);
+
+    // Without a table nothing is marked (only the worker's own requests
+    // end its held ones, which the glue sees itself).
+    push::Hub alone(store(), nullptr, 0);
+    push::DeviceMark none;
+    CPPUNIT_ASSERT(alone.NoteRequest("alice", kDevice, &none).ok() && !none.set);
+  }
+
+  // A held Ping ends when the store's changes since the last poll concern
+  // it: Status 2 with the folders, or 7 with a line for the log. A poll
+  // moves past what it looked at.
+  void testHubChanges() {
+    SyncedHierarchy();
+    MarkSynced(contacts_);
+    MarkSynced(calendar_);
+    push::Hub& hub = service_->push();
+    Response r = Run(PingBody{480, {Id(contacts_), Id(calendar_)}});
+    push::Held* held = hub.Hold(r.wait, push::DeviceMark());
+    CPPUNIT_ASSERT(held != nullptr);
+    CPPUNIT_ASSERT(!Poll(hub, *held).now);
+
+    AddItem(calendar_);
+    push::Wake w = Poll(hub, *held);
+    CPPUNIT_ASSERT(w.now);
+    CPPUNIT_ASSERT(w.log.text.empty());
+    Answer a = Decode(w.body);
+    CPPUNIT_ASSERT_EQUAL(2, a.status);
+    CPPUNIT_ASSERT(a.folders == std::vector<std::string>{Id(calendar_)});
+    hub.Release(held);
+
+    // The device synced; its next Ping waits, past the change seen.
+    MarkSynced(calendar_);
+    r = Run(PingBody{480, {Id(contacts_), Id(calendar_)}});
+    held = hub.Hold(r.wait, push::DeviceMark());
+    CPPUNIT_ASSERT(held != nullptr);
+    CPPUNIT_ASSERT(!Poll(hub, *held).now);
+
+    FolderRecord f;
+    f.owner = alice_;
+    f.name = "Family";
+    f.type = storage::FolderType::kUserContacts;
+    Write([&](Txn& txn) { return txn.CreateFolder(f).status(); });
+    w = Poll(hub, *held);
+    CPPUNIT_ASSERT(w.now);
+    CPPUNIT_ASSERT_EQUAL(7, Decode(w.body).status);
+    CPPUNIT_ASSERT(w.log.text.rfind("Ping: FolderSync required: ", 0) == 0);
+    hub.Release(held);
+  }
+
  private:
-  storage::Store& store() { return service_->store(); }
+  // One poll of the glue's timer, for one held request.
+  static push::Wake Poll(push::Hub& hub, push::Held& held) {
+    Status s = hub.BeginPoll();
+    CPPUNIT_ASSERT_MESSAGE(s.message(), s.ok());
+    push::Wake w = hub.Check(held);
+    hub.EndPoll();
+    return w;
+  }
+
+  storage::Store& store() { return *store_; }
 
   template <class F>
   void Write(F fn) {
@@ -447,6 +542,7 @@ class PingTest : public CppUnit::TestFixture {
 
   std::string dir_;
   std::unique_ptr<Service> service_;
+  storage::Store* store_ = nullptr;  // the service's
   LocationOptions options_;
   storage::UserId alice_ = 0;
   FolderId contacts_ = 0, calendar_ = 0;

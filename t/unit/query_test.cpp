@@ -5,13 +5,16 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/http_exchange.hpp"
 #include "core/query.hpp"
 #include "core/util/base64.hpp"
 
 using eas::Code;
 using eas::core::EncodeBase64Query;
+using eas::core::LabelRequest;
 using eas::core::ParseQuery;
 using eas::core::Query;
+using eas::core::RequestLabels;
 using eas::core::util::Base64Decode;
 using eas::core::util::Base64Encode;
 
@@ -51,6 +54,7 @@ class QueryTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(Base64RoundTrip);
   CPPUNIT_TEST(Base64RejectsMalformedQueries);
   CPPUNIT_TEST(EncodeRefusesWhatItCannotCarry);
+  CPPUNIT_TEST(LabelsForVariables);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -340,6 +344,28 @@ class QueryTest : public CppUnit::TestFixture {
     q.device_id = "d";
     q.cmd = "Autodiscover";
     CPPUNIT_ASSERT_THROW(EncodeBase64Query(q, "14.1"), std::invalid_argument);
+  }
+
+  // What the $eas_* variables show before the module answered.
+  void LabelsForVariables() {
+    const std::string line = "Cmd=Sync&User=CORP%5CAlice&DeviceId=D1&DeviceType=iPhone";
+    RequestLabels l;
+    CPPUNIT_ASSERT(LabelRequest(line, std::nullopt, &l));
+    CPPUNIT_ASSERT_EQUAL(std::string("Sync"), l.cmd);
+    CPPUNIT_ASSERT_EQUAL(std::string("alice"), l.user);
+    CPPUNIT_ASSERT_EQUAL(std::string("D1"), l.device_id);
+    CPPUNIT_ASSERT_EQUAL(std::string("iPhone"), l.device_type);
+    CPPUNIT_ASSERT(l.protocol_version.empty());
+    // The Basic user wins over User=, even an empty one.
+    RequestLabels b;
+    CPPUNIT_ASSERT(LabelRequest(line, std::string_view("Bob@example.org"), &b));
+    CPPUNIT_ASSERT_EQUAL(std::string("bob"), b.user);
+    CPPUNIT_ASSERT(LabelRequest(line, std::string_view(), &b));
+    CPPUNIT_ASSERT(b.user.empty());
+    // A malformed line labels nothing.
+    RequestLabels none;
+    CPPUNIT_ASSERT(!LabelRequest("Cmd=Sync&DeviceId=d", std::string_view("bob"), &none));
+    CPPUNIT_ASSERT(none.cmd.empty() && none.user.empty());
   }
 };
 

@@ -1,4 +1,4 @@
-#include "core/commands/ping_params.hpp"
+#include "core/push/ping_params.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 #include "core/util/text_record.hpp"
 #include "core/wbxml/tags.hpp"
 
-namespace eas::core::commands {
+namespace eas::core::push {
 namespace {
 
 namespace ping = wbxml::tags::ping;
@@ -95,4 +95,4 @@ std::optional<PingRequest> ParsePingRequest(const wbxml::Element* body, std::str
   return req;
 }
 
-}  // namespace eas::core::commands
+}  // namespace eas::core::push

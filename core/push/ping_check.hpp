@@ -7,14 +7,14 @@
 #include <string_view>
 #include <vector>
 
-#include "core/commands/ping_params.hpp"
+#include "core/push/ping_params.hpp"
 #include "core/push/ping_wait.hpp"
 #include "base/status.hpp"
 #include "storage/records.hpp"
 
 namespace eas::storage { class Txn; }
 
-namespace eas::core::commands {
+namespace eas::core::push {
 
 // MS-ASCMD 2.2.3.177.11.
 enum PingStatus {
@@ -56,4 +56,4 @@ std::string PingChangesAnswer(const std::vector<std::string>& folder_ids);
 std::string PingHeartbeatAnswer(uint64_t allowed);   // Status 5
 std::string PingMaxFoldersAnswer(uint64_t max);      // Status 6
 
-}  // namespace eas::core::commands
+}  // namespace eas::core::push

@@ -1,4 +1,4 @@
-#include "core/commands/ping_check.hpp"
+#include "core/push/ping_check.hpp"
 
 #include <map>
 #include <optional>
@@ -10,7 +10,14 @@
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
 
-namespace eas::core::commands {
+namespace eas::core::push {
+
+// The folder hierarchy as FolderSync shows it to a device.
+using commands::FolderIdString;
+using commands::HierarchyChanges;
+using commands::OfferedToDevices;
+using commands::ParseFolderId;
+
 namespace {
 
 namespace ping = wbxml::tags::ping;
@@ -143,4 +150,4 @@ std::string PingMaxFoldersAnswer(uint64_t max) {
   return Render(kPingTooManyFolders, nullptr, &ping::kMaxFolders, max);
 }
 
-}  // namespace eas::core::commands
+}  // namespace eas::core::push

@@ -12,7 +12,7 @@
 
 #include "core/wbxml/element.hpp"
 
-namespace eas::core::commands {
+namespace eas::core::push {
 
 // The sync-state collection the parameters live under.
 inline constexpr std::string_view kPingCollection = "ping";
@@ -44,4 +44,4 @@ struct PingRequest {
 // no number, a Folder without Id, an unknown Class, an Id given twice.
 std::optional<PingRequest> ParsePingRequest(const wbxml::Element* body, std::string* why);
 
-}  // namespace eas::core::commands
+}  // namespace eas::core::push
