@@ -456,7 +456,7 @@ class PingTest : public CppUnit::TestFixture {
     FolderRecord f;
     f.owner = alice_;
     f.name = "Family";
-    f.type = storage::FolderType::kUserContacts;
+    f.type = folder_type::kUserContacts;
     Write([&](Txn& txn) { return txn.CreateFolder(f).status(); });
     w = Poll(hub, *held);
     CPPUNIT_ASSERT(w.now);
