@@ -9,6 +9,7 @@
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
 #include "core/folder_type.hpp"
+#include "core/folder_access.hpp"
 
 namespace eas::core::commands {
 namespace {
@@ -113,7 +114,7 @@ Status CheckParent(storage::Txn& txn, const CommandContext& ctx, std::string_vie
   if (!folder.ok()) {
     if (folder.status().code() != Code::kNotFound) return folder.status();
     result.status = kNoSuchParent;
-  } else if (folder->owner != ctx.user.id) {
+  } else if (RoleOf(*folder, ctx.user.id) != FolderRole::kOwner) {
     result.status = kNoSuchParent;
   }
   return Status::Ok();
@@ -133,10 +134,9 @@ Status CheckTarget(storage::Txn& txn, const CommandContext& ctx,
     result.status = kNoSuchFolder;
     return Status::Ok();
   }
-  if (folder->owner != ctx.user.id) {
-    bool shared = false;
-    for (const auto& a : folder->acl) shared |= a.user == ctx.user.id;
-    result.status = shared ? kSystemFolder : kNoSuchFolder;  // foreign ids don't exist
+  if (const FolderRole role = RoleOf(*folder, ctx.user.id); role != FolderRole::kOwner) {
+    // A share may be synced, not renamed or deleted; foreign ids don't exist.
+    result.status = MayRead(role) ? kSystemFolder : kNoSuchFolder;
     return Status::Ok();
   }
   if (IsSystemFolder(*folder) || folder->hidden) {
