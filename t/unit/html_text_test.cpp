@@ -87,12 +87,14 @@ class HtmlTextTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(text.find("first\nsecond") == 0);
   }
 
+  // The walk is iterative: 240 levels (under libxml2's limit of 256) give
+  // their text. Past the limit libxml2 stops parsing; what came before stays.
   void testDeepNesting() {
-    std::string html;
+    std::string html = "<p>intro</p>";
+    for (int i = 0; i < 120; ++i) html += "<div><span>";
+    CPPUNIT_ASSERT_EQUAL(std::string("intro\ndeep"), HtmlToText(html + "deep"));
     for (int i = 0; i < 5000; ++i) html += "<div>";
-    html += "deep";
-    std::string text = HtmlToText(html);
-    CPPUNIT_ASSERT(text.find("deep") != std::string::npos || text.empty());
+    CPPUNIT_ASSERT_EQUAL(std::string("intro"), HtmlToText(html + "lost"));
   }
 
   void testEmpty() {
