@@ -93,6 +93,7 @@ class MimeRecordTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testAlternative);
   CPPUNIT_TEST(testAttachmentRfc2231);
   CPPUNIT_TEST(testInlineImage);
+  CPPUNIT_TEST(testNestedWithBareLineFeeds);
   CPPUNIT_TEST(testEncodedWords);
   CPPUNIT_TEST(testUndeclared8Bit);
   CPPUNIT_TEST(testWindows1252LabelledLatin1);
@@ -254,6 +255,46 @@ class MimeRecordTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("iVBORw0KGgo="), Slice(mime, png));
     CPPUNIT_ASSERT_EQUAL(std::string("Logo: ACME"), m.text_body);
     CPPUNIT_ASSERT(m.parts[0].disposition == Disposition::kNone);
+  }
+
+  // mixed > alternative, with LF line ends (as a Maildir file has them):
+  // each leaf's slice is its encoded body; an attached text is no body.
+  void testNestedWithBareLineFeeds() {
+    const std::string mime =
+        "From: a@example.com\n"
+        "Content-Type: multipart/mixed; boundary=\"A\"\n"
+        "\n"
+        "--A\n"
+        "Content-Type: multipart/alternative; boundary=\"B\"\n"
+        "\n"
+        "--B\n"
+        "Content-Type: text/plain; charset=utf-8\n"
+        "Content-Transfer-Encoding: quoted-printable\n"
+        "\n"
+        "caf=C3=A9\n"
+        "--B\n"
+        "Content-Type: text/html; charset=utf-8\n"
+        "\n"
+        "<b>caf&eacute;</b>\n"
+        "--B--\n"
+        "\n"
+        "--A\n"
+        "Content-Type: text/plain\n"
+        "Content-Disposition: attachment; filename=\"=?ISO-8859-1?Q?r=E9sum=E9.txt?=\"\n"
+        "\n"
+        "attached text\n"
+        "--A--\n";
+    MessageRecord m = Build(mime);
+    CPPUNIT_ASSERT_EQUAL(size_t{3}, m.parts.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("caf=C3=A9"), Slice(mime, m.parts[0]));
+    CPPUNIT_ASSERT_EQUAL(uint64_t{5}, m.parts[0].decoded_size);
+    CPPUNIT_ASSERT_EQUAL(std::string("<b>caf&eacute;</b>"), Slice(mime, m.parts[1]));
+    CPPUNIT_ASSERT_EQUAL(std::string("attached text"), Slice(mime, m.parts[2]));
+    CPPUNIT_ASSERT_EQUAL(std::string("r\xC3\xA9sum\xC3\xA9.txt"), m.parts[2].file_name);
+    CPPUNIT_ASSERT(m.parts[2].disposition == Disposition::kAttachment);
+    CPPUNIT_ASSERT_EQUAL(std::string("caf\xC3\xA9"), m.text_body);
+    CPPUNIT_ASSERT_EQUAL(std::string("<b>caf&eacute;</b>"), m.html_body);
+    CPPUNIT_ASSERT(!m.malformed);
   }
 
   void testEncodedWords() {
