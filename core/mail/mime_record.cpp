@@ -6,11 +6,10 @@
 #include <gmime/gmime.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <memory>
-#include <mutex>
 
+#include "core/mail/charset.hpp"
 #include "core/mail/html_text.hpp"
 #include "core/mail/message_class.hpp"
 
@@ -39,121 +38,11 @@ struct ReferencesFree {
   void operator()(GMimeReferences* r) const noexcept { g_mime_references_free(r); }
 };
 
-void InitGMime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
-
 std::string Str(const char* s) { return s != nullptr ? std::string(s) : std::string(); }
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(g_ascii_tolower(c));
   return s;
-}
-
-// Text undeclared or undecodable: the first of these that reads every
-// byte wins (GMime counts invalid sequences); latin-1 reads anything.
-const char* kFallbackCharsets[] = {"utf-8", "windows-1252", "iso-8859-1", nullptr};
-
-// Windows-1252's characters at 0x80-0x9F (0 where it has none). A header
-// word labelled iso-8859-1 that was written in windows-1252 decodes to
-// these C1 controls, which no real text contains.
-constexpr char16_t kCp1252High[32] = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
-
-void AppendUtf8(std::string& out, char32_t c) {
-  char buf[6];
-  int n = g_unichar_to_utf8(static_cast<gunichar>(c), buf);
-  out.append(buf, static_cast<size_t>(n));
-}
-
-// U+0080-U+009F in decoded header text, read as windows-1252.
-std::string FixC1(std::string s) {
-  if (s.find('\xC2') == std::string::npos) return s;
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == 0xC2 && i + 1 < s.size()) {
-      unsigned char d = static_cast<unsigned char>(s[i + 1]);
-      if (d >= 0x80 && d <= 0x9F && kCp1252High[d - 0x80] != 0) {
-        AppendUtf8(out, kCp1252High[d - 0x80]);
-        ++i;
-        continue;
-      }
-    }
-    out += static_cast<char>(c);
-  }
-  return out;
-}
-
-// Converts with iconv; an invalid byte becomes U+FFFD and is skipped.
-bool Convert(const char* from, const char* data, size_t n, std::string& out) {
-  iconv_t cd = g_mime_iconv_open("UTF-8", from);
-  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
-  out.assign(n * 2 + 16, '\0');
-  char* in = const_cast<char*>(data);
-  size_t in_left = n;
-  size_t used = 0;
-  for (;;) {
-    char* op = out.data() + used;
-    size_t out_left = out.size() - used;
-    size_t rc = g_mime_iconv(cd, in_left > 0 ? &in : nullptr, &in_left, &op, &out_left);
-    used = out.size() - out_left;
-    if (rc != static_cast<size_t>(-1)) {
-      if (in_left == 0) break;
-      continue;
-    }
-    if (errno == E2BIG) {
-      out.resize(out.size() * 2);
-    } else if (errno == EILSEQ || errno == EINVAL) {
-      out.resize(used);
-      out += "\xEF\xBF\xBD";
-      used = out.size();
-      out.resize(used + in_left * 2 + 16);
-      ++in;
-      --in_left;
-      if (in_left == 0) break;
-    } else {
-      break;
-    }
-  }
-  out.resize(used);
-  g_mime_iconv_close(cd);
-  return true;
-}
-
-// Body bytes in their declared charset (may be empty) to UTF-8.
-std::string ToUtf8(std::string_view bytes, const char* declared, GMimeParserOptions* options) {
-  bool high = false, c1 = false;
-  for (char ch : bytes) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    high = high || c >= 0x80;
-    c1 = c1 || (c >= 0x80 && c <= 0x9F);
-  }
-  if (!high) return std::string(bytes);
-  const char* charset = nullptr;
-  if (declared != nullptr && *declared != '\0') {
-    const char* canon = g_mime_charset_canon_name(declared);
-    if (g_ascii_strcasecmp(canon, "us-ascii") == 0) {
-      charset = nullptr;  // 8-bit text that claims to be ASCII: undeclared
-    } else if (g_ascii_strcasecmp(canon, "utf-8") == 0) {
-      if (g_utf8_validate(bytes.data(), static_cast<gssize>(bytes.size()), nullptr))
-        return std::string(bytes);
-      charset = nullptr;  // not UTF-8 after all
-    } else if (c1 && g_ascii_strncasecmp(canon, "iso-8859-", 9) == 0) {
-      // ISO-8859-x has no characters at 0x80-0x9F; windows-125x does.
-      charset = g_mime_charset_iso_to_windows(canon);
-    } else {
-      charset = canon;
-    }
-  }
-  std::string out;
-  if (charset != nullptr && Convert(charset, bytes.data(), bytes.size(), out)) return out;
-  GChars guessed(g_mime_utils_decode_8bit(options, bytes.data(), bytes.size()));
-  return Str(guessed.get());
 }
 
 void AddAddresses(InternetAddressList* list, std::vector<Address>& out, int depth = 0) {
@@ -165,7 +54,7 @@ void AddAddresses(InternetAddressList* list, std::vector<Address>& out, int dept
       AddAddresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), out,
                    depth + 1);
     } else if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-      out.push_back({FixC1(Str(internet_address_get_name(ia))),
+      out.push_back({C1AsCp1252(Str(internet_address_get_name(ia))),
                      Str(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)))});
     }
   }
@@ -195,7 +84,6 @@ Importance ImportanceOf(GMimeObject* top) {
 struct Walk {
   std::string_view original;
   GMimeStream* stream;  // the parser's stream over `original`
-  GMimeParserOptions* options;
   MessageRecord* record;
   std::string calendar_partstat;
   bool have_text = false, have_html = false;
@@ -249,7 +137,7 @@ void Leaf(Walk& w, GMimeObject* obj, const char* parent_boundary) {
   }
   if (!GMIME_IS_PART(obj)) return;
   GMimePart* mime_part = GMIME_PART(obj);
-  part.file_name = FixC1(Str(g_mime_part_get_filename(mime_part)));
+  part.file_name = C1AsCp1252(Str(g_mime_part_get_filename(mime_part)));
   GMimeContentEncoding encoding = g_mime_part_get_content_encoding(mime_part);
   if (encoding != GMIME_CONTENT_ENCODING_DEFAULT)
     part.transfer_encoding = Lower(Str(g_mime_content_encoding_to_string(encoding)));
@@ -278,8 +166,7 @@ void Leaf(Walk& w, GMimeObject* obj, const char* parent_boundary) {
     GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
     std::string_view decoded(reinterpret_cast<const char*>(bytes->data), bytes->len);
     part.decoded_size = bytes->len;
-    std::string utf8 = ToUtf8(decoded, part.charset.empty() ? nullptr : part.charset.c_str(),
-                              w.options);
+    std::string utf8 = TextToUtf8(decoded, part.charset);
     if (text) {
       w.record->text_body = std::move(utf8);
       w.have_text = true;
@@ -312,7 +199,8 @@ void WalkObject(Walk& w, GMimeObject* obj, const char* parent_boundary, int dept
     GMimeMultipart* multi = GMIME_MULTIPART(obj);
     const char* boundary = g_mime_multipart_get_boundary(multi);
     int n = g_mime_multipart_get_count(multi);
-    for (int i = 0; i < n; ++i) WalkObject(w, g_mime_multipart_get_part(multi, i), boundary, depth + 1);
+    for (int i = 0; i < n; ++i)
+      WalkObject(w, g_mime_multipart_get_part(multi, i), boundary, depth + 1);
     return;
   }
   Leaf(w, obj, parent_boundary);
@@ -349,7 +237,7 @@ Result<MessageRecord> BuildMessageRecord(std::string_view rfc5322, uint64_t rece
   // The options outlive the message: GMime decodes some header values
   // lazily with them.
   OptionsPtr options(g_mime_parser_options_new());
-  g_mime_parser_options_set_fallback_charsets(options.get(), kFallbackCharsets);
+  g_mime_parser_options_set_fallback_charsets(options.get(), FallbackCharsets());
   g_mime_parser_options_set_warning_callback(options.get(), OnWarning, &record);
   GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(rfc5322.data(), rfc5322.size()));
   GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
@@ -360,10 +248,10 @@ Result<MessageRecord> BuildMessageRecord(std::string_view rfc5322, uint64_t rece
   if (!message) {
     // Nothing GMime could call a message: keep the bytes as its text.
     record.malformed = true;
-    record.text_body = ToUtf8(rfc5322, nullptr, options.get());
+    record.text_body = TextToUtf8(rfc5322, "");
   } else {
     GMimeObject* top = GMIME_OBJECT(message.get());
-    record.subject = FixC1(Str(g_mime_message_get_subject(message.get())));
+    record.subject = C1AsCp1252(Str(g_mime_message_get_subject(message.get())));
     AddAddresses(g_mime_message_get_from(message.get()), record.from);
     AddAddresses(g_mime_message_get_to(message.get()), record.to);
     AddAddresses(g_mime_message_get_cc(message.get()), record.cc);
@@ -388,7 +276,7 @@ Result<MessageRecord> BuildMessageRecord(std::string_view rfc5322, uint64_t rece
     }
     record.importance = ImportanceOf(top);
 
-    Walk w{rfc5322, stream.get(), options.get(), &record, {}, false, false};
+    Walk w{rfc5322, stream.get(), &record, {}, false, false};
     GMimeObject* body = g_mime_message_get_mime_part(message.get());
     WalkObject(w, body, nullptr, 0);
     if (body == nullptr) record.malformed = true;

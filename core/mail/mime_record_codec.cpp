@@ -98,7 +98,11 @@ std::string MakePreview(std::string_view text, size_t max_chars) {
     }
     // A character's length from its lead byte; a stray continuation byte
     // (not UTF-8 after all) counts as one.
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    size_t len = c < 0x80          ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 1;
     if (i + len > text.size()) break;
     // U+00A0 (no-break space) is white space for a preview.
     if (len == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) == 0xA0) {

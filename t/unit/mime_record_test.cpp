@@ -335,7 +335,8 @@ class MimeRecordTest : public CppUnit::TestFixture {
         "\r\n"
         "\x93Hi\x94 it costs \x80" "5 \x96 caf\xE9\r\n");
     CPPUNIT_ASSERT_EQUAL(
-        std::string("\xE2\x80\x9CHi\xE2\x80\x9D it costs \xE2\x82\xAC" "5 \xE2\x80\x93 caf\xC3\xA9\r\n"),
+        std::string("\xE2\x80\x9CHi\xE2\x80\x9D it costs \xE2\x82\xAC"
+                    "5 \xE2\x80\x93 caf\xC3\xA9\r\n"),
         m.text_body);
     CPPUNIT_ASSERT_EQUAL(std::string("\xE2\x80\x9CQuoted\xE2\x80\x9D \xE2\x82\xAC"), m.subject);
     // The same for quoted-printable bodies.
