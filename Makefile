@@ -6,20 +6,24 @@ BUILD     := build
 NGX_SRC   := /usr/share/nginx/src
 CXX       ?= g++
 WBXML_CFLAGS := $(shell pkg-config --cflags libwbxml2 2>/dev/null)
+# GMime 3 and libxml2 for core/mail (the MIME record, HTML -> text). The
+# nginx module needs neither as long as nothing it calls reaches core/mail.
+MAIL_CFLAGS := $(shell pkg-config --cflags gmime-3.0 libxml-2.0 2>/dev/null)
+MAIL_LIBS   := $(shell pkg-config --libs gmime-3.0 libxml-2.0 2>/dev/null)
 CXXFLAGS  ?= -O2 -g
 # -fPIC code may be interposed by default, so GCC would not inline one
 # global function into another; nothing of ours is interposed (the module
 # exports only ngx_modules): -fno-semantic-interposition, ~5% per request.
 # -fno-plt: calls into libc, LMDB and OpenSSL go through the GOT, without a
 # PLT stub each (5% fewer simulated instruction-cache misses per Sync).
-CXXFLAGS  += -std=c++20 -Wall -Wextra -fPIC -fno-semantic-interposition -fno-plt -I. $(WBXML_CFLAGS)
+CXXFLAGS  += -std=c++20 -Wall -Wextra -fPIC -fno-semantic-interposition -fno-plt -I. $(WBXML_CFLAGS) $(MAIL_CFLAGS)
 # libwbxml2.pc emits a bogus relative -L; link with plain -lwbxml2.
-LIBS      := -lwbxml2 -llmdb -lical -lcrypto -lpthread
+LIBS      := -lwbxml2 -llmdb -lical -lcrypto -lpthread $(MAIL_LIBS)
 
 # Debian 12 packages the build, the tests and the demo need.
 DEB_PKGS  := nginx nginx-dev g++ make pkg-config perl libwbxml2-dev \
              libwbxml2-utils libxml2-utils liblmdb-dev lmdb-utils libssl-dev \
-             libcppunit-dev libical-dev python3 wrk
+             libcppunit-dev libical-dev libgmime-3.0-dev libxml2-dev python3 wrk
 
 # Sources at any depth: base/ (shared by both), core/ (the protocol) and
 # storage/ (LMDB) make one static library; each cli/<program>/ is a

@@ -1,0 +1,85 @@
+// The record a mail message gets once, at delivery: everything Sync,
+// ItemOperations and Search need from the MIME structure, so that none of
+// them parses MIME again. The message itself is kept as its original
+// RFC 5322 bytes; a part is read back by slicing them at [offset,
+// offset + length) and undoing its transfer encoding.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.hpp"
+
+namespace eas::core::mail {
+
+// One mailbox, both halves UTF-8 (the name RFC 2047-decoded). A group's
+// members appear as mailboxes; the group's name is not kept.
+struct Address {
+  std::string name;
+  std::string address;  // empty when the header held a name only
+  bool operator==(const Address&) const = default;
+};
+
+enum class Disposition : uint8_t { kNone = 0, kInline = 1, kAttachment = 2 };
+
+// A leaf of the MIME tree (a message/rfc822 attachment is a leaf too, not
+// descended into). Offsets are bytes into the original message.
+struct Part {
+  uint64_t offset = 0;  // first byte of the part's body (after its header)
+  uint64_t length = 0;  // the body as sent, still transfer-encoded;
+                        // the line break before the next boundary is not in it
+  std::string content_type;        // "type/subtype", lower case
+  std::string transfer_encoding;   // "base64", "quoted-printable", "7bit", ...; "" if none
+  std::string charset;             // as declared, "" if none
+  uint64_t decoded_size = 0;       // after undoing the transfer encoding
+  std::string file_name;           // UTF-8 (RFC 2231 / RFC 2047 / name=), "" if none
+  std::string content_id;          // without the angle brackets
+  Disposition disposition = Disposition::kNone;
+  bool operator==(const Part&) const = default;
+};
+
+enum class Importance : uint8_t { kLow = 0, kNormal = 1, kHigh = 2 };
+
+struct MessageRecord {
+  std::string subject;  // UTF-8
+  std::vector<Address> from, to, cc, reply_to;
+  uint64_t date = 0;    // unix seconds: the Date header, else the received time
+  uint64_t received = 0;
+  std::string message_id;   // without angle brackets
+  std::string in_reply_to;  // without angle brackets
+  std::vector<std::string> references;
+  Importance importance = Importance::kNormal;
+  std::vector<Part> parts;
+  std::string text_body;  // UTF-8; from the HTML body when there is no text part
+  std::string html_body;  // UTF-8; empty when the message has no HTML part
+  std::string preview;    // first kPreviewChars characters of text_body, white space collapsed
+  uint64_t size = 0;      // the original message, bytes
+  std::string message_class;    // "IPM.Note", "IPM.Note.SMIME", "IPM.Schedule.Meeting.Request"...
+  std::string calendar_method;  // a text/calendar part's METHOD, upper case; "" if none
+  // GMime had to guess (broken multipart, bad headers, no headers at all):
+  // the record holds what could be read, and the message is still shown.
+  bool malformed = false;
+  bool operator==(const MessageRecord&) const = default;
+};
+
+inline constexpr size_t kPreviewChars = 255;
+
+// Builds the record from the message's original bytes. Never fails on
+// malformed MIME (the record then says malformed and holds what could be
+// read); fails only for input that is not a message at all (empty).
+// `received` is the delivery time, unix seconds (the date's fallback).
+Result<MessageRecord> BuildMessageRecord(std::string_view rfc5322, uint64_t received);
+
+// The record as bytes for the store, and back. Decode fails (Invalid) on
+// bytes that are not a record of this version.
+std::string EncodeMessageRecord(const MessageRecord& record);
+Result<MessageRecord> DecodeMessageRecord(std::string_view bytes);
+
+// The first `max_chars` characters (code points) of `text` with every run
+// of white space (line breaks included) collapsed to one space and the ends
+// trimmed; `text` must be UTF-8, the cut never splits a character.
+std::string MakePreview(std::string_view text, size_t max_chars = kPreviewChars);
+
+}  // namespace eas::core::mail
