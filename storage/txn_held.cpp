@@ -4,6 +4,7 @@
 // paged sync with writes between its windows still sends every item once.
 // The same knowledge bounds the change log: a tombstone is written and
 // kept only while some reader holds its item.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -123,21 +124,10 @@ Result<FolderSweep> LmdbTxn::DoSweepFolder(FolderId folder, uint64_t now, uint64
     sweep.forgotten.emplace_back(r.user, std::move(r.device_id));
   }
 
-  std::vector<ItemChange> tombstones;
-  Status failure;
-  const std::string prefix = keys::Folder(folder);
-  s = Scan(dbs_.item_log, prefix, prefix, [&](std::string_view, std::string_view value) {
-    ItemChange change;
-    if (const char* why = DecodeItemChange(value, &change)) {
-      failure = CorruptRecord("item log of folder " + std::to_string(folder) + ": " + why);
-      return false;
-    }
-    if (change.kind == ChangeKind::kDelete) tombstones.push_back(change);
-    return true;
-  });
-  if (!s.ok()) return s;
-  if (!failure.ok()) return failure;
-  for (const ItemChange& t : tombstones) {
+  Result<std::vector<ItemChange>> log = DoItemChangesSince(folder, 0, SIZE_MAX);
+  if (!log.ok()) return log.status();
+  for (const ItemChange& t : *log) {
+    if (t.kind != ChangeKind::kDelete) continue;
     Result<bool> held = HeldByAny(current, folder, t.item);
     if (!held.ok()) return held.status();
     if (*held) continue;

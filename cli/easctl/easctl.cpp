@@ -13,19 +13,19 @@
 #include <string>
 #include <vector>
 
-#include "cli/easctl/easctl_devices.hpp"
 #include "cli/easctl/args.hpp"
 #include "cli/easctl/commands.hpp"
+#include "cli/easctl/easctl_devices.hpp"
 #include "cli/easctl/json_out.hpp"
 #include "core/auth/password_hash.hpp"
 #include "core/auth/user_name.hpp"
 #include "core/collection_state.hpp"
 #include "core/commands/hierarchy.hpp"
+#include "core/default_folders.hpp"
+#include "core/folder_type.hpp"
 #include "core/items/item_data.hpp"
 #include "core/wbxml/tags.hpp"
 #include "storage/store.hpp"
-#include "core/folder_type.hpp"
-#include "core/default_folders.hpp"
 
 namespace eas::cli {
 
@@ -328,6 +328,7 @@ int DebugMarkSynced(Store& store, const Args& a) {
     if (!loaded.ok()) return loaded;
     if (!found) state = eas::core::CollectionState();  // none, or unreadable: start afresh
     if (state.key == 0) state.key = 1;
+    state.initial = false;  // past any initial walk: up to date with the log
     state.seen_modseq = modseq;
     return txn.PutSyncState(user->id, device, collection,
                             eas::core::EncodeCollectionState(state));

@@ -52,6 +52,10 @@ Status SweepFolder(storage::Txn& txn, storage::FolderId folder, uint64_t now, ui
 
 // What a scan of the target's changes for this request's device starts from.
 ChangeScan::Options ScanOptions(const CommandContext& ctx, const SyncTarget& target);
+// Where the device stands, as a scan moves it.
+inline ScanPosition PositionOf(const CollectionState& s) {
+  return {s.initial, s.snapshot, s.cursor, s.seen_modseq};
+}
 
 class CollectionSync {
  public:
@@ -88,9 +92,6 @@ class CollectionSync {
     std::string data;
   };
 
-  static ScanPosition PositionOf(const CollectionState& s) {
-    return {s.initial, s.snapshot, s.cursor, s.seen_modseq};
-  }
   // The scan's position into `next`; own changes it passed are forgotten.
   void SetPosition(CollectionState& next) const;
   // The device now holds an Add's item and no longer a Delete's; a

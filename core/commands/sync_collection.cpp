@@ -136,7 +136,7 @@ Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_vi
     status = 4;
     return Status::Ok();
   }
-  ChangeScan scan(txn, ScanOptions(ctx, target), {state.initial, state.snapshot, state.cursor, state.seen_modseq},
+  ChangeScan scan(txn, ScanOptions(ctx, target), PositionOf(state),
                   [&](storage::ItemId item, uint64_t modseq) { return IsOwn(state, item, modseq); });
   Status s = scan.Run([&](ServerChange&) { return ++estimate < kMaxCounted; });
   if (!s.ok()) return s;
@@ -171,11 +171,11 @@ Status Replay(storage::Txn& txn, CommandContext& ctx, const CollectionRequest& r
           wbxml::WriteElement(w, child);
           continue;
         }
+        const auto folder = ParseFolderId(req.collection_id);
         for (const auto& cmd : child.children) {
           std::string_view sid = cmd.ChildText(as::kServerId);
           skipped += " " + std::string(sid);
           // The device never took it: it does not hold it.
-          auto folder = ParseFolderId(req.collection_id);
           auto item = folder ? ParseItemServerId(sid, *folder) : std::nullopt;
           if (cmd.tag == as::kAdd && item) {
             Status unheld = txn.SetHeld(ctx.user.id, ctx.device_id, *folder, *item, false);
@@ -232,13 +232,8 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
     }
     CollectionState fresh;
     fresh.key = has_state ? state.key + 1 : 1;  // keys never come back
-    // An empty folder has no live items to walk: straight to the log, so
-    // the device's no-change Syncs take the fast path from the start.
-    auto first = txn.ItemsAfter(target.folder.id, 0, 1);
-    if (!first.ok()) return first.status();
-    fresh.initial = !first->empty();
+    fresh.initial = true;
     fresh.snapshot = target.folder.modseq;
-    fresh.seen_modseq = fresh.initial ? 0 : target.folder.modseq;
     if (Status s = txn.NoteReader(ctx.user.id, ctx.device_id, target.folder.id,
                                   ctx.request.now, /*afresh=*/true);
         !s.ok()) {
@@ -290,8 +285,9 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
     if (req.get_changes) {
       if (Status s = sync.CollectChanges(true, pending); !s.ok()) return s;
     }
-    // An initial walk that found nothing to send (its items all outside
-    // the FilterType, say) must still be stored as done.
+    // An initial walk that found nothing to send (an empty folder, or its
+    // items all outside the FilterType) must still be stored as done, so
+    // the device's no-change Syncs take the fast path.
     out.need_write = pending || !req.commands.empty() || (req.get_changes && state.initial);
     return Status::Ok();  // nothing new: no fragment, same key
   }
