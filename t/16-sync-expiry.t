@@ -22,17 +22,7 @@ ok($contacts, 'the Contacts folder');
 my $a_fs = EasTest::tag($r->{xml}, 'SyncKey');
 my $b_fs = EasTest::tag($t->folder_sync('0', device => 'PHONEB')->{xml}, 'SyncKey');
 
-sub sync {
-    my ($device, $key, %o) = @_;
-    my $inner = "<SyncKey>$key</SyncKey><CollectionId>$contacts</CollectionId>";
-    $inner .= '<GetChanges/>' unless $key eq '0';
-    $inner .= "<Commands>$o{commands}</Commands>" if $o{commands};
-    my $r = $t->request(cmd => 'Sync', device => $device,
-                        xml => qq{<Sync xmlns="AirSync:"><Collections><Collection>$inner</Collection></Collections></Sync>});
-    is($r->{status}, 200, "Sync($device, key $key) answers 200");
-    $t->valid_ok('Sync', $r) if length $r->{body};
-    return $r;
-}
+sub sync { my ($device, $key, %o) = @_; return $t->sync_collection($device, $contacts, $key, %o) }
 
 sub contact {
     my ($first) = @_;

@@ -20,18 +20,7 @@ my $r = $t->folder_sync('0', device => 'WRITER');
 my $folders = EasTest::folder_adds($r->{xml});
 my ($contacts, $calendar) = ($folders->{Contacts}{id}, $folders->{Calendar}{id});
 
-sub sync {
-    my ($device, $collection, $key, %o) = @_;
-    my $inner = "<SyncKey>$key</SyncKey><CollectionId>$collection</CollectionId>";
-    $inner .= '<GetChanges/>' unless $key eq '0';
-    $inner .= "<Options>$o{options}</Options>" if $o{options};
-    $inner .= "<Commands>$o{commands}</Commands>" if $o{commands};
-    my $r = $t->request(cmd => 'Sync', device => $device,
-                        xml => qq{<Sync xmlns="AirSync:"><Collections><Collection>$inner</Collection></Collections></Sync>});
-    is($r->{status}, 200, "Sync($device, key $key) answers 200");
-    $t->valid_ok('Sync', $r) if length $r->{body};
-    return $r;
-}
+sub sync { return $t->sync_collection(@_) }
 
 # A long body with a three-byte character (€) across byte 100 (no spaces:
 # libwbxml trims a text's trailing blanks), and a short one.
