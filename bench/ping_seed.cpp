@@ -9,8 +9,8 @@
 #include <string>
 
 #include "core/collection_state.hpp"
-#include "core/push/ping_params.hpp"
 #include "core/hierarchy_state.hpp"
+#include "core/push/ping_params.hpp"
 #include "storage/store.hpp"
 
 using namespace eas;

@@ -2,8 +2,8 @@
 // vCard/iCalendar import and export. Each returns the exit status.
 #pragma once
 
-#include "cli/easctl/args.hpp"
 #include "base/status.hpp"
+#include "cli/easctl/args.hpp"
 #include "storage/store.hpp"
 
 namespace eas::cli {

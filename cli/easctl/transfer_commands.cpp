@@ -16,8 +16,8 @@
 #include "core/auth/user_name.hpp"
 #include "core/convert/icalendar.hpp"
 #include "core/convert/vcard.hpp"
-#include "core/items/item_data.hpp"
 #include "core/folder_type.hpp"
+#include "core/items/item_data.hpp"
 
 namespace eas::cli {
 

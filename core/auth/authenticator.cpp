@@ -3,8 +3,8 @@
 #include "core/auth/credential_cache.hpp"
 #include "core/auth/password_hash.hpp"
 #include "core/auth/user_name.hpp"
-#include "storage/store.hpp"
 #include "core/default_folders.hpp"
+#include "storage/store.hpp"
 
 namespace eas::core::auth {
 namespace {

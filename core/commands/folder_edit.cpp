@@ -5,11 +5,11 @@
 
 #include "core/commands/command.hpp"
 #include "core/commands/hierarchy.hpp"
+#include "core/folder_access.hpp"
+#include "core/folder_type.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
-#include "core/folder_type.hpp"
-#include "core/folder_access.hpp"
 
 namespace eas::core::commands {
 namespace {

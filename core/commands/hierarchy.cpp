@@ -4,8 +4,8 @@
 #include <charconv>
 #include <map>
 
-#include "storage/store.hpp"
 #include "core/folder_type.hpp"
+#include "storage/store.hpp"
 
 namespace eas::core::commands {
 

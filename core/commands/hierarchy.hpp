@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "base/status.hpp"
 #include "core/commands/command.hpp"
 #include "core/hierarchy_state.hpp"
-#include "base/status.hpp"
 #include "storage/records.hpp"
 
 namespace eas::storage { class Txn; }

@@ -4,9 +4,9 @@
 
 #include <string>
 
+#include "base/status.hpp"
 #include "core/commands/command.hpp"
 #include "core/commands/sync_request.hpp"
-#include "base/status.hpp"
 
 namespace eas::storage { class Txn; }
 

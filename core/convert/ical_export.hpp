@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.hpp"
 #include "core/convert/ical_handles.hpp"
 #include "core/convert/timezone_blob.hpp"
-#include "base/status.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::convert {

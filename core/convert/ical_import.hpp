@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/convert/ical_handles.hpp"
 #include "base/status.hpp"
+#include "core/convert/ical_handles.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::convert {

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "core/convert/ical_handles.hpp"
 #include "base/status.hpp"
+#include "core/convert/ical_handles.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::convert {

@@ -18,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/convert/report.hpp"
 #include "base/status.hpp"
+#include "core/convert/report.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::convert {

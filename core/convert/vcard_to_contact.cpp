@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "core/convert/contact_fields.hpp"
 #include "base/status.hpp"
+#include "core/convert/contact_fields.hpp"
 #include "core/convert/eas_time.hpp"
 #include "core/convert/element_util.hpp"
 #include "core/convert/tags.hpp"

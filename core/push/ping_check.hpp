@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.hpp"
 #include "core/push/ping_params.hpp"
 #include "core/push/ping_wait.hpp"
-#include "base/status.hpp"
 #include "storage/records.hpp"
 
 namespace eas::storage { class Txn; }

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "core/push/ping_wait.hpp"
 #include "base/status.hpp"
+#include "core/push/ping_wait.hpp"
 #include "storage/records.hpp"
 
 namespace eas::storage { class Store; }

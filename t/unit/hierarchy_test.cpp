@@ -7,10 +7,10 @@
 #include <filesystem>
 
 #include "core/commands/hierarchy.hpp"
+#include "core/default_folders.hpp"
+#include "core/folder_type.hpp"
 #include "core/hierarchy_state.hpp"
 #include "storage/store.hpp"
-#include "core/folder_type.hpp"
-#include "core/default_folders.hpp"
 
 namespace eas::core {
 namespace {

@@ -13,10 +13,12 @@
 
 #include "core/collection_state.hpp"
 #include "core/commands/hierarchy.hpp"
+#include "core/default_folders.hpp"
+#include "core/folder_type.hpp"
 #include "core/hierarchy_state.hpp"
+#include "core/push/hub.hpp"
 #include "core/push/ping_check.hpp"
 #include "core/push/ping_params.hpp"
-#include "core/push/hub.hpp"
 #include "core/push/ping_wait.hpp"
 #include "core/push/ping_watcher.hpp"
 #include "core/service.hpp"
@@ -24,8 +26,6 @@
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
-#include "core/folder_type.hpp"
-#include "core/default_folders.hpp"
 
 namespace eas::core {
 namespace {

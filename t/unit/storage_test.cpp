@@ -17,10 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "core/default_folders.hpp"
+#include "core/folder_type.hpp"
 #include "storage/codec.hpp"
 #include "storage/store.hpp"
-#include "core/folder_type.hpp"
-#include "core/default_folders.hpp"
 
 namespace eas::storage {
 namespace {
