@@ -57,6 +57,13 @@ struct ItemRecord {
   uint64_t modseq = 0;     // folder modseq at the item's last change
   uint64_t created = 0;    // folder modseq when the item was added (set by PutItem)
   std::string data;        // typed record bytes; core encodes them
+  // A large value kept apart (Txn::PutBlob; mail: the original message),
+  // 0 for none. Items refer to it and never copy it: a move or copy of the
+  // item shares it, and it goes with the last item that refers to it.
+  uint64_t blob = 0;
+  // The item's place in time (unix seconds; mail: when it was received),
+  // indexed per folder (Txn::ItemsByTime), 0 for none.
+  uint64_t time = 0;
 };
 
 // One entry of a folder's item change log; deletes are tombstones.

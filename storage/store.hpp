@@ -154,6 +154,27 @@ class Txn {
   virtual Result<std::vector<ItemRecord>> ItemsAfter(FolderId folder, ItemId after,
                                                      size_t limit) = 0;
 
+  // Live items of the folder with ItemRecord::time >= `from`, by (time,
+  // id), starting after the position (after_time, after_item) when
+  // after_item is not 0, at most `limit`. Items with time 0 are not in it.
+  // FilterType reads only its window through this.
+  virtual Result<std::vector<ItemRecord>> ItemsByTime(FolderId folder, uint64_t from,
+                                                      uint64_t after_time, ItemId after_item,
+                                                      size_t limit) = 0;
+
+  // Blobs: large values written once (ItemRecord::blob). PutBlob stores
+  // `bytes` for the user's items and returns its id; a blob no item refers
+  // to when the transaction commits is dropped then, so put the item in the
+  // same transaction. A non-empty `key` names the blob within the user's
+  // mailbox (mail: Message-ID and digest of the bytes) while it lives, for
+  // FindBlob: a message handed over twice is stored once. kAlreadyExists
+  // when the user has a blob with that key.
+  virtual Result<uint64_t> PutBlob(UserId user, std::string_view key, std::string_view bytes) = 0;
+  // *out points into the store, valid until this transaction ends or writes.
+  virtual Status ViewBlob(uint64_t blob, std::string_view* out) = 0;
+  // The user's live blob with this key; NotFound when none.
+  virtual Result<uint64_t> FindBlob(UserId user, std::string_view key) = 0;
+
   // What each device holds of a folder: the items Sync sent it (or it
   // added) and has not told it to drop. Sync sends a Change or Delete only
   // for a held item and an Add only for one not held; DeleteItem leaves a
