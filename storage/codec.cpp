@@ -20,7 +20,9 @@ enum FolderTag : uint8_t {
 enum AclTag : uint8_t { kAclUser = 1, kAclRights = 2 };
 enum ItemTag : uint8_t {
   kItemFolder = 1, kItemId = 2, kItemModseq = 3, kItemData = 4, kItemCreated = 5,
+  kItemBlob = 6, kItemTime = 7,
 };
+enum BlobRefTag : uint8_t { kRefCount = 1, kRefOwner = 2, kRefKey = 3 };
 enum HierarchyTag : uint8_t { kHierSeq = 1, kHierFolder = 2, kHierKind = 3 };
 enum ItemChangeTag : uint8_t { kChangeModseq = 1, kChangeItem = 2, kChangeKind = 3 };
 enum DeviceTag : uint8_t {
@@ -173,6 +175,10 @@ std::string EncodeItem(const ItemRecord& item) {
   w.Uint(kItemModseq, item.modseq);
   w.Bytes(kItemData, item.data);
   w.Uint(kItemCreated, item.created);
+  // Only when set: most items have neither, and a value without the tags
+  // reads as 0 (as every item written before they existed does).
+  if (item.blob != 0) w.Uint(kItemBlob, item.blob);
+  if (item.time != 0) w.Uint(kItemTime, item.time);
   return std::move(w).Finish();
 }
 
@@ -189,6 +195,49 @@ const char* DecodeItem(std::string_view in, ItemRecord* out) {
       case kItemModseq: ok = ParseUint(v, &r.modseq); break;
       case kItemData: r.data.assign(v); break;
       case kItemCreated: ok = ParseUint(v, &r.created); break;
+      case kItemBlob: ok = ParseUint(v, &r.blob); break;
+      case kItemTime: ok = ParseUint(v, &r.time); break;
+      default: break;
+    }
+    if (!ok) return kBadInteger;
+  }
+  if (reader.why() != nullptr) return reader.why();
+  *out = std::move(r);
+  return nullptr;
+}
+
+const char* DecodeItemBlob(std::string_view in, uint64_t* blob) {
+  uint64_t r = 0;
+  FieldReader reader(in);
+  uint8_t tag = 0;
+  std::string_view v;
+  while (reader.Next(&tag, &v)) {
+    if (tag == kItemBlob && !ParseUint(v, &r)) return kBadInteger;
+  }
+  if (reader.why() != nullptr) return reader.why();
+  *blob = r;
+  return nullptr;
+}
+
+std::string EncodeBlobRef(const BlobRef& ref) {
+  FieldWriter w;
+  w.Uint(kRefCount, ref.count);
+  w.Uint(kRefOwner, ref.owner);
+  w.Bytes(kRefKey, ref.key);
+  return std::move(w).Finish();
+}
+
+const char* DecodeBlobRef(std::string_view in, BlobRef* out) {
+  BlobRef r;
+  FieldReader reader(in);
+  uint8_t tag = 0;
+  std::string_view v;
+  while (reader.Next(&tag, &v)) {
+    bool ok = true;
+    switch (tag) {
+      case kRefCount: ok = ParseUint(v, &r.count); break;
+      case kRefOwner: ok = ParseUint(v, &r.owner); break;
+      case kRefKey: r.key.assign(v); break;
       default: break;
     }
     if (!ok) return kBadInteger;

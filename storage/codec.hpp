@@ -32,6 +32,21 @@ const char* DecodeFolder(std::string_view in, FolderRecord* out);
 
 std::string EncodeItem(const ItemRecord& item);
 const char* DecodeItem(std::string_view in, ItemRecord* out);
+// Only the item's blob id (0 when none), without copying its data: a
+// folder's deletion reads this from every item.
+const char* DecodeItemBlob(std::string_view in, uint64_t* blob);
+
+// The blob_refs value of a blob (private to storage/): how many items
+// refer to it, and the (owner, key) of its blob_keys entry, so the entry
+// goes with it. Apart from the bytes, so a reference costs a small write.
+struct BlobRef {
+  uint64_t count = 0;
+  UserId owner = 0;
+  std::string key;  // empty: no blob_keys entry
+};
+
+std::string EncodeBlobRef(const BlobRef& ref);
+const char* DecodeBlobRef(std::string_view in, BlobRef* out);
 
 std::string EncodeHierarchyChange(const HierarchyChange& change);
 const char* DecodeHierarchyChange(std::string_view in, HierarchyChange* out);
