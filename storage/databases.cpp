@@ -25,6 +25,10 @@ std::pair<const char*, MDB_dbi Databases::*> const kTable[] = {
     {"change_feed", &Databases::change_feed},
     {"held_items", &Databases::held_items},
     {"folder_readers", &Databases::folder_readers},
+    {"blobs", &Databases::blobs},
+    {"blob_refs", &Databases::blob_refs},
+    {"blob_keys", &Databases::blob_keys},
+    {"items_by_time", &Databases::items_by_time},
 };
 
 // Opens all databases in one transaction; the handles survive only if it

@@ -24,6 +24,10 @@ struct Databases {
   MDB_dbi change_feed = 0;    // which users each write transaction touched
   MDB_dbi held_items = 0;     // per device and folder: the items it holds
   MDB_dbi folder_readers = 0; // per folder: the devices that sync it
+  MDB_dbi blobs = 0;          // large values, written once
+  MDB_dbi blob_refs = 0;      // per blob: reference count, owner, key
+  MDB_dbi blob_keys = 0;      // per user: blob key → blob
+  MDB_dbi items_by_time = 0;  // per folder: items by ItemRecord::time
 };
 
 // Room for the databases above and a few more added later without asking

@@ -19,6 +19,13 @@
 //   change_feed    BE64 change seq               → BE32 user... (sorted, unique)
 //   held_items     BE32 user, BE16 len, id, BE64 folder, BE64 item → empty
 //   folder_readers BE64 folder, BE32 user, BE16 len, id → BE64 last sync (unix s)
+//   blobs          BE64 blob                     → the bytes (written once)
+//   blob_refs      BE64 blob                     → BlobRef: item count, owner, key
+//   blob_keys      BE32 user, key bytes          → BE64 blob (non-empty keys only)
+//   items_by_time  BE64 folder, BE64 time, BE64 item → empty (items with time != 0)
+//
+// A blob's bytes and its reference count live apart, so that referring to
+// a blob (an item moved or copied) rewrites a small record, not megabytes.
 #pragma once
 
 #include <algorithm>
@@ -76,6 +83,9 @@ inline constexpr char kShared = 's';
 // Longest device id we accept; EAS clients send at most 32 characters.
 inline constexpr size_t kMaxDeviceIdSize = 128;
 
+// Longest blob key: LMDB keys have at most 511 bytes, the user id takes 4.
+inline constexpr size_t kMaxBlobKeySize = 500;
+
 inline std::string User(UserId user) {
   std::string k;
   AppendBE32(&k, user);
@@ -99,6 +109,28 @@ inline std::string UserAnd(UserId user, uint64_t second) {
 inline std::string FolderAnd(FolderId folder, uint64_t second) {
   std::string k(16, '\0');
   PutBE64(PutBE64(k.data(), folder), second);
+  return k;
+}
+
+// items_by_time: the folder, then the item's time, then its id.
+inline std::string ItemTime(FolderId folder, uint64_t time, ItemId item) {
+  std::string k(24, '\0');
+  PutBE64(PutBE64(PutBE64(k.data(), folder), time), item);
+  return k;
+}
+
+// blobs and blob_refs keys: the BE64 blob id.
+inline std::string Blob(uint64_t blob) {
+  std::string k;
+  AppendBE64(&k, blob);
+  return k;
+}
+
+// blob_keys: the owner, then the key as is (it ends the key, so needs no
+// length). At most kMaxBlobKeySize bytes.
+inline std::string BlobKey(UserId user, std::string_view key) {
+  std::string k = User(user);
+  k.append(key);
   return k;
 }
 
@@ -165,6 +197,7 @@ std::string ScopedCounter(std::string_view name, Id scope) {
 inline constexpr std::string_view kNextUserId = "next_user_id";
 inline constexpr std::string_view kNextFolderId = "next_folder_id";
 inline constexpr std::string_view kNextItemId = "next_item_id";    // per folder
+inline constexpr std::string_view kNextBlobId = "next_blob_id";    // global
 inline constexpr std::string_view kHierarchySeq = "hierarchy_seq";  // per user
 inline constexpr std::string_view kChangeSeq = "change_seq";        // global
 inline constexpr std::string_view kSweptAt = "swept_at";            // per folder, unix s
