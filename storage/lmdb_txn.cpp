@@ -81,6 +81,22 @@ Result<std::vector<ItemRecord>> LmdbTxn::ItemsAfter(FolderId folder, ItemId afte
                                                     size_t limit) {
   return Guard([&] { return DoItemsAfter(folder, after, limit); });
 }
+Result<std::vector<ItemRecord>> LmdbTxn::ItemsByTime(FolderId folder, uint64_t from,
+                                                     uint64_t after_time, ItemId after_item,
+                                                     size_t limit) {
+  return Guard([&] { return DoItemsByTime(folder, from, after_time, after_item, limit); });
+}
+
+Result<uint64_t> LmdbTxn::PutBlob(UserId user, std::string_view key, std::string_view bytes) {
+  return Guard([&] { return DoPutBlob(user, key, bytes); });
+}
+Status LmdbTxn::ViewBlob(uint64_t blob, std::string_view* out) {
+  return Guard([&] { return DoViewBlob(blob, out); });
+}
+Result<uint64_t> LmdbTxn::FindBlob(UserId user, std::string_view key) {
+  return Guard([&] { return DoFindBlob(user, key); });
+}
+
 Status LmdbTxn::SetHeld(UserId user, std::string_view device_id, FolderId folder, ItemId item,
                         bool held) {
   return Guard([&] { return DoSetHeld(user, device_id, folder, item, held); });
@@ -134,6 +150,9 @@ Result<std::vector<UserId>> LmdbTxn::UsersChangedSince(uint64_t after) {
 }
 Status LmdbTxn::RecordChanges() {
   return Guard([&] { return DoRecordChanges(); });
+}
+Status LmdbTxn::DropUnclaimedBlobs() {
+  return Guard([&] { return DoDropUnclaimedBlobs(); });
 }
 
 // --- primitives ---

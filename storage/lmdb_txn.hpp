@@ -1,6 +1,6 @@
 // Txn over one LMDB transaction (private to storage/). The public methods
 // are thin Guard wrappers; the Do* bodies live in txn_users.cpp,
-// txn_folders.cpp, txn_items.cpp and txn_devices.cpp and may throw
+// txn_folders.cpp, txn_items.cpp, txn_blobs.cpp and txn_devices.cpp and may throw
 // std::bad_alloc, which the wrapper turns into Code::kInternal.
 #pragma once
 
@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/codec.hpp"
 #include "storage/databases.hpp"
 #include "storage/lmdb_handles.hpp"
 #include "storage/lmdb_status.hpp"
@@ -60,6 +61,14 @@ class LmdbTxn final : public Txn {
 
   Result<std::vector<ItemRecord>> ItemsAfter(FolderId folder, ItemId after,
                                              size_t limit) override;
+  Result<std::vector<ItemRecord>> ItemsByTime(FolderId folder, uint64_t from,
+                                              uint64_t after_time, ItemId after_item,
+                                              size_t limit) override;
+
+  Result<uint64_t> PutBlob(UserId user, std::string_view key, std::string_view bytes) override;
+  Status ViewBlob(uint64_t blob, std::string_view* out) override;
+  Result<uint64_t> FindBlob(UserId user, std::string_view key) override;
+
   Status SetHeld(UserId user, std::string_view device_id, FolderId folder, ItemId item,
                  bool held) override;
   Result<bool> IsHeld(UserId user, std::string_view device_id, FolderId folder,
@@ -90,6 +99,9 @@ class LmdbTxn final : public Txn {
   // appends the touched users to the change feed and prunes it to the
   // newest feed_keep entries (txn_changes.cpp).
   Status RecordChanges();
+  // Store::Write calls this once fn succeeded, before RecordChanges: drops
+  // the blobs this transaction put that no item refers to (txn_blobs.cpp).
+  Status DropUnclaimedBlobs();
 
  private:
   // --- bodies (may throw std::bad_alloc) ---
@@ -118,6 +130,28 @@ class LmdbTxn final : public Txn {
                                                      size_t limit);
 
   Result<std::vector<ItemRecord>> DoItemsAfter(FolderId folder, ItemId after, size_t limit);
+  Result<std::vector<ItemRecord>> DoItemsByTime(FolderId folder, uint64_t from,
+                                                uint64_t after_time, ItemId after_item,
+                                                size_t limit);
+  // Moves the item's items_by_time entry from old_time to new_time (0: none).
+  Status IndexTime(FolderId folder, ItemId item, uint64_t old_time, uint64_t new_time);
+  // Deletes every item of the folder (being deleted) in one walk, with its
+  // time index and the blob reference of each.
+  Status DeleteFolderItems(FolderId folder);
+
+  // --- blobs (txn_blobs.cpp) ---
+  Result<uint64_t> DoPutBlob(UserId user, std::string_view key, std::string_view bytes);
+  Status DoViewBlob(uint64_t blob, std::string_view* out);
+  Result<uint64_t> DoFindBlob(UserId user, std::string_view key);
+  Status DoDropUnclaimedBlobs();
+  // kNotFound when the blob does not exist (its blob_refs record).
+  Status ReadBlobRef(uint64_t blob, BlobRef* out);
+  // One more item refers to the blob; kNotFound when there is no such blob.
+  Status RetainBlob(uint64_t blob);
+  // One item fewer refers to the blob; the last one takes it along.
+  Status ReleaseBlob(uint64_t blob);
+  // Deletes the blob's bytes, its refs record and its key entry.
+  Status DropBlob(uint64_t blob, const BlobRef& ref);
 
   // --- what devices hold (txn_held.cpp) ---
   Status DoSetHeld(UserId user, std::string_view device_id, FolderId folder, ItemId item,
@@ -165,7 +199,8 @@ class LmdbTxn final : public Txn {
   // Appends (folder, kind) to the user's hierarchy log under the next seq.
   Status LogHierarchy(UserId user, FolderId folder, ChangeKind kind);
   // Deletes the folder, its subfolders (children first), their items, item
-  // logs and index entries; logs kDelete for owner and ACL users of each.
+  // logs and index entries, releasing the items' blobs; logs kDelete for
+  // owner and ACL users of each.
   Status DeleteFolderTree(const FolderRecord& folder);
   Result<std::vector<FolderId>> ChildFolders(FolderId parent);
   // Removes a deleted user from the ACL of a folder shared with them.
@@ -201,6 +236,10 @@ class LmdbTxn final : public Txn {
   int fatal_rc_ = 0;
   uint64_t feed_keep_;           // change feed entries to keep (writes only)
   std::vector<UserId> touched_;  // users this transaction changed things for
+  // Blobs this transaction put, checked for references before the commit.
+  // A transaction object lives for one attempt (Store::Write makes a new
+  // one when it runs fn again), so a retry starts with an empty list.
+  std::vector<uint64_t> new_blobs_;
 };
 
 template <class Fn>

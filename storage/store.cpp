@@ -192,6 +192,7 @@ Status Store::Write(TxnFn fn) {
       LmdbTxn typed(txn.get(), impl_->dbs, /*writable=*/true,
                     impl_->options.change_feed_keep);
       Status result = fn(typed);
+      if (result.ok()) result = typed.DropUnclaimedBlobs();
       if (result.ok()) result = typed.RecordChanges();
       int rc = typed.fatal_rc();
       if (result.ok() && rc == MDB_SUCCESS) {

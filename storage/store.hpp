@@ -85,7 +85,7 @@ class Store {
     friend class Store;
     ReadHold() noexcept {}  // an outer hold is in charge (storage_ left as is)
     explicit ReadHold(Impl* impl);
-    static constexpr size_t kStateBytes = 128;
+    static constexpr size_t kStateBytes = 160;
     alignas(std::max_align_t) unsigned char storage_[kStateBytes];
     State* state_ = nullptr;  // in storage_, or null
   };
@@ -168,7 +168,9 @@ class Txn {
   // same transaction. A non-empty `key` names the blob within the user's
   // mailbox (mail: Message-ID and digest of the bytes) while it lives, for
   // FindBlob: a message handed over twice is stored once. kAlreadyExists
-  // when the user has a blob with that key.
+  // when the user has a blob with that key; kInvalidArgument for a key of
+  // more than 500 bytes (hash a longer one); kNotFound for no such user.
+  // PutItem naming a blob that does not exist fails with kNotFound.
   virtual Result<uint64_t> PutBlob(UserId user, std::string_view key, std::string_view bytes) = 0;
   // *out points into the store, valid until this transaction ends or writes.
   virtual Status ViewBlob(uint64_t blob, std::string_view* out) = 0;

@@ -198,7 +198,7 @@ Status LmdbTxn::DeleteFolderTree(const FolderRecord& root) {
     const FolderRecord& folder = *it;
     const std::string prefix = keys::Folder(folder.id);
     Status s = ForgetReaders(folder.id);
-    if (s.ok()) s = DelPrefix(dbs_.items, prefix);
+    if (s.ok()) s = DeleteFolderItems(folder.id);
     if (s.ok()) s = DelPrefix(dbs_.item_log, prefix);
     if (s.ok()) s = Del(dbs_.meta, keys::ScopedCounter(keys::kSweptAt, folder.id));
     if (s.code() == Code::kNotFound) s = Status::Ok();

@@ -5,6 +5,11 @@
 // while some device holds the item (txn_held.cpp), and the tombstone goes
 // once none does. So the log stays as long as the folder is big, not as
 // long as its history.
+//
+// An item with a time has an entry (folder, time, item) in items_by_time,
+// moved when the time changes; an item with a blob holds one reference to
+// it (txn_blobs.cpp), taken before anything is written, so a PutItem
+// naming a missing blob fails with kNotFound and changes nothing.
 #include <string>
 #include <utility>
 
@@ -42,18 +47,27 @@ Result<ItemRecord> LmdbTxn::DoPutItem(ItemRecord item) {
   Result<FolderRecord> folder = DoGetFolder(item.folder);
   if (!folder.ok()) return folder.status();
 
+  // What the item had before: nothing for an add.
+  ItemRecord old;
   ChangeKind kind = ChangeKind::kAdd;
-  if (item.id == 0) {
+  if (item.id != 0) {
+    Result<ItemRecord> found = DoGetItem(item.folder, item.id);
+    if (!found.ok()) return found.status();
+    old = std::move(*found);
+    kind = ChangeKind::kUpdate;
+    item.created = old.created;
+  }
+  if (item.blob != old.blob && item.blob != 0) {
+    s = RetainBlob(item.blob);
+    if (!s.ok()) return s;
+  }
+  if (kind == ChangeKind::kAdd) {
     Result<uint64_t> id = BumpCounter(keys::ScopedCounter(keys::kNextItemId, item.folder));
     if (!id.ok()) return id.status();
     item.id = *id;
   } else {
-    Result<ItemRecord> old = DoGetItem(item.folder, item.id);
-    if (!old.ok()) return old.status();
-    s = Del(dbs_.item_log, keys::FolderAnd(item.folder, old->modseq));
+    s = Del(dbs_.item_log, keys::FolderAnd(item.folder, old.modseq));
     if (!s.ok() && s.code() != Code::kNotFound) return s;
-    kind = ChangeKind::kUpdate;
-    item.created = old->created;
   }
 
   folder->modseq += 1;
@@ -66,8 +80,20 @@ Result<ItemRecord> LmdbTxn::DoPutItem(ItemRecord item) {
     s = Put(dbs_.item_log, keys::FolderAnd(item.folder, item.modseq),
             EncodeItemChange(ItemChange{item.modseq, item.id, kind}));
   }
+  if (s.ok()) s = IndexTime(item.folder, item.id, old.time, item.time);
+  if (s.ok() && item.blob != old.blob && old.blob != 0) s = ReleaseBlob(old.blob);
   if (!s.ok()) return s;
   return item;
+}
+
+Status LmdbTxn::IndexTime(FolderId folder, ItemId item, uint64_t old_time, uint64_t new_time) {
+  if (old_time == new_time) return Status::Ok();
+  if (old_time != 0) {
+    Status s = Del(dbs_.items_by_time, keys::ItemTime(folder, old_time, item));
+    if (!s.ok() && s.code() != Code::kNotFound) return s;
+  }
+  if (new_time == 0) return Status::Ok();
+  return Put(dbs_.items_by_time, keys::ItemTime(folder, new_time, item), {});
 }
 
 Status LmdbTxn::DoDeleteItem(FolderId folder_id, ItemId id) {
@@ -84,6 +110,8 @@ Status LmdbTxn::DoDeleteItem(FolderId folder_id, ItemId id) {
   NoteChange(*folder);
   s = SaveFolder(*folder);
   if (s.ok()) s = Del(dbs_.items, keys::FolderAnd(folder_id, id));
+  if (s.ok()) s = IndexTime(folder_id, id, old->time, 0);
+  if (s.ok() && old->blob != 0) s = ReleaseBlob(old->blob);
   if (!s.ok()) return s;
   // Only a device that holds the item is ever told of its deletion.
   Result<std::vector<Reader>> readers = FolderReaders(folder_id);
@@ -115,6 +143,75 @@ Result<std::vector<ItemRecord>> LmdbTxn::DoItemsAfter(FolderId folder, ItemId af
                       return false;
                     }
                     items.push_back(std::move(item));
+                    return items.size() < limit;
+                  });
+  if (!s.ok()) return s;
+  if (!failure.ok()) return failure;
+  return items;
+}
+
+Status LmdbTxn::DeleteFolderItems(FolderId folder) {
+  const std::string prefix = keys::Folder(folder);
+  Status s = DelPrefix(dbs_.items_by_time, prefix);
+  Cursor cursor;
+  if (s.ok()) s = Check(cursor.Open(txn_, dbs_.items), "opening cursor");
+  // As DelPrefix: a fresh seek after every delete, so releasing a blob
+  // (writes elsewhere) never meets a cursor in a subtle state.
+  while (s.ok()) {
+    MDB_val key = ToVal(prefix);
+    MDB_val value;
+    int rc = cursor.Get(&key, &value, MDB_SET_RANGE);
+    if (rc == MDB_NOTFOUND) return Status::Ok();
+    if (rc != MDB_SUCCESS) return Check(rc, "reading cursor");
+    if (ToView(key).substr(0, prefix.size()) != prefix) return Status::Ok();
+    uint64_t blob = 0;
+    if (const char* why = DecodeItemBlob(ToView(value), &blob)) {
+      return CorruptRecord("items of folder " + std::to_string(folder) + ": " + why);
+    }
+    s = Check(cursor.Del(), "storage delete");
+    if (s.ok() && blob != 0) s = ReleaseBlob(blob);
+  }
+  return s;
+}
+
+Result<std::vector<ItemRecord>> LmdbTxn::DoItemsByTime(FolderId folder, uint64_t from,
+                                                       uint64_t after_time, ItemId after_item,
+                                                       size_t limit) {
+  Result<FolderRecord> exists = DoGetFolder(folder);
+  if (!exists.ok()) return exists.status();
+  std::vector<ItemRecord> items;
+  if (limit == 0) return items;
+  // The first position: (from, 0), or just past (after_time, after_item)
+  // when that lies further on.
+  std::string start = keys::ItemTime(folder, from, 0);
+  if (after_item != 0 && after_time >= from) {
+    if (after_item == UINT64_MAX && after_time == UINT64_MAX) return items;
+    start = after_item == UINT64_MAX ? keys::ItemTime(folder, after_time + 1, 0)
+                                     : keys::ItemTime(folder, after_time, after_item + 1);
+  }
+  Status failure;
+  Status s = Scan(dbs_.items_by_time, keys::Folder(folder), start,
+                  [&](std::string_view key, std::string_view) {
+                    if (key.size() != 24) {
+                      failure = CorruptRecord("time index of folder " + std::to_string(folder) +
+                                              ": bad key");
+                      return false;
+                    }
+                    const uint64_t time = keys::LoadBE<uint64_t>(key, 8);
+                    const ItemId id = keys::LoadBE<ItemId>(key, 16);
+                    Result<ItemRecord> item = DoGetItem(folder, id);
+                    const char* why = item.status().code() == Code::kNotFound ? " is missing"
+                                      : item.ok() && item->time != time ? " has another time"
+                                                                        : nullptr;
+                    if (why != nullptr) {
+                      item = CorruptRecord("time index of folder " + std::to_string(folder) +
+                                           ": " + ItemLabel(folder, id) + why);
+                    }
+                    if (!item.ok()) {
+                      failure = item.status();
+                      return false;
+                    }
+                    items.push_back(std::move(*item));
                     return items.size() < limit;
                   });
   if (!s.ok()) return s;

@@ -116,7 +116,10 @@ Status LmdbTxn::DoDeleteUser(std::string_view name) {
     if (!s.ok()) return s;
   }
 
-  for (MDB_dbi dbi : {dbs_.user_folders, dbs_.hierarchy_log}) {
+  // Their own items' blob references went with their folders; a blob that
+  // another user's item still refers to (a copy into a folder shared with
+  // them) lives on without the deleted user's name for it.
+  for (MDB_dbi dbi : {dbs_.user_folders, dbs_.hierarchy_log, dbs_.blob_keys}) {
     s = DelPrefix(dbi, prefix);
     if (!s.ok()) return s;
   }
