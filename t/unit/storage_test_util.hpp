@@ -1,0 +1,73 @@
+// Helpers shared by the storage tests: status assertions and one-call
+// read/write transactions returning values.
+#pragma once
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "base/status.hpp"
+#include "storage/store.hpp"
+
+namespace eas::storage {
+
+#define ASSERT_OK(expr)                                   \
+  do {                                                    \
+    const ::eas::Status s_ = (expr);                      \
+    CPPUNIT_ASSERT_MESSAGE(s_.message(), s_.ok());        \
+  } while (0)
+
+#define ASSERT_CODE(want, expr)                                            \
+  do {                                                                     \
+    const ::eas::Status s_ = (expr);                                       \
+    CPPUNIT_ASSERT_MESSAGE("got: " + s_.message(), s_.code() == (want));   \
+  } while (0)
+
+template <class T>
+T Must(Result<T> r) {
+  CPPUNIT_ASSERT_MESSAGE(r.status().message(), r.ok());
+  return std::move(r).value();
+}
+
+inline std::unique_ptr<Store> MustOpen(const std::string& dir, const OpenOptions& options = {}) {
+  return Must(Store::Open(dir, options));
+}
+
+inline UserRecord NewUser(const std::string& name) {
+  UserRecord u;
+  u.name = name;
+  u.display_name = name + " display";
+  u.addresses = {name + "@example.org", name + ".alias@example.org"};
+  u.password_hash = "$hash$" + name;
+  return u;
+}
+
+// Everything from the store in one read transaction, as values.
+template <class T, class F>
+T ReadValue(Store& store, F&& f) {
+  std::optional<T> out;
+  ASSERT_OK(store.Read([&](Txn& txn) -> Status {
+    Result<T> r = f(txn);
+    if (!r.ok()) return r.status();
+    out = std::move(r).value();
+    return Status::Ok();
+  }));
+  return std::move(*out);
+}
+
+template <class T, class F>
+T WriteValue(Store& store, F&& f) {
+  std::optional<T> out;
+  ASSERT_OK(store.Write([&](Txn& txn) -> Status {
+    Result<T> r = f(txn);
+    if (!r.ok()) return r.status();
+    out = std::move(r).value();
+    return Status::Ok();
+  }));
+  return std::move(*out);
+}
+
+}  // namespace eas::storage
