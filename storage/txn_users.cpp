@@ -116,9 +116,9 @@ Status LmdbTxn::DoDeleteUser(std::string_view name) {
     if (!s.ok()) return s;
   }
 
-  // Their own items' blob references went with their folders; a blob that
-  // another user's item still refers to (a copy into a folder shared with
-  // them) lives on without the deleted user's name for it.
+  // The user's items released their blobs with their folders; a blob that
+  // an item in another user's folder still refers to lives on, without the
+  // deleted user's key for it.
   for (MDB_dbi dbi : {dbs_.user_folders, dbs_.hierarchy_log, dbs_.blob_keys}) {
     s = DelPrefix(dbi, prefix);
     if (!s.ok()) return s;
