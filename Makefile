@@ -32,8 +32,12 @@ LIB_SRCS  := $(shell find base core storage -name '*.cpp' | sort)
 LIB_OBJS  := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(wildcard t/unit/*.cpp)
 UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
+CLI_SRCS  := $(wildcard cli/common/*.cpp)
+CLI_OBJS  := $(CLI_SRCS:%.cpp=$(BUILD)/obj/%.o)
 EASCTL_SRCS := $(wildcard cli/easctl/*.cpp)
 EASCTL_OBJS := $(EASCTL_SRCS:%.cpp=$(BUILD)/obj/%.o)
+DELIVER_SRCS := $(wildcard cli/deliver/*.cpp)
+DELIVER_OBJS := $(DELIVER_SRCS:%.cpp=$(BUILD)/obj/%.o)
 LIB_HDRS  := $(shell find base core storage -name '*.hpp')
 GLUE_SRCS := $(wildcard ngx_eas_module/*)
 
@@ -49,7 +53,8 @@ deps:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	fi
 
-build: $(BUILD)/libeas.a $(BUILD)/easctl $(BUILD)/unit-tests $(BUILD)/ngx_http_eas_module.so
+build: $(BUILD)/libeas.a $(BUILD)/easctl $(BUILD)/eas-deliver $(BUILD)/unit-tests \
+       $(BUILD)/ngx_http_eas_module.so
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -62,8 +67,11 @@ $(BUILD)/libeas.a: $(LIB_OBJS)
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libeas.a
 	$(CXX) $(CXXFLAGS) -o $@ $(UNIT_OBJS) $(BUILD)/libeas.a -lcppunit $(LIBS)
 
-$(BUILD)/easctl: $(EASCTL_OBJS) $(BUILD)/libeas.a
-	$(CXX) $(CXXFLAGS) -o $@ $(EASCTL_OBJS) $(BUILD)/libeas.a $(LIBS)
+$(BUILD)/easctl: $(EASCTL_OBJS) $(CLI_OBJS) $(BUILD)/libeas.a
+	$(CXX) $(CXXFLAGS) -o $@ $(EASCTL_OBJS) $(CLI_OBJS) $(BUILD)/libeas.a $(LIBS)
+
+$(BUILD)/eas-deliver: $(DELIVER_OBJS) $(CLI_OBJS) $(BUILD)/libeas.a
+	$(CXX) $(CXXFLAGS) -o $@ $(DELIVER_OBJS) $(CLI_OBJS) $(BUILD)/libeas.a $(LIBS)
 
 # The dynamic module, built against Debian's nginx sources (nginx-dev) with
 # the flags of the distribution binary, so the module signature matches.
@@ -122,4 +130,5 @@ run: deps
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(EASCTL_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(EASCTL_OBJS:.o=.d) $(DELIVER_OBJS:.o=.d) \
+         $(CLI_OBJS:.o=.d)

@@ -53,6 +53,18 @@ if ! ctl user list | grep -q '^demo '; then
     ctl share "$team" --with demo --read-only >/dev/null
 fi
 
+# The demo mailbox (once per store, also for a store made before mail came):
+# plain, HTML-only, alternative, attachments, an inline image, Latin-1, an
+# invitation and a thread, delivered as Postfix would, through eas-deliver.
+if [ ! -e "$run/demo-mail-delivered" ]; then
+    for message in "$top"/demo/data/mail/*.eml; do
+        folder=INBOX
+        case $message in *thread-2.eml) folder="Sent Items" ;; esac
+        "$top/build/eas-deliver" --store "$run/store" -d demo -m "$folder" < "$message"
+    done
+    touch "$run/demo-mail-delivered"
+fi
+
 /usr/sbin/nginx -t -q -p "$run" -c "$run/nginx.conf"
 
 cat <<INFO
@@ -60,6 +72,8 @@ cat <<INFO
   eas for nginx is running at http://127.0.0.1:$port/Microsoft-Server-ActiveSync
   user: demo   password: demo   store: $run/store
   (and colleague/colleague, who shares the calendar "Team" with demo)
+  demo's Inbox holds a few messages; deliver more with
+    build/eas-deliver --store .run/store -d demo < message.eml
 
   Try it:
     curl -u demo:demo -X OPTIONS -i http://127.0.0.1:$port/Microsoft-Server-ActiveSync

@@ -50,52 +50,8 @@ sub ping_xml {
     return $x . '</Ping>';
 }
 
-# Sends a Ping on its own connection; returns a handle for ping_finish.
-sub ping_start {
-    my (%o) = @_;
-    my $device = $o{device} // 'PHONE';
-    my $body = defined $o{xml} ? $t->wbxml($o{xml}) : '';
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $o{port} // $t->port)
-        or die "connect: $!";
-    my $auth = encode_base64('alice:secret', '');
-    print $s "POST /Microsoft-Server-ActiveSync?Cmd=Ping&User=alice&DeviceId=$device&DeviceType=iPhone HTTP/1.1\r\n"
-           . "Host: 127.0.0.1\r\nAuthorization: Basic $auth\r\nMS-ASProtocolVersion: 14.1\r\n"
-           . "User-Agent: Apple-iPhone9C1/1602.92\r\n"
-           . "Content-Type: application/vnd.ms-sync.wbxml\r\nContent-Length: " . length($body) . "\r\n"
-           . "Connection: close\r\n\r\n$body";
-    return { sock => $s, t0 => time };
-}
-
-# Waits up to $timeout seconds for the whole answer: {status, body, xml,
-# elapsed (since the request), done (time it arrived)}; status 0 on timeout.
-sub ping_finish {
-    my ($h, $timeout) = @_;
-    my $sel = IO::Select->new($h->{sock});
-    my $buf = '';
-    my $deadline = time + $timeout;
-    my %r = (status => 0, body => '');
-    while ((my $left = $deadline - time) > 0) {
-        last unless $sel->can_read($left);
-        my $n = sysread($h->{sock}, $buf, 65536, length $buf);
-        if ($buf =~ /^HTTP\/1\.1 (\d+).*?\r\n\r\n/s) {
-            my $status = $1;
-            my $head_len = $+[0];
-            my ($len) = $buf =~ /^Content-Length: (\d+)/mi;
-            $len //= 0;
-            if (length($buf) >= $head_len + $len) {
-                my ($worker) = $buf =~ /^X-Worker: (\d+)/mi;
-                %r = (status => $status, body => substr($buf, $head_len, $len), worker => $worker // '');
-                $r{done} = time;
-                last;
-            }
-        }
-        last unless $n;
-    }
-    close $h->{sock};
-    $r{elapsed} = ($r{done} // time) - $h->{t0};
-    $r{xml} = $t->xml($r{body});
-    return \%r;
-}
+sub ping_start { $t->ping_start(@_) }
+sub ping_finish { $t->ping_finish(@_) }
 
 sub ping_now {
     my ($r) = ping_finish(ping_start(@_), 10);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/common/store_owner.hpp"
 #include "cli/easctl/args.hpp"
 #include "cli/easctl/commands.hpp"
 #include "cli/easctl/easctl_devices.hpp"
@@ -23,7 +24,9 @@
 #include "core/commands/hierarchy.hpp"
 #include "core/default_folders.hpp"
 #include "core/folder_type.hpp"
+#include "core/items/item_class.hpp"
 #include "core/items/item_data.hpp"
+#include "core/mail/delivery.hpp"
 #include "core/wbxml/tags.hpp"
 #include "storage/store.hpp"
 
@@ -52,8 +55,8 @@ const char* kUsage =
     "  debug mark-synced NAME DEVICEID FOLDERID\n"
     "\n"
     "debug commands are test aids, not for a store in use: touch-folder adds a\n"
-    "small placeholder item to a folder (a change push must report, as mail\n"
-    "delivery will make); mark-synced records that a device has synced a folder\n"
+    "small placeholder item to a folder (a message in a mail folder: a change\n"
+    "push must report); mark-synced records that a device has synced a folder\n"
     "up to now, as a completed Sync does.\n"
     "\n"
     "--store defaults to /var/lib/eas (the packaged location); make run's demo\n"
@@ -141,18 +144,6 @@ bool ParseArgs(int argc, char** argv, Args& a) {
     } else {
       a.positional.push_back(arg);
     }
-  }
-  return true;
-}
-
-// Run as root on a store that belongs to the nginx worker user: become that
-// user, so files LMDB creates stay usable by the workers.
-bool DropToStoreOwner(const std::string& dir) {
-  struct stat st;
-  if (geteuid() != 0 || stat(dir.c_str(), &st) != 0 || st.st_uid == 0) return true;
-  if (setgid(st.st_gid) != 0 || setuid(st.st_uid) != 0) {
-    perror("easctl: cannot switch to the store owner");
-    return false;
   }
   return true;
 }
@@ -286,6 +277,24 @@ eas::core::wbxml::Element PlaceholderItem(eas::storage::FolderKind type) {
   return app;
 }
 
+// A mail folder gets a small message, stored as a delivery stores it (a
+// new Message-ID each time, so it is never taken for a duplicate).
+Status TouchMailFolder(Txn& txn, const eas::storage::FolderRecord& folder, uint64_t& modseq) {
+  namespace mail = eas::core::mail;
+  auto owner = txn.GetUserById(folder.owner);
+  if (!owner.ok()) return owner.status();
+  const std::string raw = "From: easctl <easctl@localhost>\r\nSubject: easctl touch-folder\r\n"
+                          "Message-ID: <touch-" + std::to_string(folder.id) + "-" +
+                          std::to_string(folder.modseq + 1) + "@easctl>\r\n\r\nA test message.\r\n";
+  auto prepared = mail::PrepareMessage(raw, static_cast<uint64_t>(time(nullptr)));
+  if (!prepared.ok()) return prepared.status();
+  auto stored = mail::StoreMessage(txn, *owner, folder, *prepared);
+  if (!stored.ok()) return stored.status();
+  auto now = txn.FolderModseq(folder.id);
+  if (now.ok()) modseq = *now;
+  return now.status();
+}
+
 int DebugTouchFolder(Store& store, const Args& a) {
   if (a.positional.size() != 3) return Usage();
   auto id = eas::core::commands::ParseFolderId(a.positional[2]);
@@ -294,6 +303,9 @@ int DebugTouchFolder(Store& store, const Args& a) {
   Status s = store.Write([&](Txn& txn) {
     auto folder = txn.GetFolder(*id);
     if (!folder.ok()) return folder.status();
+    if (&eas::core::items::ClassOf(folder->type) == &eas::core::items::EmailClass()) {
+      return TouchMailFolder(txn, *folder, modseq);
+    }
     eas::storage::ItemRecord item;
     item.folder = *id;
     item.data = eas::core::items::EncodeItemData(PlaceholderItem(folder->type));
@@ -346,7 +358,7 @@ int main(int argc, char** argv) {
   using namespace eas::cli;
   Args a;
   if (!ParseArgs(argc, argv, a) || a.positional.empty()) return Usage();
-  if (!DropToStoreOwner(a.store)) return 1;
+  if (!DropToStoreOwner(a.store, "easctl")) return 1;
   umask(007);  // the store is shared by the nginx workers' group
 
   auto store = Store::Open(a.store);

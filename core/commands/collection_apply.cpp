@@ -54,7 +54,10 @@ Status CollectionSync::Apply(const ClientCommand& cmd) {
     case ClientCommand::kAdd: break;  // above
     case ClientCommand::kChange: s = ApplyChange(cmd, *existing, reply, answered); break;
     case ClientCommand::kDelete: s = ApplyDelete(cmd, *existing, reply, answered); break;
-    case ClientCommand::kFetch: reply.data = existing->data; break;
+    case ClientCommand::kFetch:
+      reply.application_data =
+          RenderItem({existing->data, existing->blob, folder, existing->id}, items::RenderScope::kWhole);
+      break;
   }
   if (s.ok() && answered) replies_.push_back(std::move(reply));
   return s;
@@ -67,7 +70,7 @@ Status CollectionSync::ApplyAdd(const ClientCommand& cmd, Reply& reply) {
       return Status::Ok();
     }
   }
-  if (!target_.writable) {
+  if (!target_.writable || !target_.item_class->ClientMayAdd()) {
     reply.status = kSyncNotPermitted;
     return Status::Ok();
   }
@@ -87,7 +90,8 @@ Status CollectionSync::ApplyChange(const ClientCommand& cmd, storage::ItemRecord
   if (!target_.writable) {
     reply.status = kSyncNotPermitted;
     // the phone shows its edit until told otherwise: send ours back
-    outgoing_.push_back({Outgoing::kChange, cmd.server_id, existing.data});
+    outgoing_.push_back({Outgoing::kChange, cmd.server_id,
+                         RenderItem({existing.data, existing.blob, existing.folder, existing.id}, items::RenderScope::kWhole)});
     return Status::Ok();
   }
   answered = false;  // success needs no Response
@@ -106,7 +110,8 @@ Status CollectionSync::ApplyDelete(const ClientCommand& cmd, storage::ItemRecord
                                    Reply& reply, bool& answered) {
   if (!target_.writable) {
     reply.status = kSyncNotPermitted;
-    outgoing_.push_back({Outgoing::kAdd, cmd.server_id, existing.data});
+    outgoing_.push_back({Outgoing::kAdd, cmd.server_id,
+                         RenderItem({existing.data, existing.blob, existing.folder, existing.id}, items::RenderScope::kWhole)});
     return Status::Ok();
   }
   answered = false;

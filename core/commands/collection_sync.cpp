@@ -33,7 +33,16 @@ CollectionSync::CollectionSync(storage::Txn& txn, CommandContext& ctx,
                                const CollectionRequest& req, const SyncLimits& limits,
                                const SyncTarget& target, const CollectionState& state)
     : txn_(txn), ctx_(ctx), req_(req), limits_(limits), target_(target), state_(state),
+      render_options_{req.body_preferences, req.mime_support, ctx.version},
       pos_(PositionOf(state)) {}
+
+std::string CollectionSync::RenderItem(const items::StoredItem& item,
+                                       items::RenderScope scope) const {
+  wbxml::Writer w;
+  w.ForgetPage();
+  target_.item_class->Render(w, txn_, item, render_options_, scope);
+  return w.TakeFragment();
+}
 
 Status CollectionSync::CollectChanges(bool dry_run, bool& any) {
   any = false;
@@ -59,11 +68,18 @@ Status CollectionSync::CollectChanges(bool dry_run, bool& any) {
     if (dry_run || outgoing_.size() >= window || bytes >= limits_.max_bytes) return false;
     failure = NoteSent(change);
     if (!failure.ok()) return false;
-    bytes += change.data.size();
-    outgoing_.push_back({change.kind == ServerChange::kAdd      ? Outgoing::kAdd
-                         : change.kind == ServerChange::kChange ? Outgoing::kChange
-                                                                : Outgoing::kDelete,
-                         ItemServerId(target_.folder.id, change.item), std::move(change.data)});
+    Outgoing out{change.kind == ServerChange::kAdd      ? Outgoing::kAdd
+                 : change.kind == ServerChange::kChange ? Outgoing::kChange
+                                                        : Outgoing::kDelete,
+                 ItemServerId(target_.folder.id, change.item), {}};
+    if (out.kind != Outgoing::kDelete) {
+      out.application_data =
+          RenderItem({change.data, change.blob, target_.folder.id, change.item}, out.kind == Outgoing::kAdd
+                                                     ? items::RenderScope::kWhole
+                                                     : items::RenderScope::kChange);
+    }
+    bytes += out.application_data.size() + out.server_id.size();
+    outgoing_.push_back(std::move(out));
     return true;
   });
   if (!s.ok()) return s;
@@ -155,9 +171,7 @@ std::string CollectionSync::Render(const std::string& key) const {
               : o.kind == Outgoing::kChange ? as::kChange
                                             : as::kDelete);
       w.Element(as::kServerId, o.server_id);
-      if (o.kind != Outgoing::kDelete) {
-        target_.item_class->Render(w, o.data, req_.body_preferences);
-      }
+      w.Fragment(o.application_data);
       w.End();
     }
     w.End();
@@ -180,7 +194,7 @@ void CollectionSync::WriteReply(wbxml::Writer& w, const Reply& r) const {
   if (r.kind != ClientCommand::kAdd) w.Element(as::kServerId, r.server_id);
   w.Element(as::kStatus, std::to_string(r.status));
   if (r.kind == ClientCommand::kFetch && r.status == kSyncSuccess) {
-    target_.item_class->Render(w, r.data, req_.body_preferences);
+    w.Fragment(r.application_data);
   }
   w.End();
 }

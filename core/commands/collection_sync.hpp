@@ -83,14 +83,18 @@ class CollectionSync {
     ClientCommand::Kind kind;
     std::string client_id, server_id;
     int status = kSyncSuccess;
-    std::string data;  // Fetch
+    std::string application_data;  // Fetch: rendered (RenderItem)
   };
   // A server-side change to send in <Commands>.
   struct Outgoing {
     enum Kind { kAdd, kChange, kDelete } kind;
     std::string server_id;
-    std::string data;
+    std::string application_data;  // rendered (RenderItem); empty for a Delete
   };
+
+  // The item's <ApplicationData> as the client asked for it, rendered when
+  // it is chosen, so the answer's byte limit counts what is really sent.
+  std::string RenderItem(const items::StoredItem& item, items::RenderScope scope) const;
 
   // The scan's position into `next`; own changes it passed are forgotten.
   void SetPosition(CollectionState& next) const;
@@ -120,6 +124,7 @@ class CollectionSync {
   const SyncLimits& limits_;
   const SyncTarget& target_;
   const CollectionState& state_;
+  const items::RenderOptions render_options_;
   std::vector<Reply> replies_;
   std::vector<Outgoing> outgoing_;
   std::vector<std::pair<uint64_t, uint64_t>> own_changes_;

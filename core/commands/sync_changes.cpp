@@ -14,9 +14,9 @@ constexpr size_t kBatch = 64;
 
 }  // namespace
 
-bool ChangeScan::OutsideWindow(std::string_view data) const {
+bool ChangeScan::OutsideWindow(const storage::ItemRecord& item) const {
   return options_.cutoff != 0 && options_.item_class != nullptr &&
-         options_.item_class->OutsideWindow(data, options_.cutoff);
+         options_.item_class->OutsideWindow(item.data, item.time, options_.cutoff);
 }
 
 Status ChangeScan::Run(const TakeFn& take) {
@@ -36,8 +36,8 @@ Status ChangeScan::WalkLiveItems(const TakeFn& take) {
       // Changed after the snapshot: the log sends it, as an Add, since the
       // device does not hold it.
       const bool later = item.modseq > pos_.snapshot;
-      if (!later && !OutsideWindow(item.data)) {
-        ServerChange change{ServerChange::kAdd, item.id, 0, std::move(item.data)};
+      if (!later && !OutsideWindow(item)) {
+        ServerChange change{ServerChange::kAdd, item.id, 0, std::move(item.data), item.blob};
         if (!take(change)) {
           more_ = true;
           return Status::Ok();
@@ -73,12 +73,13 @@ Status ChangeScan::ReadLog(const TakeFn& take) {
       } else {
         auto item = txn_.GetItem(options_.folder, entry.item);
         if (!item.ok()) return item.status();
-        if (!*held && OutsideWindow(item->data)) {
+        if (!*held && OutsideWindow(*item)) {
           pos_.seen = entry.modseq;  // outside the device's window: not sent
           continue;
         }
         change.kind = *held ? ServerChange::kChange : ServerChange::kAdd;
         change.data = std::move(item->data);
+        change.blob = item->blob;
       }
       if (!take(change)) {
         more_ = true;

@@ -28,6 +28,7 @@ struct ServerChange {
   storage::ItemId item = 0;
   uint64_t modseq = 0;  // its change log entry; 0 from the initial walk
   std::string data;     // the item (Add, Change)
+  uint64_t blob = 0;    // ... and its blob
 };
 
 // The part of a CollectionState a scan moves.
@@ -70,7 +71,7 @@ class ChangeScan {
   bool more() const { return more_; }
 
  private:
-  bool OutsideWindow(std::string_view data) const;
+  bool OutsideWindow(const storage::ItemRecord& item) const;
   Status WalkLiveItems(const TakeFn& take);
   Status ReadLog(const TakeFn& take);
 

@@ -77,6 +77,10 @@ Status ParseCollection(const wbxml::Element& e, CollectionRequest& c) {
     const wbxml::Element* conflict = options->Child(as::kConflict);
     if (conflict != nullptr && ParseNumber(conflict->text, n)) c.conflict = static_cast<int>(n);
     c.body_preferences = items::ParseBodyPreferences(*options);
+    const wbxml::Element* mime_support = options->Child(as::kMIMESupport);
+    if (mime_support != nullptr && ParseNumber(mime_support->text, n) && n <= 2) {
+      c.mime_support = static_cast<int>(n);
+    }
   }
   if (const wbxml::Element* commands = e.Child(as::kCommands)) {
     if (Status s = ParseCommands(*commands, c); !s.ok()) return s;

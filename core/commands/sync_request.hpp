@@ -32,6 +32,7 @@ struct CollectionRequest {
   int filter_type = 0;
   int conflict = 1;              // 1: server wins (the default)
   std::vector<items::BodyPreference> body_preferences;  // Options/BodyPreference
+  int mime_support = 0;          // Options/MIMESupport (mail): 0 never, 1 S/MIME, 2 always
   std::vector<ClientCommand> commands;
 };
 

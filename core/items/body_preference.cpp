@@ -26,6 +26,7 @@ std::vector<BodyPreference> ParseBodyPreferences(const wbxml::Element& options) 
     p.truncation_size = Number(e->ChildText(base::kTruncationSize));
     const wbxml::Element* all = e->Child(base::kAllOrNone);
     p.all_or_none = all != nullptr && (all->text == "1" || all->text.empty());
+    p.preview = Number(e->ChildText(base::kPreview));
     if (p.type != 0) out.push_back(p);
   }
   return out;

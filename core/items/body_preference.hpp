@@ -16,6 +16,7 @@ struct BodyPreference {
   int type = 0;                  // 1 plain, 2 HTML, 3 RTF, 4 MIME
   uint64_t truncation_size = 0;  // 0: the whole body
   bool all_or_none = false;      // too big: no Data rather than a cut one
+  uint64_t preview = 0;          // 14.0+: characters of Preview wanted, 0 none
 };
 
 // Reads every BodyPreference child of a request's Options.

@@ -84,7 +84,7 @@ class CalendarItems final : public ItemClass {
   }
 
   // Ended before the cutoff and not recurring.
-  bool OutsideWindow(std::string_view data, uint64_t cutoff) const override {
+  bool OutsideWindow(std::string_view data, uint64_t, uint64_t cutoff) const override {
     static const wbxml::Tag kEndTime = wbxml::TagNamed(wbxml::Page::kCalendar, "EndTime");
     static const wbxml::Tag kRecurrence = wbxml::TagNamed(wbxml::Page::kCalendar, "Recurrence");
     if (cutoff == 0) return false;

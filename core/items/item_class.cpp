@@ -9,7 +9,7 @@ namespace eas::core::items {
 
 uint64_t ItemClass::FilterCutoff(int, uint64_t) const { return 0; }
 
-bool ItemClass::OutsideWindow(std::string_view, uint64_t) const { return false; }
+bool ItemClass::OutsideWindow(std::string_view, uint64_t, uint64_t) const { return false; }
 
 Result<std::string> ItemClass::ApplyChange(std::string_view, const wbxml::Element& application_data,
                                            std::string_view) const {
@@ -26,8 +26,10 @@ Status ItemClass::BeforeDelete(storage::Txn&, const storage::FolderRecord&,
   return Status::Ok();
 }
 
-void ItemClass::Render(wbxml::Writer& w, std::string_view data,
-                       const std::vector<BodyPreference>& body_preferences) const {
+void ItemClass::Render(wbxml::Writer& w, storage::Txn&, const StoredItem& item,
+                       const RenderOptions& options, RenderScope) const {
+  const std::string_view data = item.data;
+  const std::vector<BodyPreference>& body_preferences = options.body_preferences;
   w.Start(wbxml::tags::airsync::kApplicationData);
   // The usual case copies the stored tokens; only a client that asks for
   // cut bodies has the item decoded.

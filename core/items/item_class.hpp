@@ -22,6 +22,27 @@ namespace eas::core::wbxml { class Writer; }
 
 namespace eas::core::items {
 
+// What a client asked of the items it is sent (a Sync collection's Options,
+// an ItemOperations Fetch's).
+struct RenderOptions {
+  std::vector<BodyPreference> body_preferences;  // none: bodies as stored
+  int mime_support = 0;  // AirSync:MIMESupport: 0 never MIME, 1 S/MIME only, 2 always
+  int version = 0;       // protocol version ×10 (141 for 14.1)
+};
+
+// A stored item as Render reads it.
+struct StoredItem {
+  std::string_view data;  // storage::ItemRecord::data
+  uint64_t blob = 0;      // storage::ItemRecord::blob, read through the Txn when needed
+  storage::FolderId folder = 0;
+  storage::ItemId id = 0;
+};
+
+// A server-side Add (or Fetch) carries the whole item; a Change only what
+// changed, where the class can tell (mail: its flags; the message never
+// changes).
+enum class RenderScope : uint8_t { kWhole, kChange };
+
 class ItemClass {
  public:
   virtual ~ItemClass() = default;
@@ -29,9 +50,10 @@ class ItemClass {
   // FilterType (MS-ASCMD 2.2.3.68.1): the unix time before which an item
   // is outside the device's window, 0 when every item is in.
   virtual uint64_t FilterCutoff(int filter_type, uint64_t now) const;
-  // Whether a stored item lies outside a window that starts at `cutoff`
-  // (never sent to a device that does not hold it).
-  virtual bool OutsideWindow(std::string_view data, uint64_t cutoff) const;
+  // Whether a stored item (its data and storage::ItemRecord::time) lies
+  // outside a window that starts at `cutoff` (never sent to a device that
+  // does not hold it).
+  virtual bool OutsideWindow(std::string_view data, uint64_t time, uint64_t cutoff) const;
 
   // The stored bytes after a client's Change of `stored`: `application_data`
   // whole, or, for `instance_id` (16.x), one occurrence of a series.
@@ -50,8 +72,11 @@ class ItemClass {
 
   // The stored item into a Sync or Fetch answer: its <ApplicationData>,
   // the body cut to the client's BodyPreference (none: as stored).
-  virtual void Render(wbxml::Writer& w, std::string_view data,
-                      const std::vector<BodyPreference>& body_preferences) const;
+  virtual void Render(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
+                      const RenderOptions& options, RenderScope scope) const;
+  // Whether a client may add items of this class by Sync (mail: no, a
+  // message arrives by delivery; drafts come with SendMail's issue).
+  virtual bool ClientMayAdd() const { return true; }
 };
 
 // The class of the items of a folder of this kind.

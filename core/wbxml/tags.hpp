@@ -275,4 +275,48 @@ inline const Tag kLocationUri = TagNamed(Page::kAirSyncBase, "LocationUri");  //
 inline const Tag kInstanceId = TagNamed(Page::kAirSyncBase, "InstanceId");  // 0x2d
 }  // namespace base
 
+// Code page 2, "Email:" (MS-ASEMAIL)
+namespace email {
+inline const Tag kAttachment = TagNamed(Page::kEmail, "Attachment");  // 0x05
+inline const Tag kAttachments = TagNamed(Page::kEmail, "Attachments");  // 0x06
+inline const Tag kAttName = TagNamed(Page::kEmail, "AttName");  // 0x07
+inline const Tag kAttSize = TagNamed(Page::kEmail, "AttSize");  // 0x08
+inline const Tag kAttMethod = TagNamed(Page::kEmail, "AttMethod");  // 0x0a
+inline const Tag kBody = TagNamed(Page::kEmail, "Body");  // 0x0c
+inline const Tag kBodySize = TagNamed(Page::kEmail, "BodySize");  // 0x0d
+inline const Tag kBodyTruncated = TagNamed(Page::kEmail, "BodyTruncated");  // 0x0e
+inline const Tag kDateReceived = TagNamed(Page::kEmail, "DateReceived");  // 0x0f
+inline const Tag kDisplayName = TagNamed(Page::kEmail, "DisplayName");  // 0x10
+inline const Tag kDisplayTo = TagNamed(Page::kEmail, "DisplayTo");  // 0x11
+inline const Tag kImportance = TagNamed(Page::kEmail, "Importance");  // 0x12
+inline const Tag kMessageClass = TagNamed(Page::kEmail, "MessageClass");  // 0x13
+inline const Tag kSubject = TagNamed(Page::kEmail, "Subject");  // 0x14
+inline const Tag kRead = TagNamed(Page::kEmail, "Read");  // 0x15
+inline const Tag kTo = TagNamed(Page::kEmail, "To");  // 0x16
+inline const Tag kCc = TagNamed(Page::kEmail, "Cc");  // 0x17
+inline const Tag kFrom = TagNamed(Page::kEmail, "From");  // 0x18
+inline const Tag kReplyTo = TagNamed(Page::kEmail, "Reply-To");  // 0x19
+inline const Tag kCategories = TagNamed(Page::kEmail, "Categories");  // 0x1b
+inline const Tag kCategory = TagNamed(Page::kEmail, "Category");  // 0x1c
+inline const Tag kThreadTopic = TagNamed(Page::kEmail, "ThreadTopic");  // 0x35
+inline const Tag kMIMEData = TagNamed(Page::kEmail, "MIMEData");  // 0x36
+inline const Tag kMIMETruncated = TagNamed(Page::kEmail, "MIMETruncated");  // 0x37
+inline const Tag kMIMESize = TagNamed(Page::kEmail, "MIMESize");  // 0x38
+inline const Tag kInternetCPID = TagNamed(Page::kEmail, "InternetCPID");  // 0x39
+inline const Tag kFlag = TagNamed(Page::kEmail, "Flag");  // 0x3a
+inline const Tag kFlagStatus = TagNamed(Page::kEmail, "FlagStatus");  // 0x3b (MS-ASWBXML: Status)
+inline const Tag kContentClass = TagNamed(Page::kEmail, "ContentClass");  // 0x3c
+inline const Tag kFlagType = TagNamed(Page::kEmail, "FlagType");  // 0x3d
+inline const Tag kCompleteTime = TagNamed(Page::kEmail, "CompleteTime");  // 0x3e
+}  // namespace email
+
+// Code page 22, "Email2:" (MS-ASEMAIL, 14.0 and later)
+namespace email2 {
+inline const Tag kConversationId = TagNamed(Page::kEmail2, "ConversationId");  // 0x09
+inline const Tag kConversationIndex = TagNamed(Page::kEmail2, "ConversationIndex");  // 0x0a
+inline const Tag kLastVerbExecuted = TagNamed(Page::kEmail2, "LastVerbExecuted");  // 0x0b
+inline const Tag kLastVerbExecutionTime = TagNamed(Page::kEmail2, "LastVerbExecutionTime");  // 0x0c
+inline const Tag kReceivedAsBcc = TagNamed(Page::kEmail2, "ReceivedAsBcc");  // 0x0d
+}  // namespace email2
+
 }  // namespace eas::core::wbxml::tags

@@ -14,6 +14,7 @@ use Cwd qw(abs_path);
 use File::Basename qw(dirname);
 use File::Temp qw(tempdir);
 use HTTP::Tiny;
+use IO::Select;
 use IO::Socket::INET;
 use MIME::Base64 qw(encode_base64);
 use Test::More;
@@ -255,6 +256,55 @@ sub request {
         ? $self->xml($res->{content}) : '';
     $res->{body} = $res->{content};
     return $res;
+}
+
+# Sends a Ping (options: xml, device, user, password, port) on its own
+# connection, so the test can act while it is held; returns a handle for
+# ping_finish.
+sub ping_start {
+    my ($self, %o) = @_;
+    my $device = $o{device} // 'PHONE';
+    my $body = defined $o{xml} ? $self->wbxml($o{xml}) : '';
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $o{port} // $self->port)
+        or die "connect: $!";
+    my $auth = encode_base64(($o{user} // 'alice') . ':' . ($o{password} // 'secret'), '');
+    print $s "POST /Microsoft-Server-ActiveSync?Cmd=Ping&User=" . ($o{user} // 'alice') . "&DeviceId=$device&DeviceType=iPhone HTTP/1.1\r\n"
+           . "Host: 127.0.0.1\r\nAuthorization: Basic $auth\r\nMS-ASProtocolVersion: 14.1\r\n"
+           . "User-Agent: Apple-iPhone9C1/1602.92\r\n"
+           . "Content-Type: application/vnd.ms-sync.wbxml\r\nContent-Length: " . length($body) . "\r\n"
+           . "Connection: close\r\n\r\n$body";
+    return { sock => $s, t0 => time };
+}
+
+# Waits up to $timeout seconds for the whole answer: {status, body, xml,
+# elapsed (since the request), done (time it arrived)}; status 0 on timeout.
+sub ping_finish {
+    my ($self, $h, $timeout) = @_;
+    my $sel = IO::Select->new($h->{sock});
+    my $buf = '';
+    my $deadline = time + $timeout;
+    my %r = (status => 0, body => '');
+    while ((my $left = $deadline - time) > 0) {
+        last unless $sel->can_read($left);
+        my $n = sysread($h->{sock}, $buf, 65536, length $buf);
+        if ($buf =~ /^HTTP\/1\.1 (\d+).*?\r\n\r\n/s) {
+            my $status = $1;
+            my $head_len = $+[0];
+            my ($len) = $buf =~ /^Content-Length: (\d+)/mi;
+            $len //= 0;
+            if (length($buf) >= $head_len + $len) {
+                my ($worker) = $buf =~ /^X-Worker: (\d+)/mi;
+                %r = (status => $status, body => substr($buf, $head_len, $len), worker => $worker // '');
+                $r{done} = time;
+                last;
+            }
+        }
+        last unless $n;
+    }
+    close $h->{sock};
+    $r{elapsed} = ($r{done} // time) - $h->{t0};
+    $r{xml} = $self->xml($r{body});
+    return \%r;
 }
 
 sub write_file {

@@ -50,13 +50,13 @@ class ItemClassTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(now - 14 * 86400, cal.FilterCutoff(4, now));
     CPPUNIT_ASSERT_EQUAL(now - 183 * 86400, cal.FilterCutoff(7, now));
     const uint64_t cutoff = cal.FilterCutoff(4, now);  // 2026-11-17
-    CPPUNIT_ASSERT(cal.OutsideWindow(Event("20261101T100000Z", false), cutoff));
-    CPPUNIT_ASSERT(!cal.OutsideWindow(Event("20261101T100000Z", true), cutoff));  // recurs
-    CPPUNIT_ASSERT(!cal.OutsideWindow(Event("20261120T100000Z", false), cutoff));
-    CPPUNIT_ASSERT(!cal.OutsideWindow(Event("20261101T100000Z", false), 0));
+    CPPUNIT_ASSERT(cal.OutsideWindow(Event("20261101T100000Z", false), 0, cutoff));
+    CPPUNIT_ASSERT(!cal.OutsideWindow(Event("20261101T100000Z", true), 0, cutoff));  // recurs
+    CPPUNIT_ASSERT(!cal.OutsideWindow(Event("20261120T100000Z", false), 0, cutoff));
+    CPPUNIT_ASSERT(!cal.OutsideWindow(Event("20261101T100000Z", false), 0, 0));
     // Other classes have no window.
     CPPUNIT_ASSERT_EQUAL(uint64_t{0}, ContactClass().FilterCutoff(4, now));
-    CPPUNIT_ASSERT(!ContactClass().OutsideWindow(Event("20261101T100000Z", false), cutoff));
+    CPPUNIT_ASSERT(!ContactClass().OutsideWindow(Event("20261101T100000Z", false), 0, cutoff));
   }
 
   // Truncation never splits a UTF-8 character, and HTML is never cut

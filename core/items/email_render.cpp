@@ -1,0 +1,251 @@
+// What a mail client sees of a stored message. Everything comes from the
+// record made at delivery; only a MIME body reads the original bytes.
+#include "core/items/email_render.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "core/convert/eas_time.hpp"
+#include "core/items/email_body.hpp"
+#include "core/mail/file_reference.hpp"
+#include "core/mail/mail_item.hpp"
+#include "core/wbxml/tags.hpp"
+#include "core/wbxml/writer.hpp"
+#include "storage/store.hpp"
+
+namespace eas::core::items {
+namespace {
+
+namespace as = wbxml::tags::airsync;
+namespace base = wbxml::tags::base;
+namespace email = wbxml::tags::email;
+namespace email2 = wbxml::tags::email2;
+
+constexpr int kVersion12 = 120, kVersion14 = 140;
+
+// Attachment methods (MS-ASAIRS 2.2.2.9): a plain file, an embedded message.
+constexpr int kMethodNormal = 1, kMethodEmbeddedMessage = 5;
+
+std::string_view Flag(bool on) { return on ? "1" : "0"; }
+
+// What the client shows as an attachment: every leaf except the text and
+// HTML bodies and the invitation's calendar part (shown as the meeting).
+bool IsAttachment(const mail::Part& p) {
+  if (p.disposition == mail::Disposition::kAttachment || !p.file_name.empty()) return true;
+  return p.content_type != "text/plain" && p.content_type != "text/html" &&
+         p.content_type != "text/calendar";
+}
+
+bool IsEmbeddedMessage(const mail::Part& p) { return p.content_type == "message/rfc822"; }
+
+std::string AttachmentName(const mail::Part& p, size_t index) {
+  std::string name = p.file_name;
+  if (name.empty()) {
+    name = "attachment-" + std::to_string(index + 1);
+    size_t slash = p.content_type.find('/');
+    if (!IsEmbeddedMessage(p) && slash != std::string::npos) {
+      name += "." + p.content_type.substr(slash + 1);
+    }
+  }
+  if (IsEmbeddedMessage(p) && !name.ends_with(".eml")) name += ".eml";
+  return name;
+}
+
+// Binary data (a MIME body with NUL bytes) must go as OPAQUE: STR_I ends
+// at the first NUL.
+void Data(wbxml::Writer& w, wbxml::Tag tag, std::string_view bytes) {
+  if (bytes.find('\0') == std::string_view::npos) {
+    w.Element(tag, bytes);
+  } else {
+    w.Start(tag);
+    w.Opaque(bytes);
+    w.End();
+  }
+}
+
+void WriteBody(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
+               const mail::MessageRecord& message, const RenderOptions& options) {
+  std::string_view mime;
+  if (item.blob != 0 && !txn.ViewBlob(item.blob, &mime).ok()) mime = {};
+  EmailBody body;
+  ChooseEmailBody(message, mime, options, body);
+  const BodyPreference* pref = body.preference;
+  const uint64_t limit = pref != nullptr ? pref->truncation_size : 0;
+  const bool too_big = limit != 0 && body.full.size() > limit;
+
+  w.Start(base::kBody);
+  w.Element(base::kType, std::to_string(body.type));
+  w.Element(base::kEstimatedDataSize, std::to_string(body.full.size()));
+  if (too_big) w.Element(base::kTruncated, "1");
+  if (!(too_big && pref->all_or_none)) {
+    size_t cut = too_big ? CutPoint(body.full, limit, body.type == 2) : body.full.size();
+    Data(w, base::kData, body.full.substr(0, cut));
+  }
+  // A preview goes with a body the client cannot show as it is (never
+  // with plain text, which is its own preview).
+  if (pref != nullptr && pref->preview != 0 && body.type != 1 &&
+      options.version >= kVersion14 && !message.preview.empty()) {
+    w.Element(base::kPreview, mail::MakePreview(message.preview, pref->preview));
+  }
+  w.End();
+}
+
+void WriteAttachments(wbxml::Writer& w, const StoredItem& item, const mail::MessageRecord& m,
+                      const RenderOptions& options) {
+  bool any = false;
+  for (size_t i = 0; i < m.parts.size(); ++i) {
+    const mail::Part& p = m.parts[i];
+    if (!IsAttachment(p)) continue;
+    if (!any) w.Start(options.version >= kVersion12 ? base::kAttachments : email::kAttachments);
+    any = true;
+    const std::string ref =
+        mail::FormatFileReference({item.folder, item.id, static_cast<uint32_t>(i)});
+    const std::string method =
+        std::to_string(IsEmbeddedMessage(p) ? kMethodEmbeddedMessage : kMethodNormal);
+    const std::string name = AttachmentName(p, i);
+    if (options.version >= kVersion12) {
+      w.Start(base::kAttachment);
+      w.Element(base::kDisplayName, name);
+      w.Element(base::kFileReference, ref);
+      w.Element(base::kMethod, method);
+      w.Element(base::kEstimatedDataSize, std::to_string(p.decoded_size));
+      if (!p.content_id.empty()) w.Element(base::kContentId, p.content_id);
+      if (p.disposition == mail::Disposition::kInline || !p.content_id.empty()) {
+        w.Element(base::kIsInline, "1");
+      }
+    } else {
+      w.Start(email::kAttachment);
+      w.Element(email::kAttName, ref);
+      w.Element(email::kAttSize, std::to_string(p.decoded_size));
+      w.Element(email::kAttMethod, method);
+      w.Element(email::kDisplayName, name);
+    }
+    w.End();
+  }
+  if (any) w.End();
+}
+
+void WriteState(wbxml::Writer& w, const mail::MailState& state, const RenderOptions& options,
+                RenderScope scope) {
+  w.Element(email::kRead, Flag(state.read));
+  if (options.version < kVersion12) return;
+  if (!state.flag.empty()) {
+    w.Start(email::kFlag);
+    w.Fragment(state.flag);
+    w.End();
+  } else if (scope == RenderScope::kChange) {
+    w.Empty(email::kFlag);  // cleared
+  }
+  if (options.version < kVersion14) return;
+  if (!state.categories.empty()) {
+    w.Start(email::kCategories);
+    for (const auto& c : state.categories) w.Element(email::kCategory, c);
+    w.End();
+  } else if (scope == RenderScope::kChange) {
+    w.Empty(email::kCategories);
+  }
+  if (state.last_verb != mail::LastVerb::kNone) {
+    w.Element(email2::kLastVerbExecuted, std::to_string(static_cast<int>(state.last_verb)));
+    w.Element(email2::kLastVerbExecutionTime, convert::ExtendedUtc(
+                                                  static_cast<int64_t>(state.last_verb_time)));
+  }
+}
+
+void WriteMessage(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
+                  const mail::MailItem& mail, const RenderOptions& options) {
+  const mail::MessageRecord& m = mail.message;
+  if (!m.to.empty()) w.Element(email::kTo, FormatAddresses(m.to));
+  if (!m.cc.empty()) w.Element(email::kCc, FormatAddresses(m.cc));
+  if (!m.from.empty()) w.Element(email::kFrom, FormatAddresses(m.from));
+  w.Element(email::kSubject, m.subject);
+  if (!m.reply_to.empty()) w.Element(email::kReplyTo, FormatAddresses(m.reply_to));
+  w.Element(email::kDateReceived, convert::ExtendedUtc(static_cast<int64_t>(m.received)));
+  w.Element(email::kDisplayTo, DisplayNames(m.to));
+  w.Element(email::kThreadTopic, ThreadTopic(m.subject));
+  w.Element(email::kImportance, std::to_string(static_cast<int>(m.importance)));
+  WriteState(w, mail.state, options, RenderScope::kWhole);
+  if (options.version >= kVersion12) {
+    WriteBody(w, txn, item, m, options);
+  } else {
+    w.Element(email::kBody, m.text_body);
+    w.Element(email::kBodyTruncated, "0");
+  }
+  WriteAttachments(w, item, m, options);
+  w.Element(email::kMessageClass, m.message_class.empty() ? "IPM.Note" : m.message_class);
+  w.Element(email::kInternetCPID, "65001");  // the record is UTF-8
+  w.Element(email::kContentClass, "urn:content-classes:message");
+  if (options.version >= kVersion12) {
+    w.Element(base::kNativeBodyType, m.html_body.empty() ? "1" : "2");
+  }
+}
+
+}  // namespace
+
+std::string FormatAddresses(const std::vector<mail::Address>& list) {
+  std::string out;
+  for (const auto& a : list) {
+    if (!out.empty()) out += ", ";
+    if (a.name.empty()) {
+      out += a.address;
+      continue;
+    }
+    out += '"';
+    for (char c : a.name) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+    if (!a.address.empty()) out += " <" + a.address + ">";
+  }
+  return out;
+}
+
+std::string DisplayNames(const std::vector<mail::Address>& list) {
+  std::string out;
+  for (const auto& a : list) {
+    if (!out.empty()) out += "; ";
+    out += a.name.empty() ? a.address : a.name;
+  }
+  return out;
+}
+
+std::string_view ThreadTopic(std::string_view subject) {
+  // The prefixes mail programs put before a subject in the languages our
+  // users write in ("Re:", "AW:", "Fwd:", "SV:", "Antw:", ...), repeated.
+  static constexpr std::string_view kPrefixes[] = {"re", "fw", "fwd", "aw", "wg", "sv",
+                                                    "vs", "antw", "tr", "rif", "r"};
+  for (bool again = true; again;) {
+    again = false;
+    while (!subject.empty() && (subject.front() == ' ' || subject.front() == '\t')) {
+      subject.remove_prefix(1);
+    }
+    size_t colon = subject.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 4) break;
+    std::string prefix(subject.substr(0, colon));
+    std::transform(prefix.begin(), prefix.end(), prefix.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (std::string_view p : kPrefixes) {
+      if (prefix == p) {
+        subject.remove_prefix(colon + 1);
+        again = true;
+        break;
+      }
+    }
+  }
+  return subject;
+}
+
+void RenderEmail(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
+                 const RenderOptions& options, RenderScope scope) {
+  w.Start(as::kApplicationData);
+  if (scope == RenderScope::kChange) {
+    if (auto state = mail::DecodeMailState(item.data); state.ok()) {
+      WriteState(w, *state, options, scope);
+    }
+  } else if (auto mail = mail::DecodeMailItem(item.data); mail.ok()) {
+    WriteMessage(w, txn, item, *mail, options);
+  }
+  w.End();
+}
+
+}  // namespace eas::core::items

@@ -1,0 +1,118 @@
+#include "core/mail/delivery.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+
+#include "core/auth/user_name.hpp"
+#include "core/folder_type.hpp"
+#include "core/mail/mail_item.hpp"
+#include "storage/store.hpp"
+
+namespace eas::core::mail {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string HexSha256(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < n; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::string_view DomainOf(std::string_view address) {
+  size_t at = address.rfind('@');
+  return at == std::string_view::npos ? std::string_view() : address.substr(at + 1);
+}
+
+bool IsMailFolder(storage::FolderKind kind) {
+  namespace ft = folder_type;
+  return kind == ft::kInbox || kind == ft::kDrafts || kind == ft::kDeletedItems ||
+         kind == ft::kSentItems || kind == ft::kOutbox || kind == ft::kUserMail;
+}
+
+}  // namespace
+
+Result<PreparedMessage> PrepareMessage(std::string_view raw, uint64_t received) {
+  auto record = BuildMessageRecord(raw, received);
+  if (!record.ok()) return record.status();
+  PreparedMessage m;
+  m.raw = raw;
+  m.record = std::move(*record);
+  m.key = m.record.message_id + '\n' + HexSha256(raw);
+  return m;
+}
+
+Result<storage::UserRecord> ResolveRecipient(storage::Txn& txn, std::string_view recipient) {
+  // Postfix may hand over "<user@domain>" in LMTP; the angle brackets and
+  // any letter case do not make another user.
+  if (recipient.size() >= 2 && recipient.front() == '<' && recipient.back() == '>') {
+    recipient = recipient.substr(1, recipient.size() - 2);
+  }
+  const std::string wanted = Lower(recipient);
+  auto users = txn.ListUsers();
+  if (!users.ok()) return users.status();
+  const std::string name = auth::CanonicalUserName(wanted);
+  const std::string_view domain = DomainOf(wanted);
+  const storage::UserRecord* by_name = nullptr;
+  for (const auto& u : *users) {
+    for (const auto& a : u.addresses) {
+      if (Lower(a) == wanted) return u;
+    }
+    if (u.name != name) continue;
+    bool domain_ok = domain.empty() || u.addresses.empty();
+    for (const auto& a : u.addresses) domain_ok = domain_ok || Lower(DomainOf(a)) == domain;
+    if (domain_ok) by_name = &u;
+  }
+  if (by_name != nullptr) return *by_name;
+  return Status::NotFound("no user " + std::string(recipient));
+}
+
+Result<storage::FolderRecord> DeliveryFolder(storage::Txn& txn, const storage::UserRecord& user,
+                                             std::string_view name) {
+  auto folders = txn.VisibleFolders(user.id);
+  if (!folders.ok()) return folders.status();
+  const std::string wanted = Lower(name);
+  const bool inbox = wanted.empty() || wanted == "inbox";
+  for (auto& f : *folders) {
+    if (f.owner != user.id || !IsMailFolder(f.type)) continue;
+    if (inbox ? f.type == folder_type::kInbox : Lower(f.name) == wanted) return std::move(f);
+  }
+  return Status::NotFound("user " + user.name + " has no mail folder " +
+                          (inbox ? std::string("Inbox") : std::string(name)));
+}
+
+Result<Stored> StoreMessage(storage::Txn& txn, const storage::UserRecord& user,
+                            const storage::FolderRecord& folder, const PreparedMessage& message,
+                            const StoreOptions& options) {
+  auto existing = txn.FindBlob(user.id, message.key);
+  if (existing.ok()) return Stored::kDuplicate;
+  if (existing.status().code() != Code::kNotFound) return existing.status();
+  auto blob = txn.PutBlob(user.id, message.key, message.raw);
+  if (!blob.ok()) return blob.status();
+  MailItem mail;
+  mail.state.read = options.seen;
+  mail.message = message.record;
+  storage::ItemRecord item;
+  item.folder = folder.id;
+  item.data = EncodeMailItem(mail);
+  item.blob = *blob;
+  item.time = message.record.received;
+  auto put = txn.PutItem(std::move(item));
+  if (!put.ok()) return put.status();
+  return Stored::kNew;
+}
+
+}  // namespace eas::core::mail

@@ -1,0 +1,52 @@
+// Putting a message into a mailbox: what eas-deliver, LMTP and easctl
+// import share. Preparing (GMime, HTML → text) happens outside the write
+// transaction and may run on any thread; storing is a few LMDB puts.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/status.hpp"
+#include "core/mail/mime_record.hpp"
+#include "storage/records.hpp"
+
+namespace eas::storage { class Txn; }
+
+namespace eas::core::mail {
+
+struct PreparedMessage {
+  std::string_view raw;  // the original bytes; the caller keeps them alive
+  MessageRecord record;
+  // Names the message in its mailbox (Message-ID and a digest of the
+  // bytes): handed over twice, it is stored once.
+  std::string key;
+};
+
+// Never fails on malformed MIME (the record says so and the message is
+// kept); kInvalidArgument only for an empty message.
+Result<PreparedMessage> PrepareMessage(std::string_view raw, uint64_t received);
+
+// The user a recipient names: the login name, an e-mail address the user
+// has (any letter case), or name@domain where the domain is one of the
+// user's addresses' (or the user has none). NotFound otherwise.
+Result<storage::UserRecord> ResolveRecipient(storage::Txn& txn, std::string_view recipient);
+
+// The user's mail folder named `name` (any letter case; "INBOX" and ""
+// are the Inbox). NotFound when the user has no such mail folder.
+Result<storage::FolderRecord> DeliveryFolder(storage::Txn& txn, const storage::UserRecord& user,
+                                             std::string_view name);
+
+struct StoreOptions {
+  bool seen = false;  // already read (an import keeping \Seen)
+};
+
+enum class Stored : uint8_t { kNew, kDuplicate };
+
+// Stores the message in the folder, unless the user already has it
+// (kDuplicate: nothing written). The folder's devices see it as an Add.
+Result<Stored> StoreMessage(storage::Txn& txn, const storage::UserRecord& user,
+                            const storage::FolderRecord& folder, const PreparedMessage& message,
+                            const StoreOptions& options = {});
+
+}  // namespace eas::core::mail

@@ -1,0 +1,47 @@
+// How a message is kept as an item of a mail folder: what a device may
+// change (Read, Flag, Categories, the last reply/forward) next to the
+// record made once at delivery (mime_record.hpp). The original bytes are
+// the item's blob (storage::ItemRecord::blob), shared by its copies.
+// A flag change rewrites this and never the message.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.hpp"
+#include "core/mail/mime_record.hpp"
+
+namespace eas::core::mail {
+
+// MS-ASEMAIL's Email2:LastVerbExecuted.
+enum class LastVerb : uint8_t { kNone = 0, kReplyToSender = 1, kReplyToAll = 2, kForward = 3 };
+
+struct MailState {
+  bool read = false;
+  // The Flag element's children as a device sent them (WBXML tokens,
+  // core/items/item_data.hpp), empty when the message is not flagged;
+  // other devices get them back as they were.
+  std::string flag;
+  std::vector<std::string> categories;
+  LastVerb last_verb = LastVerb::kNone;
+  uint64_t last_verb_time = 0;  // unix seconds
+  bool operator==(const MailState&) const = default;
+};
+
+struct MailItem {
+  MailState state;
+  MessageRecord message;
+  bool operator==(const MailItem&) const = default;
+};
+
+std::string EncodeMailItem(const MailItem& item);
+// kInvalidArgument for bytes that are not a mail item.
+Result<MailItem> DecodeMailItem(std::string_view bytes);
+// Only the state (a flag change decodes no more than it rewrites).
+Result<MailState> DecodeMailState(std::string_view bytes);
+// The state replaced, the record kept as its bytes.
+Result<std::string> ReplaceMailState(std::string_view bytes, const MailState& state);
+
+}  // namespace eas::core::mail
