@@ -6,8 +6,8 @@ BUILD     := build
 NGX_SRC   := /usr/share/nginx/src
 CXX       ?= g++
 WBXML_CFLAGS := $(shell pkg-config --cflags libwbxml2 2>/dev/null)
-# GMime 3 and libxml2 for core/mail (the MIME record, HTML -> text). The
-# nginx module needs neither as long as nothing it calls reaches core/mail.
+# GMime 3 and libxml2 for core/mail (the MIME record, HTML -> text,
+# attachments decoded for ItemOperations); the module links them too.
 MAIL_CFLAGS := $(shell pkg-config --cflags gmime-3.0 libxml-2.0 2>/dev/null)
 MAIL_LIBS   := $(shell pkg-config --libs gmime-3.0 libxml-2.0 2>/dev/null)
 CXXFLAGS  ?= -O2 -g

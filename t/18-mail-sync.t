@@ -19,17 +19,8 @@ my $t = EasTest->new;
 $t->add_user('alice', 'secret', 'alice@example.org');
 $t->start;
 
-# Hands $message to eas-deliver; returns (exit code, stderr).
-sub deliver {
-    my ($message, @args) = @_;
-    my $in = $t->dir . '/message.eml';
-    EasTest::write_file($in, utf8::is_utf8($message) ? encode_utf8($message) : $message);
-    my $cmd = join ' ', map { quotemeta } "$EasTest::TOP/build/eas-deliver", '--store', $t->store, @args;
-    my $out = `$cmd < $in 2>&1`;
-    return ($? >> 8, $out);
-}
-
-sub crlf { my ($s) = @_; $s =~ s/\r?\n/\r\n/g; return $s }
+sub deliver { $t->deliver(@_) }
+sub crlf { EasTest::crlf(@_) }
 
 my $alternative = crlf(<<'EOM');
 From: "Bob Builder" <bob@example.com>

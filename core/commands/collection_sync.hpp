@@ -38,9 +38,6 @@ std::string AnswerKey(std::string_view collection_id);
 Status SaveAnswer(storage::Txn& txn, const CommandContext& ctx, std::string_view collection_id,
                   std::string_view answer);
 
-// "<folder>:<item>" back to the item id, if it names an item of `folder`.
-std::optional<storage::ItemId> ParseItemServerId(std::string_view sid, storage::FolderId folder);
-
 // A change the device made itself after its position.
 bool IsOwn(const CollectionState& s, storage::ItemId item, uint64_t modseq);
 

@@ -63,7 +63,7 @@ constexpr CommandInfo kCommands[] = {
     {"MeetingResponse", nullptr, true},
     {"Search", nullptr, true},
     {"Ping", Ping, false},
-    {"ItemOperations", nullptr, true},
+    {"ItemOperations", ItemOperations, true},
     {"Provision", Provision, true},
     {"ResolveRecipients", nullptr, true},
     {"ValidateCert", nullptr, true},

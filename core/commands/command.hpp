@@ -83,6 +83,7 @@ void FolderDelete(CommandContext& ctx);
 void Settings(CommandContext& ctx);
 void Sync(CommandContext& ctx);
 void GetItemEstimate(CommandContext& ctx);
+void ItemOperations(CommandContext& ctx);  // core/commands/item_operations.cpp
 void Provision(CommandContext& ctx);
 
 }  // namespace eas::core::commands

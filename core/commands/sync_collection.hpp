@@ -2,11 +2,14 @@
 // since what the device has seen, and the new state — in one transaction.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/status.hpp"
 #include "core/commands/command.hpp"
 #include "core/commands/sync_request.hpp"
+#include "storage/records.hpp"
 
 namespace eas::storage { class Txn; }
 
@@ -44,7 +47,9 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
 Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_view collection_id,
                           std::string_view sync_key, int& status, size_t& estimate);
 
-// "<folder>:<item>" on the wire.
+// "<folder>:<item>" on the wire, and back to the item id if it names an
+// item of `folder`.
 std::string ItemServerId(uint64_t folder, uint64_t item);
+std::optional<storage::ItemId> ParseItemServerId(std::string_view sid, storage::FolderId folder);
 
 }  // namespace eas::core::commands

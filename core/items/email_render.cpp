@@ -16,7 +16,6 @@
 namespace eas::core::items {
 namespace {
 
-namespace as = wbxml::tags::airsync;
 namespace base = wbxml::tags::base;
 namespace email = wbxml::tags::email;
 namespace email2 = wbxml::tags::email2;
@@ -237,7 +236,7 @@ std::string_view ThreadTopic(std::string_view subject) {
 
 void RenderEmail(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
                  const RenderOptions& options, RenderScope scope) {
-  w.Start(as::kApplicationData);
+  w.Start(options.container);
   if (scope == RenderScope::kChange) {
     if (auto state = mail::DecodeMailState(item.data); state.ok()) {
       WriteState(w, *state, options, scope);

@@ -30,7 +30,7 @@ void ItemClass::Render(wbxml::Writer& w, storage::Txn&, const StoredItem& item,
                        const RenderOptions& options, RenderScope) const {
   const std::string_view data = item.data;
   const std::vector<BodyPreference>& body_preferences = options.body_preferences;
-  w.Start(wbxml::tags::airsync::kApplicationData);
+  w.Start(options.container);
   // The usual case copies the stored tokens; only a client that asks for
   // cut bodies has the item decoded.
   if (body_preferences.empty()) {
@@ -42,6 +42,15 @@ void ItemClass::Render(wbxml::Writer& w, storage::Txn&, const StoredItem& item,
     w.Fragment(data);  // unreadable here means unreadable anywhere: as stored
   }
   w.End();
+}
+
+std::string_view ClassNameOf(storage::FolderKind kind) {
+  const ItemClass& c = ClassOf(kind);
+  if (&c == &ContactClass()) return "Contacts";
+  if (&c == &CalendarClass()) return "Calendar";
+  if (&c == &TaskClass()) return "Tasks";
+  if (&c == &NoteClass()) return "Notes";
+  return "Email";
 }
 
 const ItemClass& ClassOf(storage::FolderKind kind) {

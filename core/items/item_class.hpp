@@ -15,6 +15,7 @@
 #include "base/status.hpp"
 #include "core/items/body_preference.hpp"
 #include "core/wbxml/element.hpp"
+#include "core/wbxml/tags.hpp"
 #include "storage/records.hpp"
 
 namespace eas::storage { class Txn; }
@@ -28,6 +29,9 @@ struct RenderOptions {
   std::vector<BodyPreference> body_preferences;  // none: bodies as stored
   int mime_support = 0;  // AirSync:MIMESupport: 0 never MIME, 1 S/MIME only, 2 always
   int version = 0;       // protocol version ×10 (141 for 14.1)
+  // The element the item's properties go in: Sync's ApplicationData, or
+  // ItemOperations' Properties.
+  wbxml::Tag container = wbxml::tags::airsync::kApplicationData;
 };
 
 // A stored item as Render reads it.
@@ -81,6 +85,9 @@ class ItemClass {
 
 // The class of the items of a folder of this kind.
 const ItemClass& ClassOf(storage::FolderKind kind);
+// Its name on the wire (AirSync:Class): "Email", "Contacts", "Calendar",
+// "Tasks" or "Notes".
+std::string_view ClassNameOf(storage::FolderKind kind);
 
 // The classes (each defined in its own file).
 const ItemClass& ContactClass();

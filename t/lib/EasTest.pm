@@ -307,6 +307,25 @@ sub ping_finish {
     return \%r;
 }
 
+# Hands $message (bytes, or characters written as UTF-8) to build/eas-deliver
+# on this test's store; returns (exit code, its output).
+sub deliver {
+    my ($self, $message, @args) = @_;
+    my $in = "$self->{dir}/message.eml";
+    utf8::encode($message) if utf8::is_utf8($message);
+    write_file($in, $message);
+    my $cmd = join ' ', map { quotemeta } "$TOP/build/eas-deliver", '--store', $self->{store}, @args;
+    my $out = `$cmd < $in 2>&1`;
+    return ($? >> 8, $out);
+}
+
+# Line ends made CRLF, as messages travel.
+sub crlf {
+    my ($s) = @_;
+    $s =~ s/\r?\n/\r\n/g;
+    return $s;
+}
+
 sub write_file {
     my ($path, $data) = @_;
     open my $fh, '>:raw', $path or die "$path: $!";

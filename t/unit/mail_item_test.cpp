@@ -17,6 +17,7 @@
 #include "core/mail/delivery.hpp"
 #include "core/mail/file_reference.hpp"
 #include "core/mail/mail_item.hpp"
+#include "core/mail/part_content.hpp"
 #include "core/wbxml/decoder.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
@@ -49,6 +50,7 @@ class MailItemTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testStateChangeKeepsRecordBytes);
   CPPUNIT_TEST(testNotAMailItem);
   CPPUNIT_TEST(testFileReference);
+  CPPUNIT_TEST(testDecodedPart);
   CPPUNIT_TEST(testBodyChoice);
   CPPUNIT_TEST(testAddressesAndTopic);
   CPPUNIT_TEST(testClientChangeTouchesOnlyState);
@@ -127,6 +129,22 @@ class MailItemTest : public CppUnit::TestFixture {
                             "12:345:-1", "12:345:99999999999", " 12:345:2"}) {
       CPPUNIT_ASSERT_MESSAGE(bad, !ParseFileReference(bad).has_value());
     }
+  }
+
+  void testDecodedPart() {
+    const std::string raw = "head\r\n\r\naGVsbG8gd29y\r\nbGQ=\r\nCaf=C3=A9 =3D=\r\n ok\r\nplain";
+    Part b64{8, 18, "application/octet-stream", "base64", "", 11, "", "", Disposition::kAttachment};
+    auto bytes = DecodedPart(raw, b64);
+    CPPUNIT_ASSERT(bytes.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("hello world"), *bytes);
+    Part qp{28, 19, "text/plain", "Quoted-Printable", "utf-8", 0, "", "", Disposition::kNone};
+    bytes = DecodedPart(raw, qp);
+    CPPUNIT_ASSERT(bytes.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("Caf\xc3\xa9 = ok"), *bytes);
+    Part plain{49, 5, "text/plain", "7bit", "", 5, "", "", Disposition::kNone};
+    CPPUNIT_ASSERT_EQUAL(std::string("plain"), *DecodedPart(raw, plain));
+    Part outside{50, 100, "text/plain", "", "", 0, "", "", Disposition::kNone};
+    CPPUNIT_ASSERT(!DecodedPart(raw, outside).ok());
   }
 
   void testBodyChoice() {
