@@ -50,6 +50,7 @@ const char* kUsage =
     "  share FOLDERID --with USER (--read-only | --read-write)\n"
     "  unshare FOLDERID --with USER\n"
     "  import --user NAME --folder FOLDERID FILE.vcf|FILE.ics   (FILE - reads stdin)\n"
+    "  import --user NAME [--folder FOLDERID] MAILDIR|DIR|FILE.mbox|FILE.eml\n"
     "  export --user NAME --folder FOLDERID [-o FILE] [--vcard4]\n"
     "  debug touch-folder FOLDERID\n"
     "  debug mark-synced NAME DEVICEID FOLDERID\n"
@@ -67,8 +68,12 @@ const char* kUsage =
     "folder appears in the sharee's FolderSync. import takes vCard 2.1/3.0/4.0\n"
     "into a contacts folder and iCalendar events into a calendar folder (the\n"
     "user must own it or have it shared read-write); it reports each skipped\n"
-    "entry with its line and exits with 1 if there was one. export writes\n"
-    "vCard 3.0 (4.0 with --vcard4) or one VCALENDAR to FILE or stdout.\n";
+    "entry with its line and exits with 1 if there was one. Mail goes into a\n"
+    "mail folder (the Inbox without --folder) from a Maildir (cur/, new/;\n"
+    "flag S is read), a directory of message files, an mbox (Status: R is\n"
+    "read) or one .eml, keeping received dates (the mbox From line, a file's\n"
+    "modification time); a message already there is not stored twice. export\n"
+    "writes vCard 3.0 (4.0 with --vcard4) or one VCALENDAR to FILE or stdout.\n";
 
 }  // namespace
 

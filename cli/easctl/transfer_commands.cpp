@@ -13,10 +13,12 @@
 #include <sstream>
 
 #include "cli/easctl/commands.hpp"
+#include "cli/easctl/mail_import.hpp"
 #include "core/auth/user_name.hpp"
 #include "core/convert/icalendar.hpp"
 #include "core/convert/vcard.hpp"
 #include "core/folder_type.hpp"
+#include "core/items/item_class.hpp"
 #include "core/items/item_data.hpp"
 
 namespace eas::cli {
@@ -103,6 +105,7 @@ Result<Target> FindTarget(Txn& txn, const Args& a) {
 int Import(storage::Store& store, const Args& a) {
   if (a.positional.size() != 2) return Usage();
   const std::string& path = a.positional[1];
+  if (a.folder.empty() || LooksLikeMail(path)) return ImportMail(store, a);
   std::string text;
   if (!ReadAll(path, &text)) return Fail("cannot read " + path);
 
@@ -115,6 +118,7 @@ int Import(storage::Store& store, const Args& a) {
   });
   if (!s.ok()) return Fail(s.message());
   const storage::FolderRecord& folder = target.access.folder;
+  if (&core::items::ClassOf(folder.type) == &core::items::EmailClass()) return ImportMail(store, a);
   if (!target.access.writable) return Fail(folder.name + " is shared read-only with " + a.user);
   Kind kind = FileKind(path, text);
   if (kind == Kind::kUnknown) return Fail(path + " is neither vCard nor iCalendar");

@@ -111,7 +111,8 @@ std::string ItemServerId(uint64_t folder, uint64_t item) {
 }
 
 Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_view collection_id,
-                          std::string_view sync_key, int& status, size_t& estimate) {
+                          std::string_view sync_key, int filter_type, int& status,
+                          size_t& estimate) {
   constexpr size_t kMaxCounted = 100000;
   estimate = 0;
   SyncTarget target;
@@ -136,7 +137,9 @@ Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_vi
     status = 4;
     return Status::Ok();
   }
-  ChangeScan scan(txn, ScanOptions(ctx, target), PositionOf(state),
+  ChangeScan::Options options = ScanOptions(ctx, target);
+  options.cutoff = target.item_class->FilterCutoff(filter_type, ctx.request.now);
+  ChangeScan scan(txn, options, PositionOf(state),
                   [&](storage::ItemId item, uint64_t modseq) { return IsOwn(state, item, modseq); });
   Status s = scan.Run([&](ServerChange&) { return ++estimate < kMaxCounted; });
   if (!s.ok()) return s;
