@@ -7,19 +7,22 @@
 
 namespace eas::core {
 
-// "C2 <key> <seen_modseq> <initial> <snapshot> <cursor> <replays>
+// "C3 <key> <seen_modseq> <initial> <snapshot> <cursor> <replays>
 //  <blob request key> <blob, empty>
-//  <n> (<blob client id> <blob server id>)... <n> (<item> <modseq>)..."
+//  <n> (<blob client id> <blob server id>)... <n> (<item> <modseq>)...
+//  <cursor time>"; C2 (before the walk by time) is the same without the
+// cursor time, read as 0.
 // C1 states (before devices' holdings were kept) do not decode: such a
 // device is told to resync (Status 3) rather than sent wrong commands.
 std::string EncodeCollectionState(const CollectionState& s) {
-  util::TextRecordWriter w("C2");
+  util::TextRecordWriter w("C3");
   w.Number(s.key).Number(s.seen_modseq).Number(s.initial ? 1 : 0).Number(s.snapshot);
   w.Number(s.cursor).Number(s.replays);
   w.Blob(s.last_request_key).Blob("").Number(s.client_ids.size());  // "": was the answer
   for (const auto& [client, server] : s.client_ids) w.Blob(client).Blob(server);
   w.Number(s.own_changes.size());
   for (const auto& [item, modseq] : s.own_changes) w.Number(item).Number(modseq);
+  w.Number(s.cursor_time);
   return w.Take();
 }
 
@@ -30,7 +33,8 @@ bool DecodeCollectionState(std::string_view bytes, CollectionState* out) {
   uint64_t n = 0;
   std::string_view unused_answer;  // older states carried the last answer here
   uint64_t initial = 0;
-  if (!r.Magic("C2") || !r.Number(s.key) || !r.Number(s.seen_modseq) || !r.Number(initial) ||
+  const bool c3 = r.Magic("C3");
+  if (!(c3 || r.Magic("C2")) || !r.Number(s.key) || !r.Number(s.seen_modseq) || !r.Number(initial) ||
       initial > 1 || !r.Number(s.snapshot) || !r.Number(s.cursor) || !r.Number(s.replays) || !r.Blob(s.last_request_key) || !r.Blob(unused_answer) ||
       !r.Number(n) || n > r.remaining()) {
     return false;
@@ -45,6 +49,8 @@ bool DecodeCollectionState(std::string_view bytes, CollectionState* out) {
   for (auto& [item, modseq] : s.own_changes) {
     if (!r.Number(item) || !r.Number(modseq)) return false;
   }
+  s.cursor_time = 0;
+  if (c3 && !r.Number(s.cursor_time)) return false;
   return r.AtEnd();
 }
 

@@ -87,6 +87,13 @@ Result<std::vector<ItemRecord>> LmdbTxn::ItemsByTime(FolderId folder, uint64_t f
   return Guard([&] { return DoItemsByTime(folder, from, after_time, after_item, limit); });
 }
 
+Result<std::vector<ItemRecord>> LmdbTxn::ItemsByTimeDescending(FolderId folder, uint64_t from,
+                                                               uint64_t before_time,
+                                                               ItemId before_item, size_t limit) {
+  return Guard(
+      [&] { return DoItemsByTimeDescending(folder, from, before_time, before_item, limit); });
+}
+
 Result<uint64_t> LmdbTxn::PutBlob(UserId user, std::string_view key, std::string_view bytes) {
   return Guard([&] { return DoPutBlob(user, key, bytes); });
 }

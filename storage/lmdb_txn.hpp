@@ -64,6 +64,9 @@ class LmdbTxn final : public Txn {
   Result<std::vector<ItemRecord>> ItemsByTime(FolderId folder, uint64_t from,
                                               uint64_t after_time, ItemId after_item,
                                               size_t limit) override;
+  Result<std::vector<ItemRecord>> ItemsByTimeDescending(FolderId folder, uint64_t from,
+                                                        uint64_t before_time, ItemId before_item,
+                                                        size_t limit) override;
 
   Result<uint64_t> PutBlob(UserId user, std::string_view key, std::string_view bytes) override;
   Status ViewBlob(uint64_t blob, std::string_view* out) override;
@@ -133,6 +136,11 @@ class LmdbTxn final : public Txn {
   Result<std::vector<ItemRecord>> DoItemsByTime(FolderId folder, uint64_t from,
                                                 uint64_t after_time, ItemId after_item,
                                                 size_t limit);
+  Result<std::vector<ItemRecord>> DoItemsByTimeDescending(FolderId folder, uint64_t from,
+                                                          uint64_t before_time,
+                                                          ItemId before_item, size_t limit);
+  // The item an items_by_time key names, checked against the key.
+  Result<ItemRecord> TimeIndexedItem(FolderId folder, std::string_view key);
   // Moves the item's items_by_time entry from old_time to new_time (0: none).
   Status IndexTime(FolderId folder, ItemId item, uint64_t old_time, uint64_t new_time);
   // Deletes every item of the folder (being deleted) in one walk, with its
@@ -229,6 +237,10 @@ class LmdbTxn final : public Txn {
   // stop. fn must not write: views point into the map.
   template <class Fn>
   Status Scan(MDB_dbi dbi, std::string_view prefix, std::string_view start, Fn&& fn);
+  // The same backwards: each entry with `prefix` and a key < `end`, in
+  // descending key order.
+  template <class Fn>
+  Status ScanBack(MDB_dbi dbi, std::string_view prefix, std::string_view end, Fn&& fn);
 
   MDB_txn* txn_;
   const Databases& dbs_;
@@ -256,6 +268,26 @@ Status LmdbTxn::Scan(MDB_dbi dbi, std::string_view prefix, std::string_view star
     if (k.substr(0, prefix.size()) != prefix) return Status::Ok();
     if (!fn(k, ToView(value))) return Status::Ok();
     rc = cursor.Get(&key, &value, MDB_NEXT);
+  }
+  if (rc == MDB_NOTFOUND) return Status::Ok();
+  return Check(rc, "reading cursor");
+}
+
+template <class Fn>
+Status LmdbTxn::ScanBack(MDB_dbi dbi, std::string_view prefix, std::string_view end, Fn&& fn) {
+  Cursor cursor;
+  Status s = Check(cursor.Open(txn_, dbi), "opening cursor");
+  if (!s.ok()) return s;
+  MDB_val key = ToVal(end);
+  MDB_val value;
+  // The first key >= end, then one back; none >= end: the very last.
+  int rc = cursor.Get(&key, &value, MDB_SET_RANGE);
+  rc = cursor.Get(&key, &value, rc == MDB_SUCCESS ? MDB_PREV : MDB_LAST);
+  while (rc == MDB_SUCCESS) {
+    std::string_view k = ToView(key);
+    if (k.substr(0, prefix.size()) != prefix) return Status::Ok();
+    if (k < end && !fn(k, ToView(value))) return Status::Ok();
+    rc = cursor.Get(&key, &value, MDB_PREV);
   }
   if (rc == MDB_NOTFOUND) return Status::Ok();
   return Check(rc, "reading cursor");

@@ -162,6 +162,14 @@ class Txn {
                                                       uint64_t after_time, ItemId after_item,
                                                       size_t limit) = 0;
 
+  // The same newest first: live items with time >= `from`, by (time, id)
+  // descending, starting before (before_time, before_item) when
+  // before_item is not 0. An initial mail sync sends the newest first.
+  virtual Result<std::vector<ItemRecord>> ItemsByTimeDescending(FolderId folder, uint64_t from,
+                                                                uint64_t before_time,
+                                                                ItemId before_item,
+                                                                size_t limit) = 0;
+
   // Blobs: large values written once (ItemRecord::blob). PutBlob stores
   // `bytes` for the user's items and returns its id; a blob no item refers
   // to when the transaction commits is dropped then, so put the item in the

@@ -192,21 +192,7 @@ Result<std::vector<ItemRecord>> LmdbTxn::DoItemsByTime(FolderId folder, uint64_t
   Status failure;
   Status s = Scan(dbs_.items_by_time, keys::Folder(folder), start,
                   [&](std::string_view key, std::string_view) {
-                    if (key.size() != 24) {
-                      failure = CorruptRecord("time index of folder " + std::to_string(folder) +
-                                              ": bad key");
-                      return false;
-                    }
-                    const uint64_t time = keys::LoadBE<uint64_t>(key, 8);
-                    const ItemId id = keys::LoadBE<ItemId>(key, 16);
-                    Result<ItemRecord> item = DoGetItem(folder, id);
-                    const char* why = item.status().code() == Code::kNotFound ? " is missing"
-                                      : item.ok() && item->time != time ? " has another time"
-                                                                        : nullptr;
-                    if (why != nullptr) {
-                      item = CorruptRecord("time index of folder " + std::to_string(folder) +
-                                           ": " + ItemLabel(folder, id) + why);
-                    }
+                    Result<ItemRecord> item = TimeIndexedItem(folder, key);
                     if (!item.ok()) {
                       failure = item.status();
                       return false;
@@ -217,6 +203,47 @@ Result<std::vector<ItemRecord>> LmdbTxn::DoItemsByTime(FolderId folder, uint64_t
   if (!s.ok()) return s;
   if (!failure.ok()) return failure;
   return items;
+}
+
+Result<std::vector<ItemRecord>> LmdbTxn::DoItemsByTimeDescending(FolderId folder, uint64_t from,
+                                                                 uint64_t before_time,
+                                                                 ItemId before_item,
+                                                                 size_t limit) {
+  Result<FolderRecord> exists = DoGetFolder(folder);
+  if (!exists.ok()) return exists.status();
+  std::vector<ItemRecord> items;
+  if (limit == 0) return items;
+  // No real entry has time and id both UINT64_MAX: the end of the folder.
+  const std::string end = before_item != 0 ? keys::ItemTime(folder, before_time, before_item)
+                                           : keys::ItemTime(folder, UINT64_MAX, UINT64_MAX);
+  Status failure;
+  Status s = ScanBack(dbs_.items_by_time, keys::Folder(folder), end,
+                      [&](std::string_view key, std::string_view) {
+                        if (key.size() == 24 && keys::LoadBE<uint64_t>(key, 8) < from) return false;
+                        Result<ItemRecord> item = TimeIndexedItem(folder, key);
+                        if (!item.ok()) {
+                          failure = item.status();
+                          return false;
+                        }
+                        items.push_back(std::move(*item));
+                        return items.size() < limit;
+                      });
+  if (!s.ok()) return s;
+  if (!failure.ok()) return failure;
+  return items;
+}
+
+Result<ItemRecord> LmdbTxn::TimeIndexedItem(FolderId folder, std::string_view key) {
+  const std::string label = "time index of folder " + std::to_string(folder);
+  if (key.size() != 24) return CorruptRecord(label + ": bad key");
+  const uint64_t time = keys::LoadBE<uint64_t>(key, 8);
+  const ItemId id = keys::LoadBE<ItemId>(key, 16);
+  Result<ItemRecord> item = DoGetItem(folder, id);
+  const char* why = item.status().code() == Code::kNotFound ? " is missing"
+                    : item.ok() && item->time != time       ? " has another time"
+                                                            : nullptr;
+  if (why != nullptr) return CorruptRecord(label + ": " + ItemLabel(folder, id) + why);
+  return item;
 }
 
 Result<std::vector<ItemChange>> LmdbTxn::DoItemChangesSince(FolderId folder, uint64_t after,

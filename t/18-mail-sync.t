@@ -138,6 +138,7 @@ like($plan, qr{<Importance>2</Importance>}, 'Importance high');
 like($plan, qr{<Read>0</Read>}, 'unread');
 like($plan, qr{<MessageClass>IPM.Note</MessageClass>}, 'MessageClass IPM.Note');
 like($plan, qr{<NativeBodyType>2</NativeBodyType>}, 'NativeBodyType HTML');
+like($plan, qr{<ConversationId>[^<]+</ConversationId><ConversationIndex>[^<]+</ConversationIndex>}, 'ConversationId and ConversationIndex (14.1)');
 my ($body) = $plan =~ m{<Body>(.*?)</Body>}s;
 like($body // '', qr{<Type>2</Type>}, 'the HTML body, as asked');
 like($body // '', qr{<Truncated>1</Truncated>}, '... cut at 60 bytes');

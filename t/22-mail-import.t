@@ -61,6 +61,8 @@ sub subjects {
 my $key = EasTest::tag($t->sync_collection('ALL', $inbox, '0')->{xml}, 'SyncKey');
 my $r = $t->sync_collection('ALL', $inbox, $key, options => '<BodyPreference xmlns="AirSyncBase:"><Type>1</Type></BodyPreference>');
 is_deeply(subjects($r->{xml}), ['Archived', 'Last week', 'Old news', 'Quoted', 'Yesterday'], 'no filter: every message');
+is_deeply([ map { /<Subject[^>]*>([^<]*)</ ? $1 : () } $r->{xml} =~ m{<Add>(.*?)</Add>}gs ],
+          ['Yesterday', 'Quoted', 'Last week', 'Archived', 'Old news'], '... newest first');
 my $x = $r->{xml}; $x =~ s/ xmlns="[^"]*"//g;
 my %add = map { (/<Subject>([^<]*)</)[0] => $_ } $x =~ m{<Add>(.*?)</Add>}gs;
 like($add{'Old news'}, qr{<Read>1</Read>}, 'a Maildir message flagged S is read');

@@ -15,7 +15,8 @@ namespace as = wbxml::tags::airsync;
 constexpr size_t kMaxRememberedClientIds = 512;
 
 bool SamePosition(const ScanPosition& a, const ScanPosition& b) {
-  return a.initial == b.initial && a.cursor == b.cursor && a.seen == b.seen;
+  return a.initial == b.initial && a.cursor == b.cursor && a.cursor_time == b.cursor_time &&
+         a.seen == b.seen;
 }
 
 }  // namespace
@@ -125,6 +126,7 @@ Status CollectionSync::Finish(CollectionOutcome& out) {
 void CollectionSync::SetPosition(CollectionState& next) const {
   next.initial = pos_.initial;
   next.cursor = pos_.cursor;
+  next.cursor_time = pos_.cursor_time;
   next.seen_modseq = pos_.seen;
   if (!pos_.initial) {
     std::erase_if(next.own_changes, [&](const auto& own) { return own.second <= pos_.seen; });

@@ -51,7 +51,7 @@ Status SweepFolder(storage::Txn& txn, storage::FolderId folder, uint64_t now, ui
 ChangeScan::Options ScanOptions(const CommandContext& ctx, const SyncTarget& target);
 // Where the device stands, as a scan moves it.
 inline ScanPosition PositionOf(const CollectionState& s) {
-  return {s.initial, s.snapshot, s.cursor, s.seen_modseq};
+  return {s.initial, s.snapshot, s.cursor, s.cursor_time, s.seen_modseq};
 }
 
 class CollectionSync {

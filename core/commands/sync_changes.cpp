@@ -29,8 +29,12 @@ Status ChangeScan::Run(const TakeFn& take) {
 }
 
 Status ChangeScan::WalkLiveItems(const TakeFn& take) {
+  const bool by_time = options_.item_class != nullptr && options_.item_class->WalksByTime();
   for (;;) {
-    auto items = txn_.ItemsAfter(options_.folder, pos_.cursor, kBatch);
+    // By time, the window's start bounds the walk: older items are not read.
+    auto items = by_time ? txn_.ItemsByTimeDescending(options_.folder, options_.cutoff,
+                                                      pos_.cursor_time, pos_.cursor, kBatch)
+                         : txn_.ItemsAfter(options_.folder, pos_.cursor, kBatch);
     if (!items.ok()) return items.status();
     for (auto& item : *items) {
       // Changed after the snapshot: the log sends it, as an Add, since the
@@ -44,6 +48,7 @@ Status ChangeScan::WalkLiveItems(const TakeFn& take) {
         }
       }
       pos_.cursor = item.id;
+      pos_.cursor_time = item.time;
     }
     if (items->size() < kBatch) return Status::Ok();
   }

@@ -36,6 +36,7 @@ struct ScanPosition {
   bool initial = false;        // still walking the live items
   uint64_t snapshot = 0;       // ... as of this modseq
   storage::ItemId cursor = 0;  // ... and past this item id
+  uint64_t cursor_time = 0;    // ... with this time, walking by time (newest first)
   uint64_t seen = 0;           // the log is read after this modseq
 };
 

@@ -79,6 +79,7 @@ class EmailItems final : public ItemClass {
   }
 
   bool ClientMayAdd() const override { return false; }
+  bool WalksByTime() const override { return true; }
 };
 
 }  // namespace

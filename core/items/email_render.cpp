@@ -7,6 +7,7 @@
 
 #include "core/convert/eas_time.hpp"
 #include "core/items/email_body.hpp"
+#include "core/mail/conversation.hpp"
 #include "core/mail/file_reference.hpp"
 #include "core/mail/mail_item.hpp"
 #include "core/wbxml/tags.hpp"
@@ -176,6 +177,16 @@ void WriteMessage(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
   if (options.version >= kVersion12) {
     w.Element(base::kNativeBodyType, m.html_body.empty() ? "1" : "2");
   }
+  if (options.version >= kVersion14 && !m.conversation_id.empty()) {
+    w.Start(email2::kConversationId);
+    w.Opaque(m.conversation_id);
+    w.End();
+    if (!m.conversation_index.empty()) {
+      w.Start(email2::kConversationIndex);
+      w.Opaque(m.conversation_index);
+      w.End();
+    }
+  }
 }
 
 }  // namespace
@@ -208,31 +219,7 @@ std::string DisplayNames(const std::vector<mail::Address>& list) {
   return out;
 }
 
-std::string_view ThreadTopic(std::string_view subject) {
-  // The prefixes mail programs put before a subject in the languages our
-  // users write in ("Re:", "AW:", "Fwd:", "SV:", "Antw:", ...), repeated.
-  static constexpr std::string_view kPrefixes[] = {"re", "fw", "fwd", "aw", "wg", "sv",
-                                                    "vs", "antw", "tr", "rif", "r"};
-  for (bool again = true; again;) {
-    again = false;
-    while (!subject.empty() && (subject.front() == ' ' || subject.front() == '\t')) {
-      subject.remove_prefix(1);
-    }
-    size_t colon = subject.find(':');
-    if (colon == std::string_view::npos || colon == 0 || colon > 4) break;
-    std::string prefix(subject.substr(0, colon));
-    std::transform(prefix.begin(), prefix.end(), prefix.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    for (std::string_view p : kPrefixes) {
-      if (prefix == p) {
-        subject.remove_prefix(colon + 1);
-        again = true;
-        break;
-      }
-    }
-  }
-  return subject;
-}
+std::string_view ThreadTopic(std::string_view subject) { return mail::NormalizedSubject(subject); }
 
 void RenderEmail(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
                  const RenderOptions& options, RenderScope scope) {

@@ -78,6 +78,10 @@ class ItemClass {
   // the body cut to the client's BodyPreference (none: as stored).
   virtual void Render(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
                       const RenderOptions& options, RenderScope scope) const;
+  // Whether an initial sync walks the items newest first by
+  // storage::ItemRecord::time (mail: what came last shows first, and a
+  // FilterType window reads only itself) instead of by id.
+  virtual bool WalksByTime() const { return false; }
   // Whether a client may add items of this class by Sync (mail: no, a
   // message arrives by delivery; drafts come with SendMail's issue).
   virtual bool ClientMayAdd() const { return true; }

@@ -109,7 +109,7 @@ Result<Stored> StoreMessage(storage::Txn& txn, const storage::UserRecord& user,
   item.folder = folder.id;
   item.data = EncodeMailItem(mail);
   item.blob = *blob;
-  item.time = message.record.received;
+  item.time = std::max<uint64_t>(message.record.received, 1);  // 0 would leave the time index
   auto put = txn.PutItem(std::move(item));
   if (!put.ok()) return put.status();
   return Stored::kNew;

@@ -3,6 +3,8 @@
 // file.
 #include "core/mail/mime_record.hpp"
 
+#include "core/mail/conversation.hpp"
+
 #include <gmime/gmime.h>
 
 #include <algorithm>
@@ -233,6 +235,7 @@ Result<MessageRecord> BuildMessageRecord(std::string_view rfc5322, uint64_t rece
   record.size = rfc5322.size();
   record.received = received;
   record.date = received;
+  std::string thread_index;  // Outlook's conversation index header, base64
 
   // The options outlive the message: GMime decodes some header values
   // lazily with them.
@@ -275,6 +278,7 @@ Result<MessageRecord> BuildMessageRecord(std::string_view rfc5322, uint64_t rece
       }
     }
     record.importance = ImportanceOf(top);
+    if (const char* v = g_mime_object_get_header(top, "Thread-Index")) thread_index = v;
 
     Walk w{rfc5322, stream.get(), &record, {}, false, false};
     GMimeObject* body = g_mime_message_get_mime_part(message.get());
@@ -289,6 +293,9 @@ Result<MessageRecord> BuildMessageRecord(std::string_view rfc5322, uint64_t rece
   if (record.text_body.empty() && !record.html_body.empty())
     record.text_body = HtmlToText(record.html_body);
   record.preview = MakePreview(record.text_body);
+  record.conversation_id = ConversationIdOf(record.subject);
+  record.conversation_index =
+      ConversationIndexOf(thread_index, record.date, record.conversation_id);
   return record;
 }
 

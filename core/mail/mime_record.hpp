@@ -58,6 +58,8 @@ struct MessageRecord {
   uint64_t size = 0;      // the original message, bytes
   std::string message_class;    // "IPM.Note", "IPM.Note.SMIME", "IPM.Schedule.Meeting.Request"...
   std::string calendar_method;  // a text/calendar part's METHOD, upper case; "" if none
+  std::string conversation_id;     // 16 bytes (conversation.hpp); empty without a subject
+  std::string conversation_index;  // Thread-Index, or one made at delivery; may be empty
   // GMime had to guess (broken multipart, bad headers, no headers at all):
   // the record holds what could be read, and the message is still shown.
   bool malformed = false;

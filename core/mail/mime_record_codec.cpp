@@ -50,6 +50,7 @@ std::string EncodeMessageRecord(const MessageRecord& m) {
   }
   w.Blob(m.text_body).Blob(m.html_body).Blob(m.preview).Number(m.size);
   w.Blob(m.message_class).Blob(m.calendar_method).Number(m.malformed ? 1 : 0);
+  w.Blob(m.conversation_id).Blob(m.conversation_index);
   return w.Take();
 }
 
@@ -79,9 +80,11 @@ Result<MessageRecord> DecodeMessageRecord(std::string_view bytes) {
   }
   ok = ok && r.Blob(m.text_body) && r.Blob(m.html_body) && r.Blob(m.preview) &&
        r.Number(m.size) && r.Blob(m.message_class) && r.Blob(m.calendar_method) &&
-       GetSmall(r, 1, small) && r.AtEnd();
-  if (!ok) return Status::Invalid("not a mail record");
-  m.malformed = small == 1;
+       GetSmall(r, 1, small);
+  if (ok) m.malformed = small == 1;
+  // Conversation fields came later: a record without them has none.
+  if (ok && !r.AtEnd()) ok = r.Blob(m.conversation_id) && r.Blob(m.conversation_index);
+  if (!ok || !r.AtEnd()) return Status::Invalid("not a mail record");
   return m;
 }
 

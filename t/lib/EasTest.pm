@@ -312,7 +312,6 @@ sub ping_finish {
 sub deliver {
     my ($self, $message, @args) = @_;
     my $in = "$self->{dir}/message.eml";
-    utf8::encode($message) if utf8::is_utf8($message);
     write_file($in, $message);
     my $cmd = join ' ', map { quotemeta } "$TOP/build/eas-deliver", '--store', $self->{store}, @args;
     my $out = `$cmd < $in 2>&1`;
@@ -326,8 +325,10 @@ sub crlf {
     return $s;
 }
 
+# Bytes as they are; a character string (use utf8) as UTF-8.
 sub write_file {
     my ($path, $data) = @_;
+    utf8::encode($data) if utf8::is_utf8($data);
     open my $fh, '>:raw', $path or die "$path: $!";
     print $fh $data;
     close $fh;

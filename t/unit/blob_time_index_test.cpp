@@ -71,6 +71,7 @@ class BlobTimeIndexTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testBlobSurvivesMapFullRetry);
   CPPUNIT_TEST(testItemsByTimeOrderAndFrom);
   CPPUNIT_TEST(testItemsByTimePaging);
+  CPPUNIT_TEST(testItemsByTimeDescending);
   CPPUNIT_TEST(testItemsByTimeFollowsUpdatesAndDeletes);
   CPPUNIT_TEST_SUITE_END();
 
@@ -524,6 +525,40 @@ class BlobTimeIndexTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT((Ids(ByTime(*store, inbox, 0, 250, 0, 100)) ==
                     std::vector<ItemId>{2, 6, 3, 5, 1}));
     CPPUNIT_ASSERT(ByTime(*store, inbox, 0, UINT64_MAX, UINT64_MAX, 100).empty());
+  }
+
+  // Newest first, page by page from before the last (time, id), down to
+  // `from`; another folder's entries (before and after in key order) stay out.
+  void testItemsByTimeDescending() {
+    auto store = MustOpen(path_);
+    UserId alice = AddUser(*store, "alice");
+    FolderId before = AddFolder(*store, alice, "Before");
+    FolderId inbox = AddFolder(*store, alice, "Inbox");
+    FolderId after = AddFolder(*store, alice, "After");
+    PutTimed(*store, before, 150);
+    const uint64_t times[] = {300, 100, 200, 0, 200, 100};
+    for (uint64_t time : times) PutTimed(*store, inbox, time);
+    PutTimed(*store, after, 250);
+    std::vector<ItemId> walked;
+    uint64_t before_time = 0;
+    ItemId before_item = 0;
+    for (;;) {
+      std::vector<ItemRecord> page = ReadValue<std::vector<ItemRecord>>(*store, [&](Txn& t) {
+        return t.ItemsByTimeDescending(inbox, 0, before_time, before_item, 2);
+      });
+      if (page.empty()) break;
+      for (const ItemRecord& item : page) walked.push_back(item.id);
+      before_time = page.back().time;
+      before_item = page.back().id;
+    }
+    CPPUNIT_ASSERT((walked == std::vector<ItemId>{1, 5, 3, 6, 2}));
+    auto recent = ReadValue<std::vector<ItemRecord>>(
+        *store, [&](Txn& t) { return t.ItemsByTimeDescending(inbox, 200, 0, 0, 100); });
+    CPPUNIT_ASSERT((Ids(recent) == std::vector<ItemId>{1, 5, 3}));
+    // The last folder of the store: the walk starts at the very end.
+    auto last = ReadValue<std::vector<ItemRecord>>(
+        *store, [&](Txn& t) { return t.ItemsByTimeDescending(after, 0, 0, 0, 100); });
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, last.size());
   }
 
   void testItemsByTimeFollowsUpdatesAndDeletes() {
