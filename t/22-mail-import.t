@@ -84,5 +84,27 @@ is(EasTest::tag($r->{xml}, 'Estimate'), 2, 'GetItemEstimate with FilterType 3 da
 $r = $t->sync_collection('RECENT', $inbox, $key, options => $opts);
 is_deeply(subjects($r->{xml}), ['Quoted', 'Yesterday'], 'FilterType 3 days: only the last three days');
 
+# A second SyncKey 0 while the first initial sync is still paging: the new
+# one starts over and ends, each message once, no loop.
+sub page {
+    my ($device, $key, $window) = @_;
+    return $t->request(cmd => 'Sync', device => $device,
+        xml => qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$key</SyncKey><CollectionId>$inbox</CollectionId><GetChanges/><WindowSize>$window</WindowSize></Collection></Collections></Sync>});
+}
+$key = EasTest::tag($t->sync_collection('RESTART', $inbox, '0')->{xml}, 'SyncKey');
+$r = page('RESTART', $key, 2);
+like($r->{xml}, qr{<MoreAvailable/>}, 'paging the initial sync two at a time');
+$key = EasTest::tag($t->sync_collection('RESTART', $inbox, '0')->{xml}, 'SyncKey');
+my @seen;
+for (1 .. 10) {
+    $r = page('RESTART', $key, 2);
+    $t->valid_ok('Sync', $r);
+    push @seen, map { /<Subject[^>]*>([^<]*)</ ? $1 : () } $r->{xml} =~ m{<Add>(.*?)</Add>}gs;
+    $key = EasTest::tag($r->{xml}, 'SyncKey');
+    last unless $r->{xml} =~ /<MoreAvailable/;
+}
+is_deeply([ sort @seen ], ['Archived', 'Last week', 'Old news', 'Quoted', 'Yesterday'],
+          'SyncKey 0 again mid-way: the restarted sync sends each message once and ends');
+
 $t->stop;
 done_testing;
