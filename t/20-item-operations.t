@@ -120,6 +120,17 @@ is(fetch_status(item_ops(qq{<Fetch><Store>Mailbox</Store><ServerId xmlns="AirSyn
 is(fetch_status(item_ops(qq{<Fetch><Store>DocumentLibrary</Store><LinkId xmlns="DocumentLibrary:">\\\\srv\\x</LinkId></Fetch>})),
    9, 'a document library: Status 9 (not supported)');
 
+# --- an invitation's calendar part opens as invite.ics ---
+($rc, $out) = $t->deliver(EasTest::read_file("$EasTest::TOP/demo/data/mail/07-invitation.eml"), '-d', 'alice');
+is($rc, 0, 'an invitation is delivered');
+$r = $t->sync_collection('PHONE', $inbox, EasTest::tag($r->{xml}, 'SyncKey'));
+$x = $r->{xml}; $x =~ s/ xmlns="[^"]*"//g;
+like($x, qr{<MessageClass>IPM.Schedule.Meeting.Request</MessageClass>}, 'it is a meeting request');
+my ($ics_ref) = $x =~ m{<DisplayName>invite.ics</DisplayName><FileReference>([^<]+)</FileReference>};
+ok($ics_ref, '... with its calendar part as the attachment invite.ics');
+like(decode_base64((fetch_ref($ics_ref) =~ m{<Data>([^<]*)</Data>})[0] // ''), qr{BEGIN:VCALENDAR.*METHOD:REQUEST}s,
+     '... which opens as the iCalendar invitation');
+
 # --- two operations in one request, in order ---
 $x = item_ops(qq{<Fetch><Store>Mailbox</Store><FileReference xmlns="AirSyncBase:">$ref{'notes.txt'}</FileReference></Fetch>}
     . qq{<Fetch><Store>Mailbox</Store><FileReference xmlns="AirSyncBase:">nope</FileReference></Fetch>});

@@ -29,17 +29,18 @@ constexpr int kMethodNormal = 1, kMethodEmbeddedMessage = 5;
 std::string_view Flag(bool on) { return on ? "1" : "0"; }
 
 // What the client shows as an attachment: every leaf except the text and
-// HTML bodies and the invitation's calendar part (shown as the meeting).
+// HTML bodies. An invitation's calendar part is one too ("invite.ics"),
+// until the MeetingRequest element shows it as a meeting.
 bool IsAttachment(const mail::Part& p) {
   if (p.disposition == mail::Disposition::kAttachment || !p.file_name.empty()) return true;
-  return p.content_type != "text/plain" && p.content_type != "text/html" &&
-         p.content_type != "text/calendar";
+  return p.content_type != "text/plain" && p.content_type != "text/html";
 }
 
 bool IsEmbeddedMessage(const mail::Part& p) { return p.content_type == "message/rfc822"; }
 
 std::string AttachmentName(const mail::Part& p, size_t index) {
   std::string name = p.file_name;
+  if (name.empty() && p.content_type == "text/calendar") name = "invite.ics";
   if (name.empty()) {
     name = "attachment-" + std::to_string(index + 1);
     size_t slash = p.content_type.find('/');
