@@ -10,8 +10,8 @@ namespace eas::core {
 // "C3 <key> <seen_modseq> <initial> <snapshot> <cursor> <replays>
 //  <blob request key> <blob, empty>
 //  <n> (<blob client id> <blob server id>)... <n> (<item> <modseq>)...
-//  <cursor time>"; C2 (before the walk by time) is the same without the
-// cursor time, read as 0.
+//  <cursor time> <blob options>"; C2 (before the walk by time and sticky
+// options) is the same without the last two, read as 0 and none.
 // C1 states (before devices' holdings were kept) do not decode: such a
 // device is told to resync (Status 3) rather than sent wrong commands.
 std::string EncodeCollectionState(const CollectionState& s) {
@@ -22,7 +22,7 @@ std::string EncodeCollectionState(const CollectionState& s) {
   for (const auto& [client, server] : s.client_ids) w.Blob(client).Blob(server);
   w.Number(s.own_changes.size());
   for (const auto& [item, modseq] : s.own_changes) w.Number(item).Number(modseq);
-  w.Number(s.cursor_time);
+  w.Number(s.cursor_time).Blob(s.options);
   return w.Take();
 }
 
@@ -50,7 +50,8 @@ bool DecodeCollectionState(std::string_view bytes, CollectionState* out) {
     if (!r.Number(item) || !r.Number(modseq)) return false;
   }
   s.cursor_time = 0;
-  if (c3 && !r.Number(s.cursor_time)) return false;
+  s.options.clear();
+  if (c3 && (!r.Number(s.cursor_time) || !r.Blob(s.options))) return false;
   return r.AtEnd();
 }
 

@@ -26,6 +26,9 @@ struct CollectionState {
   uint64_t snapshot = 0;
   uint64_t cursor = 0;
   uint64_t cursor_time = 0;  // the cursor's time, when the walk goes by time
+  // The client's last Options, sticky across requests (EncodeSyncOptions
+  // in core/commands/sync_request.hpp); empty before any.
+  std::string options;
   // The key of the Sync that produced `key`: a client that lost the answer
   // resends it and gets that answer again (kept apart from this state, see
   // core/commands/sync_collection.cpp, so the frequent reads stay small).

@@ -84,6 +84,16 @@ is(EasTest::tag($r->{xml}, 'Estimate'), 2, 'GetItemEstimate with FilterType 3 da
 $r = $t->sync_collection('RECENT', $inbox, $key, options => $opts);
 is_deeply(subjects($r->{xml}), ['Quoted', 'Yesterday'], 'FilterType 3 days: only the last three days');
 
+# Options are sticky (MS-ASCMD 2.2.3.125.6): sent with SyncKey 0 only, the
+# FilterType and the BodyPreference still hold for the Syncs after it.
+$key = EasTest::tag($t->sync_collection('STICKY', $inbox, '0', options =>
+    '<FilterType>2</FilterType><BodyPreference xmlns="AirSyncBase:"><Type>1</Type><TruncationSize>4</TruncationSize></BodyPreference>')->{xml}, 'SyncKey');
+$r = $t->sync_collection('STICKY', $inbox, $key);
+is_deeply(subjects($r->{xml}), ['Quoted', 'Yesterday'], 'a Sync without Options keeps the FilterType sent before');
+$x = $r->{xml}; $x =~ s/ xmlns="[^"]*"//g;
+like($x, qr{<Body><Type>1</Type><EstimatedDataSize>\d+</EstimatedDataSize><Truncated>1</Truncated><Data>Body</Data>},
+     '... and the BodyPreference (4 bytes of plain text)');
+
 # A second SyncKey 0 while the first initial sync is still paging: the new
 # one starts over and ends, each message once, no loop.
 sub page {

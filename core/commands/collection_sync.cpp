@@ -96,9 +96,11 @@ Status CollectionSync::CollectChanges(bool dry_run, bool& any) {
 }
 
 Status CollectionSync::AdvanceSeen() {
-  if (SamePosition(pos_, PositionOf(state_))) return Status::Ok();
+  const bool new_options = req_.has_options && EncodeSyncOptions(req_) != state_.options;
+  if (SamePosition(pos_, PositionOf(state_)) && !new_options) return Status::Ok();
   CollectionState next = state_;
   SetPosition(next);
+  if (req_.has_options) next.options = EncodeSyncOptions(req_);
   if (Status s = NoteSynced(); !s.ok()) return s;
   return txn_.PutSyncState(ctx_.user.id, ctx_.device_id, req_.collection_id,
                            EncodeCollectionState(next));
@@ -110,6 +112,7 @@ Status CollectionSync::Finish(CollectionOutcome& out) {
   next.last_request_key = req_.sync_key;
   next.replays = 0;
   SetPosition(next);
+  if (req_.has_options) next.options = EncodeSyncOptions(req_);
   for (auto& own : own_changes_) next.own_changes.push_back(own);
   if (Status s = NoteSynced(); !s.ok()) return s;
   for (auto& ids : new_client_ids_) next.client_ids.push_back(std::move(ids));

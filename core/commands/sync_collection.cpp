@@ -237,6 +237,7 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
     fresh.key = has_state ? state.key + 1 : 1;  // keys never come back
     fresh.initial = true;
     fresh.snapshot = target.folder.modseq;
+    fresh.options = req.has_options ? EncodeSyncOptions(req) : has_state ? state.options : "";
     if (Status s = txn.NoteReader(ctx.user.id, ctx.device_id, target.folder.id,
                                   ctx.request.now, /*afresh=*/true);
         !s.ok()) {
@@ -269,18 +270,22 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
     out.log = "Sync: unknown SyncKey \"" + req.sync_key + "\" for collection " + req.collection_id;
     return Status::Ok();
   }
+  // New Options replace the stored ones (written even when nothing else is).
+  const bool new_options = req.has_options && EncodeSyncOptions(req) != state.options;
   // The usual "anything new?": every item change bumps the folder's modseq,
   // so one the device has seen means nothing to send and nothing to write.
-  if (!writable && req.commands.empty() &&
+  if (!writable && req.commands.empty() && !new_options &&
       (!req.get_changes || (!state.initial && target.folder.modseq <= state.seen_modseq))) {
     return Status::Ok();
   }
 
-  // The request as it applies, with the key spelled out.
+  // The request as it applies: the key spelled out, the stored Options
+  // when it came without.
   std::optional<CollectionRequest> keyed;
-  if (req.sync_key.empty()) {
+  if (req.sync_key.empty() || (!req.has_options && !state.options.empty())) {
     keyed = req;
-    keyed->sync_key = state.KeyString();
+    if (req.sync_key.empty()) keyed->sync_key = state.KeyString();
+    if (!req.has_options) ApplySyncOptions(state.options, *keyed);
   }
   CollectionSync sync(txn, ctx, keyed ? *keyed : req, limits, target, state);
   if (!writable) {
@@ -291,7 +296,8 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
     // An initial walk that found nothing to send (an empty folder, or its
     // items all outside the FilterType) must still be stored as done, so
     // the device's no-change Syncs take the fast path.
-    out.need_write = pending || !req.commands.empty() || (req.get_changes && state.initial);
+    out.need_write = pending || !req.commands.empty() || (req.get_changes && state.initial) ||
+                     new_options;
     return Status::Ok();  // nothing new: no fragment, same key
   }
   if (Status s = sync.ApplyCommands(); !s.ok()) return s;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/util/text_record.hpp"
 #include "core/wbxml/tags.hpp"
 
 namespace eas::core::commands {
@@ -70,6 +71,7 @@ Status ParseCollection(const wbxml::Element& e, CollectionRequest& c) {
     c.deletes_as_moves = flag(*deletes_as_moves);
   }
   if (const wbxml::Element* options = e.Child(as::kOptions)) {
+    c.has_options = true;
     const wbxml::Element* filter_type = options->Child(as::kFilterType);
     if (filter_type != nullptr && ParseNumber(filter_type->text, n)) {
       c.filter_type = static_cast<int>(n);
@@ -89,6 +91,42 @@ Status ParseCollection(const wbxml::Element& e, CollectionRequest& c) {
 }
 
 }  // namespace
+
+std::string EncodeSyncOptions(const CollectionRequest& req) {
+  util::TextRecordWriter w("O1");
+  w.Number(static_cast<uint64_t>(req.filter_type)).Number(static_cast<uint64_t>(req.conflict));
+  w.Number(static_cast<uint64_t>(req.mime_support)).Number(req.body_preferences.size());
+  for (const auto& p : req.body_preferences) {
+    w.Number(static_cast<uint64_t>(p.type)).Number(p.truncation_size);
+    w.Number(p.all_or_none ? 1 : 0).Number(p.preview);
+  }
+  return w.Take();
+}
+
+bool ApplySyncOptions(std::string_view bytes, CollectionRequest& req) {
+  util::TextRecordReader r(bytes);
+  uint64_t filter = 0, conflict = 0, mime = 0, n = 0;
+  if (!r.Magic("O1") || !r.Number(filter) || filter > 8 || !r.Number(conflict) || conflict > 1 ||
+      !r.Number(mime) || mime > 2 || !r.Number(n) || n > 8) {
+    return false;
+  }
+  std::vector<items::BodyPreference> prefs(n);
+  for (auto& p : prefs) {
+    uint64_t type = 0, all = 0;
+    if (!r.Number(type) || type > 8 || !r.Number(p.truncation_size) || !r.Number(all) ||
+        all > 1 || !r.Number(p.preview)) {
+      return false;
+    }
+    p.type = static_cast<int>(type);
+    p.all_or_none = all == 1;
+  }
+  if (!r.AtEnd()) return false;
+  req.filter_type = static_cast<int>(filter);
+  req.conflict = static_cast<int>(conflict);
+  req.mime_support = static_cast<int>(mime);
+  req.body_preferences = std::move(prefs);
+  return true;
+}
 
 Status ParseSyncRequest(const wbxml::Element& root, SyncRequest* out) {
   if (!(root.tag == as::kSync)) return Status::Invalid("root is not Sync");

@@ -33,6 +33,7 @@ struct CollectionRequest {
   int conflict = 1;              // 1: server wins (the default)
   std::vector<items::BodyPreference> body_preferences;  // Options/BodyPreference
   int mime_support = 0;          // Options/MIMESupport (mail): 0 never, 1 S/MIME, 2 always
+  bool has_options = false;      // the request carried Options (else the last ones hold)
   std::vector<ClientCommand> commands;
 };
 
@@ -42,6 +43,14 @@ struct SyncRequest {
   bool partial = false;
   uint64_t wait_seconds = 0;     // Wait (minutes → s) or HeartbeatInterval
 };
+
+// The Options of a collection request (FilterType, Conflict, MIMESupport,
+// BodyPreference) as bytes for its collection state, and back into a
+// request that came without: options are sticky (MS-ASCMD 2.2.3.125.6),
+// the last ones sent hold until the client sends others.
+std::string EncodeSyncOptions(const CollectionRequest& req);
+// False (req unchanged) for bytes EncodeSyncOptions did not write.
+bool ApplySyncOptions(std::string_view bytes, CollectionRequest& req);
 
 // Reads the request; the tree must outlive the result (commands point into
 // it). kInvalidArgument for a document that is not a well-formed Sync.

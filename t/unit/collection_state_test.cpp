@@ -74,7 +74,7 @@ class CollectionStateTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!DecodeCollectionState("C2 1 2 2 0 0 0 0: 0: 0 0", &got));  // initial not 0/1
     CPPUNIT_ASSERT(DecodeCollectionState("C2 1 2 0 0 0 0 0: 0: 0 0", &got));
     CPPUNIT_ASSERT_EQUAL(uint64_t{0}, got.cursor_time);  // C2: before the walk by time
-    CPPUNIT_ASSERT(DecodeCollectionState("C3 1 2 0 0 0 0 0: 0: 0 0 7", &got));
+    CPPUNIT_ASSERT(DecodeCollectionState("C3 1 2 0 0 0 0 0: 0: 0 0 7 0:", &got));
     CPPUNIT_ASSERT_EQUAL(uint64_t{7}, got.cursor_time);
     CPPUNIT_ASSERT(!DecodeCollectionState("C3 1 2 0 0 0 0 0: 0: 0 0", &got));  // no cursor time
     // A state from before holdings were kept: the device must resync.
