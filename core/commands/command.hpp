@@ -83,6 +83,7 @@ void FolderDelete(CommandContext& ctx);
 void Settings(CommandContext& ctx);
 void Sync(CommandContext& ctx);
 void GetItemEstimate(CommandContext& ctx);
+void MoveItems(CommandContext& ctx);  // core/commands/move_items.cpp
 void Provision(CommandContext& ctx);
 
 }  // namespace eas::core::commands
