@@ -19,8 +19,6 @@
 #include "core/commands/command.hpp"
 #include "core/commands/hierarchy.hpp"
 #include "core/commands/sync_collection.hpp"
-#include "core/folder_access.hpp"
-#include "core/items/item_class.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -98,26 +96,6 @@ Status FindReplay(storage::Txn& txn, const CommandContext& ctx, std::string_view
   return Status::Ok();
 }
 
-struct Place {
-  storage::FolderRecord folder;
-  FolderRole role = FolderRole::kNone;
-};
-
-// The folder `text` names, read into *place; *found is false when this
-// user cannot see it (no such folder, hidden, foreign).
-Status Resolve(storage::Txn& txn, const CommandContext& ctx, std::string_view text, Place* place,
-               bool* found) {
-  *found = false;
-  auto id = ParseFolderId(text);
-  if (!id || *id == 0) return Status::Ok();
-  Status s = txn.ReadFolder(*id, &place->folder);
-  if (s.code() == Code::kNotFound) return Status::Ok();
-  if (!s.ok()) return s;
-  place->role = RoleOf(place->folder, ctx.user.id);
-  *found = !place->folder.hidden && MayRead(place->role);
-  return Status::Ok();
-}
-
 // The moving device's state of `folder`, when it syncs it, after its own
 // change took the folder from modseq `before` to `after`. `added` (the
 // moved item in its new folder) is held by the device and its own change,
@@ -161,11 +139,11 @@ Status MoveOne(storage::Txn& txn, const CommandContext& ctx, Move& m, bool write
     m.why = std::move(why);
     return Status::Ok();
   };
-  Place src, dst;
+  SyncTarget src, dst;
   bool found = false;
-  if (Status s = Resolve(txn, ctx, m.src_fld_id, &src, &found); !s.ok()) return s;
+  if (Status s = ResolveTarget(txn, ctx, m.src_fld_id, &src, &found); !s.ok()) return s;
   if (!found) return refuse(kInvalidSource, "no folder " + std::string(m.src_fld_id));
-  if (Status s = Resolve(txn, ctx, m.dst_fld_id, &dst, &found); !s.ok()) return s;
+  if (Status s = ResolveTarget(txn, ctx, m.dst_fld_id, &dst, &found); !s.ok()) return s;
   if (!found) return refuse(kInvalidDestination, "no folder " + std::string(m.dst_fld_id));
   if (src.folder.id == dst.folder.id) return refuse(kSameFolder, "source is the destination");
 
@@ -176,16 +154,16 @@ Status MoveOne(storage::Txn& txn, const CommandContext& ctx, Move& m, bool write
     if (item.status().code() != Code::kNotFound) return item.status();
     return refuse(kInvalidSource, "no such item in folder " + std::string(m.src_fld_id));
   }
-  if (&items::ClassOf(src.folder.type) != &items::ClassOf(dst.folder.type)) {
+  if (src.item_class != dst.item_class) {
     return refuse(kCannotMove, "folder " + std::string(m.dst_fld_id) + " (type " +
                                    TypeNumber(dst.folder) +
                                    ") holds another class of item than folder " +
                                    std::string(m.src_fld_id) + " (type " +
                                    TypeNumber(src.folder) + ")");
   }
-  for (const Place* p : {&src, &dst}) {
-    if (!MayWriteItems(p->role)) {
-      return refuse(kLocked, "folder " + FolderIdString(p->folder.id) + " is read-only for " +
+  for (const SyncTarget* t : {&src, &dst}) {
+    if (!t->writable) {
+      return refuse(kLocked, "folder " + FolderIdString(t->folder.id) + " is read-only for " +
                                  ctx.user.name);
     }
   }
