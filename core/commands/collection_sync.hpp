@@ -32,6 +32,12 @@ struct SyncTarget {
   const items::ItemClass* item_class = nullptr;
 };
 
+// The folder behind a CollectionId (or MoveItems' SrcFldId / DstFldId),
+// read into *target; *found is false when this user may not use it (no
+// such folder, hidden, foreign).
+Status ResolveTarget(storage::Txn& txn, const CommandContext& ctx, std::string_view collection_id,
+                     SyncTarget* target, bool* found);
+
 // The stored answer of a collection (replayed to a resent key), kept apart
 // from its state: the state is read on every Sync, the answer only then.
 std::string AnswerKey(std::string_view collection_id);

@@ -25,10 +25,21 @@ using storage::FolderRecord;
 // A device that gets the same lost answer this often is stuck on it.
 constexpr uint64_t kLoopThreshold = 3;
 
-// The folder behind CollectionId, read into *target; *found is false when
-// this user may not sync it (no such folder, hidden, foreign).
-Status Resolve(storage::Txn& txn, const CommandContext& ctx, std::string_view collection_id,
-               SyncTarget* target, bool* found) {
+std::string StatusFragment(const CollectionRequest& req, int status) {
+  wbxml::Writer w;
+  w.ForgetPage();
+  w.Start(as::kCollection);
+  if (status == kSyncInvalidKey) w.Element(as::kSyncKey, "0");
+  w.Element(as::kCollectionId, req.collection_id);
+  w.Element(as::kStatus, std::to_string(status));
+  w.End();
+  return w.TakeFragment();
+}
+
+}  // namespace
+
+Status ResolveTarget(storage::Txn& txn, const CommandContext& ctx, std::string_view collection_id,
+                     SyncTarget* target, bool* found) {
   *found = false;
   auto id = ParseFolderId(collection_id);
   if (!id || *id == 0) return Status::Ok();
@@ -44,19 +55,6 @@ Status Resolve(storage::Txn& txn, const CommandContext& ctx, std::string_view co
   *found = true;
   return Status::Ok();
 }
-
-std::string StatusFragment(const CollectionRequest& req, int status) {
-  wbxml::Writer w;
-  w.ForgetPage();
-  w.Start(as::kCollection);
-  if (status == kSyncInvalidKey) w.Element(as::kSyncKey, "0");
-  w.Element(as::kCollectionId, req.collection_id);
-  w.Element(as::kStatus, std::to_string(status));
-  w.End();
-  return w.TakeFragment();
-}
-
-}  // namespace
 
 std::optional<storage::ItemId> ParseItemServerId(std::string_view sid, storage::FolderId folder) {
   size_t colon = sid.find(':');
@@ -117,7 +115,7 @@ Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_vi
   estimate = 0;
   SyncTarget target;
   bool resolved = false;
-  if (Status s = Resolve(txn, ctx, collection_id, &target, &resolved); !s.ok()) return s;
+  if (Status s = ResolveTarget(txn, ctx, collection_id, &target, &resolved); !s.ok()) return s;
   if (!resolved) {
     status = 2;
     return Status::Ok();
@@ -208,7 +206,9 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
   out = CollectionOutcome();
   SyncTarget target;
   bool resolved = false;
-  if (Status s = Resolve(txn, ctx, req.collection_id, &target, &resolved); !s.ok()) return s;
+  if (Status s = ResolveTarget(txn, ctx, req.collection_id, &target, &resolved); !s.ok()) {
+    return s;
+  }
   if (!resolved) {
     out.fragment = StatusFragment(req, kSyncHierarchyChanged);
     out.log = "Sync: collection \"" + req.collection_id + "\" is not a folder of " + ctx.user.name;

@@ -206,6 +206,18 @@ inline const Tag kResponse = TagNamed(Page::kGetItemEstimate, "Response");  // 0
 inline const Tag kStatus = TagNamed(Page::kGetItemEstimate, "Status");  // 0x0e
 }  // namespace gie
 
+// Code page 5, "Move:"
+namespace move {
+inline const Tag kMoveItems = TagNamed(Page::kMove, "MoveItems");  // 0x05
+inline const Tag kMove = TagNamed(Page::kMove, "Move");  // 0x06
+inline const Tag kSrcMsgId = TagNamed(Page::kMove, "SrcMsgId");  // 0x07
+inline const Tag kSrcFldId = TagNamed(Page::kMove, "SrcFldId");  // 0x08
+inline const Tag kDstFldId = TagNamed(Page::kMove, "DstFldId");  // 0x09
+inline const Tag kResponse = TagNamed(Page::kMove, "Response");  // 0x0a
+inline const Tag kStatus = TagNamed(Page::kMove, "Status");  // 0x0b
+inline const Tag kDstMsgId = TagNamed(Page::kMove, "DstMsgId");  // 0x0c
+}  // namespace move
+
 // Code page 20, "ItemOperations:"
 namespace itemops {
 inline const Tag kItemOperations = TagNamed(Page::kItemOperations, "ItemOperations");  // 0x05

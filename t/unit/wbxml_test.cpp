@@ -173,6 +173,10 @@ class WbxmlTest : public CppUnit::TestFixture {
                          std::string(TagName(tags::provision::kRequireStorageCardEncryption)));
     CPPUNIT_ASSERT_EQUAL(std::string("MoveAlways"), std::string(TagName(tags::itemops::kMoveAlways)));
     CPPUNIT_ASSERT_EQUAL(std::string("Estimate"), std::string(TagName(tags::gie::kEstimate)));
+    CPPUNIT_ASSERT(tags::move::kMoveItems == (Tag{5, 0x05}));
+    CPPUNIT_ASSERT(tags::move::kDstMsgId == (Tag{5, 0x0c}));
+    CPPUNIT_ASSERT_EQUAL(std::string("SrcFldId"), std::string(TagName(tags::move::kSrcFldId)));
+    CPPUNIT_ASSERT_EQUAL(std::string("Move:"), std::string(PageNamespace(5)));
     CPPUNIT_ASSERT_EQUAL(std::string("Settings:"), std::string(PageNamespace(18)));
     CPPUNIT_ASSERT(PageNamespace(25) == nullptr);
     CPPUNIT_ASSERT(PageNamespace(200) == nullptr);
