@@ -84,6 +84,25 @@ is(EasTest::tag($r->{xml}, 'Estimate'), 2, 'GetItemEstimate with FilterType 3 da
 $r = $t->sync_collection('RECENT', $inbox, $key, options => $opts);
 is_deeply(subjects($r->{xml}), ['Quoted', 'Yesterday'], 'FilterType 3 days: only the last three days');
 
+# A message that arrives outside the device's window (an import of old
+# mail) is passed over, and the device's position moves past it: its Ping
+# is not woken again and again for a change it never gets.
+$key = EasTest::tag($r->{xml}, 'SyncKey');
+$r = $t->sync_collection('RECENT', $inbox, $key, options => $opts);  # nothing new; the same request follows
+make_path($t->dir . '/Old/cur');
+my $old_file = $t->dir . '/Old/cur/9.host:2,S';
+EasTest::write_file($old_file, message('Very old', 'old9'));
+utime $now - 90 * 86400, $now - 90 * 86400, $old_file;
+($rc, $out) = $t->easctl('import', '--user', 'alice', $t->dir . '/Old');
+is($rc, 0, 'an old message is imported') or diag $out;
+$r = $t->sync_collection('RECENT', $inbox, $key, options => $opts);
+is($r->{body}, '', 'the filtered device gets nothing for it');
+$t->folder_sync('0', device => 'RECENT');  # a Ping needs the device's folder hierarchy
+my $ping = $t->ping_start(device => 'RECENT', xml => '<Ping xmlns="Ping:"><HeartbeatInterval>60</HeartbeatInterval>'
+    . "<Folders><Folder><Id>$inbox</Id><Class>Email</Class></Folder></Folders></Ping>");
+my $pinged = $t->ping_finish($ping, 2);
+is($pinged->{status}, 0, '... and its Ping is held, not told of a change it will never get') or diag $pinged->{xml};
+
 # Options are sticky (MS-ASCMD 2.2.3.125.6): sent with SyncKey 0 only, the
 # FilterType and the BodyPreference still hold for the Syncs after it.
 $key = EasTest::tag($t->sync_collection('STICKY', $inbox, '0', options =>
@@ -113,7 +132,7 @@ for (1 .. 10) {
     $key = EasTest::tag($r->{xml}, 'SyncKey');
     last unless $r->{xml} =~ /<MoreAvailable/;
 }
-is_deeply([ sort @seen ], ['Archived', 'Last week', 'Old news', 'Quoted', 'Yesterday'],
+is_deeply([ sort @seen ], ['Archived', 'Last week', 'Old news', 'Quoted', 'Very old', 'Yesterday'],
           'SyncKey 0 again mid-way: the restarted sync sends each message once and ends');
 
 $t->stop;

@@ -86,7 +86,11 @@ Status CollectionSync::CollectChanges(bool dry_run, bool& any) {
   if (!s.ok()) return s;
   if (!failure.ok()) return failure;
   if (dry_run) {
-    any = scan.more();  // the write pass sorts out what the device really gets
+    // Something to send, or changes passed over that the device never gets
+    // (its own, outside its FilterType, deletes of items it never held):
+    // the write pass sends the one or records the new position, so the
+    // folder no longer looks changed to the device's Ping.
+    any = scan.more() || !SamePosition(scan.position(), PositionOf(state_));
     return Status::Ok();
   }
   pos_ = scan.position();

@@ -69,7 +69,8 @@ class CollectionSync {
   // Applies the client's commands (write pass only).
   Status ApplyCommands();
   // Collects what the device is sent next (sync_changes.hpp), within the
-  // window and bytes. With dry_run, only says whether there is any.
+  // window and bytes. With dry_run, only says whether the write pass has
+  // anything to do: changes to send, or a position to record.
   Status CollectChanges(bool dry_run, bool& any);
   // Nothing to tell the device, but changes it never gets (outside its
   // FilterType, its own, deletes of items it never had) were passed:
