@@ -11,10 +11,10 @@
 
 namespace eas::storage {
 
-// The table of open stores. Every copy of this library defines one; the
-// one found first by name is the process's (see OpenShared). Exported from
-// the nginx modules (ngx_eas_module/exports.map); a program linking the
-// library statically does not export it and uses its own.
+// The table of open stores. Every copy of this library has one; the one
+// found first by name is the process's (see OpenShared). It is made once
+// and never destroyed: each module would otherwise register its
+// destruction at exit, for one object, twice.
 struct SharedStores {
   // Tells copies of this file from other builds, whose SharedStores (or
   // Store) may be laid out differently: the same object file linked into
@@ -29,24 +29,33 @@ struct SharedStores {
   std::vector<Entry> entries;
 };
 
+constexpr const char* kBuild = __DATE__ " " __TIME__ " " __FILE__;
+
 }  // namespace eas::storage
 
 extern "C" {
 // The name the copies find each other by (bump the suffix when the layout
-// of SharedStores changes).
-eas::storage::SharedStores eas_shared_stores_v1{__DATE__ " " __TIME__ " " __FILE__, {}, {}};
+// of SharedStores changes): exported from the nginx modules
+// (ngx_eas_module/exports.map); a program linking the library statically
+// does not export it and uses its own.
+void* eas_shared_stores_v1() {
+  static eas::storage::SharedStores* const table =
+      new eas::storage::SharedStores{eas::storage::kBuild, {}, {}};
+  return table;
+}
 }
 
 namespace eas::storage {
 namespace {
 
 SharedStores* Table() {
-  // The first definition in the process's global scope: the executable's
-  // if it exports one, else the first module loaded. Null when no loaded
-  // object exports it (a program): then this copy's.
+  // The first definition in the process's global scope (nginx loads
+  // modules with RTLD_GLOBAL): the first module's. Null when no loaded
+  // object exports one (a program): then this copy's.
   static SharedStores* const table = [] {
-    void* found = dlsym(RTLD_DEFAULT, "eas_shared_stores_v1");
-    return found != nullptr ? static_cast<SharedStores*>(found) : &eas_shared_stores_v1;
+    using Fn = void* (*)();
+    Fn found = reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, "eas_shared_stores_v1"));
+    return static_cast<SharedStores*>(found != nullptr ? found() : eas_shared_stores_v1());
   }();
   return table;
 }
@@ -76,10 +85,10 @@ std::shared_ptr<Store> Find(SharedStores& t, dev_t dev, ino_t ino) {
 
 Result<std::shared_ptr<Store>> OpenShared(const std::string& dir, const OpenOptions& options) {
   SharedStores* t = Table();
-  if (std::strcmp(t->build, eas_shared_stores_v1.build) != 0) {
+  if (std::strcmp(t->build, kBuild) != 0) {
     return Status::Internal(
         "the loaded eas modules come from different builds (" + std::string(t->build) +
-        " and " + eas_shared_stores_v1.build + "): install ngx_http_eas_module.so and "
+        " and " + kBuild + "): install ngx_http_eas_module.so and "
         "ngx_stream_eas_module.so from one build");
   }
   return Guard([&]() -> Result<std::shared_ptr<Store>> {
