@@ -2,6 +2,7 @@
 # `make run` and `make test` install what is missing, then do their job.
 
 PORT      ?= 8080
+LMTP_PORT ?= 2424
 BUILD     := build
 NGX_SRC   := /usr/share/nginx/src
 CXX       ?= g++
@@ -131,7 +132,7 @@ bench: deps
 
 run: deps
 	$(MAKE) build
-	PORT=$(PORT) demo/run.sh
+	PORT=$(PORT) LMTP_PORT=$(LMTP_PORT) demo/run.sh
 
 clean:
 	rm -rf $(BUILD)
