@@ -485,24 +485,39 @@ ngx_stream_eas_commit(ngx_stream_eas_drop_t *drop)
         bytes += drop->waiting[n++]->mail.message.data.size();
     }
 
+    std::vector<ngx_stream_eas_job_t *>  failed;
+    const char                          *why = "out of memory";
+
     try {
-        drop->committing.assign(drop->waiting.begin(), drop->waiting.begin() + n);
-        drop->batch.clear();
-        for (ngx_stream_eas_job_t *job : drop->committing) {
-            drop->batch.push_back(&job->mail);
-        }
+        drop->committing.reserve(n);
+        drop->batch.reserve(n);
     } catch (const std::bad_alloc &) {
-        drop->committing.clear();
-        return;  /* left waiting for the next message's try */
+        /* nothing would come back for them (their connections wait
+         * without a timer): answer every waiting job now */
+        failed.swap(drop->waiting);
+        goto fail;
+    }
+
+    /* within the reserved room: nothing below throws */
+    drop->committing.assign(drop->waiting.begin(), drop->waiting.begin() + n);
+    drop->batch.clear();
+    for (ngx_stream_eas_job_t *job : drop->committing) {
+        drop->batch.push_back(&job->mail);
     }
     drop->waiting.erase(drop->waiting.begin(), drop->waiting.begin() + n);
 
-    if (ngx_thread_task_post(drop->thread_pool, &drop->commit) != NGX_OK) {
-        std::vector<ngx_stream_eas_job_t *> failed;
-        failed.swap(drop->committing);
-        for (ngx_stream_eas_job_t *job : failed) {
-            ngx_stream_eas_job_fail(job, "thread pool queue full");
-        }
+    if (ngx_thread_task_post(drop->thread_pool, &drop->commit) == NGX_OK) {
+        return;
+    }
+
+    why = "thread pool queue full";
+    failed.swap(drop->committing);
+    drop->batch.clear();
+
+fail:
+
+    for (ngx_stream_eas_job_t *job : failed) {
+        ngx_stream_eas_job_fail(job, why);
     }
 }
 
