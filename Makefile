@@ -2,6 +2,7 @@
 # `make run` and `make test` install what is missing, then do their job.
 
 PORT      ?= 8080
+LMTP_PORT ?= 2424
 BUILD     := build
 NGX_SRC   := /usr/share/nginx/src
 CXX       ?= g++
@@ -21,7 +22,9 @@ CXXFLAGS  += -std=c++20 -Wall -Wextra -fPIC -fno-semantic-interposition -fno-plt
 LIBS      := -lwbxml2 -llmdb -lical -lcrypto -lpthread $(MAIL_LIBS)
 
 # Debian 12 packages the build, the tests and the demo need.
-DEB_PKGS  := nginx nginx-dev g++ make pkg-config perl libwbxml2-dev \
+# libnginx-mod-stream: Debian's stream module, which ngx_stream_eas_module
+# (LMTP) needs loaded before it.
+DEB_PKGS  := nginx nginx-dev libnginx-mod-stream g++ make pkg-config perl libwbxml2-dev \
              libwbxml2-utils libxml2-utils liblmdb-dev lmdb-utils libssl-dev \
              libcppunit-dev libical-dev libgmime-3.0-dev libxml2-dev python3 wrk
 
@@ -54,7 +57,7 @@ deps:
 	fi
 
 build: $(BUILD)/libeas.a $(BUILD)/easctl $(BUILD)/eas-deliver $(BUILD)/unit-tests \
-       $(BUILD)/ngx_http_eas_module.so
+       $(BUILD)/ngx_http_eas_module.so $(BUILD)/ngx_stream_eas_module.so
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -73,23 +76,27 @@ $(BUILD)/easctl: $(EASCTL_OBJS) $(CLI_OBJS) $(BUILD)/libeas.a
 $(BUILD)/eas-deliver: $(DELIVER_OBJS) $(CLI_OBJS) $(BUILD)/libeas.a
 	$(CXX) $(CXXFLAGS) -o $@ $(DELIVER_OBJS) $(CLI_OBJS) $(BUILD)/libeas.a $(LIBS)
 
-# The dynamic module, built against Debian's nginx sources (nginx-dev) with
+# The dynamic modules, built against Debian's nginx sources (nginx-dev) with
 # the flags of the distribution binary, so the module signature matches.
+# --with-stream=dynamic gives our stream module (LMTP) its headers; only
+# our two targets are built (nginx-dev ships stream's headers, not its
+# sources: Debian's libnginx-mod-stream is the stream module at run time).
 NGX_BUILD := $(BUILD)/nginx
+NGX_MODULES := ngx_http_eas_module.so ngx_stream_eas_module.so
 $(NGX_BUILD)/objs/Makefile: config config.make
 	rm -rf $(NGX_BUILD)
 	@mkdir -p $(BUILD)
 	cp -r $(NGX_SRC) $(NGX_BUILD)
-	cd $(NGX_BUILD) && bash -c '. ./conf_flags && ./configure "$${NGX_CONF_FLAGS[@]}" --add-dynamic-module=$(CURDIR)' > $(CURDIR)/$(BUILD)/nginx-configure.log 2>&1 \
+	cd $(NGX_BUILD) && bash -c '. ./conf_flags && ./configure "$${NGX_CONF_FLAGS[@]}" --with-stream=dynamic --add-dynamic-module=$(CURDIR)' > $(CURDIR)/$(BUILD)/nginx-configure.log 2>&1 \
 	  || { tail -20 $(CURDIR)/$(BUILD)/nginx-configure.log; exit 1; }
 
-$(BUILD)/ngx_http_eas_module.so: $(NGX_BUILD)/objs/Makefile $(BUILD)/libeas.a $(GLUE_SRCS) $(LIB_HDRS)
-	rm -f $(NGX_BUILD)/objs/ngx_http_eas_module.so
+$(NGX_MODULES:%=$(BUILD)/%) &: $(NGX_BUILD)/objs/Makefile $(BUILD)/libeas.a $(GLUE_SRCS) $(LIB_HDRS)
+	rm -f $(NGX_MODULES:%=$(NGX_BUILD)/objs/%)
 	@# nginx's Makefile knows only the glue headers: recompile the glue when
 	@# a core header (struct layout) changed.
 	rm -f $(NGX_BUILD)/objs/addon/ngx_eas_module/*.o
-	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
-	cp $(NGX_BUILD)/objs/ngx_http_eas_module.so $@
+	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile $(NGX_MODULES:%=objs/%)
+	cp $(NGX_MODULES:%=$(NGX_BUILD)/objs/%) $(BUILD)/
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
@@ -125,7 +132,7 @@ bench: deps
 
 run: deps
 	$(MAKE) build
-	PORT=$(PORT) demo/run.sh
+	PORT=$(PORT) LMTP_PORT=$(LMTP_PORT) demo/run.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/log_line.hpp"
 
 namespace eas::core::push { struct PingWait; }
 
@@ -39,13 +40,6 @@ struct Request {
   uint64_t now = 0;                // unix seconds
   bool no_hold = false;            // a held Sync run again: answer, never hold
   LocationOptions options;
-};
-
-enum class LogLevel { kInfo, kNotice, kWarn, kError };
-
-struct LogLine {
-  LogLevel level;
-  std::string text;
 };
 
 struct Response {

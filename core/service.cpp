@@ -12,6 +12,7 @@
 #include "core/commands/command.hpp"
 #include "core/protocol.hpp"
 #include "core/wbxml/decoder.hpp"
+#include "storage/shared_store.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core {
@@ -126,7 +127,7 @@ Status Service::FormatRegion(SharedRegion region, void* memory, size_t size) noe
   return Status::Invalid("no such shared region");
 }
 
-Service::Service(std::unique_ptr<storage::Store> store,
+Service::Service(std::shared_ptr<storage::Store> store,
                  std::unique_ptr<auth::CredentialCache> cache)
     : store_(std::move(store)), cache_(std::move(cache)) {}
 
@@ -136,12 +137,12 @@ void Service::ReleaseIdleSnapshots() { store_->ReleaseIdleSnapshots(); }
 
 Result<std::unique_ptr<Service>> Service::Open(const std::string& store_path,
                                                const SharedRegions& regions) {
-  auto store = storage::Store::Open(store_path);
+  auto store = storage::OpenShared(store_path);
   if (!store.ok()) return store.status();
   return Open(std::move(store).value(), regions);
 }
 
-Result<std::unique_ptr<Service>> Service::Open(std::unique_ptr<storage::Store> store,
+Result<std::unique_ptr<Service>> Service::Open(std::shared_ptr<storage::Store> store,
                                                const SharedRegions& regions) {
   try {
     // Attaching checks that the region was formatted (throws otherwise).

@@ -39,13 +39,15 @@ class Service {
   static size_t RegionSize(SharedRegion region);
   static Status FormatRegion(SharedRegion region, void* memory, size_t size) noexcept;
 
-  // Opens the store at `store_path` (per process, after fork) and attaches
-  // to the regions, which must outlive the Service.
+  // Opens the store at `store_path` (per process, after fork; shared with
+  // the LMTP module's MailService when it names the same store: see
+  // storage/shared_store.hpp) and attaches to the regions, which must
+  // outlive the Service.
   static Result<std::unique_ptr<Service>> Open(const std::string& store_path,
                                                const SharedRegions& regions);
   // The same over a store the caller opened (tests and tools that also
   // read and write it themselves).
-  static Result<std::unique_ptr<Service>> Open(std::unique_ptr<storage::Store> store,
+  static Result<std::unique_ptr<Service>> Open(std::shared_ptr<storage::Store> store,
                                                const SharedRegions& regions);
   ~Service();
   Service(const Service&) = delete;
@@ -66,10 +68,10 @@ class Service {
   void ReleaseIdleSnapshots();
 
  private:
-  Service(std::unique_ptr<storage::Store> store, std::unique_ptr<auth::CredentialCache> cache);
+  Service(std::shared_ptr<storage::Store> store, std::unique_ptr<auth::CredentialCache> cache);
   // Handle's work; may throw (Handle turns that into a 500).
   void Run(const Request& request, bool may_block, Response& r);
-  std::unique_ptr<storage::Store> store_;
+  std::shared_ptr<storage::Store> store_;
   std::unique_ptr<auth::CredentialCache> cache_;  // null: none
   std::unique_ptr<push::Hub> push_;
 };

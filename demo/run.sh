@@ -5,6 +5,9 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 port=${PORT:-8080}
+lmtp_port=${LMTP_PORT:-2424}
+# Debian's stream module (libnginx-mod-stream), which ours needs loaded first
+stream_module=${NGINX_STREAM_MODULE:-/usr/lib/nginx/modules/ngx_stream_module.so}
 run="$top/.run"
 easctl="$top/build/easctl"
 
@@ -23,6 +26,8 @@ access_log=/dev/stdout
 [ -w /dev/stdout ] || access_log="$run/access.log"
 
 sed -e "s|@MODULE@|$top/build/ngx_http_eas_module.so|" -e "s|@ACCESS_LOG@|$access_log|" \
+    -e "s|@STREAM_MODULE@|$stream_module|" -e "s|@LMTP_MODULE@|$top/build/ngx_stream_eas_module.so|" \
+    -e "s|@LMTP_PORT@|$lmtp_port|g" \
     -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|" -e "s|@USER@|$user_line|" \
     "$top/demo/nginx.conf.in" > "$run/nginx.conf"
 
@@ -72,7 +77,12 @@ cat <<INFO
   eas for nginx is running at http://127.0.0.1:$port/Microsoft-Server-ActiveSync
   user: demo   password: demo   store: $run/store
   (and colleague/colleague, who shares the calendar "Team" with demo)
-  demo's Inbox holds a few messages; deliver more with
+  demo's Inbox holds a few messages. Send one in by LMTP (nginx listens on
+  127.0.0.1:$lmtp_port, as Postfix would deliver with
+  virtual_transport = lmtp:inet:127.0.0.1:$lmtp_port):
+    printf 'Subject: Hello by LMTP\r\nDate: %s\r\n\r\nIt works.\r\n' "\$(date -R)" | python3 -c "import smtplib, sys; print(smtplib.LMTP('127.0.0.1', $lmtp_port).sendmail('me@example.org', ['demo'], sys.stdin.buffer.read()) or 'delivered')"
+  (or any .eml file on stdin; a message handed over twice is stored once),
+  or through eas-deliver:
     build/eas-deliver --store .run/store -d demo < message.eml
 
   Try it:

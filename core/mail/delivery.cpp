@@ -32,6 +32,8 @@ std::string HexSha256(std::string_view bytes) {
   return out;
 }
 
+constexpr size_t kMaxPlainMessageId = 400;
+
 std::string_view DomainOf(std::string_view address) {
   size_t at = address.rfind('@');
   return at == std::string_view::npos ? std::string_view() : address.substr(at + 1);
@@ -51,7 +53,10 @@ Result<PreparedMessage> PrepareMessage(std::string_view raw, uint64_t received) 
   PreparedMessage m;
   m.raw = raw;
   m.record = std::move(*record);
-  m.key = m.record.message_id + '\n' + HexSha256(raw);
+  // The store takes keys of up to 500 bytes: a longer Message-ID (a
+  // message from anyone may carry one) is named by its digest.
+  const std::string& id = m.record.message_id;
+  m.key = (id.size() <= kMaxPlainMessageId ? id : "sha256:" + HexSha256(id)) + '\n' + HexSha256(raw);
   return m;
 }
 

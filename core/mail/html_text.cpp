@@ -7,6 +7,7 @@
 #include <climits>
 #include <cstring>
 #include <memory>
+#include <mutex>
 
 namespace eas::core::mail {
 namespace {
@@ -154,6 +155,11 @@ std::string HtmlToText(std::string_view html) {
     n = n->next;
   }
   return out.Take();
+}
+
+void InitHtmlParser() {
+  static std::once_flag once;
+  std::call_once(once, [] { xmlInitParser(); });
 }
 
 }  // namespace eas::core::mail

@@ -17,4 +17,8 @@ namespace eas::core::mail {
 // a row. Never fails: markup libxml2 cannot read gives what it could.
 std::string HtmlToText(std::string_view html);
 
+// libxml2's one-time setup. Call it on one thread before threads convert
+// at once (libxml2 sets itself up on first use, but not thread-safely).
+void InitHtmlParser();
+
 }  // namespace eas::core::mail

@@ -23,6 +23,8 @@ use Time::HiRes qw(sleep time);
 our $TOP = abs_path(dirname(__FILE__) . '/../..');
 our $SHARED = $ENV{EAS_SHARED} || abs_path("$TOP/../shared");
 our $NGINX = $ENV{NGINX} || '/usr/sbin/nginx';
+# Debian's stream module (libnginx-mod-stream), which ours needs loaded first.
+our $STREAM_MODULE = $ENV{NGINX_STREAM_MODULE} || '/usr/lib/nginx/modules/ngx_stream_module.so';
 
 sub new {
     my ($class, %opt) = @_;
@@ -31,11 +33,19 @@ sub new {
         location => $opt{location} // "eas on;\n",
         http     => $opt{http} // '',
         server   => $opt{server} // '',
+        # LMTP: with `lmtp`, a stream block with Debian's stream module and
+        # ours, one server on its own port; `lmtp_server` replaces that
+        # server's directives (default: eas_lmtp on and this test's store),
+        # `stream` adds directives to the stream block.
+        lmtp     => $opt{lmtp} // 0,
+        lmtp_server => $opt{lmtp_server},
+        stream   => $opt{stream} // '',
         device   => 'TESTDEVICE1',
         type     => 'iPhone',
         version  => '14.1',
     }, $class;
     $self->{port} = free_port();
+    $self->{lmtp_port} = free_port() if $self->{lmtp};
     $self->{store} = "$self->{dir}/store";
     mkdir "$self->{dir}/$_" for qw(tmp store);
     return $self;
@@ -43,6 +53,7 @@ sub new {
 
 sub dir { $_[0]{dir} }
 sub port { $_[0]{port} }
+sub lmtp_port { $_[0]{lmtp_port} }
 sub store { $_[0]{store} }
 sub url { "http://127.0.0.1:$_[0]{port}/Microsoft-Server-ActiveSync" }
 
@@ -73,10 +84,24 @@ sub write_conf {
     my ($self) = @_;
     my $d = $self->{dir};
     my $user = $> == 0 ? 'user root root;' : '';
+    my ($stream_modules, $stream) = ('', '');
+    if ($self->{lmtp}) {
+        $stream_modules = "load_module $STREAM_MODULE;\nload_module $TOP/build/ngx_stream_eas_module.so;\n";
+        my $server = $self->{lmtp_server} // "eas_lmtp on;\n        eas_store $self->{store};";
+        $stream = <<"STREAM";
+stream {
+    $self->{stream}
+    server {
+        listen 127.0.0.1:$self->{lmtp_port};
+        $server
+    }
+}
+STREAM
+    }
     open my $fh, '>', "$d/nginx.conf" or die $!;
     print $fh <<"CONF";
 load_module $TOP/build/ngx_http_eas_module.so;
-$user
+$stream_modules$user
 worker_processes 2;
 pid $d/nginx.pid;
 error_log $d/error.log info;
@@ -99,6 +124,7 @@ http {
         }
     }
 }
+$stream
 CONF
     close $fh;
 }
@@ -323,6 +349,53 @@ sub crlf {
     my ($s) = @_;
     $s =~ s/\r?\n/\r\n/g;
     return $s;
+}
+
+# LMTP on the stream server: a connection with its greeting read
+# ({sock, buf, greeting}).
+sub lmtp_connect {
+    my ($self) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{lmtp_port})
+        or die "connect to LMTP: $!";
+    binmode $s;
+    my $c = { sock => $s, buf => '' };
+    $c->{greeting} = $self->lmtp_read($c, 1)->[0] // '';
+    return $c;
+}
+
+# Sends bytes as they are (several commands at once: pipelining).
+sub lmtp_send {
+    my ($self, $c, $data) = @_;
+    local $SIG{PIPE} = 'IGNORE';
+    while (length $data) {
+        my $n = syswrite($c->{sock}, $data);
+        die "LMTP write: $!" unless defined $n;
+        substr($data, 0, $n, '');
+    }
+}
+
+# The next $n replies (a multi-line reply counts once, its lines joined by
+# "\n"), waiting up to $timeout seconds (10); fewer when the server closes
+# or the time is up.
+sub lmtp_read {
+    my ($self, $c, $n, $timeout) = @_;
+    my (@replies, @lines);
+    my $sel = IO::Select->new($c->{sock});
+    my $deadline = time + ($timeout // 10);
+    while (@replies < $n) {
+        if ($c->{buf} =~ s/^(.*?)\r\n//s) {
+            push @lines, $1;
+            if ($1 !~ /^\d{3}-/) {
+                push @replies, join "\n", @lines;
+                @lines = ();
+            }
+            next;
+        }
+        my $left = $deadline - time;
+        last if $left <= 0 || !$sel->can_read($left);
+        last unless sysread($c->{sock}, $c->{buf}, 65536, length $c->{buf});
+    }
+    return \@replies;
 }
 
 # Bytes as they are; a character string (use utf8) as UTF-8.
