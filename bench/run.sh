@@ -175,8 +175,10 @@ if loads == 4:
 PY
 
 # The same Sync through Service::Handle alone: what is ours of a request.
+# libeas.a's mail code (ItemOperations decodes parts) needs GMime and libxml2.
+mail_libs=$(pkg-config --libs gmime-3.0 libxml-2.0)
 g++ -std=c++20 -O2 -I"$top" $(pkg-config --cflags libwbxml2) "$top/bench/handle_loop.cpp" \
-    "$top/build/libeas.a" -lwbxml2 -llmdb -lical -lcrypto -lpthread -o "$dir/handle_loop"
+    "$top/build/libeas.a" -lwbxml2 -llmdb -lical -lcrypto -lpthread $mail_libs -o "$dir/handle_loop"
 kill -QUIT "$(cat "$dir/nginx.pid")"
 while kill -0 "$(cat "$dir/nginx.pid" 2>/dev/null)" 2>/dev/null; do sleep 0.1; done
 ns=$(${affinity:+taskset -c 0} "$dir/handle_loop" "$dir/store" "$dir/new.sync.wbxml" "${surl#*\?}" bench bench)
