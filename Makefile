@@ -44,17 +44,41 @@ DELIVER_OBJS := $(DELIVER_SRCS:%.cpp=$(BUILD)/obj/%.o)
 LIB_HDRS  := $(shell find base core storage -name '*.hpp')
 GLUE_SRCS := $(wildcard ngx_eas_module/*)
 
-.PHONY: all deps build unit test integration run bench fuzz clean
+.PHONY: all deps bench-deps build unit test integration run bench fuzz clean
 all: build
 
-# Installs only what is missing, as root or through sudo.
-deps:
-	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+# Installs only what is missing of the packages $(1), as root or through
+# sudo. $(2) = no-start: while apt-get runs, a policy-rc.d (only if the
+# machine has none of its own) keeps the packages' services from starting.
+define install_missing
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing: $$missing"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  policy=; \
+	  if [ "$(2)" = no-start ] && [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    policy=/usr/sbin/policy-rc.d; \
+	    printf '#!/bin/sh\n# make bench: no service starts while it installs\nexit 101\n' | $$SUDO tee $$policy >/dev/null; \
+	    $$SUDO chmod 755 $$policy; \
+	  fi; \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	  rc=$$?; [ -z "$$policy" ] || $$SUDO rm -f $$policy; exit $$rc; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEB_PKGS))
+
+# What only `make bench` needs: Dovecot (dovecot-lda and its LMTP server),
+# the reference the delivery benchmark measures eas-deliver against. The
+# benchmark runs it from its own config in a temporary directory; the
+# packages' system service is not started by this install (on a systemd
+# machine the package still enables dovecot.service for the next boot;
+# with these two packages alone it serves only LMTP on a local socket).
+BENCH_PKGS := dovecot-core dovecot-lmtpd
+
+bench-deps: deps
+	$(call install_missing,$(BENCH_PKGS),no-start)
 
 build: $(BUILD)/libeas.a $(BUILD)/easctl $(BUILD)/eas-deliver $(BUILD)/unit-tests \
        $(BUILD)/ngx_http_eas_module.so $(BUILD)/ngx_stream_eas_module.so
@@ -126,7 +150,7 @@ fuzz: deps
 	$(BUILD)/fuzz/fuzz_wbxml -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)/fuzz/corpus-wbxml
 	$(BUILD)/fuzz/fuzz_query -max_total_time=$(FUZZ_SECONDS) -max_len=8192 $(BUILD)/fuzz/corpus-query
 
-bench: deps
+bench: bench-deps
 	$(MAKE) build
 	bench/run.sh
 

@@ -8,9 +8,16 @@
 # Then: Service::Handle alone (no nginx, no network) for the same Sync, and
 # the initial sync of 10,000 contacts, and a new device's sync of 10 live
 # contacts in a folder with 10,000 deleted against one that only had the 10.
+# Then mail: delivery by eas-deliver next to Dovecot's dovecot-lda and LMTP
+# (bench/mail_deliver.pl) with the store size per raw byte, and a new
+# device's initial Inbox sync, with and without FilterType
+# (bench/mail_sync.pl).
+# BENCH_PARTS picks some of: http contacts delivery mailsync (default all).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+parts=" ${BENCH_PARTS:-http contacts delivery mailsync} "
+want() { case "$parts" in *" $1 "*) return 0 ;; esac; return 1; }
 rounds=${BENCH_ROUNDS:-15}
 round_seconds=${BENCH_ROUND_SECONDS:-1}
 connections=${BENCH_CONNECTIONS:-50}
@@ -100,6 +107,7 @@ prime() {
 }
 
 serve "$dir" "$top/build" "$port"
+if want http; then
 prime "$port" "$dir/new"
 # BENCH_BASELINE=DIR (a build directory of another commit, e.g. a git
 # worktree's build/): its no-change Sync joins the rounds, from a second
@@ -167,8 +175,10 @@ if loads == 4:
 PY
 
 # The same Sync through Service::Handle alone: what is ours of a request.
+# libeas.a's mail code (ItemOperations decodes parts) needs GMime and libxml2.
+mail_libs=$(pkg-config --libs gmime-3.0 libxml-2.0)
 g++ -std=c++20 -O2 -I"$top" $(pkg-config --cflags libwbxml2) "$top/bench/handle_loop.cpp" \
-    "$top/build/libeas.a" -lwbxml2 -llmdb -lical -lcrypto -lpthread -o "$dir/handle_loop"
+    "$top/build/libeas.a" -lwbxml2 -llmdb -lical -lcrypto -lpthread $mail_libs -o "$dir/handle_loop"
 kill -QUIT "$(cat "$dir/nginx.pid")"
 while kill -0 "$(cat "$dir/nginx.pid" 2>/dev/null)" 2>/dev/null; do sleep 0.1; done
 ns=$(${affinity:+taskset -c 0} "$dir/handle_loop" "$dir/store" "$dir/new.sync.wbxml" "${surl#*\?}" bench bench)
@@ -176,9 +186,28 @@ printf '%-46s %9s ns per call (best of 5 x 100,000, one core)\n' "Service::Handl
 /usr/sbin/nginx -p "$dir" -c "$dir/nginx.conf"
 sleep 0.5
 echo
+fi
+
+if want contacts; then
 "$top/bench/initial_sync.pl" "http://127.0.0.1:$port/Microsoft-Server-ActiveSync" \
     "$(pgrep -P "$(cat "$dir/nginx.pid")" | head -1)" "${BENCH_ITEMS:-10000}"
 echo
 "$top/bench/history_sync.pl" "http://127.0.0.1:$port/Microsoft-Server-ActiveSync" \
     "$(pgrep -P "$(cat "$dir/nginx.pid")" | head -1)" "${BENCH_HISTORY:-10000}" "${BENCH_HISTORY_ROUNDS:-300}"
+echo
+fi
+
+if want delivery; then
+"$top/bench/mail_deliver.pl" "$top/build" "$dir/deliver"
+echo
+fi
+
+if want mailsync; then
+# The loader of mail with given received times (eas-deliver's delivery code).
+g++ -std=c++20 -O2 -I"$top" $(pkg-config --cflags gmime-3.0 libxml-2.0 libwbxml2) "$top/bench/mail_seed.cpp" \
+    "$top/build/libeas.a" -lwbxml2 -llmdb -lical -lcrypto -lpthread $(pkg-config --libs gmime-3.0 libxml-2.0) \
+    -o "$dir/mail_seed"
+"$top/bench/mail_sync.pl" "http://127.0.0.1:$port/Microsoft-Server-ActiveSync" \
+    "$(pgrep -P "$(cat "$dir/nginx.pid")" | head -1)" "$dir/store" "$dir/mail_seed" "$top/build/easctl"
+fi
 if grep -E '\[(alert|crit|emerg)\]' "$dir/error.log"; then exit 1; fi
