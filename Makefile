@@ -97,8 +97,10 @@ $(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libeas.a
 $(BUILD)/easctl: $(EASCTL_OBJS) $(CLI_OBJS) $(BUILD)/libeas.a
 	$(CXX) $(CXXFLAGS) -o $@ $(EASCTL_OBJS) $(CLI_OBJS) $(BUILD)/libeas.a $(LIBS)
 
+# --as-needed: eas-deliver runs once per message, and every shared library
+# it does not use (libical, libwbxml2) would still be loaded each time.
 $(BUILD)/eas-deliver: $(DELIVER_OBJS) $(CLI_OBJS) $(BUILD)/libeas.a
-	$(CXX) $(CXXFLAGS) -o $@ $(DELIVER_OBJS) $(CLI_OBJS) $(BUILD)/libeas.a $(LIBS)
+	$(CXX) $(CXXFLAGS) -Wl,--as-needed -o $@ $(DELIVER_OBJS) $(CLI_OBJS) $(BUILD)/libeas.a $(LIBS)
 
 # The dynamic modules, built against Debian's nginx sources (nginx-dev) with
 # the flags of the distribution binary, so the module signature matches.

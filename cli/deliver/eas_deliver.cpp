@@ -8,11 +8,11 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <iostream>
-#include <iterator>
 #include <string>
 
 #include "cli/common/store_owner.hpp"
@@ -60,6 +60,23 @@ bool ParseArgs(int argc, char** argv, Args& a) {
   return !a.user.empty();
 }
 
+// All of stdin with read(2) in large steps (an istreambuf_iterator over
+// std::cin goes a byte at a time: 3/4 of the CPU for a message of a few MB).
+bool ReadStdin(std::string& out) {
+  constexpr size_t kStep = 1 << 20;
+  for (;;) {
+    const size_t at = out.size();
+    out.resize(at + kStep);
+    const ssize_t n = read(STDIN_FILENO, out.data() + at, kStep);
+    if (n < 0 && errno == EINTR) {
+      out.resize(at);
+      continue;
+    }
+    out.resize(at + (n > 0 ? static_cast<size_t>(n) : 0));
+    if (n <= 0) return n == 0;
+  }
+}
+
 int Fail(int code, const std::string& why) {
   std::cerr << "eas-deliver: " << why << "\n";
   return code;
@@ -81,8 +98,8 @@ int main(int argc, char** argv) {
     std::cerr << kUsage;
     return EX_USAGE;
   }
-  std::string input((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-  if (std::cin.bad()) return Fail(EX_TEMPFAIL, "cannot read the message from stdin");
+  std::string input;
+  if (!ReadStdin(input)) return Fail(EX_TEMPFAIL, "cannot read the message from stdin");
   const std::string_view raw = WithoutEnvelopeLine(input);
   if (raw.empty()) return Fail(EX_DATAERR, "empty message");
 
