@@ -55,8 +55,7 @@ Status CollectionSync::Apply(const ClientCommand& cmd) {
     case ClientCommand::kChange: s = ApplyChange(cmd, *existing, reply, answered); break;
     case ClientCommand::kDelete: s = ApplyDelete(cmd, *existing, reply, answered); break;
     case ClientCommand::kFetch:
-      reply.application_data =
-          RenderItem({existing->data, existing->blob, folder, existing->id}, items::RenderScope::kWhole);
+      reply.application_data = RenderItem(items::StoredOf(*existing), items::RenderScope::kWhole);
       break;
   }
   if (s.ok() && answered) replies_.push_back(std::move(reply));
@@ -91,7 +90,7 @@ Status CollectionSync::ApplyChange(const ClientCommand& cmd, storage::ItemRecord
     reply.status = kSyncNotPermitted;
     // the phone shows its edit until told otherwise: send ours back
     outgoing_.push_back({Outgoing::kChange, cmd.server_id,
-                         RenderItem({existing.data, existing.blob, existing.folder, existing.id}, items::RenderScope::kWhole)});
+                         RenderItem(items::StoredOf(existing), items::RenderScope::kWhole)});
     return Status::Ok();
   }
   answered = false;  // success needs no Response
@@ -111,7 +110,7 @@ Status CollectionSync::ApplyDelete(const ClientCommand& cmd, storage::ItemRecord
   if (!target_.writable) {
     reply.status = kSyncNotPermitted;
     outgoing_.push_back({Outgoing::kAdd, cmd.server_id,
-                         RenderItem({existing.data, existing.blob, existing.folder, existing.id}, items::RenderScope::kWhole)});
+                         RenderItem(items::StoredOf(existing), items::RenderScope::kWhole)});
     return Status::Ok();
   }
   answered = false;

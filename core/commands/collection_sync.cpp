@@ -74,10 +74,10 @@ Status CollectionSync::CollectChanges(bool dry_run, bool& any) {
                                                         : Outgoing::kDelete,
                  ItemServerId(target_.folder.id, change.item), {}};
     if (out.kind != Outgoing::kDelete) {
+      const auto scope =
+          out.kind == Outgoing::kAdd ? items::RenderScope::kWhole : items::RenderScope::kChange;
       out.application_data =
-          RenderItem({change.data, change.blob, target_.folder.id, change.item}, out.kind == Outgoing::kAdd
-                                                     ? items::RenderScope::kWhole
-                                                     : items::RenderScope::kChange);
+          RenderItem({change.data, change.blob, target_.folder.id, change.item}, scope);
     }
     bytes += out.application_data.size() + out.server_id.size();
     outgoing_.push_back(std::move(out));

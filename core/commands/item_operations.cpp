@@ -149,8 +149,7 @@ Status Operations::FetchItem(const wbxml::Element& fetch, const wbxml::Element& 
   render.version = ctx_.version;
   render.container = io::kProperties;
   items::ClassOf(folder->type)
-      .Render(w_, txn_, {item->data, item->blob, item->folder, item->id}, render,
-              items::RenderScope::kWhole);
+      .Render(w_, txn_, items::StoredOf(*item), render, items::RenderScope::kWhole);
   w_.End();
   return Status::Ok();
 }

@@ -42,6 +42,8 @@ struct StoredItem {
   storage::ItemId id = 0;
 };
 
+inline StoredItem StoredOf(const storage::ItemRecord& r) { return {r.data, r.blob, r.folder, r.id}; }
+
 // A server-side Add (or Fetch) carries the whole item; a Change only what
 // changed, where the class can tell (mail: its flags; the message never
 // changes).
