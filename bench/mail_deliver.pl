@@ -1,7 +1,8 @@
 #!/usr/bin/perl
-# Mail delivery: eas-deliver next to Dovecot's dovecot-lda (and Dovecot's
-# LMTP (dovecot-lmtpd) at 1, 4 and 16 connections), each handed the same
-# messages for the same users, in alternating rounds. A process per
+# Mail delivery: eas-deliver next to Dovecot's dovecot-lda, and nginx's LMTP
+# (ngx_stream_eas_module) next to Dovecot's LMTP (dovecot-lmtpd) at 1, 4
+# and 16 connections (and at 16 with 2-10 KB messages only), each handed
+# the same messages for the same users, in alternating rounds. A process per
 # message is started as Postfix's local(8)/pipe(8) would, two at a time
 # (Postfix's default_destination_concurrency_limit for local delivery is
 # 2); every delivery has a Message-ID of its own. Prints per target:
@@ -9,7 +10,8 @@
 # delivery processes' user+sys from times(), plus the CPU of the daemons
 # they talk to: Dovecot's auth and lmtp processes, read from /proc), the
 # p50/p99 latency of a message (fork to exit, or MAIL FROM to the 250 after
-# DATA), and the ratios eas-deliver / dovecot-lda. Then the store size per
+# DATA), and the ratios eas-deliver / dovecot-lda and nginx LMTP / Dovecot
+# LMTP at the same connections. Then the store size per
 # raw byte delivered: the LMDB data file against Dovecot's Maildir.
 #
 # Dovecot runs from its own config in the work directory (its own base_dir,
@@ -19,12 +21,14 @@
 # Usage: mail_deliver.pl BUILD_DIR WORK_DIR
 # Environment: BENCH_DELIVER_MESSAGES (per target and round, 200),
 # BENCH_DELIVER_ROUNDS (5), BENCH_DELIVER_USERS (10),
-# BENCH_DELIVER_CONCURRENCY (2), BENCH_DELIVER_LMTP (1: the Dovecot LMTP
-# targets too; 0: not).
+# BENCH_DELIVER_CONCURRENCY (2), BENCH_DELIVER_LMTP (1: the LMTP targets,
+# nginx's and Dovecot's, too; 0: not), BENCH_DELIVER_SMALL (messages per
+# round of the 2-10 KB LMTP targets at 16 connections, 2000).
 use strict;
 use warnings;
 use File::Find;
 use File::Path qw(make_path remove_tree);
+use File::Spec;
 use File::Temp qw(tempdir);
 use IO::Socket::UNIX;
 use IO::Socket::INET;
@@ -41,6 +45,7 @@ my $rounds = $ENV{BENCH_DELIVER_ROUNDS} || 5;
 my $users = $ENV{BENCH_DELIVER_USERS} || 10;
 my $concurrency = $ENV{BENCH_DELIVER_CONCURRENCY} || 2;
 my $with_lmtp = $ENV{BENCH_DELIVER_LMTP} // 1;
+my $small_messages = $ENV{BENCH_DELIVER_SMALL} || 2000;
 my $seed = 13;
 my $lda = '/usr/lib/dovecot/dovecot-lda';
 my $sender = 'sender@example.com';
@@ -51,8 +56,13 @@ make_path($dir);
 my $queue = -d '/dev/shm' ? "/dev/shm/eas-bench-queue-$$" : "$dir/queue";
 make_path($queue);
 my $dovecot;  # {master, conf, dir}
+my $nginx;    # {master, prefix, connect}
 END {
     remove_tree($queue) if $queue;
+    if ($nginx && $nginx->{master}) {
+        kill 'QUIT', $nginx->{master};
+        for (1 .. 50) { last unless kill 0, $nginx->{master}; sleep 0.1 }
+    }
     if ($dovecot && $dovecot->{master}) {
         kill 'TERM', $dovecot->{master};
         for (1 .. 50) { last unless kill 0, $dovecot->{master}; sleep 0.1 }
@@ -145,16 +155,65 @@ push @targets, {
     argv => sub { ($lda, '-c', $dovecot->{conf}, '-d', $_[0], '-f', $sender) },
 } if $dovecot;
 
-# LMTP (issue 13): the place for nginx's LMTP. Once ngx_stream_eas_module
-# lands, nginx_lmtp_targets starts an nginx with
-#   load_module .../ngx_stream_eas_module.so;
-#   stream { server { listen 127.0.0.1:PORT; eas_lmtp on; } }
-# on the eas store (as bench/run.sh's serve() does for http) and returns
-#   { name => "nginx LMTP, $c conn", kind => 'lmtp', store => 'eas',
-#     connect => "127.0.0.1:PORT", connections => $c, daemon => NGINX_MASTER_PID }
-# for $c in 1, 4, 16; the ratios below then pair each with Dovecot's LMTP
-# at the same number of connections (the pairs in @ratios).
-sub nginx_lmtp_targets { return () }
+# nginx's LMTP (ngx_stream_eas_module): one nginx, 2 workers, Debian's
+# stream module and ours, a stream server with `eas_lmtp on` on the eas
+# store above (the one eas-deliver writes: the same users, as Dovecot's LDA
+# and LMTP share its Maildir), from a prefix of its own in the work
+# directory. Targets at 1, 4 and 16 connections; CPU is nginx's process
+# tree (master and workers, every thread of each: the thread pool parses
+# and commits). The ratios below pair each with Dovecot's LMTP at the same
+# number of connections (the pairs in @ratios).
+my $stream_module = $ENV{NGINX_STREAM_MODULE} || '/usr/lib/nginx/modules/ngx_stream_module.so';
+sub start_nginx_lmtp {
+    return undef unless $with_lmtp && -x '/usr/sbin/nginx' && -f $stream_module
+                     && -f "$build/ngx_stream_eas_module.so";
+    # nginx's -p prefix resolves relative paths against itself: absolute ones.
+    my $p = File::Spec->rel2abs("$dir/nginx-lmtp");
+    my ($mods, $st) = (File::Spec->rel2abs($build), File::Spec->rel2abs($store));
+    make_path("$p/logs");
+    my $port = do {
+        my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 1) or die "listen: $!";
+        $l->sockport;
+    };
+    my $user = $> == 0 ? 'user root root;' : '';
+    open my $fh, '>', "$p/nginx.conf" or die "$p/nginx.conf: $!";
+    print $fh <<"CONF";
+load_module $stream_module;
+load_module $mods/ngx_stream_eas_module.so;
+$user
+worker_processes 2;
+pid $p/nginx.pid;
+error_log $p/error.log warn;
+events { worker_connections 1024; }
+stream {
+    server {
+        listen 127.0.0.1:$port;
+        eas_lmtp on;
+        eas_store $st;
+        eas_lmtp_max_size 50m;
+    }
+}
+CONF
+    close $fh;
+    my $out = `/usr/sbin/nginx -p '$p' -e '$p/error.log' -c '$p/nginx.conf' 2>&1`;
+    if ($?) {
+        warn "nginx (LMTP) did not start: $out\nthe nginx LMTP targets are skipped\n";
+        return undef;
+    }
+    my $master;
+    for (1 .. 100) {
+        if (open my $pf, '<', "$p/nginx.pid") { chomp($master = <$pf> // ''); last if $master }
+        sleep 0.05;
+    }
+    die "no nginx.pid of the LMTP nginx\n" unless $master;
+    for (1 .. 100) { last if IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port"); sleep 0.05 }
+    return { master => $master, prefix => $p, connect => "127.0.0.1:$port" };
+}
+sub nginx_lmtp_targets {
+    $nginx = start_nginx_lmtp() or return ();
+    return map { { name => "nginx LMTP, $_ conn", kind => 'lmtp', store => 'eas',
+                   connect => $nginx->{connect}, connections => $_, daemon => $nginx->{master} } } 1, 4, 16;
+}
 
 sub dovecot_lmtp_targets {
     return () unless $dovecot && $with_lmtp && -S $dovecot->{lmtp};
@@ -163,9 +222,19 @@ sub dovecot_lmtp_targets {
 }
 push @targets, nginx_lmtp_targets(), dovecot_lmtp_targets();
 
+# Small mail by LMTP: only messages of 2-10 KB (the 85 % of the mix), more
+# of them per round (BENCH_DELIVER_SMALL) so that a round at thousands a
+# second still lasts a fraction of a second, at 16 connections.
+my @small_pool;
+if (my @lmtp = grep { $_->{kind} eq 'lmtp' && $_->{connections} == 16 } @targets) {
+    @small_pool = map { make_message($seed, $_, class => 'small', to => user_of($_) . '@example.org') } 1 .. $small_messages;
+    push @targets, map { { %$_, name => "$_->{name}, 2-10 KB", pool => \@small_pool } } @lmtp;
+}
+
 # [numerator, denominator] target names whose ratios are printed.
 my @ratios = (['eas-deliver', 'dovecot-lda'],
-              map { ["nginx LMTP, $_ conn", "Dovecot LMTP, $_ conn"] } 1, 4, 16);
+              (map { ["nginx LMTP, $_ conn", "Dovecot LMTP, $_ conn"] } 1, 4, 16),
+              ['nginx LMTP, 16 conn, 2-10 KB', 'Dovecot LMTP, 16 conn, 2-10 KB']);
 
 # --- running one round of one target ---------------------------------------
 
@@ -276,14 +345,16 @@ sub run_round {
 
 # The jobs of one round for one target: a Message-ID of their own; on
 # tmpfs for a process, dot-stuffed in memory for LMTP. $count limits them.
+# From the target's own pool if it has one (all small), else the mix.
 sub jobs {
     my ($t, $round, $count) = @_;
     my @jobs;
     (my $tag = $t->{name}) =~ s/[^a-z0-9]+/-/gi;
-    for my $i (1 .. ($count // $messages)) {
-        my $msg = with_message_id($pool[$i - 1], "r$round.$tag.$i\@bench.example.org");
+    my $pool = $t->{pool} // \@pool;
+    for my $i (1 .. ($count // scalar @$pool)) {
+        my $msg = with_message_id($pool->[$i - 1], "r$round.$tag.$i\@bench.example.org");
         my $job = { user => user_of($i), bytes => length $msg,
-                    small => BenchMail::size_class($seed, $i) eq 'small' };
+                    small => $t->{pool} ? 1 : BenchMail::size_class($seed, $i) eq 'small' };
         if ($t->{kind} eq 'process') {
             $job->{file} = "$queue/$i.eml";
             open my $fh, '>:raw', $job->{file} or die "$job->{file}: $!";
@@ -350,6 +421,12 @@ printf "delivery of %d messages per target and round (%s; %.1f MB, %.0f KB mean)
      . "%d alternating rounds; a process per message %d at a time, LMTP sessions pipelined\n",
     $messages, join(', ', map { "$class{$_} $_" } grep { $class{$_} } qw(small attachment large)),
     $pool_bytes / 1e6, $pool_bytes / $messages / 1024, $users, $rounds, $concurrency;
+if (@small_pool) {
+    my $b = 0;
+    $b += length for @small_pool;
+    printf "(the \"2-10 KB\" targets: %d messages of 2-10 KB only per round, %.1f MB, %.1f KB mean)\n",
+        scalar @small_pool, $b / 1e6, $b / @small_pool / 1024;
+}
 printf "  %-22s %7s %6s %11s %7s %7s %12s   %s\n", '', 'msg/s', 'MB/s', 'CPU ms/msg', 'p50 ms', 'p99 ms',
     'p99 2-10 KB', 'msg/s of the rounds';
 my %fig;
@@ -380,7 +457,8 @@ for my $pair (@ratios) {
         $fig{$x}{p99s} / $fig{$y}{p99s};
 }
 print "  CPU: a delivery process's user+sys, with Dovecot's daemons' (auth) for dovecot-lda; for LMTP\n"
-    . "  the server's processes only (not the benchmark's clients)\n";
+    . "  the server's processes only (not the benchmark's clients): Dovecot's master and its children,\n"
+    . "  nginx's master and its 2 workers, every thread (schedstat)\n";
 print "  (LMTP into nginx: not yet; see nginx_lmtp_targets in bench/mail_deliver.pl)\n"
     unless grep { $_->{name} =~ /^nginx/ } @targets;
 
