@@ -340,26 +340,11 @@ ngx_http_eas_thread_done(ngx_event_t *ev)
     ngx_http_run_posted_requests(c);
 }
 
-void
-ngx_http_eas_log_line(ngx_log_t *log, const eas::core::LogLine &line)
-{
-    ngx_uint_t level = NGX_LOG_INFO;
-
-    switch (line.level) {
-    case eas::core::LogLevel::kInfo:   level = NGX_LOG_INFO; break;
-    case eas::core::LogLevel::kNotice: level = NGX_LOG_NOTICE; break;
-    case eas::core::LogLevel::kWarn:   level = NGX_LOG_WARN; break;
-    case eas::core::LogLevel::kError:  level = NGX_LOG_ERR; break;
-    }
-
-    ngx_log_error(level, log, 0, "eas: %s", line.text.c_str());
-}
-
 static void
 ngx_http_eas_log(ngx_http_request_t *r, const eas::core::Response &resp)
 {
     for (const auto &line : resp.log) {
-        ngx_http_eas_log_line(r->connection->log, line);
+        ngx_eas_log_line(r->connection->log, line);
     }
 }
 

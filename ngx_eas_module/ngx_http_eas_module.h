@@ -13,6 +13,8 @@ extern "C" {
 #include <string>
 #include <string_view>
 
+#include "ngx_eas_module/ngx_eas_log.hpp"
+
 namespace eas::core {
 class Service;
 struct Response;
@@ -115,8 +117,6 @@ void ngx_http_eas_ctx_fill(ngx_http_request_t *r, ngx_http_eas_ctx_t *ctx,
  * set when the request was put on hold. */
 ngx_int_t ngx_http_eas_send_body(ngx_http_request_t *r,
     std::string_view content_type, const std::string &body);
-/* Writes a line core gave for the error log. */
-void ngx_http_eas_log_line(ngx_log_t *log, const eas::core::LogLine &line);
 
 /* ngx_http_eas_ping.cpp: long-polled Pings. */
 void ngx_http_eas_device_request(ngx_http_request_t *r,

@@ -351,7 +351,7 @@ ngx_http_eas_ping_poll(ngx_event_t *ev)
         eas::core::push::Wake wake = hub->Check(*p->held);
 
         if (!wake.log.text.empty()) {
-            ngx_http_eas_log_line(p->r->connection->log, wake.log);
+            ngx_eas_log_line(p->r->connection->log, wake.log);
         }
 
         if (wake.now) {

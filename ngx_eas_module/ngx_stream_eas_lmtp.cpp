@@ -84,7 +84,7 @@ ngx_stream_eas_lmtp_handler(ngx_stream_session_t *s)
             auto verdict = service->CheckRecipient(address, &line);
             ngx_stream_eas_note_read(conf);
             if (!line.text.empty()) {
-                ngx_stream_eas_log(log, line);
+                ngx_eas_log_line(log, line);
             }
             return verdict;
         };

@@ -399,21 +399,6 @@ ngx_stream_eas_note_read(ngx_stream_eas_srv_conf_t *conf)
     }
 }
 
-void
-ngx_stream_eas_log(ngx_log_t *log, const eas::core::LogLine &line)
-{
-    ngx_uint_t level = NGX_LOG_INFO;
-
-    switch (line.level) {
-    case eas::core::LogLevel::kInfo:   level = NGX_LOG_INFO; break;
-    case eas::core::LogLevel::kNotice: level = NGX_LOG_NOTICE; break;
-    case eas::core::LogLevel::kWarn:   level = NGX_LOG_WARN; break;
-    case eas::core::LogLevel::kError:  level = NGX_LOG_ERR; break;
-    }
-
-    ngx_log_error(level, log, 0, "eas: %s", line.text.c_str());
-}
-
 /* On the event loop: the job's outcomes are in. */
 static void
 ngx_stream_eas_job_finish(ngx_stream_eas_job_t *job)
@@ -421,7 +406,7 @@ ngx_stream_eas_job_finish(ngx_stream_eas_job_t *job)
     ngx_log_t *log = job->data ? job->log : ngx_cycle->log;
 
     for (const auto &line : job->mail.log) {
-        ngx_stream_eas_log(log, line);
+        ngx_eas_log_line(log, line);
     }
 
     if (job->data) {

@@ -11,6 +11,7 @@ extern "C" {
 }
 
 #include "core/mail_service.hpp"
+#include "ngx_eas_module/ngx_eas_log.hpp"
 
 typedef struct ngx_stream_eas_drop_s  ngx_stream_eas_drop_t;
 
@@ -55,7 +56,6 @@ eas::core::MailService *ngx_stream_eas_service(ngx_stream_eas_srv_conf_t *conf);
 ngx_int_t ngx_stream_eas_deliver(ngx_stream_eas_srv_conf_t *conf,
     ngx_stream_eas_job_t *job);
 void ngx_stream_eas_note_read(ngx_stream_eas_srv_conf_t *conf);
-void ngx_stream_eas_log(ngx_log_t *log, const eas::core::LogLine &line);
 
 /* ngx_stream_eas_lmtp.cpp: the content handler "eas_lmtp on" sets. */
 void ngx_stream_eas_lmtp_handler(ngx_stream_session_t *s);
