@@ -141,6 +141,10 @@ class LmdbTxn final : public Txn {
                                                           ItemId before_item, size_t limit);
   // The item an items_by_time key names, checked against the key.
   Result<ItemRecord> TimeIndexedItem(FolderId folder, std::string_view key);
+  // A time-index scan's step: the key's item onto `items`; false when the
+  // scan is to stop (`limit` reached, or *failure set).
+  bool TakeTimeIndexed(FolderId folder, std::string_view key, size_t limit,
+                       std::vector<ItemRecord>& items, Status& failure);
   // Moves the item's items_by_time entry from old_time to new_time (0: none).
   Status IndexTime(FolderId folder, ItemId item, uint64_t old_time, uint64_t new_time);
   // Deletes every item of the folder (being deleted) in one walk, with its

@@ -192,13 +192,7 @@ Result<std::vector<ItemRecord>> LmdbTxn::DoItemsByTime(FolderId folder, uint64_t
   Status failure;
   Status s = Scan(dbs_.items_by_time, keys::Folder(folder), start,
                   [&](std::string_view key, std::string_view) {
-                    Result<ItemRecord> item = TimeIndexedItem(folder, key);
-                    if (!item.ok()) {
-                      failure = item.status();
-                      return false;
-                    }
-                    items.push_back(std::move(*item));
-                    return items.size() < limit;
+                    return TakeTimeIndexed(folder, key, limit, items, failure);
                   });
   if (!s.ok()) return s;
   if (!failure.ok()) return failure;
@@ -220,17 +214,22 @@ Result<std::vector<ItemRecord>> LmdbTxn::DoItemsByTimeDescending(FolderId folder
   Status s = ScanBack(dbs_.items_by_time, keys::Folder(folder), end,
                       [&](std::string_view key, std::string_view) {
                         if (key.size() == 24 && keys::LoadBE<uint64_t>(key, 8) < from) return false;
-                        Result<ItemRecord> item = TimeIndexedItem(folder, key);
-                        if (!item.ok()) {
-                          failure = item.status();
-                          return false;
-                        }
-                        items.push_back(std::move(*item));
-                        return items.size() < limit;
+                        return TakeTimeIndexed(folder, key, limit, items, failure);
                       });
   if (!s.ok()) return s;
   if (!failure.ok()) return failure;
   return items;
+}
+
+bool LmdbTxn::TakeTimeIndexed(FolderId folder, std::string_view key, size_t limit,
+                              std::vector<ItemRecord>& items, Status& failure) {
+  Result<ItemRecord> item = TimeIndexedItem(folder, key);
+  if (!item.ok()) {
+    failure = item.status();
+    return false;
+  }
+  items.push_back(std::move(*item));
+  return items.size() < limit;
 }
 
 Result<ItemRecord> LmdbTxn::TimeIndexedItem(FolderId folder, std::string_view key) {
