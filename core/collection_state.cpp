@@ -10,19 +10,22 @@ namespace eas::core {
 // "C3 <key> <seen_modseq> <initial> <snapshot> <cursor> <replays>
 //  <blob request key> <blob, empty>
 //  <n> (<blob client id> <blob server id>)... <n> (<item> <modseq>)...
-//  <cursor time> <blob options>"; C2 (before the walk by time and sticky
-// options) is the same without the last two, read as 0 and none.
+//  <cursor time> <blob options> <oldest held> <age at>"; C3 (before
+// SoftDelete) is the same without the last two, read as 0 (the oldest
+// held item unknown: the next write pass looks) and never; C2 (before
+// the walk by time and sticky options) also without the two before,
+// read as 0 and none.
 // C1 states (before devices' holdings were kept) do not decode: such a
 // device is told to resync (Status 3) rather than sent wrong commands.
 std::string EncodeCollectionState(const CollectionState& s) {
-  util::TextRecordWriter w("C3");
+  util::TextRecordWriter w("C4");
   w.Number(s.key).Number(s.seen_modseq).Number(s.initial ? 1 : 0).Number(s.snapshot);
   w.Number(s.cursor).Number(s.replays);
   w.Blob(s.last_request_key).Blob("").Number(s.client_ids.size());  // "": was the answer
   for (const auto& [client, server] : s.client_ids) w.Blob(client).Blob(server);
   w.Number(s.own_changes.size());
   for (const auto& [item, modseq] : s.own_changes) w.Number(item).Number(modseq);
-  w.Number(s.cursor_time).Blob(s.options);
+  w.Number(s.cursor_time).Blob(s.options).Number(s.oldest_held).Number(s.age_at);
   return w.Take();
 }
 
@@ -33,7 +36,8 @@ bool DecodeCollectionState(std::string_view bytes, CollectionState* out) {
   uint64_t n = 0;
   std::string_view unused_answer;  // older states carried the last answer here
   uint64_t initial = 0;
-  const bool c3 = r.Magic("C3");
+  const bool c4 = r.Magic("C4");
+  const bool c3 = c4 || r.Magic("C3");
   if (!(c3 || r.Magic("C2")) || !r.Number(s.key) || !r.Number(s.seen_modseq) || !r.Number(initial) ||
       initial > 1 || !r.Number(s.snapshot) || !r.Number(s.cursor) || !r.Number(s.replays) || !r.Blob(s.last_request_key) || !r.Blob(unused_answer) ||
       !r.Number(n) || n > r.remaining()) {
@@ -52,6 +56,9 @@ bool DecodeCollectionState(std::string_view bytes, CollectionState* out) {
   s.cursor_time = 0;
   s.options.clear();
   if (c3 && (!r.Number(s.cursor_time) || !r.Blob(s.options))) return false;
+  s.oldest_held = 0;
+  s.age_at = UINT64_MAX;
+  if (c4 && (!r.Number(s.oldest_held) || !r.Number(s.age_at))) return false;
   return r.AtEnd();
 }
 

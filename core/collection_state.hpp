@@ -26,6 +26,11 @@ struct CollectionState {
   uint64_t snapshot = 0;
   uint64_t cursor = 0;
   uint64_t cursor_time = 0;  // the cursor's time, when the walk goes by time
+  // Walking by time (mail): no held item is older (ScanPosition's), and
+  // the time at which the oldest one leaves the FilterType window; until
+  // then a Sync has nothing to age out. UINT64_MAX: never.
+  uint64_t oldest_held = UINT64_MAX;
+  uint64_t age_at = UINT64_MAX;
   // The client's last Options, sticky across requests (EncodeSyncOptions
   // in core/commands/sync_request.hpp); empty before any.
   std::string options;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/commands/sync_request.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -30,6 +31,22 @@ ChangeScan::Options ScanOptions(const CommandContext& ctx, const SyncTarget& tar
   return options;
 }
 
+ChangeScan::Options WindowedScanOptions(const CommandContext& ctx, const SyncTarget& target,
+                                        int filter_type, std::string_view stored_options) {
+  ChangeScan::Options options = ScanOptions(ctx, target);
+  const uint64_t now = ctx.request.now;
+  options.cutoff = target.item_class->FilterCutoff(filter_type, now);
+  if (target.item_class->WalksByTime()) {
+    // Without stored Options the device was offered the whole folder.
+    CollectionRequest before;
+    if (ApplySyncOptions(stored_options, before)) {
+      const uint64_t was = target.item_class->FilterCutoff(before.filter_type, now);
+      options.widened = was != 0 && options.cutoff < was;
+    }
+  }
+  return options;
+}
+
 CollectionSync::CollectionSync(storage::Txn& txn, CommandContext& ctx,
                                const CollectionRequest& req, const SyncLimits& limits,
                                const SyncTarget& target, const CollectionState& state)
@@ -54,11 +71,16 @@ Status CollectionSync::CollectChanges(bool dry_run, bool& any) {
   // it, the log has nothing newer (the usual "anything new?"). Commands
   // applied just now may have moved the modseq past our copy of the
   // folder, so a request with commands takes the long way.
-  if (req_.commands.empty() && !state_.initial && target_.folder.modseq <= state_.seen_modseq) {
+  // New Options may widen the window.
+  if (req_.commands.empty() && !state_.initial && target_.folder.modseq <= state_.seen_modseq &&
+      !MayAgeOut(state_, ctx_.request.now) &&
+      !(req_.has_options && EncodeSyncOptions(req_) != state_.options)) {
     return Status::Ok();
   }
-  ChangeScan::Options options = ScanOptions(ctx_, target_);
-  options.cutoff = target_.item_class->FilterCutoff(req_.filter_type, ctx_.request.now);
+  ChangeScan::Options options =
+      WindowedScanOptions(ctx_, target_, req_.filter_type, state_.options);
+  scanned_ = true;
+  cutoff_ = options.cutoff;
   options.trim = !dry_run;
   ChangeScan scan(txn_, options, pos_, [this](storage::ItemId item, uint64_t modseq) {
     return IsOwn(state_, item, modseq) || IsOwnNow(item, modseq);
@@ -69,11 +91,12 @@ Status CollectionSync::CollectChanges(bool dry_run, bool& any) {
     if (dry_run || outgoing_.size() >= window || bytes >= limits_.max_bytes) return false;
     failure = NoteSent(change);
     if (!failure.ok()) return false;
-    Outgoing out{change.kind == ServerChange::kAdd      ? Outgoing::kAdd
-                 : change.kind == ServerChange::kChange ? Outgoing::kChange
-                                                        : Outgoing::kDelete,
+    Outgoing out{change.kind == ServerChange::kAdd          ? Outgoing::kAdd
+                 : change.kind == ServerChange::kChange     ? Outgoing::kChange
+                 : change.kind == ServerChange::kSoftDelete ? Outgoing::kSoftDelete
+                                                            : Outgoing::kDelete,
                  ItemServerId(target_.folder.id, change.item), {}};
-    if (out.kind != Outgoing::kDelete) {
+    if (out.kind == Outgoing::kAdd || out.kind == Outgoing::kChange) {
       const auto scope =
           out.kind == Outgoing::kAdd ? items::RenderScope::kWhole : items::RenderScope::kChange;
       out.application_data =
@@ -135,6 +158,14 @@ void CollectionSync::SetPosition(CollectionState& next) const {
   next.cursor = pos_.cursor;
   next.cursor_time = pos_.cursor_time;
   next.seen_modseq = pos_.seen;
+  next.oldest_held = pos_.oldest_held;
+  if (scanned_) {
+    // The window starts `now - cutoff` before a Sync: the oldest held item
+    // leaves it that long after its time. cutoff_ 0: no window.
+    const uint64_t span = cutoff_ != 0 ? ctx_.request.now - cutoff_ : 0;
+    next.age_at = span == 0 || pos_.oldest_held == kNothingHeld ? UINT64_MAX
+                                                                : pos_.oldest_held + span;
+  }
   if (!pos_.initial) {
     std::erase_if(next.own_changes, [&](const auto& own) { return own.second <= pos_.seen; });
   }
@@ -144,7 +175,10 @@ Status CollectionSync::NoteSent(const ServerChange& change) {
   if (change.kind == ServerChange::kChange) return Status::Ok();
   const bool add = change.kind == ServerChange::kAdd;
   Status s = txn_.SetHeld(ctx_.user.id, ctx_.device_id, target_.folder.id, change.item, add);
-  if (s.ok() && !add) s = txn_.TrimTombstone(target_.folder.id, change.modseq, change.item);
+  // A SoftDelete has no tombstone: the item stays.
+  if (s.ok() && change.kind == ServerChange::kDelete) {
+    s = txn_.TrimTombstone(target_.folder.id, change.modseq, change.item);
+  }
   return s;
 }
 
@@ -176,9 +210,10 @@ std::string CollectionSync::Render(const std::string& key) const {
   if (!outgoing_.empty()) {
     w.Start(as::kCommands);
     for (const auto& o : outgoing_) {
-      w.Start(o.kind == Outgoing::kAdd      ? as::kAdd
-              : o.kind == Outgoing::kChange ? as::kChange
-                                            : as::kDelete);
+      w.Start(o.kind == Outgoing::kAdd          ? as::kAdd
+              : o.kind == Outgoing::kChange     ? as::kChange
+              : o.kind == Outgoing::kSoftDelete ? as::kSoftDelete
+                                                : as::kDelete);
       w.Element(as::kServerId, o.server_id);
       w.Fragment(o.application_data);
       w.End();

@@ -57,8 +57,16 @@ Status SweepFolder(storage::Txn& txn, storage::FolderId folder, uint64_t now, ui
 ChangeScan::Options ScanOptions(const CommandContext& ctx, const SyncTarget& target);
 // Where the device stands, as a scan moves it.
 inline ScanPosition PositionOf(const CollectionState& s) {
-  return {s.initial, s.snapshot, s.cursor, s.cursor_time, s.seen_modseq};
+  return {s.initial, s.snapshot, s.cursor, s.cursor_time, s.seen_modseq, s.oldest_held};
 }
+// Whether a device whose state is `s` may have items to age out of its
+// FilterType window at `now` (CollectionState::age_at); the no-change
+// Sync's test, next to the folder's modseq.
+inline bool MayAgeOut(const CollectionState& s, uint64_t now) { return now >= s.age_at; }
+// The scan options of a Sync of `target` with `filter_type`, for a device
+// whose stored Options are `stored_options` (CollectionState::options).
+ChangeScan::Options WindowedScanOptions(const CommandContext& ctx, const SyncTarget& target,
+                                        int filter_type, std::string_view stored_options);
 
 class CollectionSync {
  public:
@@ -91,9 +99,9 @@ class CollectionSync {
   };
   // A server-side change to send in <Commands>.
   struct Outgoing {
-    enum Kind { kAdd, kChange, kDelete } kind;
+    enum Kind { kAdd, kChange, kDelete, kSoftDelete } kind;
     std::string server_id;
-    std::string application_data;  // rendered (RenderItem); empty for a Delete
+    std::string application_data;  // rendered (RenderItem); empty for a (Soft)Delete
   };
 
   // The item's <ApplicationData> as the client asked for it, rendered when
@@ -134,6 +142,8 @@ class CollectionSync {
   std::vector<std::pair<uint64_t, uint64_t>> own_changes_;
   std::vector<std::pair<std::string, std::string>> new_client_ids_;
   ScanPosition pos_;
+  bool scanned_ = false;  // CollectChanges ran a scan, with this cutoff:
+  uint64_t cutoff_ = 0;
   bool more_ = false;
   std::string log_;
 };

@@ -38,12 +38,14 @@ void GetItemEstimate(CommandContext& ctx) {
       Answer a{std::string(c.ChildText(gie::kCollectionId)), kInvalidCollection, 0};
       // 14.x puts SyncKey on the AirSync page; keyless (12.x) means "current"
       std::string_view key = c.ChildText(as::kSyncKey);
-      // FilterType: in Options (14.x) or the Collection itself (12.x).
+      // FilterType: in Options (14.x) or the Collection itself (12.x);
+      // without one, the device's last Sync's (kStoredFilter).
       const wbxml::Element* options = c.Child(as::kOptions);
       std::string_view filter = (options ? options : &c)->ChildText(as::kFilterType);
       const int filter_type = filter.size() == 1 && filter[0] >= '0' && filter[0] <= '8'
                                   ? filter[0] - '0'
-                                  : 0;
+                              : filter.empty() ? kStoredFilter
+                                               : 0;
       Status e = EstimateCollection(txn, ctx, a.id, key, filter_type, a.status, a.estimate);
       if (!e.ok()) return e;
       answers.push_back(std::move(a));

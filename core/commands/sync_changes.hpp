@@ -8,6 +8,12 @@
 // (Txn::IsHeld), and a tombstone goes out only to a device that holds its
 // item — never on log positions, which the log's newest-entry-per-item
 // rule makes ambiguous once another item's entry passes them.
+//
+// For a class walked by time (mail), the FilterType window moves: as time
+// passes, held items that fell out of it go as SoftDeletes (the device
+// drops them, the server keeps them), oldest first, before the log; a
+// wider FilterType than before walks the new window again, newest first,
+// and offers what the device does not hold.
 #pragma once
 
 #include <cstdint>
@@ -24,12 +30,16 @@ namespace eas::core::items { class ItemClass; }
 namespace eas::core::commands {
 
 struct ServerChange {
-  enum Kind { kAdd, kChange, kDelete } kind = kAdd;
+  enum Kind { kAdd, kChange, kDelete, kSoftDelete } kind = kAdd;
   storage::ItemId item = 0;
-  uint64_t modseq = 0;  // its change log entry; 0 from the initial walk
+  uint64_t modseq = 0;  // its change log entry; 0 from a walk
   std::string data;     // the item (Add, Change)
   uint64_t blob = 0;    // ... and its blob
 };
+
+// No held item is older than this: nothing held to age out (the walk-by-
+// time classes' ScanPosition::oldest_held).
+constexpr uint64_t kNothingHeld = UINT64_MAX;
 
 // The part of a CollectionState a scan moves.
 struct ScanPosition {
@@ -38,6 +48,10 @@ struct ScanPosition {
   storage::ItemId cursor = 0;  // ... and past this item id
   uint64_t cursor_time = 0;    // ... with this time, walking by time (newest first)
   uint64_t seen = 0;           // the log is read after this modseq
+  // Walking by time: no item the device holds has an earlier time (a
+  // lower bound; kNothingHeld when it holds none). Items age out of its
+  // window only once the window's start passes this.
+  uint64_t oldest_held = kNothingHeld;
 };
 
 class ChangeScan {
@@ -50,6 +64,9 @@ class ChangeScan {
     // outside the window are not sent to a device that does not hold them.
     const items::ItemClass* item_class = nullptr;
     uint64_t cutoff = 0;
+    // The FilterType is wider than the one the device synced with: the
+    // window is walked again for what it does not hold.
+    bool widened = false;
     bool trim = false;    // write pass: drop unneeded tombstones on the way
   };
   // A change the device made itself: never echoed back.
@@ -73,7 +90,14 @@ class ChangeScan {
 
  private:
   bool OutsideWindow(const storage::ItemRecord& item) const;
+  bool WalksByTime() const;
   Status WalkLiveItems(const TakeFn& take);
+  // Held items older than the window's start go as SoftDeletes.
+  Status AgeOut(const TakeFn& take);
+  // After AgeOut: the time of the oldest held item left (a lower bound).
+  Status FindOldestHeld();
+  // An Add of an item with this time is taken.
+  void NoteHeld(uint64_t time);
   Status ReadLog(const TakeFn& take);
 
   storage::Txn& txn_;

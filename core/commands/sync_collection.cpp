@@ -10,6 +10,7 @@
 #include "core/commands/collection_sync.hpp"
 #include "core/commands/hierarchy.hpp"
 #include "core/commands/sync_changes.hpp"
+#include "core/commands/sync_request.hpp"
 #include "core/folder_access.hpp"
 #include "core/wbxml/decoder.hpp"
 #include "core/wbxml/tags.hpp"
@@ -135,8 +136,11 @@ Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_vi
     status = 4;
     return Status::Ok();
   }
-  ChangeScan::Options options = ScanOptions(ctx, target);
-  options.cutoff = target.item_class->FilterCutoff(filter_type, ctx.request.now);
+  if (filter_type == kStoredFilter) {
+    CollectionRequest stored;
+    filter_type = ApplySyncOptions(state.options, stored) ? stored.filter_type : 0;
+  }
+  ChangeScan::Options options = WindowedScanOptions(ctx, target, filter_type, state.options);
   ChangeScan scan(txn, options, PositionOf(state),
                   [&](storage::ItemId item, uint64_t modseq) { return IsOwn(state, item, modseq); });
   Status s = scan.Run([&](ServerChange&) { return ++estimate < kMaxCounted; });
@@ -275,7 +279,8 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
   // The usual "anything new?": every item change bumps the folder's modseq,
   // so one the device has seen means nothing to send and nothing to write.
   if (!writable && req.commands.empty() && !new_options &&
-      (!req.get_changes || (!state.initial && target.folder.modseq <= state.seen_modseq))) {
+      (!req.get_changes || (!state.initial && target.folder.modseq <= state.seen_modseq &&
+                            !MayAgeOut(state, ctx.request.now)))) {
     return Status::Ok();
   }
 

@@ -44,7 +44,9 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
 // GetItemEstimate's view of a collection: how many changes the next Sync
 // with `sync_key` would bring. `status` is GetItemEstimate's: 1 ok, 2 not a
 // collection of the user, 3 key 0 (not primed), 4 unknown key.
-// Items outside `filter_type`'s window (Sync's FilterType) are not counted.
+// Items outside `filter_type`'s window (Sync's FilterType) are not counted;
+// kStoredFilter: the FilterType of the device's last Sync.
+constexpr int kStoredFilter = -1;
 Status EstimateCollection(storage::Txn& txn, CommandContext& ctx, std::string_view collection_id,
                           std::string_view sync_key, int filter_type, int& status,
                           size_t& estimate);

@@ -21,6 +21,8 @@ CollectionState Sample() {
   s.client_ids = {{"c1", "7:1"}, {"client 2", "7:9"}};
   s.replays = 2;
   s.own_changes = {{9, 1230}, {1, 1233}};
+  s.oldest_held = 1700000000;
+  s.age_at = 1700086400;
   return s;
 }
 
@@ -46,6 +48,8 @@ class CollectionStateTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(got.client_ids == written.client_ids);
     CPPUNIT_ASSERT_EQUAL(uint64_t{2}, got.replays);
     CPPUNIT_ASSERT(got.own_changes == written.own_changes);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{1700000000}, got.oldest_held);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{1700086400}, got.age_at);
 
     // Decoding a fresh state into the same object (Sync reuses one) leaves
     // no client id, own change or request key of the first.
@@ -60,6 +64,8 @@ class CollectionStateTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(got.client_ids.empty());
     CPPUNIT_ASSERT_EQUAL(uint64_t{0}, got.replays);
     CPPUNIT_ASSERT(got.own_changes.empty());
+    CPPUNIT_ASSERT_EQUAL(UINT64_MAX, got.oldest_held);  // holds nothing: nothing ages
+    CPPUNIT_ASSERT_EQUAL(UINT64_MAX, got.age_at);
   }
 
   void testRejectsWhatWeDidNotWrite() {
@@ -76,6 +82,10 @@ class CollectionStateTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(uint64_t{0}, got.cursor_time);  // C2: before the walk by time
     CPPUNIT_ASSERT(DecodeCollectionState("C3 1 2 0 0 0 0 0: 0: 0 0 7 0:", &got));
     CPPUNIT_ASSERT_EQUAL(uint64_t{7}, got.cursor_time);
+    // C3: before SoftDelete. What the device holds may be of any age (the
+    // next write pass looks), but nothing forces a read pass to look.
+    CPPUNIT_ASSERT_EQUAL(uint64_t{0}, got.oldest_held);
+    CPPUNIT_ASSERT_EQUAL(UINT64_MAX, got.age_at);
     CPPUNIT_ASSERT(!DecodeCollectionState("C3 1 2 0 0 0 0 0: 0: 0 0", &got));  // no cursor time
     // A state from before holdings were kept: the device must resync.
     CPPUNIT_ASSERT(!DecodeCollectionState("C1 1 2 0 0: 0: 0 0", &got));
