@@ -1,0 +1,153 @@
+# nginx workers killed (SIGKILL, as a crash or an OOM kill would) while
+# several LMTP connections deliver: every message that got its 250 is in
+# the store exactly once; the client's retry of each message that did not
+# brings the mailbox to exactly one copy of each; the master's new workers
+# take LMTP and ActiveSync at once (no stale lock or reader slot left by a
+# killed worker stops them). Set CRASH_ROUNDS / CRASH_SEED for a longer run.
+use strict;
+use warnings;
+use lib 't/lib';
+use EasTest;
+use POSIX qw(:sys_wait_h);
+use Time::HiRes qw(sleep usleep time);
+use Test::More;
+
+my $rounds = $ENV{CRASH_ROUNDS} // 12;
+my $per_connection = 8;   # messages each connection sends in a round
+my $connections = 3;      # at once, so group commits are cut too
+srand($ENV{CRASH_SEED} // 20261207);
+
+my $t = EasTest->new(lmtp => 1);
+$t->add_user('alice', 'secret', 'alice@example.org');
+$t->start;
+
+sub message {
+    my ($i) = @_;
+    # Some big ones, so a kill lands while one is parsed or written.
+    my $body = $i % 3 == 0 ? ('y' x 76 . "\r\n") x (4000 + 300 * ($i % 7)) : "Message $i.\r\n";
+    return EasTest::crlf("From: s\@example.com\nTo: alice\@example.org\nSubject: lmtp crash $i\n"
+        . "Message-ID: <lmtp-crash-$i\@example.com>\n\n") . $body;
+}
+
+sub workers {
+    my $master = $t->pid;
+    my @pids;
+    for my $stat (glob '/proc/[0-9]*/stat') {
+        open my $fh, '<', $stat or next;
+        my $line = <$fh> // next;
+        # pid (comm) state ppid ...
+        push @pids, $1 if $line =~ /^(\d+) \(.*\) \S+ (\d+)/ && $2 == $master;
+    }
+    return @pids;
+}
+
+# A child delivering messages @ids over one connection, one transaction
+# each; it prints "ok ID" for each 250, "fail ID" for anything else, and
+# stops at the first failure (the connection is gone). It leaves by
+# _exit: a plain exit would run the test object's DESTROY, stopping nginx.
+sub start_client {
+    my ($report, @ids) = @_;
+    my $pid = fork // die "fork: $!";
+    return $pid if $pid;
+    open my $out, '>', $report or POSIX::_exit(1);
+    $out->autoflush(1);
+    my $c = eval { $t->lmtp_connect };
+    if (!$c || $c->{greeting} !~ /^220/) {
+        print $out "fail $_\n" for @ids;
+        POSIX::_exit(0);
+    }
+    $t->lmtp_send($c, "LHLO test\r\n");
+    $t->lmtp_read($c, 1);
+    for my $i (@ids) {
+        my $ok = eval {
+            $t->lmtp_send($c, "MAIL FROM:<s\@example.com>\r\nRCPT TO:<alice\@example.org>\r\nDATA\r\n");
+            my $r = $t->lmtp_read($c, 3, 20);
+            die "no DATA go-ahead\n" unless @$r == 3 && $r->[2] =~ /^354/;
+            $t->lmtp_send($c, message($i) . ".\r\n");
+            my $done = $t->lmtp_read($c, 1, 30);
+            @$done == 1 && $done->[0] =~ /^250/;
+        };
+        print $out(($ok ? 'ok' : 'fail') . " $i\n");
+        if (!$ok) {
+            print $out "fail $_\n" for grep { $_ > $i } @ids;
+            POSIX::_exit(0);
+        }
+    }
+    POSIX::_exit(0);
+}
+
+my (%acknowledged, %failed);
+my $next = 1;
+my $kills = 0;
+for my $round (1 .. $rounds) {
+    my @clients;
+    for (1 .. $connections) {
+        my @ids = ($next .. $next + $per_connection - 1);
+        $next += $per_connection;
+        my $report = $t->dir . "/report-$round-$ids[0]";
+        push @clients, [start_client($report, @ids), $report];
+    }
+    # 0-30 ms in: before, during or after a group commit.
+    usleep(int(rand(30_000)));
+    if ($round % 3 != 0) {  # every third round runs to its end
+        my @w = workers();
+        $kills += kill 'KILL', @w;
+    }
+    for my $c (@clients) {
+        waitpid($c->[0], 0);
+        open my $fh, '<', $c->[1] or next;
+        while (<$fh>) {
+            $acknowledged{$1} = 1 if /^ok (\d+)/;
+            $failed{$1} = 1 if /^fail (\d+)/;
+        }
+    }
+    # The master starts new workers; wait until LMTP answers again.
+    for (1 .. 100) {
+        my $c = eval { $t->lmtp_connect };
+        last if $c && $c->{greeting} =~ /^220/;
+        sleep 0.05;
+    }
+}
+my $total = $next - 1;
+ok($kills > 0, "$kills workers killed in $rounds rounds");
+ok(keys(%acknowledged) >= $total / 4, scalar(keys %acknowledged) . " of $total messages acknowledged, "
+   . scalar(keys %failed) . ' cut off');
+is(scalar(keys %acknowledged) + scalar(keys %failed), $total, 'every message was either acknowledged or cut off');
+
+my $inbox = EasTest::folder_adds($t->folder_sync('0', device => 'CHECK')->{xml})->{Inbox}{id};
+# Every message in the Inbox as a fresh device sees it: number => count.
+sub inbox_counts {
+    my ($device) = @_;
+    my %count;
+    my $key = EasTest::tag($t->sync_collection($device, $inbox, '0')->{xml}, 'SyncKey');
+    for (1 .. 50) {
+        my $r = $t->request(cmd => 'Sync', device => $device,
+            xml => qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$key</SyncKey><CollectionId>$inbox</CollectionId><GetChanges/><WindowSize>100</WindowSize></Collection></Collections></Sync>});
+        $count{$1}++ while $r->{xml} =~ m{<Subject[^>]*>lmtp crash (\d+)</Subject>}g;
+        $key = EasTest::tag($r->{xml}, 'SyncKey') // last;
+        last unless $r->{xml} =~ /<MoreAvailable/;
+    }
+    return \%count;
+}
+my $count = inbox_counts('CHECK1');
+my @lost = grep { !$count->{$_} } sort { $a <=> $b } keys %acknowledged;
+is("@lost", '', 'every acknowledged message is in the store');
+my @twice = grep { $count->{$_} > 1 } sort { $a <=> $b } keys %$count;
+is("@twice", '', 'no message is there twice');
+
+# The sender retries what was not acknowledged, over the new workers.
+my @retry = sort { $a <=> $b } keys %failed;
+if (@retry) {
+    my $report = $t->dir . '/report-retry';
+    waitpid(start_client($report, @retry), 0);
+    my @not = grep { !/^ok/ } EasTest::read_file($report) =~ /^(.*)$/mg;
+    is("@not", '', 'every retry is acknowledged');
+}
+$count = inbox_counts('CHECK2');
+is(scalar(grep { ($count->{$_} // 0) == 1 } 1 .. $total), $total,
+   "after the retries: each of the $total messages exactly once");
+unlike($t->error_log, qr/\[(alert|emerg)\].*(lmdb|store|MDB_)/i, 'no store alert in the error log')
+    or diag $t->error_log;
+
+$t->stop(allow => qr/worker process \d+ exited on signal 9$/);
+done_testing;
