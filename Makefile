@@ -44,17 +44,20 @@ DELIVER_OBJS := $(DELIVER_SRCS:%.cpp=$(BUILD)/obj/%.o)
 LIB_HDRS  := $(shell find base core storage -name '*.hpp')
 GLUE_SRCS := $(wildcard ngx_eas_module/*)
 
-.PHONY: all deps bench-deps build unit test integration run bench fuzz clean
+.PHONY: all deps bench-deps test-deps build unit test integration run bench fuzz clean
 all: build
 
 # Installs only what is missing of the packages $(1), as root or through
 # sudo. $(2) = no-start: while apt-get runs, a policy-rc.d (only if the
 # machine has none of its own) keeps the packages' services from starting.
+# $(3): debconf answers (one "package question type value") given before
+# the install, so that apt-get asks nothing.
 define install_missing
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing: $$missing"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  [ -z "$(3)" ] || echo "$(3)" | $$SUDO debconf-set-selections || exit 1; \
 	  policy=; \
 	  if [ "$(2)" = no-start ] && [ ! -e /usr/sbin/policy-rc.d ]; then \
 	    policy=/usr/sbin/policy-rc.d; \
@@ -76,6 +79,18 @@ deps:
 # machine the package still enables dovecot.service for the next boot;
 # with these two packages alone it serves only LMTP on a local socket).
 BENCH_PKGS := dovecot-core dovecot-lmtpd
+
+# What only `make test` needs: Postfix, which t/24-postfix.t runs from its
+# own config and queue directories in a temporary directory. "No
+# configuration": the package writes no /etc/postfix/main.cf, and with
+# no-start its system service does not start (so nothing listens on port
+# 25). Installed on its own, it is the machine's MTA (nothing else here
+# needs one, so apt pulls no exim4).
+TEST_PKGS := postfix
+POSTFIX_DEBCONF := postfix postfix/main_mailer_type select No configuration
+
+test-deps: deps
+	$(call install_missing,$(TEST_PKGS),no-start,$(POSTFIX_DEBCONF))
 
 bench-deps: deps
 	$(call install_missing,$(BENCH_PKGS),no-start)
@@ -131,7 +146,7 @@ unit: $(BUILD)/unit-tests
 integration: build
 	prove -v t/
 
-test: deps
+test: test-deps
 	$(MAKE) build
 	$(BUILD)/unit-tests
 	prove t/
