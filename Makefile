@@ -51,7 +51,9 @@ all: build
 # sudo. $(2) = no-start: while apt-get runs, a policy-rc.d (only if the
 # machine has none of its own) keeps the packages' services from starting.
 # $(3): debconf answers (one "package question type value") given before
-# the install, so that apt-get asks nothing.
+# the install, so that apt-get asks nothing. --no-remove: a package that
+# would replace one of the machine's (postfix for another MTA) stops the
+# install instead.
 define install_missing
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -64,7 +66,7 @@ define install_missing
 	    printf '#!/bin/sh\n# make bench: no service starts while it installs\nexit 101\n' | $$SUDO tee $$policy >/dev/null; \
 	    $$SUDO chmod 755 $$policy; \
 	  fi; \
-	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-remove $$missing; \
 	  rc=$$?; [ -z "$$policy" ] || $$SUDO rm -f $$policy; exit $$rc; \
 	fi
 endef
@@ -82,10 +84,11 @@ BENCH_PKGS := dovecot-core dovecot-lmtpd
 
 # What only `make test` needs: Postfix, which t/24-postfix.t runs from its
 # own config and queue directories in a temporary directory. "No
-# configuration": the package writes no /etc/postfix/main.cf, and with
-# no-start its system service does not start (so nothing listens on port
-# 25). Installed on its own, it is the machine's MTA (nothing else here
-# needs one, so apt pulls no exim4).
+# configuration": the package writes no /etc/postfix/main.cf, so its system
+# service cannot start (postfix stops at the missing file, also when a
+# systemd machine boots with the unit the package enables), and no-start
+# keeps the install from trying. Nothing in DEB_PKGS wants an MTA, so apt
+# installs no exim4 before it; postfix then is the machine's MTA.
 TEST_PKGS := postfix
 POSTFIX_DEBCONF := postfix postfix/main_mailer_type select No configuration
 
