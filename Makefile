@@ -44,24 +44,29 @@ DELIVER_OBJS := $(DELIVER_SRCS:%.cpp=$(BUILD)/obj/%.o)
 LIB_HDRS  := $(shell find base core storage -name '*.hpp')
 GLUE_SRCS := $(wildcard ngx_eas_module/*)
 
-.PHONY: all deps bench-deps build unit test integration run bench fuzz clean
+.PHONY: all deps bench-deps test-deps build unit test integration run bench fuzz clean
 all: build
 
 # Installs only what is missing of the packages $(1), as root or through
 # sudo. $(2) = no-start: while apt-get runs, a policy-rc.d (only if the
 # machine has none of its own) keeps the packages' services from starting.
+# $(3): debconf answers (one "package question type value") given before
+# the install, so that apt-get asks nothing. --no-remove: a package that
+# would replace one of the machine's (postfix for another MTA) stops the
+# install instead.
 define install_missing
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing: $$missing"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  [ -z "$(3)" ] || echo "$(3)" | $$SUDO debconf-set-selections || exit 1; \
 	  policy=; \
 	  if [ "$(2)" = no-start ] && [ ! -e /usr/sbin/policy-rc.d ]; then \
 	    policy=/usr/sbin/policy-rc.d; \
 	    printf '#!/bin/sh\n# make bench: no service starts while it installs\nexit 101\n' | $$SUDO tee $$policy >/dev/null; \
 	    $$SUDO chmod 755 $$policy; \
 	  fi; \
-	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-remove $$missing; \
 	  rc=$$?; [ -z "$$policy" ] || $$SUDO rm -f $$policy; exit $$rc; \
 	fi
 endef
@@ -76,6 +81,19 @@ deps:
 # machine the package still enables dovecot.service for the next boot;
 # with these two packages alone it serves only LMTP on a local socket).
 BENCH_PKGS := dovecot-core dovecot-lmtpd
+
+# What only `make test` needs: Postfix, which t/24-postfix.t runs from its
+# own config and queue directories in a temporary directory. "No
+# configuration": the package writes no /etc/postfix/main.cf, so its system
+# service cannot start (postfix stops at the missing file, also when a
+# systemd machine boots with the unit the package enables), and no-start
+# keeps the install from trying. Nothing in DEB_PKGS wants an MTA, so apt
+# installs no exim4 before it; postfix then is the machine's MTA.
+TEST_PKGS := postfix
+POSTFIX_DEBCONF := postfix postfix/main_mailer_type select No configuration
+
+test-deps: deps
+	$(call install_missing,$(TEST_PKGS),no-start,$(POSTFIX_DEBCONF))
 
 bench-deps: deps
 	$(call install_missing,$(BENCH_PKGS),no-start)
@@ -131,7 +149,7 @@ unit: $(BUILD)/unit-tests
 integration: build
 	prove -v t/
 
-test: deps
+test: test-deps
 	$(MAKE) build
 	$(BUILD)/unit-tests
 	prove t/
