@@ -32,6 +32,7 @@ struct Request {
   std::string_view policy_key;        // X-MS-PolicyKey header
   std::string_view user_agent;
   std::string_view content_type;
+  bool accept_multipart = false;   // MS-ASAcceptMultiPart: T (ItemOperations)
   bool has_authorization = false;  // a Basic Authorization header was sent
   std::string_view basic_user;     // decoded from it
   std::string_view basic_password;

@@ -80,7 +80,7 @@ ngx_http_eas_handler(ngx_http_request_t *r)
     return NGX_DONE;
 }
 
-/* The two ActiveSync headers nginx does not parse itself, in one pass over
+/* The ActiveSync headers nginx does not parse itself, in one pass over
  * the request headers. nginx keeps every header name lower-cased too
  * (lowcase_key), so a plain memcmp finds them. */
 static void
@@ -88,10 +88,12 @@ ngx_http_eas_activesync_headers(ngx_http_request_t *r, eas::core::Request *req)
 {
     static const ngx_str_t  version = ngx_string("ms-asprotocolversion");
     static const ngx_str_t  policy_key = ngx_string("x-ms-policykey");
+    static const ngx_str_t  multipart = ngx_string("ms-asacceptmultipart");
 
     ngx_list_part_t  *part = &r->headers_in.headers.part;
     ngx_table_elt_t  *h = static_cast<ngx_table_elt_t *>(part->elts);
-    bool              have_version = false, have_policy_key = false;
+    bool              have_version = false, have_policy_key = false,
+                      have_multipart = false;
 
     for (ngx_uint_t i = 0; /* void */; i++) {
         if (i >= part->nelts) {
@@ -114,6 +116,14 @@ ngx_http_eas_activesync_headers(ngx_http_request_t *r, eas::core::Request *req)
         {
             have_policy_key = true;
             req->policy_key = ngx_eas_view(h[i].value);
+        } else if (!have_multipart && h[i].key.len == multipart.len
+                   && ngx_memcmp(h[i].lowcase_key, multipart.data,
+                                 multipart.len) == 0)
+        {
+            /* "T" asks for multipart; "F" or anything else: inline */
+            have_multipart = true;
+            req->accept_multipart = h[i].value.len == 1
+                                    && h[i].value.data[0] == 'T';
         }
     }
 }

@@ -6,10 +6,10 @@
 
 namespace eas::core::commands {
 
-void CommandContext::Answer(std::string wbxml) {
+void CommandContext::Answer(std::string body, std::string_view content_type) {
   response.http_status = 200;
-  response.content_type = kWbxmlContentType;
-  response.body = std::move(wbxml);
+  response.content_type = content_type;
+  response.body = std::move(body);
 }
 
 std::string StatusAnswer(wbxml::Tag root, wbxml::Tag status, int code) {
