@@ -51,6 +51,9 @@ struct Response {
   // A literal (static storage, like header names): used without a copy.
   // Empty: no body type.
   std::string_view content_type;
+  // A body type known only at run time (GetAttachment: the attachment's
+  // own); when set, it is sent instead of content_type.
+  std::string content_type_value;
   std::string body;
   // Lines for the error log, written by the glue on the event loop.
   std::vector<LogLine> log;

@@ -438,7 +438,17 @@ ngx_http_eas_send(ngx_http_request_t *r, const eas::core::Response &resp)
         return rc;
     }
 
-    return ngx_http_eas_send_body(r, resp.content_type, resp.body);
+    std::string_view content_type = resp.content_type;
+    if (!resp.content_type_value.empty()) {
+        /* a type made at run time: into the pool, which outlives the send */
+        ngx_str_t  copy;
+        if (ngx_eas_pool_str(r->pool, resp.content_type_value, &copy) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        content_type = ngx_eas_view(copy);
+    }
+
+    return ngx_http_eas_send_body(r, content_type, resp.body);
 }
 
 /* Status and extra headers; the body's type and length come with it. */
@@ -473,7 +483,7 @@ ngx_http_eas_send_body(ngx_http_request_t *r, std::string_view content_type,
     r->headers_out.content_length_n = static_cast<off_t>(body.size());
 
     if (!content_type.empty()) {
-        /* a literal (static storage): nginx only reads it */
+        /* a literal or in r->pool: nginx only reads it */
         r->headers_out.content_type.len = content_type.size();
         r->headers_out.content_type.data = reinterpret_cast<u_char *>(
             const_cast<char *>(content_type.data()));

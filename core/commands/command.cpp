@@ -53,7 +53,7 @@ constexpr CommandInfo kCommands[] = {
     {"SendMail", nullptr, true},
     {"SmartForward", nullptr, true},
     {"SmartReply", nullptr, true},
-    {"GetAttachment", nullptr, false},
+    {"GetAttachment", GetAttachment, false},
     {"GetHierarchy", nullptr, false},
     {"CreateCollection", nullptr, true},
     {"DeleteCollection", nullptr, true},

@@ -85,6 +85,7 @@ void Settings(CommandContext& ctx);
 void Sync(CommandContext& ctx);
 void GetItemEstimate(CommandContext& ctx);
 void ItemOperations(CommandContext& ctx);  // core/commands/item_operations.cpp
+void GetAttachment(CommandContext& ctx);  // core/commands/get_attachment.cpp
 void MoveItems(CommandContext& ctx);  // core/commands/move_items.cpp
 void Provision(CommandContext& ctx);
 
