@@ -23,6 +23,7 @@ std::string StatusAnswer(wbxml::Tag root, wbxml::Tag status, int code) {
 void CommandContext::Fail(int http_status, LogLevel level, std::string text) {
   response.http_status = http_status;
   response.content_type = {};
+  response.content_type_value.clear();
   response.body.clear();
   response.log.push_back({level, std::move(text)});
 }

@@ -278,7 +278,9 @@ void ItemOperations(CommandContext& ctx) {
   if (!ctx.MayWrite()) return;
 
   // MS-ASAcceptMultiPart: T, or the AcceptMultiPart flag of the request
-  // line (MS-ASHTTP 2.2.1.1.2.5, 2.2.1.1.1.1.3).
+  // line (MS-ASHTTP 2.2.1.1.2.5, 2.2.1.1.1.1.3). A request refused as a
+  // whole (Status 2 or 3 above and below) still answers plain WBXML: the
+  // Content-Type tells the client which it got.
   const bool multipart = ctx.request.accept_multipart || ctx.query.accept_multipart;
   std::string response;
   MultipartParts parts;
