@@ -32,6 +32,7 @@ struct Request {
   std::string_view policy_key;        // X-MS-PolicyKey header
   std::string_view user_agent;
   std::string_view content_type;
+  bool accept_multipart = false;   // MS-ASAcceptMultiPart: T (ItemOperations)
   bool has_authorization = false;  // a Basic Authorization header was sent
   std::string_view basic_user;     // decoded from it
   std::string_view basic_password;
@@ -50,6 +51,9 @@ struct Response {
   // A literal (static storage, like header names): used without a copy.
   // Empty: no body type.
   std::string_view content_type;
+  // A body type known only at run time (GetAttachment: the attachment's
+  // own); when set, it is sent instead of content_type.
+  std::string content_type_value;
   std::string body;
   // Lines for the error log, written by the glue on the event loop.
   std::vector<LogLine> log;

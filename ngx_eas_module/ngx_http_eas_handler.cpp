@@ -80,7 +80,7 @@ ngx_http_eas_handler(ngx_http_request_t *r)
     return NGX_DONE;
 }
 
-/* The two ActiveSync headers nginx does not parse itself, in one pass over
+/* The ActiveSync headers nginx does not parse itself, in one pass over
  * the request headers. nginx keeps every header name lower-cased too
  * (lowcase_key), so a plain memcmp finds them. */
 static void
@@ -88,10 +88,12 @@ ngx_http_eas_activesync_headers(ngx_http_request_t *r, eas::core::Request *req)
 {
     static const ngx_str_t  version = ngx_string("ms-asprotocolversion");
     static const ngx_str_t  policy_key = ngx_string("x-ms-policykey");
+    static const ngx_str_t  multipart = ngx_string("ms-asacceptmultipart");
 
     ngx_list_part_t  *part = &r->headers_in.headers.part;
     ngx_table_elt_t  *h = static_cast<ngx_table_elt_t *>(part->elts);
-    bool              have_version = false, have_policy_key = false;
+    bool              have_version = false, have_policy_key = false,
+                      have_multipart = false;
 
     for (ngx_uint_t i = 0; /* void */; i++) {
         if (i >= part->nelts) {
@@ -114,6 +116,14 @@ ngx_http_eas_activesync_headers(ngx_http_request_t *r, eas::core::Request *req)
         {
             have_policy_key = true;
             req->policy_key = ngx_eas_view(h[i].value);
+        } else if (!have_multipart && h[i].key.len == multipart.len
+                   && ngx_memcmp(h[i].lowcase_key, multipart.data,
+                                 multipart.len) == 0)
+        {
+            /* "T" asks for multipart; "F" or anything else: inline */
+            have_multipart = true;
+            req->accept_multipart = h[i].value.len == 1
+                                    && h[i].value.data[0] == 'T';
         }
     }
 }
@@ -428,7 +438,17 @@ ngx_http_eas_send(ngx_http_request_t *r, const eas::core::Response &resp)
         return rc;
     }
 
-    return ngx_http_eas_send_body(r, resp.content_type, resp.body);
+    std::string_view content_type = resp.content_type;
+    if (!resp.content_type_value.empty()) {
+        /* a type made at run time: into the pool, which outlives the send */
+        ngx_str_t  copy;
+        if (ngx_eas_pool_str(r->pool, resp.content_type_value, &copy) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        content_type = ngx_eas_view(copy);
+    }
+
+    return ngx_http_eas_send_body(r, content_type, resp.body);
 }
 
 /* Status and extra headers; the body's type and length come with it. */
@@ -463,7 +483,7 @@ ngx_http_eas_send_body(ngx_http_request_t *r, std::string_view content_type,
     r->headers_out.content_length_n = static_cast<off_t>(body.size());
 
     if (!content_type.empty()) {
-        /* a literal (static storage): nginx only reads it */
+        /* a literal or in r->pool: nginx only reads it */
         r->headers_out.content_type.len = content_type.size();
         r->headers_out.content_type.data = reinterpret_cast<u_char *>(
             const_cast<char *>(content_type.data()));

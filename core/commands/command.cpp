@@ -6,10 +6,10 @@
 
 namespace eas::core::commands {
 
-void CommandContext::Answer(std::string wbxml) {
+void CommandContext::Answer(std::string body, std::string_view content_type) {
   response.http_status = 200;
-  response.content_type = kWbxmlContentType;
-  response.body = std::move(wbxml);
+  response.content_type = content_type;
+  response.body = std::move(body);
 }
 
 std::string StatusAnswer(wbxml::Tag root, wbxml::Tag status, int code) {
@@ -23,6 +23,7 @@ std::string StatusAnswer(wbxml::Tag root, wbxml::Tag status, int code) {
 void CommandContext::Fail(int http_status, LogLevel level, std::string text) {
   response.http_status = http_status;
   response.content_type = {};
+  response.content_type_value.clear();
   response.body.clear();
   response.log.push_back({level, std::move(text)});
 }
@@ -53,7 +54,7 @@ constexpr CommandInfo kCommands[] = {
     {"SendMail", nullptr, true},
     {"SmartForward", nullptr, true},
     {"SmartReply", nullptr, true},
-    {"GetAttachment", nullptr, false},
+    {"GetAttachment", GetAttachment, false},
     {"GetHierarchy", nullptr, false},
     {"CreateCollection", nullptr, true},
     {"DeleteCollection", nullptr, true},

@@ -41,8 +41,9 @@ struct CommandContext {
     if (!may_block) response.needs_blocking = true;
     return may_block;
   }
-  // A WBXML answer with HTTP 200.
-  void Answer(std::string wbxml);
+  // An answer with HTTP 200: WBXML, or a body of another literal type (a
+  // multipart ItemOperations answer).
+  void Answer(std::string body, std::string_view content_type = kWbxmlContentType);
   // An HTTP error without a body, with a line for the error log.
   void Fail(int http_status, LogLevel level, std::string log_text);
   // A status every command shares (MS-ASCMD 2.2.2 common status codes):
@@ -84,6 +85,7 @@ void Settings(CommandContext& ctx);
 void Sync(CommandContext& ctx);
 void GetItemEstimate(CommandContext& ctx);
 void ItemOperations(CommandContext& ctx);  // core/commands/item_operations.cpp
+void GetAttachment(CommandContext& ctx);  // core/commands/get_attachment.cpp
 void MoveItems(CommandContext& ctx);  // core/commands/move_items.cpp
 void Provision(CommandContext& ctx);
 

@@ -2,8 +2,10 @@
 // (or a search result's LongId, which is the same "folder:item") under the
 // client's BodyPreference, Fetch of an attachment by FileReference with
 // its bytes base64-encoded in Data (sliced to Range when asked), and
-// EmptyFolderContents. Runs on the thread pool: attachments are decoded and
-// encoded, and emptying a folder writes.
+// EmptyFolderContents. A client that accepts a multipart answer gets bodies
+// and attachments as raw parts after the WBXML instead of inline Data
+// (MS-ASCMD 2.2.1.10.1). Runs on the thread pool: attachments are decoded
+// and encoded, and emptying a folder writes.
 #include <charconv>
 #include <string>
 #include <vector>
@@ -14,9 +16,8 @@
 #include "core/folder_access.hpp"
 #include "core/folder_type.hpp"
 #include "core/items/item_class.hpp"
-#include "core/mail/file_reference.hpp"
-#include "core/mail/mail_item.hpp"
-#include "core/mail/part_content.hpp"
+#include "core/mail/attachment_read.hpp"
+#include "core/multipart_response.hpp"
 #include "core/util/base64.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
@@ -55,7 +56,10 @@ bool ParseRange(std::string_view text, uint64_t& first, uint64_t& last) {
 // One operation's answer, written into the Response in request order.
 class Operations {
  public:
-  Operations(storage::Txn& txn, CommandContext& ctx) : txn_(txn), ctx_(ctx) {}
+  // `multipart`: the answer's parts when the client asked for a multipart
+  // answer, else null (data inline, base64 in Data).
+  Operations(storage::Txn& txn, CommandContext& ctx, MultipartParts* multipart)
+      : txn_(txn), ctx_(ctx), multipart_(multipart) {}
 
   // Answers `op` (a Fetch or an EmptyFolderContents) after the ones before.
   Status Answer(const wbxml::Element& op) {
@@ -78,6 +82,7 @@ class Operations {
 
   storage::Txn& txn_;
   CommandContext& ctx_;
+  MultipartParts* multipart_;
   wbxml::Writer w_;
   std::string answers_;
 };
@@ -148,6 +153,7 @@ Status Operations::FetchItem(const wbxml::Element& fetch, const wbxml::Element& 
   render.mime_support = mime != nullptr ? std::atoi(mime->text.c_str()) : 0;
   render.version = ctx_.version;
   render.container = io::kProperties;
+  render.multipart = multipart_;
   items::ClassOf(folder->type)
       .Render(w_, txn_, items::StoredOf(*item), render, items::RenderScope::kWhole);
   w_.End();
@@ -164,48 +170,42 @@ Status Operations::FetchAttachment(std::string_view reference, const wbxml::Elem
          std::to_string(status));
     return Status::Ok();
   };
-  auto ref = mail::ParseFileReference(reference);
-  if (!ref) return fail(kBadAttachment, "not a FileReference of ours");
-  auto folder = Folder(ref->folder, false);
-  auto item = folder ? txn_.GetItem(ref->folder, ref->item)
-                     : Result<storage::ItemRecord>(Status::NotFound(""));
-  if (!item.ok() && item.status().code() != Code::kNotFound) return item.status();
-  if (!item.ok()) return fail(kBadAttachment, "no such message for " + ctx_.user.name);
-  auto message = mail::DecodeMailItem(item->data);
-  if (!message.ok() || ref->part >= message->message.parts.size()) {
-    return fail(kBadAttachment, "no such part");
+  auto attachment = mail::ReadAttachment(txn_, ctx_.user.id, reference);
+  if (!attachment.ok()) {
+    const Status& s = attachment.status();
+    if (s.code() == Code::kNotFound) return fail(kBadAttachment, s.message() + " for " + ctx_.user.name);
+    if (s.code() == Code::kInvalidArgument) return fail(kServerError, s.message());
+    return s;
   }
-  std::string_view raw;
-  if (Status s = txn_.ViewBlob(item->blob, &raw); !s.ok()) {
-    if (s.code() != Code::kNotFound) return s;
-    return fail(kBadAttachment, "the message's bytes are missing");
-  }
-  const mail::Part& part = message->message.parts[ref->part];
-  auto bytes = mail::DecodedPart(raw, part);
-  if (!bytes.ok()) return fail(kServerError, bytes.status().message());
-
-  std::string_view slice = *bytes;
+  std::string& bytes = attachment->bytes;
+  const size_t total = bytes.size();
   std::string range_text;
   if (const wbxml::Element* range = options.Child(io::kRange)) {
     uint64_t first = 0, last = 0;
-    if (!ParseRange(range->text, first, last) || first >= bytes->size()) {
-      return fail(kBadRange, "range " + range->text + " of " + std::to_string(bytes->size()));
+    if (!ParseRange(range->text, first, last) || first >= total) {
+      return fail(kBadRange, "range " + range->text + " of " + std::to_string(total));
     }
-    last = std::min<uint64_t>(last, bytes->size() - 1);
-    slice = slice.substr(first, last - first + 1);
+    last = std::min<uint64_t>(last, total - 1);
+    bytes.erase(last + 1);
+    bytes.erase(0, first);
     range_text = std::to_string(first) + "-" + std::to_string(last);
   }
   w_.Start(io::kFetch);
   w_.Element(io::kStatus, std::to_string(kOk));
   w_.Element(base::kFileReference, reference);
   w_.Start(io::kProperties);
-  w_.Element(base::kContentType, part.content_type.empty() ? "application/octet-stream"
-                                                            : part.content_type);
+  w_.Element(base::kContentType, attachment->content_type.empty() ? "application/octet-stream"
+                                                                  : attachment->content_type);
   if (!range_text.empty()) {
     w_.Element(io::kRange, range_text);
-    w_.Element(io::kTotal, std::to_string(bytes->size()));
+    w_.Element(io::kTotal, std::to_string(total));
   }
-  w_.Element(io::kData, util::Base64Encode(slice));
+  // Multipart: the raw bytes as a part of their own, Part in place of Data.
+  if (multipart_ != nullptr) {
+    w_.Element(io::kPart, std::to_string(multipart_->Add(std::move(bytes))));
+  } else {
+    w_.Element(io::kData, util::Base64Encode(bytes));
+  }
   w_.End();
   w_.End();
   return Status::Ok();
@@ -277,9 +277,16 @@ void ItemOperations(CommandContext& ctx) {
   // Attachments are decoded and encoded, and folders emptied, off the loop.
   if (!ctx.MayWrite()) return;
 
+  // MS-ASAcceptMultiPart: T, or the AcceptMultiPart flag of the request
+  // line (MS-ASHTTP 2.2.1.1.2.5, 2.2.1.1.1.1.3). A request refused as a
+  // whole (Status 2 or 3 above and below) still answers plain WBXML: the
+  // Content-Type tells the client which it got.
+  const bool multipart = ctx.request.accept_multipart || ctx.query.accept_multipart;
   std::string response;
+  MultipartParts parts;
   auto run = [&](storage::Txn& txn) -> Status {
-    Operations ops(txn, ctx);
+    parts = MultipartParts();  // a retried write transaction starts over
+    Operations ops(txn, ctx, multipart ? &parts : nullptr);
     for (const auto& op : ctx.body->children) {
       if (Status s = ops.Answer(op); !s.ok()) return s;
     }
@@ -299,7 +306,17 @@ void ItemOperations(CommandContext& ctx) {
   w.Fragment(response);
   w.End();
   w.End();
-  ctx.Answer(w.Take());
+  if (!multipart) {
+    ctx.Answer(w.Take());
+    return;
+  }
+  auto body = EncodeMultipart(w.Take(), parts.parts());
+  if (!body.ok()) {
+    ctx.response.log.push_back({LogLevel::kError, "ItemOperations: " + body.status().message()});
+    top(kServerError);
+    return;
+  }
+  ctx.Answer(std::move(body).value(), kMultipartContentType);
 }
 
 }  // namespace eas::core::commands

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <string>
 
+#include "core/multipart_response.hpp"
 #include "core/wbxml/tags.hpp"
 
 namespace eas::core::items {
@@ -80,6 +81,20 @@ void ApplyBodyPreferences(wbxml::Element& application_data,
       }
     }
     body.children = std::move(children);
+  }
+}
+
+void MoveBodyDataToPart(wbxml::Element& application_data, MultipartParts& parts) {
+  for (wbxml::Element& body : application_data.children) {
+    if (!(body.tag == base::kBody)) continue;
+    for (auto it = body.children.begin(); it != body.children.end(); ++it) {
+      if (!(it->tag == base::kData)) continue;
+      const size_t part = parts.Add(std::move(it->text));
+      body.children.erase(it);
+      // Last: after Preview, where Microsoft's schema for Body has it.
+      body.children.push_back({wbxml::tags::itemops::kPart, std::to_string(part), false, {}});
+      break;
+    }
   }
 }
 

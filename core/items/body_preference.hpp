@@ -10,6 +10,8 @@
 
 #include "core/wbxml/element.hpp"
 
+namespace eas::core { class MultipartParts; }
+
 namespace eas::core::items {
 
 struct BodyPreference {
@@ -27,6 +29,11 @@ std::vector<BodyPreference> ParseBodyPreferences(const wbxml::Element& options);
 // converted here). Without preferences the body is left as stored.
 void ApplyBodyPreferences(wbxml::Element& application_data,
                           const std::vector<BodyPreference>& preferences);
+
+// For a multipart answer: the Data of the Body child of `application_data`
+// (if any) becomes the next part of `parts`, and the body carries that
+// part's number in itemoperations:Part instead.
+void MoveBodyDataToPart(wbxml::Element& application_data, MultipartParts& parts);
 
 // The longest prefix of `text` of at most `limit` bytes that ends on a
 // UTF-8 character boundary and, with `html`, outside a tag.

@@ -10,6 +10,7 @@
 #include "core/mail/conversation.hpp"
 #include "core/mail/file_reference.hpp"
 #include "core/mail/mail_item.hpp"
+#include "core/multipart_response.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -78,9 +79,14 @@ void WriteBody(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
   w.Element(base::kType, std::to_string(body.type));
   w.Element(base::kEstimatedDataSize, std::to_string(body.full.size()));
   if (too_big) w.Element(base::kTruncated, "1");
+  size_t part = 0;  // a multipart answer's part for the data, 0 for none
   if (!(too_big && pref->all_or_none)) {
     size_t cut = too_big ? CutPoint(body.full, limit, body.type == 2) : body.full.size();
-    Data(w, base::kData, body.full.substr(0, cut));
+    if (options.multipart != nullptr) {
+      part = options.multipart->Add(std::string(body.full.substr(0, cut)));
+    } else {
+      Data(w, base::kData, body.full.substr(0, cut));
+    }
   }
   // A preview goes with a body the client cannot show as it is (never
   // with plain text, which is its own preview).
@@ -88,6 +94,9 @@ void WriteBody(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
       options.version >= kVersion14 && !message.preview.empty()) {
     w.Element(base::kPreview, mail::MakePreview(message.preview, pref->preview));
   }
+  // After Preview, where Microsoft's schema for Body has it (MS-ASAIRS's
+  // prose lists it before; clients read the element, not its place).
+  if (part != 0) w.Element(wbxml::tags::itemops::kPart, std::to_string(part));
   w.End();
 }
 

@@ -32,11 +32,13 @@ void ItemClass::Render(wbxml::Writer& w, storage::Txn&, const StoredItem& item,
   const std::vector<BodyPreference>& body_preferences = options.body_preferences;
   w.Start(options.container);
   // The usual case copies the stored tokens; only a client that asks for
-  // cut bodies has the item decoded.
-  if (body_preferences.empty()) {
+  // cut bodies, or for bodies as parts of a multipart answer, has the item
+  // decoded.
+  if (body_preferences.empty() && options.multipart == nullptr) {
     w.Fragment(data);
   } else if (auto app = DecodeItemData(data); app.ok()) {
     ApplyBodyPreferences(*app, body_preferences);
+    if (options.multipart != nullptr) MoveBodyDataToPart(*app, *options.multipart);
     w.Fragment(EncodeItemData(*app));
   } else {
     w.Fragment(data);  // unreadable here means unreadable anywhere: as stored

@@ -19,6 +19,7 @@
 #include "storage/records.hpp"
 
 namespace eas::storage { class Txn; }
+namespace eas::core { class MultipartParts; }
 namespace eas::core::wbxml { class Writer; }
 
 namespace eas::core::items {
@@ -32,6 +33,10 @@ struct RenderOptions {
   // The element the item's properties go in: Sync's ApplicationData, or
   // ItemOperations' Properties.
   wbxml::Tag container = wbxml::tags::airsync::kApplicationData;
+  // A multipart ItemOperations answer (core/multipart_response.hpp): each
+  // body's data goes here as a raw part, and the body carries its
+  // itemoperations:Part number instead of Data. Null: Data inline.
+  MultipartParts* multipart = nullptr;
 };
 
 // A stored item as Render reads it.
