@@ -100,6 +100,9 @@ void MailService::Prepare(MailJob& job) noexcept {
       Failed(job, prepared.status());
       return;
     }
+    for (const std::string& note : prepared->notes) {
+      job.log.push_back({LogLevel::kNotice, "lmtp: " + Describe(job) + ": " + note});
+    }
     job.prepared = std::make_unique<mail::PreparedMessage>(std::move(prepared).value());
   } catch (const std::exception& e) {
     job.prepared.reset();

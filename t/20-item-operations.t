@@ -120,12 +120,22 @@ is(fetch_status(item_ops(qq{<Fetch><Store>Mailbox</Store><ServerId xmlns="AirSyn
 is(fetch_status(item_ops(qq{<Fetch><Store>DocumentLibrary</Store><LinkId xmlns="DocumentLibrary:">\\\\srv\\x</LinkId></Fetch>})),
    9, 'a document library: Status 9 (not supported)');
 
-# --- an invitation's calendar part opens as invite.ics ---
+# --- an invitation: a meeting request, its calendar part not listed ---
 ($rc, $out) = $t->deliver(EasTest::read_file("$EasTest::TOP/demo/data/mail/07-invitation.eml"), '-d', 'alice');
 is($rc, 0, 'an invitation is delivered');
 $r = $t->sync_collection('PHONE', $inbox, EasTest::tag($r->{xml}, 'SyncKey'));
 $x = $r->{xml}; $x =~ s/ xmlns="[^"]*"//g;
-like($x, qr{<MessageClass>IPM.Schedule.Meeting.Request</MessageClass>}, 'it is a meeting request');
+like($x, qr{<MessageClass>IPM.Schedule.Meeting.Request</MessageClass><MeetingRequest>}, 'it is a meeting request, with its MeetingRequest');
+unlike($x, qr{invite\.ics}, '... and its calendar part is not offered as an attachment');
+
+# --- an invitation whose iCalendar cannot be read opens as invite.ics ---
+(my $unreadable = EasTest::read_file("$EasTest::TOP/demo/data/mail/07-invitation.eml")) =~ s/^DTSTART:.*$/DTSTART:soon/m;
+$unreadable =~ s/invite-review\@/invite-unreadable\@/;
+($rc, $out) = $t->deliver($unreadable, '-d', 'alice');
+is($rc, 0, 'an invitation with an unreadable DTSTART is delivered');
+$r = $t->sync_collection('PHONE', $inbox, EasTest::tag($r->{xml}, 'SyncKey'));
+$x = $r->{xml}; $x =~ s/ xmlns="[^"]*"//g;
+like($x, qr{<MessageClass>IPM.Note</MessageClass>}, 'it is an ordinary message');
 my ($ics_ref) = $x =~ m{<DisplayName>invite.ics</DisplayName><FileReference>([^<]+)</FileReference>};
 ok($ics_ref, '... with its calendar part as the attachment invite.ics');
 like(decode_base64((fetch_ref($ics_ref) =~ m{<Data>([^<]*)</Data>})[0] // ''), qr{BEGIN:VCALENDAR.*METHOD:REQUEST}s,

@@ -109,6 +109,9 @@ int main(int argc, char** argv) {
     const uint64_t now = static_cast<uint64_t>(std::time(nullptr));
     auto prepared = mail::PrepareMessage(raw, now);
     if (!prepared.ok()) return Fail(EX_DATAERR, prepared.status().message());
+    for (const std::string& note : prepared->notes) {
+      std::cerr << "eas-deliver: " << a.user << ": " << note << "\n";
+    }
 
     auto store = eas::storage::Store::Open(a.store, {.create = false});
     if (!store.ok()) return Fail(EX_TEMPFAIL, "store " + a.store + ": " + store.status().message());

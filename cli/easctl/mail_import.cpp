@@ -299,6 +299,7 @@ int ImportMail(storage::Store& store, const Args& a) {
       batch.pop_back();
       return true;
     }
+    for (const std::string& note : prepared->notes) std::cerr << p.source.origin << ": " << note << "\n";
     p.message = std::move(*prepared);
     p.message.raw = p.source.raw;  // the record points at the batch's own copy
     batch_bytes += p.source.raw.size();

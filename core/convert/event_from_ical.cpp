@@ -12,7 +12,6 @@
 #include "core/convert/ical_recurrence.hpp"
 #include "core/convert/ical_zone.hpp"
 #include "core/convert/tags.hpp"
-#include "core/convert/timezone_blob.hpp"
 #include "core/wbxml/tags.hpp"
 
 namespace eas::core::convert {
@@ -153,9 +152,7 @@ Result<Element> EventFromICal(icalcomponent* master, const std::vector<icalcompo
   }
 
   Element app = Node(wbxml::tags::airsync::kApplicationData);
-  const TimeZoneInfo zone_info =
-      ZoneInfoForYear(f.start.zone.zone, f.start.local.year, f.start.zone.name);
-  app.children.push_back(Leaf(cal::kTimeZone, EncodeTimeZone(zone_info)));
+  app.children.push_back(Leaf(cal::kTimeZone, ZoneBlobOf(f.start)));
   app.children.push_back(Leaf(cal::kAllDayEvent, f.all_day ? "1" : "0"));
   app.children.push_back(Leaf(cal::kStartTime, CompactUtc(f.start.utc)));
   app.children.push_back(Leaf(cal::kEndTime, CompactUtc(f.end)));

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "core/convert/ical_zone.hpp"
+#include "core/convert/timezone_blob.hpp"
 
 namespace eas::core::convert {
 namespace {
@@ -35,6 +36,9 @@ Attendee ReadAttendee(icalproperty* p) {
       default: a.status = 0; break;  // response unknown
     }
   }
+  if (icalparameter* rsvp = icalproperty_get_first_parameter(p, ICAL_RSVP_PARAMETER)) {
+    a.rsvp = icalparameter_get_rsvp(rsvp) == ICAL_RSVP_TRUE;
+  }
   if (icalparameter* role = icalproperty_get_first_parameter(p, ICAL_ROLE_PARAMETER)) {
     icalparameter_role r = icalparameter_get_role(role);
     if (r == ICAL_ROLE_OPTPARTICIPANT || r == ICAL_ROLE_NONPARTICIPANT) a.type = 2;
@@ -46,6 +50,8 @@ Attendee ReadAttendee(icalproperty* p) {
   return a;
 }
 
+}  // namespace
+
 int BusyFromCdo(const std::string& v) {
   if (strcasecmp(v.c_str(), "FREE") == 0) return 0;
   if (strcasecmp(v.c_str(), "TENTATIVE") == 0) return 1;
@@ -54,7 +60,19 @@ int BusyFromCdo(const std::string& v) {
   return 2;
 }
 
-}  // namespace
+std::string XPropertyValue(icalcomponent* c, const char* name) {
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p;
+       p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
+    if (strcasecmp(Str(icalproperty_get_x_name(p)).c_str(), name) == 0) {
+      return Str(icalproperty_get_x(p));
+    }
+  }
+  return {};
+}
+
+std::string ZoneBlobOf(const When& start) {
+  return EncodeTimeZone(ZoneInfoForYear(start.zone.zone, start.local.year, start.zone.name));
+}
 
 When EventReader::Resolve(icalproperty* p, icaltimetype t) {
   When w;
@@ -114,6 +132,9 @@ Result<EventFields> EventReader::Read(icalcomponent* c) {
   f.location = Str(icalcomponent_get_location(c));
   f.description = Str(icalcomponent_get_description(c));
   f.cancelled = icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED;
+  if (icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY) != nullptr) {
+    f.sequence = icalcomponent_get_sequence(c);
+  }
   if (icalproperty* stamp = icalcomponent_get_first_property(c, ICAL_DTSTAMP_PROPERTY)) {
     f.dtstamp = Resolve(stamp, icalproperty_get_dtstamp(stamp)).utc;
   }
@@ -138,13 +159,9 @@ Result<EventFields> EventReader::Read(icalcomponent* c) {
     icalproperty_transp v = icalproperty_get_transp(transp);
     f.busy_status = v == ICAL_TRANSP_TRANSPARENT || v == ICAL_TRANSP_TRANSPARENTNOCONFLICT ? 0 : 2;
   }
-  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p;
-       p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
-    // Outlook's own busy state is finer than TRANSP (tentative, away).
-    if (strcasecmp(Str(icalproperty_get_x_name(p)).c_str(), "X-MICROSOFT-CDO-BUSYSTATUS") == 0) {
-      f.busy_status = BusyFromCdo(Str(icalproperty_get_x(p)));
-    }
-  }
+  // Outlook's own busy state is finer than TRANSP (tentative, away).
+  const std::string cdo = XPropertyValue(c, "X-MICROSOFT-CDO-BUSYSTATUS");
+  if (!cdo.empty()) f.busy_status = BusyFromCdo(cdo);
   // The first alarm before the start is the reminder (EAS keeps one).
   for (icalcomponent* alarm = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT);
        alarm != nullptr && !f.reminder;

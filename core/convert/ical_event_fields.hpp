@@ -22,6 +22,7 @@ struct Attendee {
   std::string email, name;
   int status = -1;  // AttendeeStatus; -1: no PARTSTAT given
   int type = 1;     // AttendeeType: 1 required, 2 optional, 3 resource
+  bool rsvp = false;  // RSVP=TRUE: the organizer asks this attendee to answer
   bool operator==(const Attendee&) const = default;
 };
 
@@ -37,7 +38,18 @@ struct EventFields {
   int busy_status = 2;             // busy unless TRANSP or the CDO property says
   std::optional<int64_t> dtstamp;
   bool cancelled = false;
+  int sequence = 0;  // SEQUENCE: which revision of the meeting this is
 };
+
+// Outlook's busy words (X-MICROSOFT-CDO-BUSYSTATUS and -INTENDEDSTATUS:
+// FREE, TENTATIVE, BUSY, OOF, WORKINGELSEWHERE) as BusyStatus; busy if unknown.
+int BusyFromCdo(const std::string& word);
+// The value of the component's first X- property `name` (any case), "" if none.
+std::string XPropertyValue(icalcomponent* c, const char* name);
+
+// The TimeZone blob (base64 TIME_ZONE_INFORMATION) of the zone `start` was
+// written in, with that zone's rules in the start's year.
+std::string ZoneBlobOf(const When& start);
 
 class EventReader {
  public:

@@ -3,6 +3,7 @@
 // libical parses each, VTIMEZONEs before the events that name them.
 #include <strings.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <ctime>
@@ -26,6 +27,7 @@ struct Block {
 struct CalendarFile {
   std::vector<Block> blocks;
   std::string default_tzid;  // X-WR-TIMEZONE
+  std::string method;        // METHOD
 };
 
 // "BEGIN:VEVENT" → ("BEGIN", "VEVENT"), case-insensitive, trimmed.
@@ -76,6 +78,8 @@ CalendarFile Split(std::string_view text) {
     } else if (!capturing && stack.size() == 1 &&
                Marker(line, "X-WR-TIMEZONE:", &name)) {
       file.default_tzid = std::string(line.substr(14));
+    } else if (!capturing && stack.size() == 1 && Marker(line, "METHOD:", &name)) {
+      file.method = name;  // upper case, trimmed
     }
     if (capturing) file.blocks.back().text.append(line).append("\r\n");
   }
@@ -85,48 +89,56 @@ CalendarFile Split(std::string_view text) {
   return file;
 }
 
-struct ParsedEvent {
-  int line;
-  ComponentPtr component;
-};
-
 }  // namespace
 
-ConvertReport EventsFromICalendar(std::string_view text, const CalendarImportOptions& options) {
+ParsedCalendar ParseCalendar(std::string_view text) {
   InitLibical();
-  ConvertReport report;
+  ParsedCalendar out;
   CalendarFile file = Split(text);
-  ImportZones zones;
-  std::vector<ParsedEvent> events;
+  out.method = file.method;
   for (Block& b : file.blocks) {
     if (!b.error.empty()) {
-      report.skipped.push_back({b.line, b.kind + ": " + b.error});
+      out.skipped.push_back({b.line, b.kind + ": " + b.error});
     } else if (b.kind == "VTIMEZONE") {
       ComponentPtr c = ParseComponent(b.text);
-      if (!c || !zones.Add(std::move(c))) {
-        report.skipped.push_back({b.line, "VTIMEZONE that libical cannot use"});
+      if (!c || !out.zones.Add(std::move(c))) {
+        out.skipped.push_back({b.line, "VTIMEZONE that libical cannot use"});
       }
     } else if (b.kind == "VEVENT") {
       ComponentPtr c = ParseComponent(b.text);
       if (!c || icalcomponent_isa(c.get()) != ICAL_VEVENT_COMPONENT) {
-        report.skipped.push_back({b.line, "VEVENT that libical cannot parse"});
+        out.skipped.push_back({b.line, "VEVENT that libical cannot parse"});
       } else {
-        events.push_back({b.line, std::move(c)});
+        out.events.push_back({b.line, std::move(c)});
       }
     } else {
-      report.skipped.push_back({b.line, b.kind + " is not an event; only events import "
-                                                 "into a calendar"});
+      out.others.push_back({b.line, b.kind});
     }
   }
+  out.default_zone = {icaltimezone_get_utc_timezone(), "UTC"};
+  if (!file.default_tzid.empty()) {
+    if (auto zone = out.zones.Find(file.default_tzid)) out.default_zone = *zone;
+  }
+  return out;
+}
+
+ConvertReport EventsFromICalendar(std::string_view text, const CalendarImportOptions& options) {
+  ParsedCalendar parsed = ParseCalendar(text);
+  ConvertReport report;
+  report.skipped = std::move(parsed.skipped);
+  for (const SkippedEntry& o : parsed.others) {
+    report.skipped.push_back(
+        {o.line, o.reason + " is not an event; only events import into a calendar"});
+  }
+  std::stable_sort(report.skipped.begin(), report.skipped.end(),
+                   [](const SkippedEntry& a, const SkippedEntry& b) { return a.line < b.line; });
+  std::vector<ParsedEvent>& events = parsed.events;
 
   EventImportContext context;
-  context.zones = &zones;
+  context.zones = &parsed.zones;
   context.owner_addresses = options.owner_addresses;
   context.now = options.now != 0 ? options.now : static_cast<int64_t>(std::time(nullptr));
-  context.default_zone = {icaltimezone_get_utc_timezone(), "UTC"};
-  if (!file.default_tzid.empty()) {
-    if (auto zone = zones.Find(file.default_tzid)) context.default_zone = *zone;
-  }
+  context.default_zone = parsed.default_zone;
 
   // Overrides (RECURRENCE-ID) join the master with their UID.
   std::map<std::string, size_t> master_of;

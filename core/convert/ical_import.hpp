@@ -10,6 +10,7 @@
 
 #include "base/status.hpp"
 #include "core/convert/ical_handles.hpp"
+#include "core/convert/report.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::convert {
@@ -30,6 +31,26 @@ class ImportZones {
  private:
   std::map<std::string, std::pair<ZonePtr, std::string>> own_;  // TZID → zone, name
 };
+
+struct ParsedEvent {
+  int line = 0;  // where its BEGIN:VEVENT is
+  ComponentPtr component;
+};
+
+// An iCalendar text cut into its components and parsed: the zones its
+// VTIMEZONEs define, the zone its dates and floating times are read in
+// (X-WR-TIMEZONE, else UTC), its METHOD (upper case, "" if none) and its
+// VEVENTs in file order; what cannot be read is in `skipped`, with why,
+// and components that are not events (VTODO, VJOURNAL...) in `others`.
+struct ParsedCalendar {
+  ImportZones zones;
+  NamedZone default_zone;
+  std::string method;
+  std::vector<ParsedEvent> events;
+  std::vector<SkippedEntry> skipped;
+  std::vector<SkippedEntry> others;  // reason: the component's name
+};
+ParsedCalendar ParseCalendar(std::string_view text);
 
 struct EventImportContext {
   const ImportZones* zones = nullptr;

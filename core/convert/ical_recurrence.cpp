@@ -38,7 +38,7 @@ Status Unsupported(const std::string& what) {
 
 }  // namespace
 
-Result<wbxml::Element> RecurrenceFromRule(const icalrecurrencetype& rule, icaltimetype start,
+Result<RecurrencePattern> PatternFromRule(const icalrecurrencetype& rule, icaltimetype start,
                                           icaltimezone* zone) {
   if (rule.rscale != nullptr) return Unsupported("RSCALE");
   for (const auto& [array, size, name] :
@@ -117,11 +117,11 @@ Result<wbxml::Element> RecurrenceFromRule(const icalrecurrencetype& rule, icalti
       return Unsupported("FREQ=" + std::string(icalrecur_freq_to_string(rule.freq)));
   }
 
-  wbxml::Element r = Node(cal::kRecurrence);
-  AddText(r, cal::kRecurrenceType, std::to_string(type));
-  AddText(r, cal::kRecurrenceInterval, std::to_string(interval));
+  RecurrencePattern p;
+  p.type = type;
+  p.interval = interval;
   if (rule.count > 0) {
-    AddText(r, cal::kRecurrenceOccurrences, std::to_string(rule.count));
+    p.occurrences = rule.count;
   } else if (!icaltime_is_null_time(rule.until)) {
     icaltimetype until = rule.until;
     icaltimezone* until_zone = icaltime_is_utc(until) ? icaltimezone_get_utc_timezone() : zone;
@@ -131,15 +131,42 @@ Result<wbxml::Element> RecurrenceFromRule(const icalrecurrencetype& rule, icalti
       until.minute = start.minute;
       until.second = start.second;
     }
-    AddText(r, cal::kRecurrenceUntil, CompactUtc(ToUnix(until, until_zone)));
+    p.until = ToUnix(until, until_zone);
   }
-  if (mask != 0) AddText(r, cal::kRecurrenceDayOfWeek, std::to_string(mask));
-  if (day_of_month != 0) AddText(r, cal::kRecurrenceDayOfMonth, std::to_string(day_of_month));
-  if (week_of_month != 0) AddText(r, cal::kRecurrenceWeekOfMonth, std::to_string(week_of_month));
-  if (type == kYearly || type == kYearlyNth) {
-    AddText(r, cal::kRecurrenceMonthOfYear, std::to_string(month_of_year));
+  p.day_of_week = mask;
+  p.day_of_month = day_of_month;
+  p.week_of_month = week_of_month;
+  if (p.Yearly()) p.month_of_year = month_of_year;
+  // libical: ICAL_SUNDAY_WEEKDAY = 1 ... SATURDAY = 7; none given is Monday.
+  if (rule.week_start >= ICAL_SUNDAY_WEEKDAY && rule.week_start <= ICAL_SATURDAY_WEEKDAY) {
+    p.first_day_of_week = rule.week_start - ICAL_SUNDAY_WEEKDAY;
   }
+  return p;
+}
+
+wbxml::Element CalendarRecurrence(const RecurrencePattern& p) {
+  wbxml::Element r = Node(cal::kRecurrence);
+  AddText(r, cal::kRecurrenceType, std::to_string(p.type));
+  AddText(r, cal::kRecurrenceInterval, std::to_string(p.interval));
+  if (p.occurrences > 0) {
+    AddText(r, cal::kRecurrenceOccurrences, std::to_string(p.occurrences));
+  } else if (p.until != 0) {
+    AddText(r, cal::kRecurrenceUntil, CompactUtc(p.until));
+  }
+  if (p.day_of_week != 0) AddText(r, cal::kRecurrenceDayOfWeek, std::to_string(p.day_of_week));
+  if (p.day_of_month != 0) AddText(r, cal::kRecurrenceDayOfMonth, std::to_string(p.day_of_month));
+  if (p.week_of_month != 0) {
+    AddText(r, cal::kRecurrenceWeekOfMonth, std::to_string(p.week_of_month));
+  }
+  if (p.Yearly()) AddText(r, cal::kRecurrenceMonthOfYear, std::to_string(p.month_of_year));
   return r;
+}
+
+Result<wbxml::Element> RecurrenceFromRule(const icalrecurrencetype& rule, icaltimetype start,
+                                          icaltimezone* zone) {
+  auto pattern = PatternFromRule(rule, start, zone);
+  if (!pattern.ok()) return pattern.status();
+  return CalendarRecurrence(*pattern);
 }
 
 namespace {

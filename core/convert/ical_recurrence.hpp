@@ -8,6 +8,7 @@
 
 #include "base/status.hpp"
 #include "core/convert/ical_handles.hpp"
+#include "core/convert/recurrence_pattern.hpp"
 #include "core/wbxml/element.hpp"
 
 namespace eas::core::convert {
@@ -15,6 +16,11 @@ namespace eas::core::convert {
 // `start` is the first occurrence as wall-clock time in `zone`; a rule
 // that leaves the weekday or day open takes it from there. An RRULE EAS
 // cannot express is kInvalidArgument with the reason.
+Result<RecurrencePattern> PatternFromRule(const icalrecurrencetype& rule, icaltimetype start,
+                                          icaltimezone* zone);
+// The pattern as a Calendar Recurrence element.
+wbxml::Element CalendarRecurrence(const RecurrencePattern& pattern);
+// Both in one: what an imported event's Recurrence is.
 Result<wbxml::Element> RecurrenceFromRule(const icalrecurrencetype& rule, icaltimetype start,
                                           icaltimezone* zone);
 

@@ -7,6 +7,7 @@
 
 #include "core/convert/eas_time.hpp"
 #include "core/items/email_body.hpp"
+#include "core/items/meeting_request.hpp"
 #include "core/mail/conversation.hpp"
 #include "core/mail/file_reference.hpp"
 #include "core/mail/mail_item.hpp"
@@ -29,10 +30,22 @@ constexpr int kMethodNormal = 1, kMethodEmbeddedMessage = 5;
 
 std::string_view Flag(bool on) { return on ? "1" : "0"; }
 
+// The message invites to (or cancels) a meeting its record could read:
+// it carries a MeetingRequest element. A response (Resp.*) does not.
+bool ShowsMeeting(const mail::MessageRecord& m) {
+  return m.meeting && (m.message_class == "IPM.Schedule.Meeting.Request" ||
+                       m.message_class == "IPM.Schedule.Meeting.Canceled");
+}
+
 // What the client shows as an attachment: every leaf except the text and
-// HTML bodies. An invitation's calendar part is one too ("invite.ics"),
-// until the MeetingRequest element shows it as a meeting.
-bool IsAttachment(const mail::Part& p) {
+// HTML bodies, and except the calendar part a MeetingRequest element
+// already shows (Exchange does not list it either; an "invite.ics" beside
+// the Accept / Decline buttons would only offer a second, unanswered copy
+// of the meeting). An invitation that could not be read keeps it as an
+// attachment ("invite.ics"), the one way to see it.
+bool IsAttachment(const mail::MessageRecord& m, size_t index) {
+  const mail::Part& p = m.parts[index];
+  if (ShowsMeeting(m) && index == m.meeting_part) return false;
   if (p.disposition == mail::Disposition::kAttachment || !p.file_name.empty()) return true;
   return p.content_type != "text/plain" && p.content_type != "text/html";
 }
@@ -105,7 +118,7 @@ void WriteAttachments(wbxml::Writer& w, const StoredItem& item, const mail::Mess
   bool any = false;
   for (size_t i = 0; i < m.parts.size(); ++i) {
     const mail::Part& p = m.parts[i];
-    if (!IsAttachment(p)) continue;
+    if (!IsAttachment(m, i)) continue;
     if (!any) w.Start(options.version >= kVersion12 ? base::kAttachments : email::kAttachments);
     any = true;
     const std::string ref =
@@ -182,6 +195,9 @@ void WriteMessage(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
   }
   WriteAttachments(w, item, m, options);
   w.Element(email::kMessageClass, m.message_class.empty() ? "IPM.Note" : m.message_class);
+  if (ShowsMeeting(m)) {
+    WriteMeetingRequest(w, *m.meeting, static_cast<int64_t>(m.date), options.version);
+  }
   w.Element(email::kInternetCPID, "65001");  // the record is UTF-8
   w.Element(email::kContentClass, "urn:content-classes:message");
   if (options.version >= kVersion12) {

@@ -48,9 +48,9 @@ bool IsMailFolder(storage::FolderKind kind) {
 }  // namespace
 
 Result<PreparedMessage> PrepareMessage(std::string_view raw, uint64_t received) {
-  auto record = BuildMessageRecord(raw, received);
-  if (!record.ok()) return record.status();
   PreparedMessage m;
+  auto record = BuildMessageRecord(raw, received, &m.notes);
+  if (!record.ok()) return record.status();
   m.raw = raw;
   m.record = std::move(*record);
   // The store takes keys of up to 500 bytes: a longer Message-ID (a

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.hpp"
 #include "core/mail/mime_record.hpp"
@@ -21,6 +22,9 @@ struct PreparedMessage {
   // Names the message in its mailbox (Message-ID and a digest of the
   // bytes): handed over twice, it is stored once.
   std::string key;
+  // What the delivery log should say about the message (an invitation
+  // whose iCalendar could not be read...); it is stored all the same.
+  std::vector<std::string> notes;
 };
 
 // Never fails on malformed MIME (the record says so and the message is

@@ -3,15 +3,15 @@
 // file.
 #include "core/mail/mime_record.hpp"
 
-#include "core/mail/conversation.hpp"
-
 #include <gmime/gmime.h>
 
 #include <algorithm>
 #include <cstring>
 #include <memory>
 
+#include "core/convert/meeting_invite.hpp"
 #include "core/mail/charset.hpp"
+#include "core/mail/conversation.hpp"
 #include "core/mail/html_text.hpp"
 #include "core/mail/message_class.hpp"
 
@@ -87,9 +87,30 @@ struct Walk {
   std::string_view original;
   GMimeStream* stream;  // the parser's stream over `original`
   MessageRecord* record;
+  std::vector<std::string>* notes;  // may be null
   std::string calendar_partstat;
   bool have_text = false, have_html = false;
 };
+
+void Note(Walk& w, std::string text) {
+  if (w.notes != nullptr) w.notes->push_back(std::move(text));
+}
+
+// An iTIP part's meeting, read now so that Sync never reads iCalendar.
+// What cannot be read leaves the message without a meeting (its part is
+// then shown as an attachment) and says why in the notes.
+void ReadMeeting(Walk& w, std::string_view ics, uint32_t part_index) {
+  std::vector<std::string> warnings;
+  auto meeting = convert::ReadMeetingInvite(ics, &warnings);
+  for (const std::string& warning : warnings) Note(w, "invitation: " + warning);
+  if (!meeting.ok()) {
+    Note(w, "invitation not shown as a meeting: " + meeting.status().message());
+    return;
+  }
+  meeting->method = w.record->calendar_method;
+  w.record->meeting = std::move(*meeting);
+  w.record->meeting_part = part_index;
+}
 
 std::string MimeType(GMimeObject* obj) {
   GMimeContentType* ct = g_mime_object_get_content_type(obj);
@@ -182,6 +203,9 @@ void Leaf(Walk& w, GMimeObject* obj, const char* parent_boundary) {
       for (char& c : summary.method) c = static_cast<char>(g_ascii_toupper(c));
       w.record->calendar_method = summary.method;
       w.calendar_partstat = summary.partstat;
+      if (!summary.method.empty()) {
+        ReadMeeting(w, utf8, static_cast<uint32_t>(w.record->parts.size()));
+      }
     }
   } else {
     GPtr<GMimeStream> counter(g_mime_stream_null_new());
@@ -226,9 +250,18 @@ void OnWarning(gint64 /*offset*/, GMimeParserWarning code, const gchar* /*item*/
   }
 }
 
+// A request or cancellation is one only with its meeting: without it a
+// client could show nothing to accept, so it is an ordinary message.
+std::string_view ClassMethod(const MessageRecord& record) {
+  const std::string& m = record.calendar_method;
+  if ((m == "REQUEST" || m == "ADD" || m == "CANCEL") && !record.meeting) return {};
+  return m;
+}
+
 }  // namespace
 
-Result<MessageRecord> BuildMessageRecord(std::string_view rfc5322, uint64_t received) {
+Result<MessageRecord> BuildMessageRecord(std::string_view rfc5322, uint64_t received,
+                                         std::vector<std::string>* notes) {
   if (rfc5322.empty()) return Status::Invalid("empty message");
   InitGMime();
   MessageRecord record;
@@ -280,14 +313,14 @@ Result<MessageRecord> BuildMessageRecord(std::string_view rfc5322, uint64_t rece
     record.importance = ImportanceOf(top);
     if (const char* v = g_mime_object_get_header(top, "Thread-Index")) thread_index = v;
 
-    Walk w{rfc5322, stream.get(), &record, {}, false, false};
+    Walk w{rfc5322, stream.get(), &record, notes, {}, false, false};
     GMimeObject* body = g_mime_message_get_mime_part(message.get());
     WalkObject(w, body, nullptr, 0);
     if (body == nullptr) record.malformed = true;
 
     std::string top_type = body != nullptr ? MimeType(body) : std::string();
     record.message_class =
-        MessageClassOf({top_type, record.calendar_method, w.calendar_partstat});
+        MessageClassOf({top_type, ClassMethod(record), w.calendar_partstat});
   }
   if (record.message_class.empty()) record.message_class = "IPM.Note";
   if (record.text_body.empty() && !record.html_body.empty())

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.hpp"
+#include "core/convert/meeting_invite.hpp"
 
 namespace eas::core::mail {
 
@@ -58,6 +60,10 @@ struct MessageRecord {
   uint64_t size = 0;      // the original message, bytes
   std::string message_class;    // "IPM.Note", "IPM.Note.SMIME", "IPM.Schedule.Meeting.Request"...
   std::string calendar_method;  // a text/calendar part's METHOD, upper case; "" if none
+  // The meeting of that part, read with libical at delivery; none when the
+  // message has no calendar part or its iCalendar could not be read.
+  std::optional<convert::MeetingInvite> meeting;
+  uint32_t meeting_part = 0;  // the index in `parts` of the part it was read from
   std::string conversation_id;     // 16 bytes (conversation.hpp); empty without a subject
   std::string conversation_index;  // Thread-Index, or one made at delivery; may be empty
   // GMime had to guess (broken multipart, bad headers, no headers at all):
@@ -72,7 +78,10 @@ inline constexpr size_t kPreviewChars = 255;
 // malformed MIME (the record then says malformed and holds what could be
 // read); fails only for input that is not a message at all (empty).
 // `received` is the delivery time, unix seconds (the date's fallback).
-Result<MessageRecord> BuildMessageRecord(std::string_view rfc5322, uint64_t received);
+// `notes`, if given, gets what the delivery log should say about the
+// message (an invitation whose iCalendar could not be read, and why).
+Result<MessageRecord> BuildMessageRecord(std::string_view rfc5322, uint64_t received,
+                                         std::vector<std::string>* notes = nullptr);
 
 // The record as bytes for the store, and back. Decode fails (Invalid) on
 // bytes that are not a record of this version.

@@ -2,6 +2,7 @@
 // numbers, length-prefixed blobs), and the preview cut. No GMime here.
 #include <cstdint>
 
+#include "core/mail/meeting_codec.hpp"
 #include "core/mail/mime_record.hpp"
 #include "core/util/text_record.hpp"
 
@@ -51,6 +52,11 @@ std::string EncodeMessageRecord(const MessageRecord& m) {
   w.Blob(m.text_body).Blob(m.html_body).Blob(m.preview).Number(m.size);
   w.Blob(m.message_class).Blob(m.calendar_method).Number(m.malformed ? 1 : 0);
   w.Blob(m.conversation_id).Blob(m.conversation_index);
+  w.Number(m.meeting ? 1 : 0);
+  if (m.meeting) {
+    w.Number(m.meeting_part);
+    PutMeeting(w, *m.meeting);
+  }
   return w.Take();
 }
 
@@ -84,6 +90,17 @@ Result<MessageRecord> DecodeMessageRecord(std::string_view bytes) {
   if (ok) m.malformed = small == 1;
   // Conversation fields came later: a record without them has none.
   if (ok && !r.AtEnd()) ok = r.Blob(m.conversation_id) && r.Blob(m.conversation_index);
+  // So did the meeting: a record without it has none.
+  if (ok && !r.AtEnd()) {
+    ok = GetSmall(r, 1, small);
+    if (ok && small == 1) {
+      uint64_t part = 0;
+      convert::MeetingInvite meeting;
+      ok = GetSmall(r, UINT32_MAX, part) && GetMeeting(r, meeting);
+      m.meeting_part = static_cast<uint32_t>(part);
+      m.meeting = std::move(meeting);
+    }
+  }
   if (!ok || !r.AtEnd()) return Status::Invalid("not a mail record");
   return m;
 }

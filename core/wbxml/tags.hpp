@@ -320,6 +320,33 @@ inline const Tag kFlagStatus = TagNamed(Page::kEmail, "FlagStatus");  // 0x3b (M
 inline const Tag kContentClass = TagNamed(Page::kEmail, "ContentClass");  // 0x3c
 inline const Tag kFlagType = TagNamed(Page::kEmail, "FlagType");  // 0x3d
 inline const Tag kCompleteTime = TagNamed(Page::kEmail, "CompleteTime");  // 0x3e
+// MeetingRequest and its children (MS-ASEMAIL 2.2.2.48).
+inline const Tag kAllDayEvent = TagNamed(Page::kEmail, "AllDayEvent");  // 0x1a
+inline const Tag kDtStamp = TagNamed(Page::kEmail, "DTStamp");  // 0x1d (MS-ASWBXML: DtStamp)
+inline const Tag kEndTime = TagNamed(Page::kEmail, "EndTime");  // 0x1e
+inline const Tag kInstanceType = TagNamed(Page::kEmail, "InstanceType");  // 0x1f
+inline const Tag kBusyStatus = TagNamed(Page::kEmail, "BusyStatus");  // 0x20
+inline const Tag kLocation = TagNamed(Page::kEmail, "Location");  // 0x21
+inline const Tag kMeetingRequest = TagNamed(Page::kEmail, "MeetingRequest");  // 0x22
+inline const Tag kOrganizer = TagNamed(Page::kEmail, "Organizer");  // 0x23
+inline const Tag kRecurrenceId = TagNamed(Page::kEmail, "RecurrenceId");  // 0x24
+inline const Tag kReminder = TagNamed(Page::kEmail, "Reminder");  // 0x25
+inline const Tag kResponseRequested = TagNamed(Page::kEmail, "ResponseRequested");  // 0x26
+inline const Tag kRecurrences = TagNamed(Page::kEmail, "Recurrences");  // 0x27
+inline const Tag kRecurrence = TagNamed(Page::kEmail, "Recurrence");  // 0x28
+inline const Tag kRecurrenceType = TagNamed(Page::kEmail, "Recurrence_Type");  // 0x29 (Type)
+inline const Tag kRecurrenceUntil = TagNamed(Page::kEmail, "Recurrence_Until");  // 0x2a (Until)
+inline const Tag kRecurrenceOccurrences = TagNamed(Page::kEmail, "Recurrence_Occurrences");  // 0x2b
+inline const Tag kRecurrenceInterval = TagNamed(Page::kEmail, "Recurrence_Interval");  // 0x2c
+inline const Tag kRecurrenceDayOfWeek = TagNamed(Page::kEmail, "Recurrence_DayOfWeek");  // 0x2d
+inline const Tag kRecurrenceDayOfMonth = TagNamed(Page::kEmail, "Recurrence_DayOfMonth");  // 0x2e
+inline const Tag kRecurrenceWeekOfMonth = TagNamed(Page::kEmail, "Recurrence_WeekOfMonth");  // 0x2f
+inline const Tag kRecurrenceMonthOfYear = TagNamed(Page::kEmail, "Recurrence_MonthOfYear");  // 0x30
+inline const Tag kStartTime = TagNamed(Page::kEmail, "StartTime");  // 0x31
+inline const Tag kSensitivity = TagNamed(Page::kEmail, "Sensitivity");  // 0x32
+inline const Tag kTimeZone = TagNamed(Page::kEmail, "TimeZone");  // 0x33
+inline const Tag kGlobalObjId = TagNamed(Page::kEmail, "GlobalObjId");  // 0x34
+inline const Tag kDisallowNewTimeProposal = TagNamed(Page::kEmail, "DisallowNewTimeProposal");  // 0x3f
 }  // namespace email
 
 // Code page 22, "Email2:" (MS-ASEMAIL, 14.0 and later)
@@ -329,6 +356,16 @@ inline const Tag kConversationIndex = TagNamed(Page::kEmail2, "ConversationIndex
 inline const Tag kLastVerbExecuted = TagNamed(Page::kEmail2, "LastVerbExecuted");  // 0x0b
 inline const Tag kLastVerbExecutionTime = TagNamed(Page::kEmail2, "LastVerbExecutionTime");  // 0x0c
 inline const Tag kReceivedAsBcc = TagNamed(Page::kEmail2, "ReceivedAsBcc");  // 0x0d
+inline const Tag kCalendarType = TagNamed(Page::kEmail2, "CalendarType");  // 0x0f
+inline const Tag kIsLeapMonth = TagNamed(Page::kEmail2, "IsLeapMonth");  // 0x10
+inline const Tag kFirstDayOfWeek = TagNamed(Page::kEmail2, "FirstDayOfWeek");  // 0x12
+inline const Tag kMeetingMessageType = TagNamed(Page::kEmail2, "MeetingMessageType");  // 0x13
 }  // namespace email2
+
+// Code page 4, "Calendar:" (MS-ASCAL): what Email's MeetingRequest borrows
+// from it; the calendar item class has its own list (core/convert/tags.hpp).
+namespace calendar {
+inline const Tag kUID = TagNamed(Page::kCalendar, "UID");  // 0x28
+}  // namespace calendar
 
 }  // namespace eas::core::wbxml::tags

@@ -494,7 +494,8 @@ class MimeRecordTest : public CppUnit::TestFixture {
              "VERSION:2.0\r\n"
              "METHOD:" + method + "\r\n"
              "BEGIN:VEVENT\r\n"
-             "UID:1\r\n" + attendee +
+             "UID:1\r\n"
+             "DTSTART:20261207T100000Z\r\n" + attendee +
              "END:VEVENT\r\n"
              "END:VCALENDAR\r\n"
              "--c--\r\n";
