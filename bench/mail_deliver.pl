@@ -23,7 +23,9 @@
 # BENCH_DELIVER_ROUNDS (5), BENCH_DELIVER_USERS (10),
 # BENCH_DELIVER_CONCURRENCY (2), BENCH_DELIVER_LMTP (1: the LMTP targets,
 # nginx's and Dovecot's, too; 0: not), BENCH_DELIVER_SMALL (messages per
-# round of the 2-10 KB LMTP targets at 16 connections, 2000).
+# round of the 2-10 KB LMTP targets at 16 connections, 2000),
+# BENCH_DELIVER_ONLY (a Perl regex: only the targets whose names match,
+# e.g. '2-10 KB' or '^(eas-deliver|dovecot-lda)$', for profiling one).
 use strict;
 use warnings;
 use File::Find;
@@ -229,6 +231,11 @@ my @small_pool;
 if (my @lmtp = grep { $_->{kind} eq 'lmtp' && $_->{connections} == 16 } @targets) {
     @small_pool = map { make_message($seed, $_, class => 'small', to => user_of($_) . '@example.org') } 1 .. $small_messages;
     push @targets, map { { %$_, name => "$_->{name}, 2-10 KB", pool => \@small_pool } } @lmtp;
+}
+
+if (defined(my $only = $ENV{BENCH_DELIVER_ONLY})) {
+    @targets = grep { $_->{name} =~ /$only/ } @targets;
+    die "BENCH_DELIVER_ONLY=$only names no target\n" unless @targets;
 }
 
 # [numerator, denominator] target names whose ratios are printed.
