@@ -29,21 +29,25 @@ void Fail(Response& r, int status, LogLevel level, std::string text) {
   if (!text.empty()) r.log.push_back({level, std::move(text)});
 }
 
-bool IsWbxmlContentType(std::string_view ct) {
-  // "application/vnd.ms-sync.wbxml", maybe with parameters, any case
+// Whether the Content-Type `ct` (any case, maybe with parameters) names
+// `type` (lower-case).
+bool IsMediaType(std::string_view ct, std::string_view type) {
   std::string_view bare = ct.substr(0, ct.find(';'));
   while (!bare.empty() && bare.back() == ' ') bare.remove_suffix(1);
-  if (bare.size() != kWbxmlContentType.size()) return false;
-  if (bare == kWbxmlContentType) return true;  // as every client spells it
+  if (bare.size() != type.size()) return false;
+  if (bare == type) return true;  // as every client spells it
   for (size_t i = 0; i < bare.size(); ++i) {
     char c = bare[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only, no locale
-    if (c != kWbxmlContentType[i]) {
-      return false;
-    }
+    if (c != type[i]) return false;
   }
   return true;
 }
+
+bool IsWbxmlContentType(std::string_view ct) { return IsMediaType(ct, kWbxmlContentType); }
+
+// SendMail and its kin before 14.0 send the message itself.
+bool IsMimeContentType(std::string_view ct) { return IsMediaType(ct, "message/rfc822"); }
 
 // A 401 that tells the client to send Basic credentials.
 void Unauthorized(Response& r, const auth::AuthOutcome& outcome) {
@@ -260,7 +264,9 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   }
 
   wbxml::Element body;
-  if (!request.body.empty()) {
+  if (!request.body.empty() && command->takes_mime && IsMimeContentType(request.content_type)) {
+    // The handler reads the message from request.body.
+  } else if (!request.body.empty()) {
     if (!IsWbxmlContentType(request.content_type)) {
       Fail(r, 400, LogLevel::kWarn,
            "content type \"" + std::string(request.content_type) + "\" is not " +
@@ -268,6 +274,13 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
       return;
     }
     if (Status s = wbxml::Decode(request.body, &body); !s.ok()) {
+      if (command->takes_mime) {
+        const std::string sent = ctx.AnswerCommonStatus(102, 400);  // InvalidWBXML
+        r.log.push_back({LogLevel::kWarn, query.cmd + ": malformed WBXML (" + sent + "): " +
+                                              s.message()});
+        r.headers.emplace_back(kServerVersionHeader, kServerVersion);
+        return;
+      }
       Fail(r, 400, LogLevel::kWarn, query.cmd + ": malformed request: " + s.message());
       return;
     }
