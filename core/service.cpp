@@ -10,6 +10,7 @@
 #include "core/auth/credential_cache.hpp"
 #include "core/auth/user_name.hpp"
 #include "core/commands/command.hpp"
+#include "core/mail/outgoing_queue.hpp"
 #include "core/protocol.hpp"
 #include "core/wbxml/decoder.hpp"
 #include "storage/shared_store.hpp"
@@ -293,6 +294,21 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   command->handler(ctx);
   if (!r.needs_blocking) {
     r.headers.emplace_back(kServerVersionHeader, kServerVersion);
+  }
+}
+
+mail::QueueRun Service::RunOutgoingQueue(const mail::RelayOptions& relay, uint64_t now) noexcept {
+  try {
+    auto send = [&relay](const storage::OutgoingRecord& entry) {
+      return mail::SendBySmtp(relay, entry.sender, entry.recipients, entry.message);
+    };
+    return mail::RunOutgoingQueue(*store_, relay, send, now);
+  } catch (const std::exception& e) {
+    mail::QueueRun run;
+    run.log.push_back({LogLevel::kError, std::string("smtp: queue run failed: ") + e.what()});
+    return run;
+  } catch (...) {
+    return mail::QueueRun();
   }
 }
 

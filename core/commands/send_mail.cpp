@@ -149,9 +149,9 @@ void SendMail(CommandContext& ctx) {
   if (result.saved) ctx.response.log.push_back({LogLevel::kInfo, what + " saved in Sent Items"});
   if (!result.queued_for.empty()) {
     ctx.response.log.push_back(
-        {LogLevel::kWarn, what + " for " + Join(result.queued_for) + " kept in the outgoing queue (entry " +
+        {LogLevel::kInfo, what + " for " + Join(result.queued_for) + " kept in the outgoing queue (entry " +
                               std::to_string(result.queue_id) +
-                              "): no SMTP relay is configured yet"});
+                              ") for the SMTP relay"});
   }
 }
 
