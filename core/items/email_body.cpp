@@ -12,9 +12,7 @@ const BodyPreference* Asked(const RenderOptions& options, int type) {
   return nullptr;
 }
 
-bool IsSmime(const mail::MessageRecord& message) {
-  return message.message_class.starts_with("IPM.Note.SMIME");
-}
+bool IsSmime(std::string_view message_class) { return message_class.starts_with("IPM.Note.SMIME"); }
 
 }  // namespace
 
@@ -37,10 +35,11 @@ std::string TextAsHtml(std::string_view text) {
   return html;
 }
 
-void ChooseEmailBody(const mail::MessageRecord& message, std::string_view mime,
+template <class Text>
+void ChooseEmailBody(const mail::BasicMessageRecord<Text>& message, std::string_view mime,
                      const RenderOptions& options, EmailBody& out) {
   const BodyPreference* as_mime = Asked(options, 4);
-  const bool smime = IsSmime(message);
+  const bool smime = IsSmime(message.message_class);
   const bool mime_ok = options.mime_support == 2 || (options.mime_support == 1 && smime);
   if (!mime.empty() && (smime || (as_mime != nullptr && mime_ok))) {
     out.type = 4;
@@ -65,5 +64,10 @@ void ChooseEmailBody(const mail::MessageRecord& message, std::string_view mime,
   out.full = message.text_body;
   out.preference = as_text;
 }
+
+template void ChooseEmailBody(const mail::MessageRecord&, std::string_view, const RenderOptions&,
+                              EmailBody&);
+template void ChooseEmailBody(const mail::MessageView&, std::string_view, const RenderOptions&,
+                              EmailBody&);
 
 }  // namespace eas::core::items

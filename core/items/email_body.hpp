@@ -24,7 +24,9 @@ struct EmailBody {
 // HTML when asked for and the message has it, or when asked for HTML only
 // (plain text is then made into HTML); else plain text, which every
 // message has (HTML-only mail carries its text form).
-void ChooseEmailBody(const mail::MessageRecord& message, std::string_view mime,
+// For a MessageRecord or a MessageView; out.full views the message's text.
+template <class Text>
+void ChooseEmailBody(const mail::BasicMessageRecord<Text>& message, std::string_view mime,
                      const RenderOptions& options, EmailBody& out);
 
 // Plain text as HTML: escaped, line breaks kept.
