@@ -87,11 +87,11 @@ void WriteBody(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
   ChooseEmailBody(message, mime, options, body);
   const BodyPreference* pref = body.preference;
   const uint64_t limit = pref != nullptr ? pref->truncation_size : 0;
-  const bool too_big = limit != 0 && body.full.size() > limit;
+  const bool too_big = limit != 0 && body.size > limit;
 
   w.Start(base::kBody);
   w.Element(base::kType, std::to_string(body.type));
-  w.Element(base::kEstimatedDataSize, std::to_string(body.full.size()));
+  w.Element(base::kEstimatedDataSize, std::to_string(body.size));
   if (too_big) w.Element(base::kTruncated, "1");
   size_t part = 0;  // a multipart answer's part for the data, 0 for none
   if (!(too_big && pref->all_or_none)) {
