@@ -182,8 +182,8 @@ std::string EncodeItem(const ItemRecord& item) {
   return std::move(w).Finish();
 }
 
-const char* DecodeItem(std::string_view in, ItemRecord* out) {
-  ItemRecord r;
+const char* DecodeItem(std::string_view in, ItemView* out) {
+  ItemView r;
   FieldReader reader(in);
   uint8_t tag = 0;
   std::string_view v;
@@ -193,7 +193,7 @@ const char* DecodeItem(std::string_view in, ItemRecord* out) {
       case kItemFolder: ok = ParseUint(v, &r.folder); break;
       case kItemId: ok = ParseUint(v, &r.id); break;
       case kItemModseq: ok = ParseUint(v, &r.modseq); break;
-      case kItemData: r.data.assign(v); break;
+      case kItemData: r.data = v; break;
       case kItemCreated: ok = ParseUint(v, &r.created); break;
       case kItemBlob: ok = ParseUint(v, &r.blob); break;
       case kItemTime: ok = ParseUint(v, &r.time); break;
@@ -202,7 +202,20 @@ const char* DecodeItem(std::string_view in, ItemRecord* out) {
     if (!ok) return kBadInteger;
   }
   if (reader.why() != nullptr) return reader.why();
-  *out = std::move(r);
+  *out = r;
+  return nullptr;
+}
+
+const char* DecodeItem(std::string_view in, ItemRecord* out) {
+  ItemView view;
+  if (const char* why = DecodeItem(in, &view)) return why;
+  out->folder = view.folder;
+  out->id = view.id;
+  out->modseq = view.modseq;
+  out->created = view.created;
+  out->data.assign(view.data);
+  out->blob = view.blob;
+  out->time = view.time;
   return nullptr;
 }
 

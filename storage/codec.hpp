@@ -32,6 +32,8 @@ const char* DecodeFolder(std::string_view in, FolderRecord* out);
 
 std::string EncodeItem(const ItemRecord& item);
 const char* DecodeItem(std::string_view in, ItemRecord* out);
+// The same with the data a view into `in`.
+const char* DecodeItem(std::string_view in, ItemView* out);
 // Only the item's blob id (0 when none), without copying its data: a
 // folder's deletion reads this from every item.
 const char* DecodeItemBlob(std::string_view in, uint64_t* blob);

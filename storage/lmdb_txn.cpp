@@ -94,6 +94,24 @@ Result<std::vector<ItemRecord>> LmdbTxn::ItemsByTimeDescending(FolderId folder, 
       [&] { return DoItemsByTimeDescending(folder, from, before_time, before_item, limit); });
 }
 
+Result<std::vector<ItemTime>> LmdbTxn::ItemTimes(FolderId folder, uint64_t from,
+                                                 uint64_t after_time, ItemId after_item,
+                                                 size_t limit) {
+  return Guard([&] { return DoItemTimes(folder, from, after_time, after_item, limit); });
+}
+Result<std::vector<ItemTime>> LmdbTxn::ItemTimesDescending(FolderId folder, uint64_t from,
+                                                           uint64_t before_time,
+                                                           ItemId before_item, size_t limit) {
+  return Guard(
+      [&] { return DoItemTimesDescending(folder, from, before_time, before_item, limit); });
+}
+Status LmdbTxn::ViewItem(FolderId folder, ItemId id, ItemView* out) {
+  return Guard([&] { return DoViewItem(folder, id, out); });
+}
+Status LmdbTxn::ViewItemAt(FolderId folder, const ItemTime& at, ItemView* out) {
+  return Guard([&] { return DoViewItemAt(folder, at, out); });
+}
+
 Result<uint64_t> LmdbTxn::PutBlob(UserId user, std::string_view key, std::string_view bytes) {
   return Guard([&] { return DoPutBlob(user, key, bytes); });
 }

@@ -68,6 +68,14 @@ class LmdbTxn final : public Txn {
                                                         uint64_t before_time, ItemId before_item,
                                                         size_t limit) override;
 
+  Result<std::vector<ItemTime>> ItemTimes(FolderId folder, uint64_t from, uint64_t after_time,
+                                          ItemId after_item, size_t limit) override;
+  Result<std::vector<ItemTime>> ItemTimesDescending(FolderId folder, uint64_t from,
+                                                    uint64_t before_time, ItemId before_item,
+                                                    size_t limit) override;
+  Status ViewItem(FolderId folder, ItemId id, ItemView* out) override;
+  Status ViewItemAt(FolderId folder, const ItemTime& at, ItemView* out) override;
+
   Result<uint64_t> PutBlob(UserId user, std::string_view key, std::string_view bytes) override;
   Status ViewBlob(uint64_t blob, std::string_view* out) override;
   Result<uint64_t> FindBlob(UserId user, std::string_view key) override;
@@ -147,12 +155,20 @@ class LmdbTxn final : public Txn {
   Result<std::vector<ItemRecord>> DoItemsByTimeDescending(FolderId folder, uint64_t from,
                                                           uint64_t before_time,
                                                           ItemId before_item, size_t limit);
-  // The item an items_by_time key names, checked against the key.
-  Result<ItemRecord> TimeIndexedItem(FolderId folder, std::string_view key);
-  // A time-index scan's step: the key's item onto `items`; false when the
+  Status DoViewItem(FolderId folder, ItemId id, ItemView* out);
+  Result<std::vector<ItemTime>> DoItemTimes(FolderId folder, uint64_t from, uint64_t after_time,
+                                            ItemId after_item, size_t limit);
+  Result<std::vector<ItemTime>> DoItemTimesDescending(FolderId folder, uint64_t from,
+                                                      uint64_t before_time, ItemId before_item,
+                                                      size_t limit);
+  // The item at a place of the time index, checked against it.
+  Status DoViewItemAt(FolderId folder, const ItemTime& at, ItemView* out);
+  // The items at these places, copied.
+  Result<std::vector<ItemRecord>> ItemsAt(FolderId folder, const std::vector<ItemTime>& at);
+  // A time-index scan's step: the key's place onto `at`; false when the
   // scan is to stop (`limit` reached, or *failure set).
-  bool TakeTimeIndexed(FolderId folder, std::string_view key, size_t limit,
-                       std::vector<ItemRecord>& items, Status& failure);
+  bool TakeTime(FolderId folder, std::string_view key, size_t limit, std::vector<ItemTime>& at,
+                Status& failure);
   // Moves the item's items_by_time entry from old_time to new_time (0: none).
   Status IndexTime(FolderId folder, ItemId item, uint64_t old_time, uint64_t new_time);
   // Deletes every item of the folder (being deleted) in one walk, with its

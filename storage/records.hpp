@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace eas::storage {
@@ -64,6 +65,30 @@ struct ItemRecord {
   // The item's place in time (unix seconds; mail: when it was received),
   // indexed per folder (Txn::ItemsByTime), 0 for none.
   uint64_t time = 0;
+};
+
+// An ItemRecord whose data is a view into the store, not a copy
+// (Txn::ViewItem): valid until its transaction ends or writes. A Sync
+// renders each item it sends from the stored bytes in place.
+struct ItemView {
+  FolderId folder = 0;
+  ItemId id = 0;
+  uint64_t modseq = 0;
+  uint64_t created = 0;
+  std::string_view data;
+  uint64_t blob = 0;
+  uint64_t time = 0;
+};
+
+inline ItemView ViewOf(const ItemRecord& r) {
+  return {r.folder, r.id, r.modseq, r.created, r.data, r.blob, r.time};
+}
+
+// A place in a folder's index by time (Txn::ItemTimes): an item's time
+// and id, read without the item.
+struct ItemTime {
+  uint64_t time = 0;
+  ItemId id = 0;
 };
 
 // One entry of a folder's item change log; deletes are tombstones.

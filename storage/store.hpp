@@ -170,6 +170,23 @@ class Txn {
                                                                 ItemId before_item,
                                                                 size_t limit) = 0;
 
+  // The same places, without reading the items: a walk that stops early
+  // (a full window, a dry run) reads only the items it gets to, with
+  // ViewItemAt.
+  virtual Result<std::vector<ItemTime>> ItemTimes(FolderId folder, uint64_t from,
+                                                  uint64_t after_time, ItemId after_item,
+                                                  size_t limit) = 0;
+  virtual Result<std::vector<ItemTime>> ItemTimesDescending(FolderId folder, uint64_t from,
+                                                            uint64_t before_time,
+                                                            ItemId before_item, size_t limit) = 0;
+
+  // The item without a copy of its data: out->data points into the store,
+  // valid until this transaction ends or writes. ViewItemAt: the item at
+  // a place of the time index, corrupt (kIoError) when it is missing or
+  // has another time.
+  virtual Status ViewItem(FolderId folder, ItemId id, ItemView* out) = 0;
+  virtual Status ViewItemAt(FolderId folder, const ItemTime& at, ItemView* out) = 0;
+
   // Blobs: large values written once (ItemRecord::blob). PutBlob stores
   // `bytes` for the user's items and returns its id; a blob no item refers
   // to when the transaction commits is dropped then, so put the item in the

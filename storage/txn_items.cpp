@@ -26,19 +26,26 @@ std::string ItemLabel(FolderId folder, ItemId id) {
 
 }  // namespace
 
-Result<ItemRecord> LmdbTxn::DoGetItem(FolderId folder, ItemId id) {
+Status LmdbTxn::DoViewItem(FolderId folder, ItemId id, ItemView* out) {
   std::string_view value;
   Status s = Get(dbs_.items, keys::FolderAnd(folder, id), &value);
   if (s.code() == Code::kNotFound) return Status::NotFound(ItemLabel(folder, id) + " not found");
   if (!s.ok()) return s;
-  ItemRecord item;
-  if (const char* why = DecodeItem(value, &item)) {
+  if (const char* why = DecodeItem(value, out)) {
     return CorruptRecord(ItemLabel(folder, id) + ": " + why);
   }
-  if (item.folder != folder || item.id != id) {
+  if (out->folder != folder || out->id != id) {
     return CorruptRecord(ItemLabel(folder, id) + ": ids differ from its key");
   }
-  return item;
+  return Status::Ok();
+}
+
+Result<ItemRecord> LmdbTxn::DoGetItem(FolderId folder, ItemId id) {
+  ItemView view;
+  Status s = DoViewItem(folder, id, &view);
+  if (!s.ok()) return s;
+  return ItemRecord{view.folder, view.id, view.modseq, view.created, std::string(view.data),
+                    view.blob, view.time};
 }
 
 Result<ItemRecord> LmdbTxn::DoPutItem(ItemRecord item) {
@@ -177,36 +184,67 @@ Status LmdbTxn::DeleteFolderItems(FolderId folder) {
 Result<std::vector<ItemRecord>> LmdbTxn::DoItemsByTime(FolderId folder, uint64_t from,
                                                        uint64_t after_time, ItemId after_item,
                                                        size_t limit) {
-  Result<FolderRecord> exists = DoGetFolder(folder);
-  if (!exists.ok()) return exists.status();
-  std::vector<ItemRecord> items;
-  if (limit == 0) return items;
-  // The first position: (from, 0), or just past (after_time, after_item)
-  // when that lies further on.
-  std::string start = keys::ItemTime(folder, from, 0);
-  if (after_item != 0 && after_time >= from) {
-    if (after_item == UINT64_MAX && after_time == UINT64_MAX) return items;
-    start = after_item == UINT64_MAX ? keys::ItemTime(folder, after_time + 1, 0)
-                                     : keys::ItemTime(folder, after_time, after_item + 1);
-  }
-  Status failure;
-  Status s = Scan(dbs_.items_by_time, keys::Folder(folder), start,
-                  [&](std::string_view key, std::string_view) {
-                    return TakeTimeIndexed(folder, key, limit, items, failure);
-                  });
-  if (!s.ok()) return s;
-  if (!failure.ok()) return failure;
-  return items;
+  Result<std::vector<ItemTime>> at = DoItemTimes(folder, from, after_time, after_item, limit);
+  if (!at.ok()) return at.status();
+  return ItemsAt(folder, *at);
 }
 
 Result<std::vector<ItemRecord>> LmdbTxn::DoItemsByTimeDescending(FolderId folder, uint64_t from,
                                                                  uint64_t before_time,
                                                                  ItemId before_item,
                                                                  size_t limit) {
+  Result<std::vector<ItemTime>> at =
+      DoItemTimesDescending(folder, from, before_time, before_item, limit);
+  if (!at.ok()) return at.status();
+  return ItemsAt(folder, *at);
+}
+
+Result<std::vector<ItemRecord>> LmdbTxn::ItemsAt(FolderId folder,
+                                                 const std::vector<ItemTime>& at) {
+  std::vector<ItemRecord> items;
+  items.reserve(at.size());
+  for (const ItemTime& place : at) {
+    ItemView view;
+    Status s = DoViewItemAt(folder, place, &view);
+    if (!s.ok()) return s;
+    items.push_back(ItemRecord{view.folder, view.id, view.modseq, view.created,
+                               std::string(view.data), view.blob, view.time});
+  }
+  return items;
+}
+
+Result<std::vector<ItemTime>> LmdbTxn::DoItemTimes(FolderId folder, uint64_t from,
+                                                   uint64_t after_time, ItemId after_item,
+                                                   size_t limit) {
   Result<FolderRecord> exists = DoGetFolder(folder);
   if (!exists.ok()) return exists.status();
-  std::vector<ItemRecord> items;
-  if (limit == 0) return items;
+  std::vector<ItemTime> at;
+  if (limit == 0) return at;
+  // The first position: (from, 0), or just past (after_time, after_item)
+  // when that lies further on.
+  std::string start = keys::ItemTime(folder, from, 0);
+  if (after_item != 0 && after_time >= from) {
+    if (after_item == UINT64_MAX && after_time == UINT64_MAX) return at;
+    start = after_item == UINT64_MAX ? keys::ItemTime(folder, after_time + 1, 0)
+                                     : keys::ItemTime(folder, after_time, after_item + 1);
+  }
+  Status failure;
+  Status s = Scan(dbs_.items_by_time, keys::Folder(folder), start,
+                  [&](std::string_view key, std::string_view) {
+                    return TakeTime(folder, key, limit, at, failure);
+                  });
+  if (!s.ok()) return s;
+  if (!failure.ok()) return failure;
+  return at;
+}
+
+Result<std::vector<ItemTime>> LmdbTxn::DoItemTimesDescending(FolderId folder, uint64_t from,
+                                                             uint64_t before_time,
+                                                             ItemId before_item, size_t limit) {
+  Result<FolderRecord> exists = DoGetFolder(folder);
+  if (!exists.ok()) return exists.status();
+  std::vector<ItemTime> at;
+  if (limit == 0) return at;
   // No real entry has time and id both UINT64_MAX: the end of the folder.
   const std::string end = before_item != 0 ? keys::ItemTime(folder, before_time, before_item)
                                            : keys::ItemTime(folder, UINT64_MAX, UINT64_MAX);
@@ -214,35 +252,33 @@ Result<std::vector<ItemRecord>> LmdbTxn::DoItemsByTimeDescending(FolderId folder
   Status s = ScanBack(dbs_.items_by_time, keys::Folder(folder), end,
                       [&](std::string_view key, std::string_view) {
                         if (key.size() == 24 && keys::LoadBE<uint64_t>(key, 8) < from) return false;
-                        return TakeTimeIndexed(folder, key, limit, items, failure);
+                        return TakeTime(folder, key, limit, at, failure);
                       });
   if (!s.ok()) return s;
   if (!failure.ok()) return failure;
-  return items;
+  return at;
 }
 
-bool LmdbTxn::TakeTimeIndexed(FolderId folder, std::string_view key, size_t limit,
-                              std::vector<ItemRecord>& items, Status& failure) {
-  Result<ItemRecord> item = TimeIndexedItem(folder, key);
-  if (!item.ok()) {
-    failure = item.status();
+bool LmdbTxn::TakeTime(FolderId folder, std::string_view key, size_t limit,
+                       std::vector<ItemTime>& at, Status& failure) {
+  if (key.size() != 24) {
+    failure = CorruptRecord("time index of folder " + std::to_string(folder) + ": bad key");
     return false;
   }
-  items.push_back(std::move(*item));
-  return items.size() < limit;
+  at.push_back({keys::LoadBE<uint64_t>(key, 8), keys::LoadBE<ItemId>(key, 16)});
+  return at.size() < limit;
 }
 
-Result<ItemRecord> LmdbTxn::TimeIndexedItem(FolderId folder, std::string_view key) {
-  const std::string label = "time index of folder " + std::to_string(folder);
-  if (key.size() != 24) return CorruptRecord(label + ": bad key");
-  const uint64_t time = keys::LoadBE<uint64_t>(key, 8);
-  const ItemId id = keys::LoadBE<ItemId>(key, 16);
-  Result<ItemRecord> item = DoGetItem(folder, id);
-  const char* why = item.status().code() == Code::kNotFound ? " is missing"
-                    : item.ok() && item->time != time       ? " has another time"
-                                                            : nullptr;
-  if (why != nullptr) return CorruptRecord(label + ": " + ItemLabel(folder, id) + why);
-  return item;
+Status LmdbTxn::DoViewItemAt(FolderId folder, const ItemTime& at, ItemView* out) {
+  Status s = DoViewItem(folder, at.id, out);
+  const char* why = s.code() == Code::kNotFound ? " is missing"
+                    : s.ok() && out->time != at.time ? " has another time"
+                                                     : nullptr;
+  if (why != nullptr) {
+    return CorruptRecord("time index of folder " + std::to_string(folder) + ": " +
+                         ItemLabel(folder, at.id) + why);
+  }
+  return s;
 }
 
 Result<std::vector<ItemChange>> LmdbTxn::DoItemChangesSince(FolderId folder, uint64_t after,

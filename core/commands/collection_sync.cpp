@@ -89,8 +89,6 @@ Status CollectionSync::CollectChanges(bool dry_run, bool& any) {
   Status failure;
   Status s = scan.Run([&](ServerChange& change) {
     if (dry_run || outgoing_.size() >= window || bytes >= limits_.max_bytes) return false;
-    failure = NoteSent(change);
-    if (!failure.ok()) return false;
     Outgoing out{change.kind == ServerChange::kAdd          ? Outgoing::kAdd
                  : change.kind == ServerChange::kChange     ? Outgoing::kChange
                  : change.kind == ServerChange::kSoftDelete ? Outgoing::kSoftDelete
@@ -102,6 +100,10 @@ Status CollectionSync::CollectChanges(bool dry_run, bool& any) {
       out.application_data =
           RenderItem({change.data, change.blob, target_.folder.id, change.item}, scope);
     }
+    // Rendered first: the change's data is valid only until the store is
+    // written (ServerChange).
+    failure = NoteSent(change);
+    if (!failure.ok()) return false;
     bytes += out.application_data.size() + out.server_id.size();
     outgoing_.push_back(std::move(out));
     return true;

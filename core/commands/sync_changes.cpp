@@ -17,7 +17,7 @@ constexpr size_t kOldestHeldSearch = 64;
 
 }  // namespace
 
-bool ChangeScan::OutsideWindow(const storage::ItemRecord& item) const {
+bool ChangeScan::OutsideWindow(const storage::ItemView& item) const {
   return options_.cutoff != 0 && options_.item_class != nullptr &&
          options_.item_class->OutsideWindow(item.data, item.time, options_.cutoff);
 }
@@ -54,71 +54,94 @@ Status ChangeScan::AgeOut(const TakeFn& take) {
   uint64_t after_time = 0;
   storage::ItemId after_item = 0;
   for (;;) {
-    auto items = txn_.ItemsByTime(options_.folder, pos_.oldest_held, after_time, after_item, kBatch);
-    if (!items.ok()) return items.status();
-    for (const auto& item : *items) {
-      if (item.time >= options_.cutoff) return FindOldestHeld();
-      auto held = txn_.IsHeld(options_.user, options_.device_id, options_.folder, item.id);
+    auto places = txn_.ItemTimes(options_.folder, pos_.oldest_held, after_time, after_item, kBatch);
+    if (!places.ok()) return places.status();
+    for (const auto& at : *places) {
+      if (at.time >= options_.cutoff) return FindOldestHeld();
+      auto held = txn_.IsHeld(options_.user, options_.device_id, options_.folder, at.id);
       if (!held.ok()) return held.status();
       if (*held) {
-        ServerChange change{ServerChange::kSoftDelete, item.id, 0, {}};
+        ServerChange change{ServerChange::kSoftDelete, at.id, 0, {}};
         if (!take(change)) {
           more_ = true;
           return Status::Ok();
         }
       }
       // Held ones went; what is left before the next one is not held.
-      pos_.oldest_held = item.time;
-      after_time = item.time;
-      after_item = item.id;
+      pos_.oldest_held = at.time;
+      after_time = at.time;
+      after_item = at.id;
     }
-    if (items->size() < kBatch) return FindOldestHeld();
+    if (places->size() < kBatch) return FindOldestHeld();
   }
 }
 
 Status ChangeScan::FindOldestHeld() {
-  auto items = txn_.ItemsByTime(options_.folder, options_.cutoff, 0, 0, kOldestHeldSearch);
-  if (!items.ok()) return items.status();
+  auto places = txn_.ItemTimes(options_.folder, options_.cutoff, 0, 0, kOldestHeldSearch);
+  if (!places.ok()) return places.status();
   pos_.oldest_held = kNothingHeld;
-  for (const auto& item : *items) {
-    auto held = txn_.IsHeld(options_.user, options_.device_id, options_.folder, item.id);
+  for (const auto& at : *places) {
+    auto held = txn_.IsHeld(options_.user, options_.device_id, options_.folder, at.id);
     if (!held.ok()) return held.status();
     if (*held) {
-      pos_.oldest_held = item.time;
+      pos_.oldest_held = at.time;
       return Status::Ok();
     }
   }
   // None of the first ones: the last one read bounds the rest.
-  if (items->size() == kOldestHeldSearch) pos_.oldest_held = items->back().time;
+  if (places->size() == kOldestHeldSearch) pos_.oldest_held = places->back().time;
   return Status::Ok();
 }
 
-Status ChangeScan::WalkLiveItems(const TakeFn& take) {
-  const bool by_time = options_.item_class != nullptr && options_.item_class->WalksByTime();
-  for (;;) {
-    // By time, the window's start bounds the walk: older items are not read.
-    auto items = by_time ? txn_.ItemsByTimeDescending(options_.folder, options_.cutoff,
-                                                      pos_.cursor_time, pos_.cursor, kBatch)
-                         : txn_.ItemsAfter(options_.folder, pos_.cursor, kBatch);
-    if (!items.ok()) return items.status();
-    for (auto& item : *items) {
-      // Changed after the snapshot: the log sends it, as an Add, since the
-      // device does not hold it.
-      const bool later = item.modseq > pos_.snapshot;
-      if (!later && !OutsideWindow(item)) {
-        // Held already: a wider window walked again (an initial walk
-        // follows SyncKey 0, which forgets what the device held).
-        auto held = txn_.IsHeld(options_.user, options_.device_id, options_.folder, item.id);
-        if (!held.ok()) return held.status();
-        ServerChange change{ServerChange::kAdd, item.id, 0, std::move(item.data), item.blob};
-        if (!*held && !take(change)) {
-          more_ = true;
-          return Status::Ok();
-        }
-        if (!*held) NoteHeld(item.time);
+Result<bool> ChangeScan::OfferLive(const storage::ItemView& item, const TakeFn& take) {
+  // Changed after the snapshot: the log sends it, as an Add, since the
+  // device does not hold it.
+  const bool later = item.modseq > pos_.snapshot;
+  if (!later && !OutsideWindow(item)) {
+    // Held already: a wider window walked again (an initial walk follows
+    // SyncKey 0, which forgets what the device held).
+    auto held = txn_.IsHeld(options_.user, options_.device_id, options_.folder, item.id);
+    if (!held.ok()) return held.status();
+    if (!*held) {
+      ServerChange change{ServerChange::kAdd, item.id, 0, item.data, item.blob};
+      if (!take(change)) {
+        more_ = true;
+        return false;
       }
-      pos_.cursor = item.id;
-      pos_.cursor_time = item.time;
+      NoteHeld(item.time);
+    }
+  }
+  pos_.cursor = item.id;
+  pos_.cursor_time = item.time;
+  return true;
+}
+
+Status ChangeScan::WalkLiveItems(const TakeFn& take) {
+  if (WalksByTime()) {
+    // By time, the window's start bounds the walk: older items are not
+    // read. Each item is read when the walk gets to it, in place: the
+    // taker renders it before it writes.
+    for (;;) {
+      auto places = txn_.ItemTimesDescending(options_.folder, options_.cutoff, pos_.cursor_time,
+                                             pos_.cursor, kBatch);
+      if (!places.ok()) return places.status();
+      for (const auto& at : *places) {
+        storage::ItemView item;
+        if (Status s = txn_.ViewItemAt(options_.folder, at, &item); !s.ok()) return s;
+        auto offered = OfferLive(item, take);
+        if (!offered.ok()) return offered.status();
+        if (!*offered) return Status::Ok();
+      }
+      if (places->size() < kBatch) return Status::Ok();
+    }
+  }
+  for (;;) {
+    auto items = txn_.ItemsAfter(options_.folder, pos_.cursor, kBatch);
+    if (!items.ok()) return items.status();
+    for (const auto& item : *items) {
+      auto offered = OfferLive(storage::ViewOf(item), take);
+      if (!offered.ok()) return offered.status();
+      if (!*offered) return Status::Ok();
     }
     if (items->size() < kBatch) return Status::Ok();
   }
@@ -146,16 +169,16 @@ Status ChangeScan::ReadLog(const TakeFn& take) {
           continue;
         }
       } else {
-        auto item = txn_.GetItem(options_.folder, entry.item);
-        if (!item.ok()) return item.status();
-        if (!*held && OutsideWindow(*item)) {
+        storage::ItemView item;  // in place: nothing writes before take()
+        if (Status s = txn_.ViewItem(options_.folder, entry.item, &item); !s.ok()) return s;
+        if (!*held && OutsideWindow(item)) {
           pos_.seen = entry.modseq;  // outside the device's window: not sent
           continue;
         }
         change.kind = *held ? ServerChange::kChange : ServerChange::kAdd;
-        change.data = std::move(item->data);
-        change.blob = item->blob;
-        if (!*held) NoteHeld(item->time);
+        change.data = item.data;
+        change.blob = item.blob;
+        if (!*held) NoteHeld(item.time);
       }
       if (!take(change)) {
         more_ = true;

@@ -29,12 +29,15 @@ namespace eas::core::items { class ItemClass; }
 
 namespace eas::core::commands {
 
+// The item's data is a view into the store (Txn::ViewItem): valid while
+// the change is offered, until the transaction writes. So a taker uses it
+// (renders the item) before it writes anything (Txn::SetHeld).
 struct ServerChange {
   enum Kind { kAdd, kChange, kDelete, kSoftDelete } kind = kAdd;
   storage::ItemId item = 0;
-  uint64_t modseq = 0;  // its change log entry; 0 from a walk
-  std::string data;     // the item (Add, Change)
-  uint64_t blob = 0;    // ... and its blob
+  uint64_t modseq = 0;     // its change log entry; 0 from a walk
+  std::string_view data;   // the item (Add, Change)
+  uint64_t blob = 0;       // ... and its blob
 };
 
 // No held item is older than this: nothing held to age out (the walk-by-
@@ -89,9 +92,12 @@ class ChangeScan {
   bool more() const { return more_; }
 
  private:
-  bool OutsideWindow(const storage::ItemRecord& item) const;
+  bool OutsideWindow(const storage::ItemView& item) const;
   bool WalksByTime() const;
   Status WalkLiveItems(const TakeFn& take);
+  // The walk's step: a live item offered unless the log sends it or it
+  // lies outside the window; false when it was refused (more_ is set).
+  Result<bool> OfferLive(const storage::ItemView& item, const TakeFn& take);
   // Held items older than the window's start go as SoftDeletes.
   Status AgeOut(const TakeFn& take);
   // After AgeOut: the time of the oldest held item left (a lower bound).

@@ -1,5 +1,8 @@
 #include "core/items/email_body.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "core/items/item_class.hpp"
 
 namespace eas::core::items {
@@ -12,39 +15,68 @@ const BodyPreference* Asked(const RenderOptions& options, int type) {
   return nullptr;
 }
 
-bool IsSmime(const mail::MessageRecord& message) {
-  return message.message_class.starts_with("IPM.Note.SMIME");
+bool IsSmime(std::string_view message_class) { return message_class.starts_with("IPM.Note.SMIME"); }
+
+constexpr std::string_view kHtmlHead = "<html><body><div>";
+constexpr std::string_view kHtmlTail = "</div></body></html>";
+
+// What a character of the text becomes; nullptr data: itself.
+std::string_view HtmlFor(char c) {
+  switch (c) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '"': return "&quot;";
+    case '\r': return "";  // a non-null empty view: dropped
+    case '\n': return "<br>\n";
+    default: return {};
+  }
 }
 
 }  // namespace
 
-std::string TextAsHtml(std::string_view text) {
-  std::string html = "<html><body><div>";
-  html.reserve(html.size() + text.size() + text.size() / 8 + 32);
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    switch (c) {
-      case '&': html += "&amp;"; break;
-      case '<': html += "&lt;"; break;
-      case '>': html += "&gt;"; break;
-      case '"': html += "&quot;"; break;
-      case '\r': break;
-      case '\n': html += "<br>\n"; break;
-      default: html += c;
+std::string TextAsHtml(std::string_view text, size_t max_bytes) {
+  std::string html(kHtmlHead);
+  html.reserve(std::min(max_bytes, text.size() + text.size() / 8) + 64);
+  size_t i = 0;
+  for (; i < text.size() && html.size() < max_bytes; ++i) {
+    const std::string_view as = HtmlFor(text[i]);
+    if (as.data() == nullptr) {
+      html += text[i];
+    } else {
+      html += as;
     }
   }
-  html += "</div></body></html>";
+  if (i == text.size()) html += kHtmlTail;
   return html;
 }
 
-void ChooseEmailBody(const mail::MessageRecord& message, std::string_view mime,
+size_t TextAsHtmlSize(std::string_view text) {
+  // Counted with memchr, one character at a time: the special ones are
+  // rare, and the text is kilobytes.
+  size_t size = kHtmlHead.size() + text.size() + kHtmlTail.size();
+  for (char c : {'&', '<', '>', '"', '\r', '\n'}) {
+    const size_t grows = HtmlFor(c).size();
+    for (const char* p = text.data(); p != nullptr;) {
+      p = static_cast<const char*>(std::memchr(p, c, text.data() + text.size() - p));
+      if (p == nullptr) break;
+      size = size - 1 + grows;
+      ++p;
+    }
+  }
+  return size;
+}
+
+template <class Text>
+void ChooseEmailBody(const mail::BasicMessageRecord<Text>& message, std::string_view mime,
                      const RenderOptions& options, EmailBody& out) {
   const BodyPreference* as_mime = Asked(options, 4);
-  const bool smime = IsSmime(message);
+  const bool smime = IsSmime(message.message_class);
   const bool mime_ok = options.mime_support == 2 || (options.mime_support == 1 && smime);
   if (!mime.empty() && (smime || (as_mime != nullptr && mime_ok))) {
     out.type = 4;
     out.full = mime;
+    out.size = mime.size();
     out.preference = as_mime;
     return;
   }
@@ -55,15 +87,27 @@ void ChooseEmailBody(const mail::MessageRecord& message, std::string_view mime,
     out.preference = as_html;
     if (!message.html_body.empty()) {
       out.full = message.html_body;
+      out.size = out.full.size();
     } else {
-      out.made = TextAsHtml(message.text_body);
+      // Only as much as is sent, and one byte more for CutPoint.
+      const uint64_t limit = as_html->truncation_size;
+      out.made = TextAsHtml(message.text_body, limit == 0 || limit >= SIZE_MAX - 1
+                                                   ? SIZE_MAX
+                                                   : static_cast<size_t>(limit) + 1);
       out.full = out.made;
+      out.size = TextAsHtmlSize(message.text_body);
     }
     return;
   }
   out.type = 1;
   out.full = message.text_body;
+  out.size = out.full.size();
   out.preference = as_text;
 }
+
+template void ChooseEmailBody(const mail::MessageRecord&, std::string_view, const RenderOptions&,
+                              EmailBody&);
+template void ChooseEmailBody(const mail::MessageView&, std::string_view, const RenderOptions&,
+                              EmailBody&);
 
 }  // namespace eas::core::items

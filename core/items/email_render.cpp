@@ -32,7 +32,7 @@ std::string_view Flag(bool on) { return on ? "1" : "0"; }
 
 // The message invites to (or cancels) a meeting its record could read:
 // it carries a MeetingRequest element. A response (Resp.*) does not.
-bool ShowsMeeting(const mail::MessageRecord& m) {
+bool ShowsMeeting(const mail::MessageView& m) {
   return m.meeting && (m.message_class == "IPM.Schedule.Meeting.Request" ||
                        m.message_class == "IPM.Schedule.Meeting.Canceled");
 }
@@ -43,23 +43,24 @@ bool ShowsMeeting(const mail::MessageRecord& m) {
 // the Accept / Decline buttons would only offer a second, unanswered copy
 // of the meeting). An invitation that could not be read keeps it as an
 // attachment ("invite.ics"), the one way to see it.
-bool IsAttachment(const mail::MessageRecord& m, size_t index) {
-  const mail::Part& p = m.parts[index];
+bool IsAttachment(const mail::MessageView& m, size_t index) {
+  const mail::PartView& p = m.parts[index];
   if (ShowsMeeting(m) && index == m.meeting_part) return false;
   if (p.disposition == mail::Disposition::kAttachment || !p.file_name.empty()) return true;
   return p.content_type != "text/plain" && p.content_type != "text/html";
 }
 
-bool IsEmbeddedMessage(const mail::Part& p) { return p.content_type == "message/rfc822"; }
+bool IsEmbeddedMessage(const mail::PartView& p) { return p.content_type == "message/rfc822"; }
 
-std::string AttachmentName(const mail::Part& p, size_t index) {
-  std::string name = p.file_name;
+std::string AttachmentName(const mail::PartView& p, size_t index) {
+  std::string name(p.file_name);
   if (name.empty() && p.content_type == "text/calendar") name = "invite.ics";
   if (name.empty()) {
     name = "attachment-" + std::to_string(index + 1);
     size_t slash = p.content_type.find('/');
-    if (!IsEmbeddedMessage(p) && slash != std::string::npos) {
-      name += "." + p.content_type.substr(slash + 1);
+    if (!IsEmbeddedMessage(p) && slash != std::string_view::npos) {
+      name += '.';
+      name += p.content_type.substr(slash + 1);
     }
   }
   if (IsEmbeddedMessage(p) && !name.ends_with(".eml")) name += ".eml";
@@ -79,18 +80,18 @@ void Data(wbxml::Writer& w, wbxml::Tag tag, std::string_view bytes) {
 }
 
 void WriteBody(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
-               const mail::MessageRecord& message, const RenderOptions& options) {
+               const mail::MessageView& message, const RenderOptions& options) {
   std::string_view mime;
   if (item.blob != 0 && !txn.ViewBlob(item.blob, &mime).ok()) mime = {};
   EmailBody body;
   ChooseEmailBody(message, mime, options, body);
   const BodyPreference* pref = body.preference;
   const uint64_t limit = pref != nullptr ? pref->truncation_size : 0;
-  const bool too_big = limit != 0 && body.full.size() > limit;
+  const bool too_big = limit != 0 && body.size > limit;
 
   w.Start(base::kBody);
   w.Element(base::kType, std::to_string(body.type));
-  w.Element(base::kEstimatedDataSize, std::to_string(body.full.size()));
+  w.Element(base::kEstimatedDataSize, std::to_string(body.size));
   if (too_big) w.Element(base::kTruncated, "1");
   size_t part = 0;  // a multipart answer's part for the data, 0 for none
   if (!(too_big && pref->all_or_none)) {
@@ -113,11 +114,11 @@ void WriteBody(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
   w.End();
 }
 
-void WriteAttachments(wbxml::Writer& w, const StoredItem& item, const mail::MessageRecord& m,
+void WriteAttachments(wbxml::Writer& w, const StoredItem& item, const mail::MessageView& m,
                       const RenderOptions& options) {
   bool any = false;
   for (size_t i = 0; i < m.parts.size(); ++i) {
-    const mail::Part& p = m.parts[i];
+    const mail::PartView& p = m.parts[i];
     if (!IsAttachment(m, i)) continue;
     if (!any) w.Start(options.version >= kVersion12 ? base::kAttachments : email::kAttachments);
     any = true;
@@ -175,8 +176,8 @@ void WriteState(wbxml::Writer& w, const mail::MailState& state, const RenderOpti
 }
 
 void WriteMessage(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
-                  const mail::MailItem& mail, const RenderOptions& options) {
-  const mail::MessageRecord& m = mail.message;
+                  const mail::MailItemView& mail, const RenderOptions& options) {
+  const mail::MessageView& m = mail.message;
   if (!m.to.empty()) w.Element(email::kTo, FormatAddresses(m.to));
   if (!m.cc.empty()) w.Element(email::kCc, FormatAddresses(m.cc));
   if (!m.from.empty()) w.Element(email::kFrom, FormatAddresses(m.from));
@@ -217,7 +218,8 @@ void WriteMessage(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
 
 }  // namespace
 
-std::string FormatAddresses(const std::vector<mail::Address>& list) {
+template <class Text>
+std::string FormatAddresses(const std::vector<mail::BasicAddress<Text>>& list) {
   std::string out;
   for (const auto& a : list) {
     if (!out.empty()) out += ", ";
@@ -231,12 +233,17 @@ std::string FormatAddresses(const std::vector<mail::Address>& list) {
       out += c;
     }
     out += '"';
-    if (!a.address.empty()) out += " <" + a.address + ">";
+    if (!a.address.empty()) {
+      out += " <";
+      out += a.address;
+      out += '>';
+    }
   }
   return out;
 }
 
-std::string DisplayNames(const std::vector<mail::Address>& list) {
+template <class Text>
+std::string DisplayNames(const std::vector<mail::BasicAddress<Text>>& list) {
   std::string out;
   for (const auto& a : list) {
     if (!out.empty()) out += "; ";
@@ -244,6 +251,11 @@ std::string DisplayNames(const std::vector<mail::Address>& list) {
   }
   return out;
 }
+
+template std::string FormatAddresses(const std::vector<mail::Address>&);
+template std::string FormatAddresses(const std::vector<mail::AddressView>&);
+template std::string DisplayNames(const std::vector<mail::Address>&);
+template std::string DisplayNames(const std::vector<mail::AddressView>&);
 
 std::string_view ThreadTopic(std::string_view subject) { return mail::NormalizedSubject(subject); }
 
@@ -254,8 +266,10 @@ void RenderEmail(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
     if (auto state = mail::DecodeMailState(item.data); state.ok()) {
       WriteState(w, *state, options, scope);
     }
-  } else if (auto mail = mail::DecodeMailItem(item.data); mail.ok()) {
-    WriteMessage(w, txn, item, *mail, options);
+  } else {
+    // Views into the stored bytes: the bodies are cut where they lie.
+    mail::MailItemView mail;
+    if (mail::DecodeMailItem(item.data, &mail).ok()) WriteMessage(w, txn, item, mail, options);
   }
   w.End();
 }

@@ -16,9 +16,11 @@ void RenderEmail(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
                  const RenderOptions& options, RenderScope scope);
 
 // "Name" <address>, ... as Email:To/Cc/From/Reply-To carry them.
-std::string FormatAddresses(const std::vector<mail::Address>& list);
+template <class Text>
+std::string FormatAddresses(const std::vector<mail::BasicAddress<Text>>& list);
 // Name; Name; ... (the address where there is no name): Email:DisplayTo.
-std::string DisplayNames(const std::vector<mail::Address>& list);
+template <class Text>
+std::string DisplayNames(const std::vector<mail::BasicAddress<Text>>& list);
 // The subject without its reply/forward prefixes (Email:ThreadTopic).
 std::string_view ThreadTopic(std::string_view subject);
 

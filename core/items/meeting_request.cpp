@@ -77,7 +77,8 @@ void WriteMeetingRequest(wbxml::Writer& w, const convert::MeetingInvite& m, int6
     }
   }
   if (!m.organizer_email.empty()) {
-    w.Element(email::kOrganizer, FormatAddresses({{m.organizer_name, m.organizer_email}}));
+    const std::vector<mail::Address> organizer = {{m.organizer_name, m.organizer_email}};
+    w.Element(email::kOrganizer, FormatAddresses(organizer));
   }
   if (m.instance_type == convert::InstanceType::kException) {
     w.Element(email::kRecurrenceId, convert::ExtendedUtc(m.recurrence_id));

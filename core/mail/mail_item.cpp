@@ -59,6 +59,13 @@ Result<MailItem> DecodeMailItem(std::string_view bytes) {
   return item;
 }
 
+Status DecodeMailItem(std::string_view bytes, MailItemView* out) {
+  util::TextRecordReader r(bytes);
+  std::string_view record;
+  if (!GetState(r, out->state) || !r.Blob(record) || !r.AtEnd()) return NotAMailItem();
+  return DecodeMessageView(record, &out->message);
+}
+
 Result<MailState> DecodeMailState(std::string_view bytes) {
   MailState state;
   util::TextRecordReader r(bytes);

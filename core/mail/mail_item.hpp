@@ -36,9 +36,17 @@ struct MailItem {
   bool operator==(const MailItem&) const = default;
 };
 
+// The same with the record as views into the stored bytes (mime_record.hpp).
+struct MailItemView {
+  MailState state;
+  MessageView message;
+};
+
 std::string EncodeMailItem(const MailItem& item);
 // kInvalidArgument for bytes that are not a mail item.
 Result<MailItem> DecodeMailItem(std::string_view bytes);
+// The same into *out, its record viewing `bytes`, which must outlive it.
+Status DecodeMailItem(std::string_view bytes, MailItemView* out);
 // Only the state (a flag change decodes no more than it rewrites).
 Result<MailState> DecodeMailState(std::string_view bytes);
 // The state replaced, the record kept as its bytes.

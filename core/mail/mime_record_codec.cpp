@@ -16,11 +16,12 @@ void PutAddresses(util::TextRecordWriter& w, const std::vector<Address>& list) {
   for (const Address& a : list) w.Blob(a.name).Blob(a.address);
 }
 
-bool GetAddresses(util::TextRecordReader& r, std::vector<Address>& list) {
+template <class Text>
+bool GetAddresses(util::TextRecordReader& r, std::vector<BasicAddress<Text>>& list) {
   uint64_t n = 0;
   if (!r.Number(n) || n > r.remaining()) return false;
   list.resize(n);
-  for (Address& a : list) {
+  for (auto& a : list) {
     if (!r.Blob(a.name) || !r.Blob(a.address)) return false;
   }
   return true;
@@ -60,8 +61,13 @@ std::string EncodeMessageRecord(const MessageRecord& m) {
   return w.Take();
 }
 
-Result<MessageRecord> DecodeMessageRecord(std::string_view bytes) {
-  MessageRecord m;
+namespace {
+
+// Into a record of either kind: views when Text is std::string_view
+// (TextRecordReader::Blob reads both). Every field is set, so a reused
+// record keeps nothing of the message before.
+template <class Text>
+bool Decode(std::string_view bytes, BasicMessageRecord<Text>& m) {
   util::TextRecordReader r(bytes);
   uint64_t n = 0, small = 0;
   bool ok = r.Magic(kMagic) && r.Blob(m.subject) && GetAddresses(r, m.from) &&
@@ -70,14 +76,14 @@ Result<MessageRecord> DecodeMessageRecord(std::string_view bytes) {
             r.Blob(m.in_reply_to) && r.Number(n) && n <= r.remaining();
   if (ok) {
     m.references.resize(n);
-    for (std::string& ref : m.references) ok = ok && r.Blob(ref);
+    for (Text& ref : m.references) ok = ok && r.Blob(ref);
   }
   ok = ok && GetSmall(r, 2, small);
   if (ok) m.importance = static_cast<Importance>(small);
   ok = ok && r.Number(n) && n <= r.remaining();
   if (ok) {
     m.parts.resize(n);
-    for (Part& p : m.parts) {
+    for (BasicPart<Text>& p : m.parts) {
       ok = ok && r.Number(p.offset) && r.Number(p.length) && r.Blob(p.content_type) &&
            r.Blob(p.transfer_encoding) && r.Blob(p.charset) && r.Number(p.decoded_size) &&
            r.Blob(p.file_name) && r.Blob(p.content_id) && GetSmall(r, 2, small);
@@ -89,8 +95,12 @@ Result<MessageRecord> DecodeMessageRecord(std::string_view bytes) {
        GetSmall(r, 1, small);
   if (ok) m.malformed = small == 1;
   // Conversation fields came later: a record without them has none.
+  m.conversation_id = {};
+  m.conversation_index = {};
   if (ok && !r.AtEnd()) ok = r.Blob(m.conversation_id) && r.Blob(m.conversation_index);
   // So did the meeting: a record without it has none.
+  m.meeting.reset();
+  m.meeting_part = 0;
   if (ok && !r.AtEnd()) {
     ok = GetSmall(r, 1, small);
     if (ok && small == 1) {
@@ -101,8 +111,20 @@ Result<MessageRecord> DecodeMessageRecord(std::string_view bytes) {
       m.meeting = std::move(meeting);
     }
   }
-  if (!ok || !r.AtEnd()) return Status::Invalid("not a mail record");
+  return ok && r.AtEnd();
+}
+
+}  // namespace
+
+Result<MessageRecord> DecodeMessageRecord(std::string_view bytes) {
+  MessageRecord m;
+  if (!Decode(bytes, m)) return Status::Invalid("not a mail record");
   return m;
+}
+
+Status DecodeMessageView(std::string_view bytes, MessageView* out) {
+  if (!Decode(bytes, *out)) return Status::Invalid("not a mail record");
+  return Status::Ok();
 }
 
 std::string MakePreview(std::string_view text, size_t max_chars) {
