@@ -1,12 +1,11 @@
 #include "core/mail/delivery.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 
 #include "core/auth/user_name.hpp"
 #include "core/folder_type.hpp"
 #include "core/mail/mail_item.hpp"
+#include "core/util/digest.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::mail {
@@ -19,18 +18,7 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::string HexSha256(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < n; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
+std::string HexSha256(std::string_view bytes) { return util::Hex(util::Sha256(bytes)); }
 
 constexpr size_t kMaxPlainMessageId = 400;
 
