@@ -19,14 +19,16 @@ CXXFLAGS  ?= -O2 -g
 # PLT stub each (5% fewer simulated instruction-cache misses per Sync).
 CXXFLAGS  += -std=c++20 -Wall -Wextra -fPIC -fno-semantic-interposition -fno-plt -I. $(WBXML_CFLAGS) $(MAIL_CFLAGS)
 # libwbxml2.pc emits a bogus relative -L; link with plain -lwbxml2.
-LIBS      := -lwbxml2 -llmdb -lical -lcrypto -lpthread $(MAIL_LIBS)
+LIBS      := -lwbxml2 -llmdb -lical -lcrypto -lcurl -lpthread $(MAIL_LIBS)
 
 # Debian 12 packages the build, the tests and the demo need.
+# libcurl4-openssl-dev: SMTP to the relay (core/mail/smtp_client).
 # libnginx-mod-stream: Debian's stream module, which ngx_stream_eas_module
 # (LMTP) needs loaded before it.
 DEB_PKGS  := nginx nginx-dev libnginx-mod-stream g++ make pkg-config perl libwbxml2-dev \
              libwbxml2-utils libxml2-utils liblmdb-dev lmdb-utils libssl-dev \
-             libcppunit-dev libical-dev libgmime-3.0-dev libxml2-dev python3 wrk
+             libcppunit-dev libical-dev libgmime-3.0-dev libxml2-dev python3 wrk \
+             libcurl4-openssl-dev
 
 # Sources at any depth: base/ (shared by both), core/ (the protocol) and
 # storage/ (LMDB) make one static library; each cli/<program>/ is a

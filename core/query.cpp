@@ -20,6 +20,7 @@
 #include <stdexcept>
 
 #include "core/util/base64.hpp"
+#include "core/util/hex.hpp"
 
 namespace eas::core {
 namespace {
@@ -282,13 +283,7 @@ uint32_t LoadLe32(std::string_view b) {
 // hex, the spelling such clients use in the plain form.
 std::string DeviceIdFromBytes(std::string_view b) {
   if (IsDeviceToken(b)) return std::string(b);
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : b) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
+  return util::Hex(b, /*upper=*/true);
 }
 
 Status ParseBinary(std::string_view qs, Query& q) {

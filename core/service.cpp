@@ -10,6 +10,7 @@
 #include "core/auth/credential_cache.hpp"
 #include "core/auth/user_name.hpp"
 #include "core/commands/command.hpp"
+#include "core/mail/outgoing_queue.hpp"
 #include "core/protocol.hpp"
 #include "core/wbxml/decoder.hpp"
 #include "storage/shared_store.hpp"
@@ -29,21 +30,25 @@ void Fail(Response& r, int status, LogLevel level, std::string text) {
   if (!text.empty()) r.log.push_back({level, std::move(text)});
 }
 
-bool IsWbxmlContentType(std::string_view ct) {
-  // "application/vnd.ms-sync.wbxml", maybe with parameters, any case
+// Whether the Content-Type `ct` (any case, maybe with parameters) names
+// `type` (lower-case).
+bool IsMediaType(std::string_view ct, std::string_view type) {
   std::string_view bare = ct.substr(0, ct.find(';'));
   while (!bare.empty() && bare.back() == ' ') bare.remove_suffix(1);
-  if (bare.size() != kWbxmlContentType.size()) return false;
-  if (bare == kWbxmlContentType) return true;  // as every client spells it
+  if (bare.size() != type.size()) return false;
+  if (bare == type) return true;  // as every client spells it
   for (size_t i = 0; i < bare.size(); ++i) {
     char c = bare[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only, no locale
-    if (c != kWbxmlContentType[i]) {
-      return false;
-    }
+    if (c != type[i]) return false;
   }
   return true;
 }
+
+bool IsWbxmlContentType(std::string_view ct) { return IsMediaType(ct, kWbxmlContentType); }
+
+// SendMail and its kin before 14.0 send the message itself.
+bool IsMimeContentType(std::string_view ct) { return IsMediaType(ct, "message/rfc822"); }
 
 // A 401 that tells the client to send Basic credentials.
 void Unauthorized(Response& r, const auth::AuthOutcome& outcome) {
@@ -260,7 +265,9 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   }
 
   wbxml::Element body;
-  if (!request.body.empty()) {
+  if (!request.body.empty() && command->takes_mime && IsMimeContentType(request.content_type)) {
+    // The handler reads the message from request.body.
+  } else if (!request.body.empty()) {
     if (!IsWbxmlContentType(request.content_type)) {
       Fail(r, 400, LogLevel::kWarn,
            "content type \"" + std::string(request.content_type) + "\" is not " +
@@ -268,6 +275,13 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
       return;
     }
     if (Status s = wbxml::Decode(request.body, &body); !s.ok()) {
+      if (command->takes_mime) {
+        const std::string sent = ctx.AnswerCommonStatus(102, 400);  // InvalidWBXML
+        r.log.push_back({LogLevel::kWarn, query.cmd + ": malformed WBXML (" + sent + "): " +
+                                              s.message()});
+        r.headers.emplace_back(kServerVersionHeader, kServerVersion);
+        return;
+      }
       Fail(r, 400, LogLevel::kWarn, query.cmd + ": malformed request: " + s.message());
       return;
     }
@@ -280,6 +294,21 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   command->handler(ctx);
   if (!r.needs_blocking) {
     r.headers.emplace_back(kServerVersionHeader, kServerVersion);
+  }
+}
+
+mail::QueueRun Service::RunOutgoingQueue(const mail::RelayOptions& relay, uint64_t now) noexcept {
+  try {
+    auto send = [&relay](const storage::OutgoingRecord& entry) {
+      return mail::SendBySmtp(relay, entry.sender, entry.recipients, entry.message);
+    };
+    return mail::RunOutgoingQueue(*store_, relay, send, now);
+  } catch (const std::exception& e) {
+    mail::QueueRun run;
+    run.log.push_back({LogLevel::kError, std::string("smtp: queue run failed: ") + e.what()});
+    return run;
+  } catch (...) {
+    return mail::QueueRun();
   }
 }
 

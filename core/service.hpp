@@ -8,6 +8,7 @@
 
 #include "base/status.hpp"
 #include "core/http_exchange.hpp"
+#include "core/mail/relay.hpp"
 #include "core/push/hub.hpp"
 
 namespace eas::storage { class Store; }
@@ -60,6 +61,11 @@ class Service {
   // The same into `fresh`, a default-constructed Response: the glue answers
   // into the one its job holds instead of moving a returned one there.
   void Handle(const Request& request, bool may_block, Response& fresh) noexcept;
+
+  // One run over the outgoing queue (core/mail/outgoing_queue): due
+  // messages claimed, handed to the relay, removed, deferred or bounced.
+  // Blocking (SMTP): a pool thread, never the event loop. Never throws.
+  mail::QueueRun RunOutgoingQueue(const mail::RelayOptions& relay, uint64_t now) noexcept;
 
   // Held Pings and hanging Syncs: event loop only, never a pool thread.
   push::Hub& push() { return *push_; }

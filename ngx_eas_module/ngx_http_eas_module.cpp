@@ -65,6 +65,13 @@ static ngx_command_t  ngx_http_eas_commands[] = {
       offsetof(ngx_http_eas_loc_conf_t, enable),
       NULL },
 
+    { ngx_string("eas_smtp_relay"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_eas_smtp_relay,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("eas_store"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_str_slot,
@@ -639,6 +646,7 @@ ngx_http_eas_init_process(ngx_cycle_t *cycle)
         ngx_http_eas_idle_event.handler = ngx_http_eas_idle_handler;
         ngx_http_eas_idle_event.log = cycle->log;
         ngx_http_eas_idle_event.cancelable = 1;
+        ngx_http_eas_relay_init_process(cycle, emcf);
 
     } catch (const std::exception &e) {
         ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
@@ -652,6 +660,7 @@ static void
 ngx_http_eas_exit_process(ngx_cycle_t *cycle)
 {
     (void) cycle;
+    ngx_http_eas_relay_exit_process();
     if (ngx_http_eas_idle_event.timer_set) {
         ngx_del_timer(&ngx_http_eas_idle_event);
     }

@@ -32,6 +32,7 @@ typedef struct {
     ngx_shm_zone_t         *auth_zone;      /* credential cache, all workers */
     ngx_shm_zone_t         *push_zone;      /* device generations, all workers */
     ngx_flag_t              used;           /* some location has "eas on" */
+    void                   *relay;          /* eas_smtp_relay (ngx_http_eas_relay.cpp) */
 } ngx_http_eas_main_conf_t;
 
 typedef struct {
@@ -95,6 +96,12 @@ void ngx_http_eas_note_activity();
 eas::core::push::Hub *ngx_http_eas_push();
 
 ngx_int_t ngx_http_eas_handler(ngx_http_request_t *r);
+
+/* ngx_http_eas_relay.cpp: eas_smtp_relay and the outgoing queue's runner. */
+char *ngx_http_eas_smtp_relay(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+void ngx_http_eas_relay_init_process(ngx_cycle_t *cycle,
+    ngx_http_eas_main_conf_t *emcf);
+void ngx_http_eas_relay_exit_process();
 
 /* Device access directives and their per-request values. */
 char *ngx_http_eas_device_default(ngx_conf_t *cf, ngx_command_t *cmd,

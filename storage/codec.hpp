@@ -57,4 +57,8 @@ const char* DecodeItemChange(std::string_view in, ItemChange* out);
 std::string EncodeDevice(const DeviceRecord& device);
 const char* DecodeDevice(std::string_view in, DeviceRecord* out);
 
+// codec_outgoing.cpp
+std::string EncodeOutgoing(const OutgoingRecord& record);
+const char* DecodeOutgoing(std::string_view in, OutgoingRecord* out);
+
 }  // namespace eas::storage

@@ -29,6 +29,8 @@ std::pair<const char*, MDB_dbi Databases::*> const kTable[] = {
     {"blob_refs", &Databases::blob_refs},
     {"blob_keys", &Databases::blob_keys},
     {"items_by_time", &Databases::items_by_time},
+    {"client_ids", &Databases::client_ids},
+    {"outgoing", &Databases::outgoing},
 };
 
 // Opens all databases in one transaction; the handles survive only if it

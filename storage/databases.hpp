@@ -28,6 +28,8 @@ struct Databases {
   MDB_dbi blob_refs = 0;      // per blob: reference count, owner, key
   MDB_dbi blob_keys = 0;      // per user: blob key → blob
   MDB_dbi items_by_time = 0;  // per folder: items by ItemRecord::time
+  MDB_dbi client_ids = 0;     // per device: the SendMail ClientIds it used
+  MDB_dbi outgoing = 0;       // the outgoing queue (mail for the relay)
 };
 
 // Room for the databases above and a few more added later without asking

@@ -23,6 +23,8 @@
 //   blob_refs      BE64 blob                     → BlobRef: item count, owner, key
 //   blob_keys      BE32 user, key bytes          → BE64 blob (non-empty keys only)
 //   items_by_time  BE64 folder, BE64 time, BE64 item → empty (items with time != 0)
+//   client_ids     BE32 user, BE16 len, id, client id bytes → BE64 when used (unix s)
+//   outgoing       BE64 queue id                 → OutgoingRecord
 //
 // A blob's bytes and its reference count live apart, so that referring to
 // a blob (an item moved or copied) rewrites a small record, not megabytes.
@@ -82,6 +84,10 @@ inline constexpr char kShared = 's';
 
 // Longest device id we accept; EAS clients send at most 32 characters.
 inline constexpr size_t kMaxDeviceIdSize = 128;
+
+// Longest SendMail ClientId kept (LMDB keys have at most 511 bytes; the
+// device key takes up to 134). Clients send GUIDs or counters.
+inline constexpr size_t kMaxClientIdSize = 256;
 
 // Longest blob key: LMDB keys have at most 511 bytes, the user id takes 4.
 inline constexpr size_t kMaxBlobKeySize = 500;
@@ -162,6 +168,12 @@ inline std::string Held(UserId user, std::string_view device_id, FolderId folder
   return k;
 }
 
+// client_ids: a ClientId a device sent with SendMail, under its device key.
+inline std::string ClientId(UserId user, std::string_view device_id,
+                            std::string_view client_id) {
+  return SyncState(user, device_id, client_id);
+}
+
 // folder_readers: the devices that sync a folder, under the folder.
 inline std::string FolderReader(FolderId folder, UserId user, std::string_view device_id) {
   std::string k = Folder(folder);
@@ -201,5 +213,6 @@ inline constexpr std::string_view kNextBlobId = "next_blob_id";    // global
 inline constexpr std::string_view kHierarchySeq = "hierarchy_seq";  // per user
 inline constexpr std::string_view kChangeSeq = "change_seq";        // global
 inline constexpr std::string_view kSweptAt = "swept_at";            // per folder, unix s
+inline constexpr std::string_view kNextOutgoingId = "next_outgoing_id";  // global
 
 }  // namespace eas::storage::keys

@@ -218,6 +218,34 @@ Status LmdbTxn::DelPrefix(MDB_dbi dbi, std::string_view prefix) {
   }
 }
 
+Result<bool> LmdbTxn::RememberClientId(UserId user, std::string_view device_id,
+                                       std::string_view client_id, uint64_t now, size_t keep) {
+  return Guard([&] { return DoRememberClientId(user, device_id, client_id, now, keep); });
+}
+Result<uint64_t> LmdbTxn::QueueOutgoing(OutgoingRecord record) {
+  return Guard([&] { return DoQueueOutgoing(std::move(record)); });
+}
+Result<OutgoingRecord> LmdbTxn::GetOutgoing(uint64_t id) {
+  return Guard([&] { return DoGetOutgoing(id); });
+}
+Result<std::vector<OutgoingRecord>> LmdbTxn::ListOutgoing(bool with_message) {
+  return Guard([&] { return DoListOutgoing(with_message); });
+}
+Status LmdbTxn::UpdateOutgoing(const OutgoingRecord& record) {
+  return Guard([&] { return DoUpdateOutgoing(record); });
+}
+Status LmdbTxn::DeleteOutgoing(uint64_t id) {
+  return Guard([&]() -> Status {
+    Status s = CheckWritable();
+    if (!s.ok()) return s;
+    s = Del(dbs_.outgoing, keys::Blob(id));
+    if (s.code() == Code::kNotFound) {
+      return Status::NotFound("no outgoing message " + std::to_string(id));
+    }
+    return s;
+  });
+}
+
 Result<uint64_t> LmdbTxn::ReadCounter(std::string_view key) {
   std::string_view value;
   Status s = Get(dbs_.meta, key, &value);

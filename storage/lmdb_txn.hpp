@@ -94,6 +94,14 @@ class LmdbTxn final : public Txn {
   Status DeleteSyncState(UserId user, std::string_view device_id,
                          std::string_view collection) override;
 
+  Result<bool> RememberClientId(UserId user, std::string_view device_id,
+                                std::string_view client_id, uint64_t now, size_t keep) override;
+  Result<uint64_t> QueueOutgoing(OutgoingRecord record) override;
+  Result<OutgoingRecord> GetOutgoing(uint64_t id) override;
+  Result<std::vector<OutgoingRecord>> ListOutgoing(bool with_message) override;
+  Status UpdateOutgoing(const OutgoingRecord& record) override;
+  Status DeleteOutgoing(uint64_t id) override;
+
   Result<uint64_t> ChangeSeq() override;
   Result<std::vector<UserId>> UsersChangedSince(uint64_t after) override;
 
@@ -197,6 +205,14 @@ class LmdbTxn final : public Txn {
                            std::string_view collection);
   Result<std::vector<UserId>> DoUsersChangedSince(uint64_t after);
   Status DoRecordChanges();
+
+  // --- ClientIds and the outgoing queue (txn_outgoing.cpp) ---
+  Result<bool> DoRememberClientId(UserId user, std::string_view device_id,
+                                  std::string_view client_id, uint64_t now, size_t keep);
+  Result<uint64_t> DoQueueOutgoing(OutgoingRecord record);
+  Result<OutgoingRecord> DoGetOutgoing(uint64_t id);
+  Result<std::vector<OutgoingRecord>> DoListOutgoing(bool with_message);
+  Status DoUpdateOutgoing(const OutgoingRecord& record);
 
   // --- change feed (txn_changes.cpp) ---
   // Remembers that `user` (or everyone who sees `folder`) must hear of

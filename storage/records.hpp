@@ -111,4 +111,22 @@ struct DeviceRecord {
   std::string decision_reason;
 };
 
+// A message waiting for the SMTP relay (the outgoing queue): the envelope
+// and the bytes as they go out, kept until the relay took it for every
+// recipient or an administrator drops it.
+struct OutgoingRecord {
+  uint64_t id = 0;                      // assigned by QueueOutgoing, never reused
+  UserId user = 0;                      // who sent it (a bounce goes to them)
+  std::string sender;                   // envelope MAIL FROM
+  std::vector<std::string> recipients;  // envelope RCPT TO, still to be sent
+  std::string message;                  // RFC 5322 bytes (no Bcc header)
+  uint64_t queued_at = 0;               // unix seconds
+  uint32_t attempts = 0;                // relay attempts so far
+  uint64_t next_attempt = 0;            // unix seconds; 0 = now
+  // A worker sending it holds it until then (unix seconds), so no other
+  // worker sends it too; a worker that died lets go when the time passes.
+  uint64_t claimed_until = 0;
+  std::string last_error;               // the relay's last answer, for easctl
+};
+
 }  // namespace eas::storage

@@ -232,6 +232,26 @@ class Txn {
   virtual Status DeleteSyncState(UserId user, std::string_view device_id,
                                  std::string_view collection) = 0;
 
+  // SendMail ClientIds (MS-ASCMD: a resent ClientId is not sent again),
+  // per device. Records the id as used at `now` and answers true, or
+  // answers false when the device used it already (nothing written).
+  // Keeps the newest `keep` ids per device; older ones are forgotten.
+  // kInvalidArgument for an empty id or one of more than
+  // keys::kMaxClientIdSize bytes. Deleting the device forgets its ids.
+  virtual Result<bool> RememberClientId(UserId user, std::string_view device_id,
+                                        std::string_view client_id, uint64_t now,
+                                        size_t keep) = 0;
+
+  // The outgoing queue (txn_outgoing.cpp). QueueOutgoing assigns the id;
+  // ListOutgoing gives every entry by id, without the message bytes
+  // unless `with_message`; UpdateOutgoing rewrites one (kNotFound when it
+  // went meanwhile), DeleteOutgoing removes it (kNotFound when absent).
+  virtual Result<uint64_t> QueueOutgoing(OutgoingRecord record) = 0;
+  virtual Result<OutgoingRecord> GetOutgoing(uint64_t id) = 0;
+  virtual Result<std::vector<OutgoingRecord>> ListOutgoing(bool with_message) = 0;
+  virtual Status UpdateOutgoing(const OutgoingRecord& record) = 0;
+  virtual Status DeleteOutgoing(uint64_t id) = 0;
+
   // Change feed, for push: every committed write transaction that changed
   // items or folders takes the next global change seq and records the users
   // it touched (owner and ACL users of each folder; a deleted user). A

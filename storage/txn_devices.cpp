@@ -62,6 +62,7 @@ Status LmdbTxn::DoDeleteDevice(UserId user, std::string_view device_id) {
   }
   if (!s.ok()) return s;
   s = DelPrefix(dbs_.held_items, key);
+  if (s.ok()) s = DelPrefix(dbs_.client_ids, key);
   if (!s.ok()) return s;
   return DelPrefix(dbs_.sync_states, key);
 }
@@ -71,6 +72,7 @@ Status LmdbTxn::DeleteDevicesOf(UserId user) {
   Status s = DelPrefix(dbs_.devices, prefix);
   if (s.ok()) s = DelPrefix(dbs_.sync_states, prefix);
   if (s.ok()) s = DelPrefix(dbs_.held_items, prefix);
+  if (s.ok()) s = DelPrefix(dbs_.client_ids, prefix);
   return s;
 }
 

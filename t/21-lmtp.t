@@ -25,6 +25,24 @@ use Time::HiRes qw(sleep time);
         or diag $out;
 }
 
+{
+    # An nginx for LMTP alone (no http module of ours loaded): the stream
+    # module must resolve every symbol itself (nginx loads modules with
+    # RTLD_NOW, so `nginx -t` would fail on a missing one).
+    my $only = EasTest->new;
+    my $d = $only->dir;
+    EasTest::write_file("$d/lmtp-only.conf", <<"CONF");
+load_module $EasTest::STREAM_MODULE;
+load_module $EasTest::TOP/build/ngx_stream_eas_module.so;
+pid $d/nginx.pid;
+error_log $d/error.log;
+events { worker_connections 64; }
+stream { server { listen 127.0.0.1:${\EasTest::free_port()}; eas_lmtp on; eas_store $d/store; } }
+CONF
+    my $out = `$EasTest::NGINX -t -p $d -c $d/lmtp-only.conf 2>&1`;
+    is($? >> 8, 0, 'an nginx with only the stream module of ours loads it') or diag $out;
+}
+
 my $t = EasTest->new(lmtp => 1, stream => 'eas_lmtp_max_size 100k;');
 $t->add_user('alice', 'secret', 'alice@example.org');
 $t->add_user('bob', 'secret', 'bob@example.org');

@@ -54,20 +54,7 @@ ok(scalar(keys %acknowledged) >= $rounds / 4, scalar(keys %acknowledged) . ' del
    . scalar(keys %killed) . ' killed');
 
 my $inbox = EasTest::folder_adds($t->folder_sync('0', device => 'CHECK')->{xml})->{Inbox}{id};
-# Every message in the Inbox as a fresh device sees it: subject => count.
-sub inbox_counts {
-    my ($device) = @_;
-    my %count;
-    my $key = EasTest::tag($t->sync_collection($device, $inbox, '0')->{xml}, 'SyncKey');
-    for (1 .. 50) {
-        my $r = $t->request(cmd => 'Sync', device => $device,
-            xml => qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$key</SyncKey><CollectionId>$inbox</CollectionId><GetChanges/><WindowSize>100</WindowSize></Collection></Collections></Sync>});
-        $count{$1}++ while $r->{xml} =~ m{<Subject[^>]*>crash (\d+)</Subject>}g;
-        $key = EasTest::tag($r->{xml}, 'SyncKey') // last;
-        last unless $r->{xml} =~ /<MoreAvailable/;
-    }
-    return \%count;
-}
+sub inbox_counts { $t->subject_counts($_[0], $inbox, qr/^crash (\d+)$/) }
 my $count = inbox_counts('CHECK1');
 my @lost = grep { !$count->{$_} } sort { $a <=> $b } keys %acknowledged;
 is("@lost", '', 'every acknowledged message is in the store');

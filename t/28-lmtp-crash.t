@@ -115,20 +115,7 @@ ok(keys(%acknowledged) >= $total / 4, scalar(keys %acknowledged) . " of $total m
 is(scalar(keys %acknowledged) + scalar(keys %failed), $total, 'every message was either acknowledged or cut off');
 
 my $inbox = EasTest::folder_adds($t->folder_sync('0', device => 'CHECK')->{xml})->{Inbox}{id};
-# Every message in the Inbox as a fresh device sees it: number => count.
-sub inbox_counts {
-    my ($device) = @_;
-    my %count;
-    my $key = EasTest::tag($t->sync_collection($device, $inbox, '0')->{xml}, 'SyncKey');
-    for (1 .. 50) {
-        my $r = $t->request(cmd => 'Sync', device => $device,
-            xml => qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$key</SyncKey><CollectionId>$inbox</CollectionId><GetChanges/><WindowSize>100</WindowSize></Collection></Collections></Sync>});
-        $count{$1}++ while $r->{xml} =~ m{<Subject[^>]*>lmtp crash (\d+)</Subject>}g;
-        $key = EasTest::tag($r->{xml}, 'SyncKey') // last;
-        last unless $r->{xml} =~ /<MoreAvailable/;
-    }
-    return \%count;
-}
+sub inbox_counts { $t->subject_counts($_[0], $inbox, qr/^lmtp crash (\d+)$/) }
 my $count = inbox_counts('CHECK1');
 my @lost = grep { !$count->{$_} } sort { $a <=> $b } keys %acknowledged;
 is("@lost", '', 'every acknowledged message is in the store');

@@ -15,6 +15,10 @@ int Share(storage::Store& store, const Args& a);
 int Unshare(storage::Store& store, const Args& a);
 int Import(storage::Store& store, const Args& a);
 int Export(storage::Store& store, const Args& a);
+// queue_commands.cpp: the outgoing queue.
+int QueueList(storage::Store& store, const Args& a);
+// retry (due at once) or drop (removed unsent) the entries named.
+int QueueChange(storage::Store& store, const Args& a, bool drop);
 
 // What `user` may do with folder `id`: everything as its owner, what the
 // ACL grants as a sharee; NotFound when the folder is not theirs to see.

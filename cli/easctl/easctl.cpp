@@ -52,6 +52,9 @@ const char* kUsage =
     "  import --user NAME --folder FOLDERID FILE.vcf|FILE.ics   (FILE - reads stdin)\n"
     "  import --user NAME [--folder FOLDERID] MAILDIR|DIR|FILE.mbox|FILE.eml\n"
     "  export --user NAME --folder FOLDERID [-o FILE] [--vcard4]\n"
+    "  queue list [--json]                 mail waiting for the SMTP relay\n"
+    "  queue retry ID...                   send again at once\n"
+    "  queue drop ID...                    remove unsent\n"
     "  debug touch-folder FOLDERID\n"
     "  debug mark-synced NAME DEVICEID FOLDERID\n"
     "\n"
@@ -394,6 +397,10 @@ int main(int argc, char** argv) {
       return Import(**store, a);
     } else if (noun == "export") {
       return Export(**store, a);
+    } else if (noun == "queue") {
+      if (verb == "list") return QueueList(**store, a);
+      if (verb == "retry") return QueueChange(**store, a, false);
+      if (verb == "drop") return QueueChange(**store, a, true);
     } else if (noun == "debug") {
       if (verb == "touch-folder") return DebugTouchFolder(**store, a);
       if (verb == "mark-synced") return DebugMarkSynced(**store, a);

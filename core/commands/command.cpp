@@ -51,9 +51,9 @@ constexpr CommandInfo kCommands[] = {
     {"FolderDelete", FolderDelete, true},
     {"Settings", Settings, true},
     {"Sync", Sync, false},
-    {"SendMail", nullptr, true},
-    {"SmartForward", nullptr, true},
-    {"SmartReply", nullptr, true},
+    {"SendMail", SendMail, true, true},
+    {"SmartForward", nullptr, true, true},
+    {"SmartReply", nullptr, true, true},
     {"GetAttachment", GetAttachment, false},
     {"GetHierarchy", nullptr, false},
     {"CreateCollection", nullptr, true},
@@ -105,6 +105,7 @@ bool CommandStatusTags(std::string_view command, wbxml::Tag& root, wbxml::Tag& s
       {"Ping", &t::ping::kPing, &t::ping::kStatus},
       {"ItemOperations", &t::itemops::kItemOperations, &t::itemops::kStatus},
       {"Provision", &t::provision::kProvision, &t::provision::kStatus},
+      {"SendMail", &t::compose::kSendMail, &t::compose::kStatus},
   };
   for (const auto& e : kEntries) {
     if (e.name == command) {

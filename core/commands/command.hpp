@@ -63,6 +63,10 @@ struct CommandInfo {
   std::string_view name;
   Handler handler;       // null: known to the protocol, not implemented here
   bool needs_body;       // a request without a WBXML body is malformed
+  // Also takes a raw message (Content-Type message/rfc822, MS-ASCMD's
+  // form before 14.0), and answers a WBXML body it cannot decode with
+  // its Status 102 instead of HTTP 400.
+  bool takes_mime = false;
 };
 
 // Every MS-ASCMD command; nullptr for a name that is none of them.
@@ -87,6 +91,7 @@ void GetItemEstimate(CommandContext& ctx);
 void ItemOperations(CommandContext& ctx);  // core/commands/item_operations.cpp
 void GetAttachment(CommandContext& ctx);  // core/commands/get_attachment.cpp
 void MoveItems(CommandContext& ctx);  // core/commands/move_items.cpp
+void SendMail(CommandContext& ctx);  // core/commands/send_mail.cpp
 void Provision(CommandContext& ctx);
 
 }  // namespace eas::core::commands

@@ -6,6 +6,7 @@
 #include "core/folder_type.hpp"
 #include "core/mail/mail_item.hpp"
 #include "core/util/digest.hpp"
+#include "core/util/hex.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::mail {

@@ -1,6 +1,6 @@
-// BuildMessageRecord: the one place that parses MIME (GMime 3). Every
-// GObject is held by a GPtr (g_object_unref); no GMime type leaves this
-// file.
+// BuildMessageRecord: the one place that reads a message for its record
+// (GMime 3; core/mail/submission reads what it sends). Every GObject is
+// held by a GPtr (g_object_unref); no GMime type leaves this file.
 #include "core/mail/mime_record.hpp"
 
 #include <gmime/gmime.h>
@@ -12,54 +12,16 @@
 #include "core/convert/meeting_invite.hpp"
 #include "core/mail/charset.hpp"
 #include "core/mail/conversation.hpp"
+#include "core/mail/gmime_handles.hpp"
 #include "core/mail/html_text.hpp"
 #include "core/mail/message_class.hpp"
 
 namespace eas::core::mail {
 namespace {
 
-struct ObjectUnref {
-  void operator()(gpointer o) const noexcept {
-    if (o != nullptr) g_object_unref(o);
-  }
-};
-template <class T>
-using GPtr = std::unique_ptr<T, ObjectUnref>;
-
-struct OptionsFree {
-  void operator()(GMimeParserOptions* o) const noexcept { g_mime_parser_options_free(o); }
-};
-using OptionsPtr = std::unique_ptr<GMimeParserOptions, OptionsFree>;
-
-struct GFree {
-  void operator()(gpointer p) const noexcept { g_free(p); }
-};
-using GChars = std::unique_ptr<char, GFree>;
-
-struct ReferencesFree {
-  void operator()(GMimeReferences* r) const noexcept { g_mime_references_free(r); }
-};
-
-std::string Str(const char* s) { return s != nullptr ? std::string(s) : std::string(); }
-
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(g_ascii_tolower(c));
   return s;
-}
-
-void AddAddresses(InternetAddressList* list, std::vector<Address>& out, int depth = 0) {
-  if (list == nullptr || depth > 4) return;
-  int n = internet_address_list_length(list);
-  for (int i = 0; i < n; ++i) {
-    InternetAddress* ia = internet_address_list_get_address(list, i);
-    if (INTERNET_ADDRESS_IS_GROUP(ia)) {
-      AddAddresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), out,
-                   depth + 1);
-    } else if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-      out.push_back({C1AsCp1252(Str(internet_address_get_name(ia))),
-                     Str(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)))});
-    }
-  }
 }
 
 Importance ImportanceOf(GMimeObject* top) {

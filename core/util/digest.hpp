@@ -11,7 +11,4 @@ namespace eas::core::util {
 std::string Sha256(std::string_view bytes);  // 32 bytes
 std::string Md5(std::string_view bytes);     // 16 bytes
 
-// Lower-case hex of `bytes`.
-std::string Hex(std::string_view bytes);
-
 }  // namespace eas::core::util

@@ -349,6 +349,17 @@ inline const Tag kGlobalObjId = TagNamed(Page::kEmail, "GlobalObjId");  // 0x34
 inline const Tag kDisallowNewTimeProposal = TagNamed(Page::kEmail, "DisallowNewTimeProposal");  // 0x3f
 }  // namespace email
 
+// Code page 21, "ComposeMail:" (SendMail, SmartReply, SmartForward)
+namespace compose {
+inline const Tag kSendMail = TagNamed(Page::kComposeMail, "SendMail");  // 0x05
+inline const Tag kSmartForward = TagNamed(Page::kComposeMail, "SmartForward");  // 0x06
+inline const Tag kSmartReply = TagNamed(Page::kComposeMail, "SmartReply");  // 0x07
+inline const Tag kSaveInSentItems = TagNamed(Page::kComposeMail, "SaveInSentItems");  // 0x08
+inline const Tag kMime = TagNamed(Page::kComposeMail, "MIME");  // 0x10
+inline const Tag kClientId = TagNamed(Page::kComposeMail, "ClientId");  // 0x11
+inline const Tag kStatus = TagNamed(Page::kComposeMail, "Status");  // 0x12
+}  // namespace compose
+
 // Code page 22, "Email2:" (MS-ASEMAIL, 14.0 and later)
 namespace email2 {
 inline const Tag kConversationId = TagNamed(Page::kEmail2, "ConversationId");  // 0x09

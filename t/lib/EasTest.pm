@@ -442,6 +442,26 @@ sub sync_collection {
     return $r;
 }
 
+# A new device's count of the messages in a collection, synced to the end
+# 100 at a time: the first capture of $subject_re in each Subject => how
+# often it came (crash tests: each message exactly once).
+sub subject_counts {
+    my ($self, $device, $collection, $subject_re) = @_;
+    my %count;
+    my $key = tag($self->sync_collection($device, $collection, '0')->{xml}, 'SyncKey');
+    for (1 .. 50) {
+        my $r = $self->request(cmd => 'Sync', device => $device,
+            xml => qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$key</SyncKey><CollectionId>$collection</CollectionId><GetChanges/><WindowSize>100</WindowSize></Collection></Collections></Sync>});
+        while ($r->{xml} =~ m{<Subject[^>]*>([^<]*)</Subject>}g) {
+            my $subject = $1;
+            $count{$1}++ if $subject =~ $subject_re;
+        }
+        $key = tag($r->{xml}, 'SyncKey') // last;
+        last unless $r->{xml} =~ /<MoreAvailable/;
+    }
+    return \%count;
+}
+
 # The folders a FolderSync answer adds: DisplayName → {id, type, parent}.
 sub folder_adds {
     my ($xml) = @_;

@@ -1,0 +1,94 @@
+// easctl queue list|retry|drop: the outgoing queue (mail waiting for the
+// SMTP relay), as the nginx workers work it.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "cli/easctl/commands.hpp"
+#include "cli/easctl/json_out.hpp"
+#include "core/util/utc_time.hpp"
+
+namespace eas::cli {
+namespace {
+
+std::string When(uint64_t t) {
+  return t == 0 ? "now" : eas::core::util::FormatUtc(t, "%Y-%m-%d %H:%M:%S");
+}
+
+std::string Recipients(const storage::OutgoingRecord& e) {
+  std::string out;
+  for (const auto& r : e.recipients) out += (out.empty() ? "" : ",") + r;
+  return out;
+}
+
+// The entry ids named after "queue VERB".
+bool Ids(const Args& a, std::vector<uint64_t>* ids) {
+  for (size_t i = 2; i < a.positional.size(); ++i) {
+    char* end = nullptr;
+    unsigned long long id = std::strtoull(a.positional[i].c_str(), &end, 10);
+    if (id == 0 || end == nullptr || *end != '\0') return false;
+    ids->push_back(id);
+  }
+  return !ids->empty();
+}
+
+}  // namespace
+
+int QueueList(storage::Store& store, const Args& a) {
+  std::vector<storage::OutgoingRecord> entries;
+  Status s = store.Read([&](storage::Txn& txn) -> Status {
+    auto list = txn.ListOutgoing(false);
+    if (!list.ok()) return list.status();
+    entries = std::move(list).value();
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(s.message());
+  if (a.json) {
+    JsonArray out(std::cout);
+    for (const auto& e : entries) {
+      out.Object({{"id", std::to_string(e.id)}, {"sender", e.sender},
+                  {"recipients", Recipients(e)}, {"queued", When(e.queued_at)},
+                  {"attempts", std::to_string(e.attempts)}, {"next", When(e.next_attempt)},
+                  {"last_error", e.last_error}});
+    }
+    return 0;
+  }
+  std::printf("%-6s %-19s %-8s %-19s %-28s %s\n", "ID", "QUEUED (UTC)", "ATTEMPTS",
+              "NEXT (UTC)", "SENDER", "RECIPIENTS / LAST ERROR");
+  for (const auto& e : entries) {
+    std::printf("%-6llu %-19s %-8u %-19s %-28s %s\n", static_cast<unsigned long long>(e.id),
+                When(e.queued_at).c_str(), e.attempts, When(e.next_attempt).c_str(),
+                e.sender.c_str(), Recipients(e).c_str());
+    if (!e.last_error.empty()) std::printf("%66s%s\n", "", e.last_error.c_str());
+  }
+  return 0;
+}
+
+// retry: due now (the next worker's turn sends it); drop: gone, unsent.
+int QueueChange(storage::Store& store, const Args& a, bool drop) {
+  std::vector<uint64_t> ids;
+  if (!Ids(a, &ids)) return Usage();
+  Status s = store.Write([&](storage::Txn& txn) -> Status {
+    for (uint64_t id : ids) {
+      if (drop) {
+        Status d = txn.DeleteOutgoing(id);
+        if (!d.ok()) return d;
+        continue;
+      }
+      auto e = txn.GetOutgoing(id);
+      if (!e.ok()) return e.status();
+      e->next_attempt = 0;
+      Status u = txn.UpdateOutgoing(*e);
+      if (!u.ok()) return u;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(s.message());
+  for (uint64_t id : ids) {
+    std::cout << "outgoing " << id << (drop ? " dropped\n" : " will be sent again at once\n");
+  }
+  return 0;
+}
+
+}  // namespace eas::cli

@@ -1,0 +1,167 @@
+#include "core/mail/outgoing_queue.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/mail/bounce.hpp"
+#include "core/mail/delivery.hpp"
+#include "storage/store.hpp"
+
+namespace eas::core::mail {
+namespace {
+
+constexpr uint64_t kMaxDelay = 3600;
+
+std::string Label(const storage::OutgoingRecord& e) {
+  std::string to;
+  for (const auto& r : e.recipients) to += (to.empty() ? "<" : ", <") + r + ">";
+  return "outgoing " + std::to_string(e.id) + " from <" + e.sender + "> to " + to;
+}
+
+// Due and not held by another sender now.
+bool Due(const storage::OutgoingRecord& e, uint64_t now) {
+  return e.next_attempt <= now && e.claimed_until <= now;
+}
+
+Result<std::vector<storage::OutgoingRecord>> Claim(storage::Store& store, uint64_t now,
+                                                   uint64_t hold, size_t batch) {
+  std::vector<storage::OutgoingRecord> claimed;
+  // A read first: most seconds nothing is due, and a write would cost an
+  // fsync per worker.
+  bool any = false;
+  Status s = store.Read([&](storage::Txn& txn) -> Status {
+    auto all = txn.ListOutgoing(false);
+    if (!all.ok()) return all.status();
+    for (const auto& e : *all) any = any || Due(e, now);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (!any) return claimed;
+  s = store.Write([&](storage::Txn& txn) -> Status {
+    claimed.clear();
+    auto all = txn.ListOutgoing(false);
+    if (!all.ok()) return all.status();
+    for (const auto& head : *all) {
+      if (claimed.size() >= batch) break;
+      if (!Due(head, now)) continue;
+      auto full = txn.GetOutgoing(head.id);
+      if (!full.ok()) return full.status();
+      full->claimed_until = now + hold;
+      Status u = txn.UpdateOutgoing(*full);
+      if (!u.ok()) return u;
+      claimed.push_back(std::move(full).value());
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return claimed;
+}
+
+// The bounce for `entry`, stored in its sender's Inbox, and the entry
+// gone, in one transaction.
+Status Bounce(storage::Store& store, const storage::OutgoingRecord& entry,
+              const std::string& reason, uint64_t now, QueueRun& run) {
+  const std::string report = BuildBounce(entry, reason, now);
+  auto prepared = PrepareMessage(report, now);
+  if (!prepared.ok()) return prepared.status();
+  std::string owner;
+  Status s = store.Write([&](storage::Txn& txn) -> Status {
+    owner.clear();
+    Status d = txn.DeleteOutgoing(entry.id);
+    if (d.code() == Code::kNotFound) return Status::Ok();  // dropped meanwhile
+    if (!d.ok()) return d;
+    auto user = txn.GetUserById(entry.user);
+    if (!user.ok()) return user.status().code() == Code::kNotFound ? Status::Ok() : user.status();
+    auto inbox = DeliveryFolder(txn, *user, "");
+    if (!inbox.ok()) return inbox.status();
+    auto stored = StoreMessage(txn, *user, *inbox, *prepared);
+    if (!stored.ok()) return stored.status();
+    owner = user->name;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  ++run.bounced;
+  run.log.push_back({LogLevel::kNotice,
+                     "smtp: " + Label(entry) + " returned to the sender (" + reason + ")" +
+                         (owner.empty() ? ": the sender is gone, bounce dropped"
+                                        : ": bounce in " + owner + "'s Inbox")});
+  return Status::Ok();
+}
+
+Status Defer(storage::Store& store, const storage::OutgoingRecord& entry, const RelayOptions& relay,
+             const std::string& reason, uint64_t now, QueueRun& run) {
+  uint64_t next = 0;
+  uint32_t attempts = 0;
+  Status s = store.Write([&](storage::Txn& txn) -> Status {
+    auto e = txn.GetOutgoing(entry.id);
+    if (e.status().code() == Code::kNotFound) return Status::Ok();
+    if (!e.ok()) return e.status();
+    e->attempts += 1;
+    e->next_attempt = now + RetryDelay(relay, e->attempts);
+    e->claimed_until = 0;
+    e->last_error = reason;
+    next = e->next_attempt;
+    attempts = e->attempts;
+    return txn.UpdateOutgoing(*e);
+  });
+  if (!s.ok()) return s;
+  ++run.deferred;
+  run.log.push_back({LogLevel::kWarn, "smtp: " + Label(entry) + " deferred (" + reason +
+                                          "), attempt " + std::to_string(attempts) +
+                                          ", next in " + std::to_string(next - now) + " s"});
+  return Status::Ok();
+}
+
+Status Sent(storage::Store& store, const storage::OutgoingRecord& entry, const std::string& reply,
+            QueueRun& run) {
+  Status s = store.Write([&](storage::Txn& txn) -> Status {
+    Status d = txn.DeleteOutgoing(entry.id);
+    return d.code() == Code::kNotFound ? Status::Ok() : d;
+  });
+  if (!s.ok()) return s;
+  ++run.sent;
+  run.log.push_back({LogLevel::kInfo, "smtp: " + Label(entry) + " sent (" + reply + ")"});
+  return Status::Ok();
+}
+
+}  // namespace
+
+uint64_t RetryDelay(const RelayOptions& relay, uint32_t attempts) {
+  uint64_t delay = std::max<uint64_t>(relay.retry_s, 1);
+  for (uint32_t i = 1; i < attempts && delay < kMaxDelay; ++i) delay *= 2;
+  return std::min(delay, std::max<uint64_t>(kMaxDelay, relay.retry_s));
+}
+
+QueueRun RunOutgoingQueue(storage::Store& store, const RelayOptions& relay, const SmtpSend& send,
+                          uint64_t now, size_t batch) {
+  QueueRun run;
+  // Held for the time one transaction may take, and a margin; a worker
+  // that dies while sending lets others try after this.
+  const uint64_t hold = relay.timeout_ms / 1000 + 60;
+  auto claimed = Claim(store, now, hold * batch, batch);
+  if (!claimed.ok()) {
+    run.log.push_back({LogLevel::kError, "smtp: cannot read the outgoing queue: " +
+                                             claimed.status().message()});
+    return run;
+  }
+  for (const storage::OutgoingRecord& entry : *claimed) {
+    Status s;
+    if (relay.give_up_s != 0 && now >= entry.queued_at + relay.give_up_s) {
+      s = Bounce(store, entry, "gave up after " + std::to_string(entry.attempts) +
+                                   " attempts: " + entry.last_error, now, run);
+    } else {
+      SmtpReply reply = send(entry);
+      switch (reply.outcome) {
+        case SmtpOutcome::kSent: s = Sent(store, entry, reply.text, run); break;
+        case SmtpOutcome::kTransient: s = Defer(store, entry, relay, reply.text, now, run); break;
+        case SmtpOutcome::kPermanent: s = Bounce(store, entry, reply.text, now, run); break;
+      }
+    }
+    if (!s.ok()) {
+      run.log.push_back({LogLevel::kError, "smtp: " + Label(entry) + ": " + s.message()});
+    }
+  }
+  return run;
+}
+
+}  // namespace eas::core::mail

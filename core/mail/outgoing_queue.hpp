@@ -1,0 +1,35 @@
+// Working the outgoing queue: any process may run it (every nginx worker
+// does, off its event loop); an entry is claimed in a write transaction
+// before it is sent, so only one of them sends it. The relay taking it
+// removes it; a 4xx or no connection defers it with a growing delay; a 5xx,
+// or a message still deferred after RelayOptions::give_up_s, becomes a
+// bounce in the sender's Inbox. State lives in the store only, so a
+// reload, a restart or a killed worker loses nothing (a claim lapses).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/status.hpp"
+#include "core/log_line.hpp"
+#include "core/mail/relay.hpp"
+#include "storage/records.hpp"
+
+namespace eas::storage { class Store; }
+
+namespace eas::core::mail {
+
+// Hands one entry to the relay (SendBySmtp in production).
+using SmtpSend = std::function<SmtpReply(const storage::OutgoingRecord&)>;
+
+// Claims up to `batch` due entries, sends each, and records what came of
+// it. Blocking: thread pool or CLI. A store error ends the run (logged).
+QueueRun RunOutgoingQueue(storage::Store& store, const RelayOptions& relay, const SmtpSend& send,
+                          uint64_t now, size_t batch = 16);
+
+// The delay before the next attempt after `attempts` failed ones.
+uint64_t RetryDelay(const RelayOptions& relay, uint32_t attempts);
+
+}  // namespace eas::core::mail

@@ -1,0 +1,44 @@
+// A message a user sends, made ready to go: headers completed and the two
+// copies that leave from it (SendMail now; SmartReply and SmartForward
+// build their MIME and come through here too).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.hpp"
+#include "storage/records.hpp"
+
+namespace eas::core::mail {
+
+// Who a message is sent as.
+struct SenderIdentity {
+  std::string name;     // display name; may be empty
+  std::string address;  // user@domain
+};
+
+// The user's display name and primary address; a user without an address
+// is name@ the host's name (easctl gives users addresses; a test box may not).
+SenderIdentity IdentityOf(const storage::UserRecord& user);
+
+struct Submission {
+  std::string envelope_from;            // the sender's own address
+  std::vector<std::string> recipients;  // To, Cc and Bcc, each once (any letter case)
+  std::string message_id;               // without angle brackets
+  std::string for_sent_items;           // headers completed, Bcc kept
+  std::string for_recipients;           // the same without Bcc
+};
+
+// Reads `raw` (RFC 5322 as the client sent it) and completes it: Date
+// (`now`) and Message-ID when missing; From set to the sender when there
+// is none, and the address of a From that names no domain ("alice", a
+// display name alone); 8-bit header text RFC 2047-encoded as UTF-8. Line
+// ends become CRLF. kInvalidArgument with the reason when the bytes are no
+// message (empty, no header block). No recipients is not an error here:
+// `recipients` is empty and the caller answers.
+Result<Submission> PrepareSubmission(std::string_view raw, const SenderIdentity& sender,
+                                     uint64_t now);
+
+}  // namespace eas::core::mail

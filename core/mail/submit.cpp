@@ -1,0 +1,79 @@
+#include "core/mail/submit.hpp"
+
+#include <utility>
+
+#include "core/folder_type.hpp"
+#include "storage/store.hpp"
+
+namespace eas::core::mail {
+namespace {
+
+Result<storage::FolderRecord> SentItems(storage::Txn& txn, const storage::UserRecord& user) {
+  auto folders = txn.VisibleFolders(user.id);
+  if (!folders.ok()) return folders.status();
+  for (auto& f : *folders) {
+    if (f.owner == user.id && f.type == folder_type::kSentItems) return std::move(f);
+  }
+  return Status::NotFound("user " + user.name + " has no Sent Items folder");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ReadyMessage>> ReadyToSend(std::string_view raw,
+                                                  const SenderIdentity& sender, uint64_t now) {
+  auto submission = PrepareSubmission(raw, sender, now);
+  if (!submission.ok()) return submission.status();
+  auto ready = std::make_unique<ReadyMessage>();
+  ready->submission = std::move(submission).value();
+  // The records read the bytes where they now stay, in *ready.
+  auto delivered = PrepareMessage(ready->submission.for_recipients, now);
+  if (!delivered.ok()) return delivered.status();
+  ready->delivered = std::move(delivered).value();
+  auto sent = PrepareMessage(ready->submission.for_sent_items, now);
+  if (!sent.ok()) return sent.status();
+  ready->sent = std::move(sent).value();
+  return ready;
+}
+
+Result<SubmitResult> Submit(storage::Txn& txn, const storage::UserRecord& sender,
+                            const ReadyMessage& message, bool save_in_sent, uint64_t now) {
+  SubmitResult result;
+  std::vector<std::string> remote;
+  for (const std::string& rcpt : message.submission.recipients) {
+    auto user = ResolveRecipient(txn, rcpt);
+    if (!user.ok()) {
+      if (user.status().code() != Code::kNotFound) return user.status();
+      remote.push_back(rcpt);
+      continue;
+    }
+    auto inbox = DeliveryFolder(txn, *user, "");
+    if (!inbox.ok()) return inbox.status();
+    auto stored = StoreMessage(txn, *user, *inbox, message.delivered);
+    if (!stored.ok()) return stored.status();
+    result.delivered_to.push_back(user->name);
+  }
+  if (save_in_sent) {
+    auto folder = SentItems(txn, sender);
+    if (!folder.ok()) return folder.status();
+    StoreOptions read;
+    read.seen = true;
+    auto stored = StoreMessage(txn, sender, *folder, message.sent, read);
+    if (!stored.ok()) return stored.status();
+    result.saved = true;
+  }
+  if (!remote.empty()) {
+    storage::OutgoingRecord entry;
+    entry.user = sender.id;
+    entry.sender = message.submission.envelope_from;
+    entry.recipients = remote;
+    entry.message = message.submission.for_recipients;
+    entry.queued_at = now;
+    auto id = txn.QueueOutgoing(std::move(entry));
+    if (!id.ok()) return id.status();
+    result.queue_id = *id;
+    result.queued_for = std::move(remote);
+  }
+  return result;
+}
+
+}  // namespace eas::core::mail

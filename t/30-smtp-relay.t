@@ -1,0 +1,168 @@
+# Mail for other domains through the SMTP relay (eas_smtp_relay) from the
+# store's outgoing queue, worked by the nginx workers on their thread pool.
+# The relay is a small SMTP sink in this test that answers 250, 451 or 550
+# as told and keeps what it receives. Relay down: the device still gets
+# success, `easctl queue list` shows the message deferred; relay up: it
+# arrives once, without Bcc. 451: deferred, then sent. 550: a bounce in
+# the sender's Inbox. `easctl queue drop`: never sent. A restart of nginx
+# with a message waiting: sent once after it.
+use strict;
+use warnings;
+use lib 't/lib';
+use EasTest;
+use IO::Socket::INET;
+use MIME::Base64 qw(encode_base64);
+use POSIX ();
+use Test::More;
+use Time::HiRes qw(sleep time);
+
+my $relay_port = EasTest::free_port();
+my $t = EasTest->new(http => "eas_smtp_relay 127.0.0.1:$relay_port retry=1s timeout=5s;");
+$t->add_user('alice', 'secret', 'alice@example.org');
+$t->add_user('bob', 'secret', 'bob@example.org');
+$t->start;
+
+my $sink_dir = $t->dir . '/sink';
+mkdir $sink_dir;
+
+# --- the sink: one connection at a time, answer from $sink_dir/mode ---
+
+my $sink_pid;
+sub sink_mode { EasTest::write_file("$sink_dir/mode", $_[0]) }
+sub sink_start {
+    my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $relay_port,
+                                       Listen => 5, ReuseAddr => 1) or die "sink: $!";
+    $sink_pid = fork // die "fork: $!";
+    return if $sink_pid;
+    my $n = 0;
+    while (my $c = $listen->accept) {
+        $c->autoflush(1);
+        my $mode = -e "$sink_dir/mode" ? EasTest::read_file("$sink_dir/mode") : '250';
+        print $c "220 sink ESMTP\r\n";
+        my ($from, @rcpt, $data);
+        while (defined(my $line = <$c>)) {
+            if ($line =~ /^(EHLO|HELO)/i) { print $c "250-sink\r\n250 8BITMIME\r\n" }
+            elsif ($line =~ /^MAIL FROM:\s*<([^>]*)>/i) { $from = $1; print $c "250 ok\r\n" }
+            elsif ($line =~ /^RCPT TO:\s*<([^>]*)>/i) {
+                push @rcpt, $1;
+                if ($mode eq '550') { print $c "550 5.1.1 <$1>: no such user here\r\n" }
+                elsif ($mode eq '451') { print $c "451 4.3.0 try again later\r\n" }
+                else { print $c "250 ok\r\n" }
+            }
+            elsif ($line =~ /^DATA/i) {
+                print $c "354 go\r\n";
+                $data = '';
+                while (defined(my $l = <$c>)) { last if $l eq ".\r\n"; $l =~ s/^\.//; $data .= $l }
+                $n++;
+                EasTest::write_file("$sink_dir/msg.$$.$n", "MAIL FROM:<$from>\nRCPT TO:<" . join('>,<', @rcpt) . ">\n$data");
+                print $c "250 2.0.0 queued as $n\r\n";
+            }
+            elsif ($line =~ /^QUIT/i) { print $c "221 bye\r\n"; last }
+            else { print $c "250 ok\r\n" }
+        }
+        close $c;
+    }
+    POSIX::_exit(0);
+}
+sub sink_stop { if ($sink_pid) { kill 'KILL', $sink_pid; waitpid $sink_pid, 0; $sink_pid = undef } }
+END { local $?; sink_stop() }  # keep the exit status from waitpid
+
+sub received { [map { EasTest::read_file($_) } sort glob("$sink_dir/msg.*")] }
+sub wait_for { my ($cond, $secs) = @_; my $end = time + $secs; until ($cond->()) { return 0 if time > $end; sleep 0.2 } 1 }
+
+sub queue {
+    my ($rc, $out) = $t->easctl('queue', 'list', '--json');
+    die "easctl queue list: $out" if $rc;
+    return [map { my %e = /"(\w+)": "((?:[^"\\]|\\.)*)"/g; \%e } $out =~ /\{[^}]*\}/g];
+}
+
+my $n = 0;
+sub send_mail {
+    my ($to, $subject, %o) = @_;
+    $n++;
+    my $mime = EasTest::crlf("To: $to\nBcc: bob\@example.org\nSubject: $subject\n\nbody of $subject\n");
+    $mime = encode_base64($mime, '');  # xml2wbxml writes Mime's base64 as OPAQUE bytes
+    my $r = $t->request(cmd => 'SendMail',
+        xml => qq{<SendMail xmlns="ComposeMail:"><ClientId>relay-$n</ClientId><SaveInSentItems/><MIME>$mime</MIME></SendMail>});
+    is($r->{status}, 200, "SendMail '$subject': HTTP 200");
+    is($r->{body}, '', '... success');
+}
+
+# --- relay down: accepted, deferred, shown; relay up: sent once ---
+
+send_mail('far@elsewhere.example', 'While down');
+ok(wait_for(sub { my $q = queue(); @$q && $q->[0]{attempts} >= 1 }, 10),
+   'relay down: easctl queue list shows the message after an attempt');
+my $q = queue();
+is(scalar @$q, 1, '... one entry');
+is($q->[0]{recipients}, 'far@elsewhere.example', '... for the remote recipient only (bob got his copy directly)');
+like($q->[0]{last_error}, qr/connect|refused/i, '... with the reason');
+like($t->error_log, qr/smtp: outgoing \d+ from <alice\@example\.org> to <far\@elsewhere\.example> deferred/,
+     '... and the error log says it was deferred');
+
+sink_mode('250');
+sink_start();
+my ($rc, $out) = $t->easctl('queue', 'retry', $q->[0]{id});
+is($rc, 0, 'easctl queue retry') or diag $out;
+ok(wait_for(sub { @{ received() } == 1 }, 10), 'relay up: the sink has the message');
+sleep 2.5;
+my $got = received();
+is(scalar @$got, 1, '... exactly once');
+like($got->[0] // '', qr/^MAIL FROM:<alice\@example\.org>\nRCPT TO:<far\@elsewhere\.example>\n/, '... envelope from alice to the remote recipient');
+unlike($got->[0] // '', qr/^Bcc:/mi, '... no Bcc header');
+like($got->[0] // '', qr/^Subject: While down\r$/m, '... the subject');
+like($got->[0] // '', qr/body of While down/, '... and the body');
+is(scalar @{ queue() }, 0, '... and the queue is empty');
+
+# --- 451: deferred, then sent ---
+
+sink_mode('451');
+send_mail('later@elsewhere.example', 'Greylisted');
+ok(wait_for(sub { my $q = queue(); @$q && ($q->[0]{last_error} // '') =~ /451/ }, 10),
+   '451: deferred with the relay\'s answer');
+sink_mode('250');
+ok(wait_for(sub { @{ received() } == 2 }, 15), '... and sent on a later attempt');
+ok(wait_for(sub { !@{ queue() } }, 5), '... the queue is empty again');
+
+# --- 550: a bounce in alice's Inbox ---
+
+sink_mode('550');
+send_mail('nobody@elsewhere.example', 'Refused');
+ok(wait_for(sub { !@{ queue() } }, 10), '550: the message leaves the queue');
+is(scalar @{ received() }, 2, '... the sink kept nothing');
+my $folders = EasTest::folder_adds($t->folder_sync(0)->{xml});
+my $inbox = $folders->{Inbox}{id};
+my $r = $t->sync_collection('BOUNCEPHONE', $inbox, 0);
+$r = $t->sync_collection('BOUNCEPHONE', $inbox, EasTest::tag($r->{xml}, 'SyncKey'),
+    options => '<BodyPreference xmlns="AirSyncBase:"><Type>1</Type></BodyPreference>');
+like($r->{xml}, qr{<Subject[^>]*>Undelivered Mail Returned to Sender</Subject>}, '... alice\'s Inbox shows the bounce');
+like($r->{xml}, qr{nobody\@elsewhere\.example}, '... naming the recipient');
+like($r->{xml}, qr{550 5\.1\.1}, '... and what the relay said');
+like($t->error_log, qr/returned to the sender .*bounce in alice's Inbox/, '... the log says so');
+
+# --- easctl queue drop ---
+
+sink_mode('451');
+send_mail('dropped@elsewhere.example', 'Dropped');
+ok(wait_for(sub { @{ queue() } == 1 }, 5), 'a deferred message waits');
+($rc, $out) = $t->easctl('queue', 'drop', queue()->[0]{id});
+is($rc, 0, 'easctl queue drop') or diag $out;
+is(scalar @{ queue() }, 0, '... the queue is empty');
+sink_mode('250');
+sleep 2.5;
+is(scalar @{ received() }, 2, '... and the message never reaches the relay');
+
+# --- a restart while a message waits ---
+
+sink_stop();
+send_mail('restart@elsewhere.example', 'Across a restart');
+ok(wait_for(sub { my $q = queue(); @$q && $q->[0]{attempts} >= 1 }, 10), 'relay down again: deferred');
+$t->stop;
+sink_start();
+$t->start;
+ok(wait_for(sub { @{ received() } == 3 }, 15), 'after nginx restarts, the message goes out');
+sleep 2.5;
+is(scalar @{ received() }, 3, '... once');
+is(scalar @{ queue() }, 0, '... and the queue is empty');
+
+done_testing;
