@@ -8,6 +8,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -62,18 +63,27 @@ bool ParseArgs(int argc, char** argv, Args& a) {
 
 // All of stdin with read(2) in large steps (an istreambuf_iterator over
 // std::cin goes a byte at a time: 3/4 of the CPU for a message of a few MB).
+// The buffer starts at the file's size when stdin is one (the MTA's queue
+// file) and else grows by doubling from 64 KB: resizing zero-fills, and a
+// fixed 1 MB step cost a small message 256 page faults and a 1 MB memset.
 bool ReadStdin(std::string& out) {
-  constexpr size_t kStep = 1 << 20;
+  constexpr size_t kFirstStep = 64 << 10;
+  struct stat st;
+  const bool file = fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+  // + 1: room to see the end in the same read.
+  size_t step = file ? static_cast<size_t>(st.st_size) + 1 : kFirstStep;
   for (;;) {
     const size_t at = out.size();
-    out.resize(at + kStep);
-    const ssize_t n = read(STDIN_FILENO, out.data() + at, kStep);
+    out.resize(at + step);
+    const ssize_t n = read(STDIN_FILENO, out.data() + at, step);
     if (n < 0 && errno == EINTR) {
       out.resize(at);
       continue;
     }
     out.resize(at + (n > 0 ? static_cast<size_t>(n) : 0));
     if (n <= 0) return n == 0;
+    // A file read short is at its end: a small read confirms it.
+    step = file && static_cast<size_t>(n) < step ? 4096 : std::max(kFirstStep, out.size());
   }
 }
 

@@ -8,7 +8,6 @@
 // A client that lost the answer sends the same request again: the last
 // request of the device that moved something is kept with its answer, and
 // the same bytes get the same answer without a second move.
-#include <openssl/evp.h>
 
 #include <string>
 #include <string_view>
@@ -19,6 +18,7 @@
 #include "core/commands/command.hpp"
 #include "core/commands/hierarchy.hpp"
 #include "core/commands/sync_collection.hpp"
+#include "core/util/digest.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -72,13 +72,6 @@ bool ParseMoves(const wbxml::Element* body, std::vector<Move>* moves) {
     moves->push_back(move);
   }
   return !moves->empty();
-}
-
-std::string Digest(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(digest), n);
 }
 
 // The stored answer when `digest` is the device's last request's; empty
@@ -214,7 +207,7 @@ void MoveItems(CommandContext& ctx) {
                                                      sent});
     return;
   }
-  const std::string digest = Digest(ctx.request.body);
+  const std::string digest = util::Sha256(ctx.request.body);
 
   // First from a snapshot: a resent request, or one that moves nothing,
   // is answered without a write.

@@ -1,12 +1,12 @@
 #include "core/mail/conversation.hpp"
 
 #include <glib.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
 
 #include "core/util/base64.hpp"
+#include "core/util/digest.hpp"
 
 namespace eas::core::mail {
 namespace {
@@ -69,10 +69,7 @@ std::string ConversationIdOf(std::string_view subject) {
     }
   }
   if (utf16.empty()) return {};
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(utf16.data(), utf16.size(), digest, &n, EVP_md5(), nullptr);
-  return std::string(reinterpret_cast<const char*>(digest), n);
+  return util::Md5(utf16);
 }
 
 std::string ConversationIndexOf(std::string_view thread_index_header, uint64_t date,

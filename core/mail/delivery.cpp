@@ -1,12 +1,11 @@
 #include "core/mail/delivery.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 
 #include "core/auth/user_name.hpp"
 #include "core/folder_type.hpp"
 #include "core/mail/mail_item.hpp"
+#include "core/util/digest.hpp"
 #include "core/util/hex.hpp"
 #include "storage/store.hpp"
 
@@ -20,12 +19,7 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::string HexSha256(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &n, EVP_sha256(), nullptr);
-  return util::Hex(std::string_view(reinterpret_cast<const char*>(digest), n));
-}
+std::string HexSha256(std::string_view bytes) { return util::Hex(util::Sha256(bytes)); }
 
 constexpr size_t kMaxPlainMessageId = 400;
 
@@ -52,6 +46,10 @@ Result<PreparedMessage> PrepareMessage(std::string_view raw, uint64_t received) 
   // message from anyone may carry one) is named by its digest.
   const std::string& id = m.record.message_id;
   m.key = (id.size() <= kMaxPlainMessageId ? id : "sha256:" + HexSha256(id)) + '\n' + HexSha256(raw);
+  MailItem unread;  // the record moves in and back: no copy of its bodies
+  unread.message = std::move(m.record);
+  m.unread_item = EncodeMailItem(unread);
+  m.record = std::move(unread.message);
   return m;
 }
 
@@ -102,12 +100,17 @@ Result<Stored> StoreMessage(storage::Txn& txn, const storage::UserRecord& user,
   if (existing.status().code() != Code::kNotFound) return existing.status();
   auto blob = txn.PutBlob(user.id, message.key, message.raw);
   if (!blob.ok()) return blob.status();
-  MailItem mail;
-  mail.state.read = options.seen;
-  mail.message = message.record;
   storage::ItemRecord item;
   item.folder = folder.id;
-  item.data = EncodeMailItem(mail);
+  if (options.seen) {
+    MailState seen;
+    seen.read = true;
+    auto data = ReplaceMailState(message.unread_item, seen);
+    if (!data.ok()) return data.status();
+    item.data = std::move(*data);
+  } else {
+    item.data = message.unread_item;
+  }
   item.blob = *blob;
   item.time = std::max<uint64_t>(message.record.received, 1);  // 0 would leave the time index
   auto put = txn.PutItem(std::move(item));

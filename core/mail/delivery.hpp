@@ -22,6 +22,9 @@ struct PreparedMessage {
   // Names the message in its mailbox (Message-ID and a digest of the
   // bytes): handed over twice, it is stored once.
   std::string key;
+  // The item's data for an unread message (EncodeMailItem), made here so
+  // that a write transaction only copies it.
+  std::string unread_item;
   // What the delivery log should say about the message (an invitation
   // whose iCalendar could not be read...); it is stored all the same.
   std::vector<std::string> notes;
