@@ -10,9 +10,8 @@ use strict;
 use warnings;
 use lib 't/lib';
 use EasTest;
-use IO::Socket::INET;
+use SmtpSink;
 use MIME::Base64 qw(encode_base64);
-use POSIX ();
 use Test::More;
 use Time::HiRes qw(sleep time);
 
@@ -22,52 +21,11 @@ $t->add_user('alice', 'secret', 'alice@example.org');
 $t->add_user('bob', 'secret', 'bob@example.org');
 $t->start;
 
-my $sink_dir = $t->dir . '/sink';
-mkdir $sink_dir;
-
-# --- the sink: one connection at a time, answer from $sink_dir/mode ---
-
-my $sink_pid;
-sub sink_mode { EasTest::write_file("$sink_dir/mode", $_[0]) }
-sub sink_start {
-    my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $relay_port,
-                                       Listen => 5, ReuseAddr => 1) or die "sink: $!";
-    $sink_pid = fork // die "fork: $!";
-    return if $sink_pid;
-    my $n = 0;
-    while (my $c = $listen->accept) {
-        $c->autoflush(1);
-        my $mode = -e "$sink_dir/mode" ? EasTest::read_file("$sink_dir/mode") : '250';
-        print $c "220 sink ESMTP\r\n";
-        my ($from, @rcpt, $data);
-        while (defined(my $line = <$c>)) {
-            if ($line =~ /^(EHLO|HELO)/i) { print $c "250-sink\r\n250 8BITMIME\r\n" }
-            elsif ($line =~ /^MAIL FROM:\s*<([^>]*)>/i) { $from = $1; print $c "250 ok\r\n" }
-            elsif ($line =~ /^RCPT TO:\s*<([^>]*)>/i) {
-                push @rcpt, $1;
-                if ($mode eq '550') { print $c "550 5.1.1 <$1>: no such user here\r\n" }
-                elsif ($mode eq '451') { print $c "451 4.3.0 try again later\r\n" }
-                else { print $c "250 ok\r\n" }
-            }
-            elsif ($line =~ /^DATA/i) {
-                print $c "354 go\r\n";
-                $data = '';
-                while (defined(my $l = <$c>)) { last if $l eq ".\r\n"; $l =~ s/^\.//; $data .= $l }
-                $n++;
-                EasTest::write_file("$sink_dir/msg.$$.$n", "MAIL FROM:<$from>\nRCPT TO:<" . join('>,<', @rcpt) . ">\n$data");
-                print $c "250 2.0.0 queued as $n\r\n";
-            }
-            elsif ($line =~ /^QUIT/i) { print $c "221 bye\r\n"; last }
-            else { print $c "250 ok\r\n" }
-        }
-        close $c;
-    }
-    POSIX::_exit(0);
-}
-sub sink_stop { if ($sink_pid) { kill 'KILL', $sink_pid; waitpid $sink_pid, 0; $sink_pid = undef } }
-END { local $?; sink_stop() }  # keep the exit status from waitpid
-
-sub received { [map { EasTest::read_file($_) } sort glob("$sink_dir/msg.*")] }
+my $sink = SmtpSink->new(port => $relay_port, dir => $t->dir . '/sink');
+sub sink_mode { $sink->mode(@_) }
+sub sink_start { $sink->start }
+sub sink_stop { $sink->stop }
+sub received { $sink->received }
 sub wait_for { my ($cond, $secs) = @_; my $end = time + $secs; until ($cond->()) { return 0 if time > $end; sleep 0.2 } 1 }
 
 sub queue {

@@ -15,6 +15,8 @@ int Share(storage::Store& store, const Args& a);
 int Unshare(storage::Store& store, const Args& a);
 int Import(storage::Store& store, const Args& a);
 int Export(storage::Store& store, const Args& a);
+// collected_commands.cpp: the addresses a user wrote to.
+int UserCollected(storage::Store& store, const Args& a);
 // queue_commands.cpp: the outgoing queue.
 int QueueList(storage::Store& store, const Args& a);
 // retry (due at once) or drop (removed unsent) the entries named.

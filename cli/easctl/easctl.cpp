@@ -43,6 +43,7 @@ const char* kUsage =
     "  user passwd NAME [--password PW | --password-stdin]\n"
     "  user del NAME\n"
     "  user list [--json]\n"
+    "  user collected NAME [--json]        addresses NAME sent mail to\n"
     "%s"
     "  folder list --user NAME [--json]\n"
     "  folder add --user NAME --type contacts|calendar|tasks|notes FOLDERNAME\n"
@@ -381,6 +382,7 @@ int main(int argc, char** argv) {
       if (verb == "passwd") return UserPasswd(**store, a);
       if (verb == "del") return UserDel(**store, a);
       if (verb == "list") return UserList(**store, a);
+      if (verb == "collected") return UserCollected(**store, a);
     } else if (noun == "device") {
       int rc = eas::cli::DeviceCommand(
           **store, {a.positional, a.user, a.json, a.pending, a.all_pending, a.account_only});

@@ -52,8 +52,8 @@ constexpr CommandInfo kCommands[] = {
     {"Settings", Settings, true},
     {"Sync", Sync, false},
     {"SendMail", SendMail, true, true},
-    {"SmartForward", nullptr, true, true},
-    {"SmartReply", nullptr, true, true},
+    {"SmartForward", SmartForward, true, true},
+    {"SmartReply", SmartReply, true, true},
     {"GetAttachment", GetAttachment, false},
     {"GetHierarchy", nullptr, false},
     {"CreateCollection", nullptr, true},
@@ -106,6 +106,8 @@ bool CommandStatusTags(std::string_view command, wbxml::Tag& root, wbxml::Tag& s
       {"ItemOperations", &t::itemops::kItemOperations, &t::itemops::kStatus},
       {"Provision", &t::provision::kProvision, &t::provision::kStatus},
       {"SendMail", &t::compose::kSendMail, &t::compose::kStatus},
+      {"SmartReply", &t::compose::kSmartReply, &t::compose::kStatus},
+      {"SmartForward", &t::compose::kSmartForward, &t::compose::kStatus},
   };
   for (const auto& e : kEntries) {
     if (e.name == command) {

@@ -91,7 +91,10 @@ void GetItemEstimate(CommandContext& ctx);
 void ItemOperations(CommandContext& ctx);  // core/commands/item_operations.cpp
 void GetAttachment(CommandContext& ctx);  // core/commands/get_attachment.cpp
 void MoveItems(CommandContext& ctx);  // core/commands/move_items.cpp
-void SendMail(CommandContext& ctx);  // core/commands/send_mail.cpp
+// core/commands/compose_mail.cpp: one path for the three.
+void SendMail(CommandContext& ctx);
+void SmartReply(CommandContext& ctx);
+void SmartForward(CommandContext& ctx);
 void Provision(CommandContext& ctx);
 
 }  // namespace eas::core::commands

@@ -4,9 +4,12 @@
 #include <cstring>
 
 #include "core/items/item_class.hpp"
+#include "core/util/html_escape.hpp"
 
 namespace eas::core::items {
 namespace {
+
+using util::HtmlFor;
 
 const BodyPreference* Asked(const RenderOptions& options, int type) {
   for (const auto& p : options.body_preferences) {
@@ -19,19 +22,6 @@ bool IsSmime(std::string_view message_class) { return message_class.starts_with(
 
 constexpr std::string_view kHtmlHead = "<html><body><div>";
 constexpr std::string_view kHtmlTail = "</div></body></html>";
-
-// What a character of the text becomes; nullptr data: itself.
-std::string_view HtmlFor(char c) {
-  switch (c) {
-    case '&': return "&amp;";
-    case '<': return "&lt;";
-    case '>': return "&gt;";
-    case '"': return "&quot;";
-    case '\r': return "";  // a non-null empty view: dropped
-    case '\n': return "<br>\n";
-    default: return {};
-  }
-}
 
 }  // namespace
 

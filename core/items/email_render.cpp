@@ -46,8 +46,7 @@ bool ShowsMeeting(const mail::MessageView& m) {
 bool IsAttachment(const mail::MessageView& m, size_t index) {
   const mail::PartView& p = m.parts[index];
   if (ShowsMeeting(m) && index == m.meeting_part) return false;
-  if (p.disposition == mail::Disposition::kAttachment || !p.file_name.empty()) return true;
-  return p.content_type != "text/plain" && p.content_type != "text/html";
+  return mail::IsAttachmentPart(p);
 }
 
 bool IsEmbeddedMessage(const mail::PartView& p) { return p.content_type == "message/rfc822"; }

@@ -53,6 +53,15 @@ struct BasicPart {
 using Part = BasicPart<std::string>;
 using PartView = BasicPart<std::string_view>;
 
+// A leaf a device lists as an attachment and a forward carries: any part
+// but the text and HTML bodies; one marked as an attachment or given a
+// file name counts even when it is text.
+template <class Text>
+bool IsAttachmentPart(const BasicPart<Text>& p) {
+  if (p.disposition == Disposition::kAttachment || !p.file_name.empty()) return true;
+  return p.content_type != "text/plain" && p.content_type != "text/html";
+}
+
 enum class Importance : uint8_t { kLow = 0, kNormal = 1, kHigh = 2 };
 
 template <class Text>

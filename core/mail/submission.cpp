@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/mail/add_source.hpp"
 #include "core/mail/charset.hpp"
 #include "core/mail/gmime_handles.hpp"
 #include "core/util/hex.hpp"
@@ -115,7 +116,7 @@ SenderIdentity IdentityOf(const storage::UserRecord& user) {
 }
 
 Result<Submission> PrepareSubmission(std::string_view raw, const SenderIdentity& sender,
-                                     uint64_t now) {
+                                     uint64_t now, const SourceAdditions* additions) {
   if (raw.empty()) return Status::Invalid("empty message");
   InitGMime();
   OptionsPtr options(g_mime_parser_options_new());
@@ -134,6 +135,7 @@ Result<Submission> PrepareSubmission(std::string_view raw, const SenderIdentity&
   }
 
   EncodeEightBitHeaders(top);
+  if (additions != nullptr) AddSource(message.get(), *additions);
   CompleteFrom(message.get(), sender);
   if (g_mime_object_get_header(top, "Date") == nullptr) {
     std::unique_ptr<GDateTime, DateTimeUnref> date(
@@ -159,6 +161,7 @@ Result<Submission> PrepareSubmission(std::string_view raw, const SenderIdentity&
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
     seen.push_back(std::move(key));
     out.recipients.push_back(a.address);
+    out.mailboxes.push_back(a);
   }
 
   out.for_sent_items = Serialize(top);

@@ -1,6 +1,6 @@
 // A message a user sends, made ready to go: headers completed and the two
-// copies that leave from it (SendMail now; SmartReply and SmartForward
-// build their MIME and come through here too).
+// copies that leave from it (SendMail, SmartReply and SmartForward, which
+// add what they take from the original here).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "base/status.hpp"
+#include "core/mail/mime_record.hpp"
+#include "core/mail/source_additions.hpp"
 #include "storage/records.hpp"
 
 namespace eas::core::mail {
@@ -26,6 +28,7 @@ SenderIdentity IdentityOf(const storage::UserRecord& user);
 struct Submission {
   std::string envelope_from;            // the sender's own address
   std::vector<std::string> recipients;  // To, Cc and Bcc, each once (any letter case)
+  std::vector<Address> mailboxes;       // the same with their display names
   std::string message_id;               // without angle brackets
   std::string for_sent_items;           // headers completed, Bcc kept
   std::string for_recipients;           // the same without Bcc
@@ -35,10 +38,11 @@ struct Submission {
 // (`now`) and Message-ID when missing; From set to the sender when there
 // is none, and the address of a From that names no domain ("alice", a
 // display name alone); 8-bit header text RFC 2047-encoded as UTF-8. Line
-// ends become CRLF. kInvalidArgument with the reason when the bytes are no
-// message (empty, no header block). No recipients is not an error here:
-// `recipients` is empty and the caller answers.
+// ends become CRLF. With `additions` (a reply or forward), those are added
+// too (core/mail/add_source.hpp). kInvalidArgument with the reason when
+// the bytes are no message (empty, no header block). No recipients is not
+// an error here: `recipients` is empty and the caller answers.
 Result<Submission> PrepareSubmission(std::string_view raw, const SenderIdentity& sender,
-                                     uint64_t now);
+                                     uint64_t now, const SourceAdditions* additions = nullptr);
 
 }  // namespace eas::core::mail

@@ -20,8 +20,9 @@ Result<storage::FolderRecord> SentItems(storage::Txn& txn, const storage::UserRe
 }  // namespace
 
 Result<std::unique_ptr<ReadyMessage>> ReadyToSend(std::string_view raw,
-                                                  const SenderIdentity& sender, uint64_t now) {
-  auto submission = PrepareSubmission(raw, sender, now);
+                                                  const SenderIdentity& sender, uint64_t now,
+                                                  const SourceAdditions* additions) {
+  auto submission = PrepareSubmission(raw, sender, now, additions);
   if (!submission.ok()) return submission.status();
   auto ready = std::make_unique<ReadyMessage>();
   ready->submission = std::move(submission).value();

@@ -34,7 +34,8 @@ struct ReadyMessage {
 
 // PrepareSubmission and both records; its errors are PrepareSubmission's.
 Result<std::unique_ptr<ReadyMessage>> ReadyToSend(std::string_view raw,
-                                                  const SenderIdentity& sender, uint64_t now);
+                                                  const SenderIdentity& sender, uint64_t now,
+                                                  const SourceAdditions* additions = nullptr);
 
 struct SubmitResult {
   std::vector<std::string> delivered_to;  // users of this box

@@ -1,0 +1,76 @@
+# A small SMTP server for tests that relay mail out (eas_smtp_relay): one
+# connection at a time in a child process, each message it takes kept as a
+# file ("MAIL FROM:<..>\nRCPT TO:<..>,<..>\n" then the data, dot-unstuffed).
+# Its answer to RCPT is read from a file before each connection: 250
+# (default), 451 (try later) or 550 (refused).
+package SmtpSink;
+use strict;
+use warnings;
+use IO::Socket::INET;
+use POSIX ();
+use EasTest;
+
+my @running;  # sinks to stop when the test ends
+END { local $?; $_->stop for @running }  # keep the exit status from waitpid
+
+# port: where it listens; dir: where it keeps messages (created).
+sub new {
+    my ($class, %o) = @_;
+    mkdir $o{dir};
+    my $self = bless { port => $o{port}, dir => $o{dir}, pid => undef }, $class;
+    push @running, $self;
+    return $self;
+}
+
+sub mode { EasTest::write_file("$_[0]{dir}/mode", $_[1]) }
+
+sub start {
+    my ($self) = @_;
+    my $dir = $self->{dir};
+    my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $self->{port},
+                                       Listen => 5, ReuseAddr => 1) or die "sink: $!";
+    $self->{pid} = fork // die "fork: $!";
+    return if $self->{pid};
+    my $n = 0;
+    while (my $c = $listen->accept) {
+        $c->autoflush(1);
+        my $mode = -e "$dir/mode" ? EasTest::read_file("$dir/mode") : '250';
+        print $c "220 sink ESMTP\r\n";
+        my ($from, @rcpt, $data);
+        while (defined(my $line = <$c>)) {
+            if ($line =~ /^(EHLO|HELO)/i) { print $c "250-sink\r\n250 8BITMIME\r\n" }
+            elsif ($line =~ /^MAIL FROM:\s*<([^>]*)>/i) { $from = $1; @rcpt = (); print $c "250 ok\r\n" }
+            elsif ($line =~ /^RCPT TO:\s*<([^>]*)>/i) {
+                push @rcpt, $1;
+                if ($mode eq '550') { print $c "550 5.1.1 <$1>: no such user here\r\n" }
+                elsif ($mode eq '451') { print $c "451 4.3.0 try again later\r\n" }
+                else { print $c "250 ok\r\n" }
+            }
+            elsif ($line =~ /^DATA/i) {
+                print $c "354 go\r\n";
+                $data = '';
+                while (defined(my $l = <$c>)) { last if $l eq ".\r\n"; $l =~ s/^\.//; $data .= $l }
+                $n++;
+                EasTest::write_file("$dir/msg.$$.$n", "MAIL FROM:<$from>\nRCPT TO:<" . join('>,<', @rcpt) . ">\n$data");
+                print $c "250 2.0.0 queued as $n\r\n";
+            }
+            elsif ($line =~ /^QUIT/i) { print $c "221 bye\r\n"; last }
+            else { print $c "250 ok\r\n" }
+        }
+        close $c;
+    }
+    POSIX::_exit(0);
+}
+
+sub stop {
+    my ($self) = @_;
+    return unless $self->{pid};
+    kill 'KILL', $self->{pid};
+    waitpid $self->{pid}, 0;
+    $self->{pid} = undef;
+}
+
+# Every message taken so far, oldest first.
+sub received { [map { EasTest::read_file($_) } sort glob("$_[0]{dir}/msg.*")] }
+
+1;
