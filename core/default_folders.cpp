@@ -45,4 +45,14 @@ Result<storage::UserRecord> CreateUserWithDefaultFolders(storage::Txn& txn,
   return created;
 }
 
+Result<storage::FolderRecord> DefaultFolder(storage::Txn& txn, const storage::UserRecord& user,
+                                            storage::FolderKind type, const char* what) {
+  auto folders = txn.VisibleFolders(user.id);
+  if (!folders.ok()) return folders.status();
+  for (auto& f : *folders) {
+    if (f.owner == user.id && f.type == type) return std::move(f);
+  }
+  return Status::NotFound("user " + user.name + " has no " + what + " folder");
+}
+
 }  // namespace eas::core

@@ -16,4 +16,9 @@ namespace eas::core {
 Result<storage::UserRecord> CreateUserWithDefaultFolders(storage::Txn& txn,
                                                          storage::UserRecord user);
 
+// The user's own default folder of `type` (Sent Items, Calendar...);
+// NotFound, naming `what`, when they have none.
+Result<storage::FolderRecord> DefaultFolder(storage::Txn& txn, const storage::UserRecord& user,
+                                            storage::FolderKind type, const char* what);
+
 }  // namespace eas::core

@@ -12,6 +12,7 @@ use strict;
 use warnings;
 use lib 't/lib';
 use EasTest;
+use ItipMail;
 use MIME::Base64 qw(decode_base64);
 use Test::More;
 
@@ -19,33 +20,7 @@ my $t = EasTest->new;
 $t->add_user('alice', 'secret', 'alice@example.org');
 $t->start;
 
-sub invitation {
-    my ($id, $method, $event) = @_;
-    return EasTest::crlf(<<"EOM");
-From: Anna Organiser <anna\@example.org>
-To: Alice <alice\@example.org>
-Subject: Invitation $id
-Date: Thu, 03 Dec 2026 11:00:00 +0000
-Message-ID: <$id\@example.org>
-MIME-Version: 1.0
-Content-Type: multipart/alternative; boundary="b"
-
---b
-Content-Type: text/plain; charset=utf-8
-
-You are invited ($id).
---b
-Content-Type: text/calendar; charset=utf-8; method=$method
-
-BEGIN:VCALENDAR
-VERSION:2.0
-PRODID:-//Example//Test//EN
-METHOD:$method
-$event
-END:VCALENDAR
---b--
-EOM
-}
+sub invitation { ItipMail::invitation(@_) }
 
 my $weekly = invitation('weekly', 'REQUEST', <<'EOV');
 BEGIN:VTIMEZONE

@@ -271,7 +271,7 @@ int ImportMail(storage::Store& store, const Args& a) {
     Status w = store.Write([&](storage::Txn& txn) -> Status {
       dup = 0;  // the transaction may run twice (map growth)
       for (const auto& p : batch) {
-        auto stored = mail::StoreMessage(txn, user, folder, p.message, {p.source.seen});
+        auto stored = mail::StoreMessage(txn, user, folder, p.message, {p.source.seen, false});
         if (!stored.ok()) return stored.status();
         dup += *stored == mail::Stored::kDuplicate;
       }

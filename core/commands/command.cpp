@@ -61,7 +61,7 @@ constexpr CommandInfo kCommands[] = {
     {"MoveCollection", nullptr, true},
     {"MoveItems", MoveItems, true},
     {"GetItemEstimate", GetItemEstimate, true},
-    {"MeetingResponse", nullptr, true},
+    {"MeetingResponse", MeetingResponse, true},
     {"Search", nullptr, true},
     {"Ping", Ping, false},
     {"ItemOperations", ItemOperations, true},

@@ -96,5 +96,6 @@ void SendMail(CommandContext& ctx);
 void SmartReply(CommandContext& ctx);
 void SmartForward(CommandContext& ctx);
 void Provision(CommandContext& ctx);
+void MeetingResponse(CommandContext& ctx);  // core/commands/meeting_response.cpp
 
 }  // namespace eas::core::commands

@@ -48,6 +48,12 @@ class ExportZones {
   std::string all_day_tzid_;
 };
 
+// One VCALENDAR (VERSION, PRODID, CALSCALE, METHOD unless NONE,
+// X-WR-TIMEZONE for the all-day events) holding `zones`' VTIMEZONEs, then
+// `events`, which it takes.
+ComponentPtr AssembleCalendar(const ExportZones& zones, std::vector<ComponentPtr>& events,
+                              const char* prodid, icalproperty_method method = ICAL_METHOD_NONE);
+
 // Appends the VEVENT of one Calendar item, then one per modified
 // exception (RECURRENCE-ID); deleted exceptions become EXDATEs.
 Status EventToICal(const wbxml::Element& application_data, std::string_view fallback_uid,

@@ -20,25 +20,34 @@ Status ICalendarWriter::Add(const wbxml::Element& application_data,
   return Status::Ok();
 }
 
-std::string ICalendarWriter::Finish() {
+ComponentPtr AssembleCalendar(const ExportZones& zones, std::vector<ComponentPtr>& events,
+                              const char* prodid, icalproperty_method method) {
   ComponentPtr calendar(icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
   icalcomponent_add_property(calendar.get(), icalproperty_new_version("2.0"));
-  icalcomponent_add_property(calendar.get(),
-                             icalproperty_new_prodid("-//eas for nginx//easctl//EN"));
+  icalcomponent_add_property(calendar.get(), icalproperty_new_prodid(prodid));
   icalcomponent_add_property(calendar.get(), icalproperty_new_calscale("GREGORIAN"));
-  if (!impl_->zones.AllDayTzid().empty()) {
-    icalproperty* tz = icalproperty_new_x(impl_->zones.AllDayTzid().c_str());
+  if (method != ICAL_METHOD_NONE) {
+    icalcomponent_add_property(calendar.get(), icalproperty_new_method(method));
+  }
+  if (!zones.AllDayTzid().empty()) {
+    icalproperty* tz = icalproperty_new_x(zones.AllDayTzid().c_str());
     icalproperty_set_x_name(tz, "X-WR-TIMEZONE");
     icalcomponent_add_property(calendar.get(), tz);
   }
   // Zones first: readers that resolve TZIDs as they go find them defined.
-  for (ComponentPtr& zone : impl_->zones.Components()) {
+  for (ComponentPtr& zone : zones.Components()) {
     icalcomponent_add_component(calendar.get(), zone.release());
   }
-  for (ComponentPtr& event : impl_->events) {
+  for (ComponentPtr& event : events) {
     icalcomponent_add_component(calendar.get(), event.release());
   }
-  impl_->events.clear();
+  events.clear();
+  return calendar;
+}
+
+std::string ICalendarWriter::Finish() {
+  ComponentPtr calendar =
+      AssembleCalendar(impl_->zones, impl_->events, "-//eas for nginx//easctl//EN");
   return ComponentText(calendar.get());
 }
 

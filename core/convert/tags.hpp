@@ -110,6 +110,10 @@ inline const Tag kSensitivity = TagNamed(Page::kCalendar, "Sensitivity");
 inline const Tag kSubject = TagNamed(Page::kCalendar, "Subject");
 inline const Tag kStartTime = TagNamed(Page::kCalendar, "StartTime");
 inline const Tag kUID = TagNamed(Page::kCalendar, "UID");
+inline const Tag kResponseRequested = TagNamed(Page::kCalendar, "ResponseRequested");
+inline const Tag kAppointmentReplyTime = TagNamed(Page::kCalendar, "AppointmentReplyTime");
+inline const Tag kResponseType = TagNamed(Page::kCalendar, "ResponseType");
+inline const Tag kDisallowNewTimeProposal = TagNamed(Page::kCalendar, "DisallowNewTimeProposal");
 }  // namespace calendar
 
 namespace base {

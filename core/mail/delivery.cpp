@@ -50,6 +50,7 @@ Result<PreparedMessage> PrepareMessage(std::string_view raw, uint64_t received) 
   unread.message = std::move(m.record);
   m.unread_item = EncodeMailItem(unread);
   m.record = std::move(unread.message);
+  m.meeting_event = ReadMeetingEvent(raw, m.record);
   return m;
 }
 
@@ -115,6 +116,10 @@ Result<Stored> StoreMessage(storage::Txn& txn, const storage::UserRecord& user,
   item.time = std::max<uint64_t>(message.record.received, 1);  // 0 would leave the time index
   auto put = txn.PutItem(std::move(item));
   if (!put.ok()) return put.status();
+  if (options.calendar && folder.type == folder_type::kInbox) {
+    auto meeting = ApplyMeetingMessage(txn, user, message.record, message.meeting_event);
+    if (!meeting.ok()) return meeting.status();
+  }
   return Stored::kNew;
 }
 

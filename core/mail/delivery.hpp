@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/status.hpp"
+#include "core/mail/meeting_delivery.hpp"
 #include "core/mail/mime_record.hpp"
 #include "storage/records.hpp"
 
@@ -28,6 +29,8 @@ struct PreparedMessage {
   // What the delivery log should say about the message (an invitation
   // whose iCalendar could not be read...); it is stored all the same.
   std::vector<std::string> notes;
+  // The meeting an iTIP message brings, for the recipients' calendars.
+  std::optional<MeetingEventData> meeting_event;
 };
 
 // Never fails on malformed MIME (the record says so and the message is
@@ -46,12 +49,17 @@ Result<storage::FolderRecord> DeliveryFolder(storage::Txn& txn, const storage::U
 
 struct StoreOptions {
   bool seen = false;  // already read (an import keeping \Seen)
+  // An iTIP message delivered to the Inbox also changes the user's
+  // calendar (meeting_delivery.hpp); an import of old mail does not.
+  bool calendar = true;
 };
 
 enum class Stored : uint8_t { kNew, kDuplicate };
 
 // Stores the message in the folder, unless the user already has it
 // (kDuplicate: nothing written). The folder's devices see it as an Add.
+// An invitation, cancellation or answer stored in the Inbox changes the
+// user's calendar in the same transaction (ApplyMeetingMessage).
 Result<Stored> StoreMessage(storage::Txn& txn, const storage::UserRecord& user,
                             const storage::FolderRecord& folder, const PreparedMessage& message,
                             const StoreOptions& options = {});

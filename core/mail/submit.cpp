@@ -2,22 +2,11 @@
 
 #include <utility>
 
+#include "core/default_folders.hpp"
 #include "core/folder_type.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::mail {
-namespace {
-
-Result<storage::FolderRecord> SentItems(storage::Txn& txn, const storage::UserRecord& user) {
-  auto folders = txn.VisibleFolders(user.id);
-  if (!folders.ok()) return folders.status();
-  for (auto& f : *folders) {
-    if (f.owner == user.id && f.type == folder_type::kSentItems) return std::move(f);
-  }
-  return Status::NotFound("user " + user.name + " has no Sent Items folder");
-}
-
-}  // namespace
 
 Result<std::unique_ptr<ReadyMessage>> ReadyToSend(std::string_view raw,
                                                   const SenderIdentity& sender, uint64_t now,
@@ -54,7 +43,7 @@ Result<SubmitResult> Submit(storage::Txn& txn, const storage::UserRecord& sender
     result.delivered_to.push_back(user->name);
   }
   if (save_in_sent) {
-    auto folder = SentItems(txn, sender);
+    auto folder = DefaultFolder(txn, sender, folder_type::kSentItems, "Sent Items");
     if (!folder.ok()) return folder.status();
     StoreOptions read;
     read.seen = true;

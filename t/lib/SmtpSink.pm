@@ -7,7 +7,9 @@ package SmtpSink;
 use strict;
 use warnings;
 use IO::Socket::INET;
+use MIME::Base64 ();
 use POSIX ();
+use Time::HiRes ();
 use EasTest;
 
 my @running;  # sinks to stop when the test ends
@@ -72,5 +74,50 @@ sub stop {
 
 # Every message taken so far, oldest first.
 sub received { [map { EasTest::read_file($_) } sort glob("$_[0]{dir}/msg.*")] }
+
+sub count { scalar @{ $_[0]->received } }
+
+# Message $n (1-based) once the sink has it; '' when it does not come
+# within 15 seconds.
+sub message {
+    my ($self, $n) = @_;
+    my $end = Time::HiRes::time() + 15;
+    until ($self->count >= $n) {
+        return '' if Time::HiRes::time() > $end;
+        Time::HiRes::sleep(0.2);
+    }
+    return $self->received->[$n - 1];
+}
+
+# A test server whose eas_smtp_relay is a sink, both started, with users
+# [login, address, display name] (password "secret"): (EasTest, SmtpSink).
+sub server_with_sink {
+    my ($class, @users) = @_;
+    my $port = EasTest::free_port();
+    my $t = EasTest->new(http => "eas_smtp_relay 127.0.0.1:$port retry=1s timeout=5s;");
+    for my $u (@users) {
+        my ($rc, $out) = $t->easctl('user', 'add', $u->[0], '--password', 'secret', '--email', $u->[1],
+                                    defined $u->[2] ? ('--display-name', $u->[2]) : ());
+        die "easctl user add $u->[0]: $out" if $rc;
+    }
+    $t->start;
+    my $sink = $class->new(port => $port, dir => $t->dir . '/sink');
+    $sink->start;
+    return ($t, $sink);
+}
+
+# The first MIME leaf of a message whose Content-Type matches $type:
+# (its header, its body with base64 undone and folded lines joined).
+sub part {
+    my ($message, $type) = @_;
+    for my $part (split /\r?\n--[^\r\n]+/, $message) {
+        my ($head, $body) = split /\r?\n\r?\n/, $part, 2;
+        next unless defined $body && $head =~ m{^Content-Type:\s*\Q$type\E}mi;
+        $body = MIME::Base64::decode_base64($body) if $head =~ /^Content-Transfer-Encoding:\s*base64/mi;
+        $body =~ s/\r\n[ \t]//g;
+        return ($head, $body);
+    }
+    return ('', '');
+}
 
 1;
