@@ -4,6 +4,8 @@
 // stays right (sync_changes.hpp).
 #include "core/commands/collection_sync.hpp"
 
+#include <utility>
+
 #include "core/items/item_data.hpp"
 #include "storage/store.hpp"
 
@@ -76,6 +78,8 @@ Status CollectionSync::ApplyAdd(const ClientCommand& cmd, Reply& reply) {
   storage::ItemRecord item;
   item.folder = target_.folder.id;
   item.data = items::EncodeItemData(*cmd.data);
+  Status told = ClientWrote({}, 0, &item);
+  if (!told.ok()) return told;
   auto added = txn_.PutItem(std::move(item));
   if (!added.ok()) return added.status();
   reply.server_id = ItemServerId(target_.folder.id, added->id);
@@ -98,7 +102,9 @@ Status CollectionSync::ApplyChange(const ClientCommand& cmd, storage::ItemRecord
   if (unseen && req_.conflict != 0) return Status::Ok();  // server wins: ours goes out
   auto changed_data = target_.item_class->ApplyChange(existing.data, *cmd.data, cmd.instance_id);
   if (!changed_data.ok()) return changed_data.status();
-  existing.data = std::move(changed_data).value();
+  std::string before = std::exchange(existing.data, std::move(changed_data).value());
+  Status told = ClientWrote(before, existing.blob, &existing);
+  if (!told.ok()) return told;
   auto changed = txn_.PutItem(existing);
   if (!changed.ok()) return changed.status();
   own_changes_.emplace_back(changed->id, changed->modseq);
@@ -118,14 +124,18 @@ Status CollectionSync::ApplyDelete(const ClientCommand& cmd, storage::ItemRecord
   auto remaining = target_.item_class->ApplyDelete(existing.data, cmd.instance_id);
   if (!remaining.ok()) return remaining.status();
   if (*remaining) {  // one occurrence of a series went; the series stays
-    existing.data = std::move(**remaining);
+    std::string before = std::exchange(existing.data, std::move(**remaining));
+    Status told = ClientWrote(before, existing.blob, &existing);
+    if (!told.ok()) return told;
     auto changed = txn_.PutItem(existing);
     if (!changed.ok()) return changed.status();
     own_changes_.emplace_back(changed->id, changed->modseq);
     return Status::Ok();
   }
-  Status s = target_.item_class->BeforeDelete(txn_, target_.folder, existing,
-                                              req_.deletes_as_moves);
+  Status s = ClientWrote(existing.data, existing.blob, nullptr);
+  if (s.ok()) {
+    s = target_.item_class->BeforeDelete(txn_, target_.folder, existing, req_.deletes_as_moves);
+  }
   // Unheld first: a tombstone is kept only for the devices that still
   // hold the item.
   if (s.ok()) s = txn_.SetHeld(ctx_.user.id, ctx_.device_id, folder, existing.id, false);
@@ -135,6 +145,17 @@ Status CollectionSync::ApplyDelete(const ClientCommand& cmd, storage::ItemRecord
   if (!modseq.ok()) return modseq.status();
   own_changes_.emplace_back(existing.id, *modseq);
   return Status::Ok();
+}
+
+Status CollectionSync::ClientWrote(std::string_view before, uint64_t before_blob,
+                                   storage::ItemRecord* item) {
+  std::vector<std::string> notes;
+  Status s = target_.item_class->OnClientWrite(txn_, ctx_.user, before, before_blob, item,
+                                               ctx_.request.now, &notes);
+  for (std::string& n : notes) {
+    ctx_.response.log.push_back({LogLevel::kInfo, "Sync from " + ctx_.user.name + ": " + n});
+  }
+  return s;
 }
 
 }  // namespace eas::core::commands

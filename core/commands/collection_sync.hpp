@@ -124,6 +124,8 @@ class CollectionSync {
   Status ApplyAdd(const ClientCommand& cmd, Reply& reply);
   Status ApplyChange(const ClientCommand& cmd, storage::ItemRecord& existing, Reply& reply,
                      bool& answered);
+  // Tells the item's class what the client writes (ItemClass::OnClientWrite).
+  Status ClientWrote(std::string_view before, uint64_t before_blob, storage::ItemRecord* item);
   Status ApplyDelete(const ClientCommand& cmd, storage::ItemRecord& existing, Reply& reply,
                      bool& answered);
 

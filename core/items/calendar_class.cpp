@@ -1,10 +1,12 @@
 // Calendar (MS-ASCAL): a FilterType window of the past (events that ended
-// before it and do not recur are not sent), and 16.x changes and deletes
-// of one occurrence of a series by InstanceId.
+// before it and do not recur are not sent), 16.x changes and deletes of
+// one occurrence of a series by InstanceId, and the invitations, updates
+// and cancellations of the meetings the user organizes.
 #include <charconv>
 
 #include "core/items/item_class.hpp"
 #include "core/items/item_data.hpp"
+#include "core/mail/meeting_organizer.hpp"
 #include "core/wbxml/tag.hpp"
 #include "core/wbxml/tags.hpp"
 
@@ -106,6 +108,12 @@ class CalendarItems final : public ItemClass {
     auto merged = WithOccurrence(stored, instance_id, nullptr);
     if (!merged.ok()) return merged.status();
     return std::optional<std::string>(std::move(merged).value());
+  }
+
+  Status OnClientWrite(storage::Txn& txn, const storage::UserRecord& user, std::string_view before,
+                       uint64_t before_blob, storage::ItemRecord* item, uint64_t now,
+                       std::vector<std::string>* notes) const override {
+    return mail::NotifyAttendees(txn, user, before, before_blob, item, now, notes);
   }
 };
 

@@ -26,6 +26,12 @@ Status ItemClass::BeforeDelete(storage::Txn&, const storage::FolderRecord&,
   return Status::Ok();
 }
 
+Status ItemClass::OnClientWrite(storage::Txn&, const storage::UserRecord&, std::string_view,
+                                uint64_t, storage::ItemRecord*, uint64_t,
+                                std::vector<std::string>*) const {
+  return Status::Ok();
+}
+
 void ItemClass::Render(wbxml::Writer& w, storage::Txn&, const StoredItem& item,
                        const RenderOptions& options, RenderScope) const {
   const std::string_view data = item.data;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.hpp"
 #include "core/items/body_preference.hpp"
@@ -80,6 +81,18 @@ class ItemClass {
   // (DeletesAsMoves for mail: the message goes to Deleted Items).
   virtual Status BeforeDelete(storage::Txn& txn, const storage::FolderRecord& folder,
                               const storage::ItemRecord& item, bool deletes_as_moves) const;
+
+  // A client's Add, Change or Delete of an item of this class, in its
+  // write transaction just before it is written: `before` and
+  // `before_blob` are the stored item's data and blob (empty and 0 for an
+  // Add), `item` the record about to be written (null for a Delete; its
+  // blob may be set here). `notes` gets lines for the log. Calendar: a
+  // meeting the user organizes tells its attendees (core/mail/
+  // meeting_organizer.hpp).
+  virtual Status OnClientWrite(storage::Txn& txn, const storage::UserRecord& user,
+                               std::string_view before, uint64_t before_blob,
+                               storage::ItemRecord* item, uint64_t now,
+                               std::vector<std::string>* notes) const;
 
   // The stored item into a Sync or Fetch answer: its <ApplicationData>,
   // the body cut to the client's BodyPreference (none: as stored).
