@@ -3,6 +3,7 @@
 
 PORT      ?= 8080
 LMTP_PORT ?= 2424
+AUTODISCOVER_PORT ?= 8081
 BUILD     := build
 NGX_SRC   := /usr/share/nginx/src
 CXX       ?= g++
@@ -191,7 +192,7 @@ bench: bench-deps
 
 run: deps
 	$(MAKE) build
-	PORT=$(PORT) LMTP_PORT=$(LMTP_PORT) demo/run.sh
+	PORT=$(PORT) LMTP_PORT=$(LMTP_PORT) AUTODISCOVER_PORT=$(AUTODISCOVER_PORT) demo/run.sh
 
 clean:
 	rm -rf $(BUILD)
