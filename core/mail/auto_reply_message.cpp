@@ -1,12 +1,9 @@
 #include "core/mail/auto_reply_message.hpp"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 
+#include "core/mail/header_values.hpp"
 #include "core/util/base64.hpp"
-#include "core/util/hex.hpp"
-#include "core/util/utc_time.hpp"
 
 namespace eas::core::mail {
 namespace {
@@ -16,23 +13,6 @@ bool PlainAscii(std::string_view s) {
     if (c < 0x20 || c >= 0x7f) return false;
   }
   return true;
-}
-
-std::string DomainOf(std::string_view address) {
-  size_t at = address.rfind('@');
-  return at == std::string_view::npos ? std::string("localhost")
-                                      : std::string(address.substr(at + 1));
-}
-
-// Unique without a counter shared between processes: 128 random bits.
-std::string MessageId(std::string_view from, uint64_t now) {
-  unsigned char bytes[16] = {};
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    for (size_t i = 0; i < sizeof bytes; ++i) bytes[i] = static_cast<unsigned char>(now >> (i % 8 * 8));
-  }
-  return "oof." + std::to_string(now) + "." +
-         util::Hex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes)) + "@" +
-         DomainOf(from);
 }
 
 // "Name" <address>, the name quoted or encoded as it needs.
@@ -99,8 +79,8 @@ std::string BuildAutoReply(const SenderIdentity& from, std::string_view to,
   m += "From: " + Mailbox(from) + "\r\n";
   m += "To: <" + OneLine(to) + ">\r\n";
   m += "Subject: " + EncodeHeaderText("Auto: " + OneLine(original.subject)) + "\r\n";
-  m += "Date: " + util::FormatUtc(now, "%a, %d %b %Y %H:%M:%S +0000") + "\r\n";
-  m += "Message-ID: <" + MessageId(from.address, now) + ">\r\n";
+  m += "Date: " + RfcDate(now) + "\r\n";
+  m += "Message-ID: <" + NewMessageId(from.address, "oof.") + ">\r\n";
   if (!original.message_id.empty()) {
     const std::string id = "<" + OneLine(original.message_id) + ">";
     m += "In-Reply-To: " + id + "\r\n";
