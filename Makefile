@@ -3,6 +3,7 @@
 
 PORT      ?= 8080
 LMTP_PORT ?= 2424
+AUTODISCOVER_PORT ?= 8081
 BUILD     := build
 NGX_SRC   := /usr/share/nginx/src
 CXX       ?= g++
@@ -23,12 +24,14 @@ LIBS      := -lwbxml2 -llmdb -lical -lcrypto -lcurl -lpthread $(MAIL_LIBS)
 
 # Debian 12 packages the build, the tests and the demo need.
 # libcurl4-openssl-dev: SMTP to the relay (core/mail/smtp_client).
+# libidn2-dev, libgpg-error-dev: their static archives, which eas-deliver
+# links in (DELIVER_STATIC below); nothing else pulls them onto a fresh box.
 # libnginx-mod-stream: Debian's stream module, which ngx_stream_eas_module
 # (LMTP) needs loaded before it.
 DEB_PKGS  := nginx nginx-dev libnginx-mod-stream g++ make pkg-config perl libwbxml2-dev \
              libwbxml2-utils libxml2-utils liblmdb-dev lmdb-utils libssl-dev \
              libcppunit-dev libical-dev libgmime-3.0-dev libxml2-dev python3 wrk \
-             libcurl4-openssl-dev
+             libcurl4-openssl-dev libidn2-dev libgpg-error-dev
 
 # Sources at any depth: base/ (shared by both), core/ (the protocol) and
 # storage/ (LMDB) make one static library; each cli/<program>/ is a
@@ -191,7 +194,7 @@ bench: bench-deps
 
 run: deps
 	$(MAKE) build
-	PORT=$(PORT) LMTP_PORT=$(LMTP_PORT) demo/run.sh
+	PORT=$(PORT) LMTP_PORT=$(LMTP_PORT) AUTODISCOVER_PORT=$(AUTODISCOVER_PORT) demo/run.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -55,6 +55,12 @@ struct LocationOptions {
   uint64_t ping_max = 3540;       // eas_ping_max: longest
   uint64_t ping_max_folders = 300;  // eas_ping_max_folders
   access::AccessOptions access;  // eas_device_*, eas_max_devices, eas_max_protocol_version
+  // eas_autodiscover: the location answers Autodiscover (core/autodiscover/)
+  // instead of ActiveSync commands.
+  bool autodiscover = false;
+  // eas_autodiscover_url, evaluated for this request: the ActiveSync URL
+  // Autodiscover hands out.
+  std::string activesync_url;
 };
 
 // eas_max_protocol_version given as a constant: true for a version we

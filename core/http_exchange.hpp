@@ -28,6 +28,7 @@ inline constexpr std::string_view kWbxmlContentType =
 struct Request {
   std::string_view method;            // "POST", "OPTIONS", ...
   std::string_view query_string;      // raw, after '?'
+  std::string_view path;              // decoded URI path (Autodiscover picks by it)
   std::string_view protocol_version;  // MS-ASProtocolVersion header
   std::string_view policy_key;        // X-MS-PolicyKey header
   std::string_view user_agent;

@@ -3,6 +3,7 @@
 #include <exception>
 #include <utility>
 
+#include "core/mail/auto_reply.hpp"
 #include "core/mail/charset.hpp"
 #include "core/mail/delivery.hpp"
 #include "core/mail/html_text.hpp"
@@ -117,6 +118,8 @@ Status MailService::CommitTogether(const std::vector<MailJob*>& jobs) {
   // Who each recipient turned out to be, for the log (set when stored).
   std::vector<std::vector<std::string>> users(jobs.size());
   std::vector<std::vector<std::string>> notes(jobs.size());
+  // What out of office did for each job (core/mail/auto_reply).
+  std::vector<std::vector<std::string>> away(jobs.size());
   Status s = store_->Write([&](storage::Txn& txn) -> Status {
     // May run twice (a full map grows and the transaction starts over).
     for (size_t j = 0; j < jobs.size(); ++j) {
@@ -125,6 +128,7 @@ Status MailService::CommitTogether(const std::vector<MailJob*>& jobs) {
       SetAll(job, DeliveryOutcome::kTryLater);
       users[j].assign(recipients.size(), std::string());
       notes[j].assign(recipients.size(), std::string());
+      away[j].clear();
       for (size_t i = 0; i < recipients.size(); ++i) {
         auto user = mail::ResolveRecipient(txn, recipients[i]);
         if (!user.ok()) {
@@ -143,6 +147,12 @@ Status MailService::CommitTogether(const std::vector<MailJob*>& jobs) {
         job.outcomes[i] = *stored == mail::Stored::kDuplicate ? DeliveryOutcome::kDuplicate
                                                               : DeliveryOutcome::kDelivered;
         users[j][i] = user->name;
+        if (*stored == mail::Stored::kNew) {
+          auto reply = mail::AnswerWhileAway(txn, *user, *job.prepared, job.message.sender,
+                                             job.received);
+          if (!reply.ok()) return reply.status();
+          if (!reply->empty()) away[j].push_back(std::move(reply).value());
+        }
       }
     }
     return Status::Ok();
@@ -150,6 +160,7 @@ Status MailService::CommitTogether(const std::vector<MailJob*>& jobs) {
   if (!s.ok()) return s;
   for (size_t j = 0; j < jobs.size(); ++j) {
     MailJob& job = *jobs[j];
+    for (std::string& line : away[j]) job.log.push_back({LogLevel::kInfo, "lmtp: " + line});
     const std::string what = "lmtp: " + Describe(job) + " for <";
     for (size_t i = 0; i < job.outcomes.size(); ++i) {
       const std::string who = what + job.message.recipients[i] + ">: ";

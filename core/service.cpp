@@ -3,8 +3,10 @@
 #include <cctype>
 #include <charconv>
 #include <exception>
+#include <optional>
 
 #include "core/access/gate.hpp"
+#include "core/autodiscover/answer.hpp"
 #include "core/access/versions.hpp"
 #include "core/auth/authenticator.hpp"
 #include "core/auth/credential_cache.hpp"
@@ -165,19 +167,47 @@ Result<std::unique_ptr<Service>> Service::Open(std::shared_ptr<storage::Store> s
   }
 }
 
+std::optional<storage::UserRecord> Service::Authenticated(const Request& request,
+                                                          bool may_block, Response& r) {
+  auto who = auth::Authenticate(request, *store_, cache_.get(), may_block);
+  switch (who.kind) {
+    case auth::AuthOutcome::kNeedsBlocking:
+      r.needs_blocking = true;
+      return std::nullopt;
+    case auth::AuthOutcome::kStoreError:
+      Fail(r, 503, LogLevel::kError, "store: " + who.reason);
+      return std::nullopt;
+    case auth::AuthOutcome::kRejected:
+      Unauthorized(r, who);
+      return std::nullopt;
+    case auth::AuthOutcome::kAccepted:
+      break;
+  }
+  r.user = who.user.name;
+  return std::move(who.user);
+}
+
+void Service::RunAutodiscover(const Request& request, bool may_block, Response& r) {
+  const autodiscover::Endpoint endpoint = autodiscover::ClassifyPath(request.path);
+  r.cmd = autodiscover::CommandLabel(endpoint);
+  if (!autodiscover::NeedsCredentials(endpoint)) {
+    autodiscover::Answer(request, endpoint, nullptr, r);
+    return;
+  }
+  if (std::optional<storage::UserRecord> user = Authenticated(request, may_block, r)) {
+    autodiscover::Answer(request, endpoint, &*user, r);
+  }
+}
+
 void Service::Run(const Request& request, bool may_block, Response& r) {
   // Authentication, the device gate and the command read one snapshot.
   storage::Store::ReadHold snapshot = store_->HoldReads();
+  if (request.options.autodiscover) {
+    RunAutodiscover(request, may_block, r);
+    return;
+  }
   if (request.method == "OPTIONS") {
-    auto who = auth::Authenticate(request, *store_, cache_.get(), may_block);
-    if (who.kind == auth::AuthOutcome::kNeedsBlocking) {
-      r.needs_blocking = true;
-    } else if (who.kind == auth::AuthOutcome::kStoreError) {
-      Fail(r, 503, LogLevel::kError, "store: " + who.reason);
-    } else if (who.kind == auth::AuthOutcome::kRejected) {
-      Unauthorized(r, who);
-    } else {
-      r.user = who.user.name;
+    if (Authenticated(request, may_block, r)) {
       AnswerOptions(r, request.options.access.max_protocol_version);
     }
     return;
@@ -198,26 +228,13 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   r.protocol_version = request.protocol_version.empty() ? query.protocol_version
                                                         : request.protocol_version;
 
-  auto who = auth::Authenticate(request, *store_, cache_.get(), may_block);
-  switch (who.kind) {
-    case auth::AuthOutcome::kNeedsBlocking:
-      r.needs_blocking = true;
-      return;
-    case auth::AuthOutcome::kStoreError:
-      Fail(r, 503, LogLevel::kError, "store: " + who.reason);
-      return;
-    case auth::AuthOutcome::kRejected:
-      Unauthorized(r, who);
-      return;
-    case auth::AuthOutcome::kAccepted:
-      break;
-  }
-  r.user = who.user.name;
+  std::optional<storage::UserRecord> user = Authenticated(request, may_block, r);
+  if (!user) return;
 
-  if (!query.user.empty() && auth::CanonicalUserName(query.user) != who.user.name) {
+  if (!query.user.empty() && auth::CanonicalUserName(query.user) != user->name) {
     auth::AuthOutcome mismatch;
     mismatch.reason = "User=" + query.user + " in the request line is not the "
-                      "authenticated user \"" + who.user.name + "\"";
+                      "authenticated user \"" + user->name + "\"";
     Unauthorized(r, mismatch);
     return;
   }
@@ -251,7 +268,7 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
     return;
   }
 
-  commands::CommandContext ctx(request, query, *store_, who.user, query.device_id,
+  commands::CommandContext ctx(request, query, *store_, *user, query.device_id,
                                VersionNumber(r.protocol_version), may_block, r);
   // Device access and the policy key are decided before the body is read.
   const access::GateResult gate = access::AdmitDevice(ctx);

@@ -4,12 +4,14 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/status.hpp"
 #include "core/http_exchange.hpp"
 #include "core/mail/relay.hpp"
 #include "core/push/hub.hpp"
+#include "storage/records.hpp"
 
 namespace eas::storage { class Store; }
 namespace eas::core::auth { class CredentialCache; }
@@ -77,6 +79,12 @@ class Service {
   Service(std::shared_ptr<storage::Store> store, std::unique_ptr<auth::CredentialCache> cache);
   // Handle's work; may throw (Handle turns that into a 500).
   void Run(const Request& request, bool may_block, Response& r);
+  // A location with eas_autodiscover on (core/autodiscover/).
+  void RunAutodiscover(const Request& request, bool may_block, Response& r);
+  // The request's user, or nullopt with `r` holding the answer (401, 503,
+  // or needs_blocking).
+  std::optional<storage::UserRecord> Authenticated(const Request& request, bool may_block,
+                                                   Response& r);
   std::shared_ptr<storage::Store> store_;
   std::unique_ptr<auth::CredentialCache> cache_;  // null: none
   std::unique_ptr<push::Hub> push_;

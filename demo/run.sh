@@ -6,6 +6,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 port=${PORT:-8080}
 lmtp_port=${LMTP_PORT:-2424}
+autodiscover_port=${AUTODISCOVER_PORT:-8081}
 # Debian's stream module (libnginx-mod-stream), which ours needs loaded first
 stream_module=${NGINX_STREAM_MODULE:-/usr/lib/nginx/modules/ngx_stream_module.so}
 run="$top/.run"
@@ -28,7 +29,7 @@ access_log=/dev/stdout
 sed -e "s|@MODULE@|$top/build/ngx_http_eas_module.so|" -e "s|@ACCESS_LOG@|$access_log|" \
     -e "s|@STREAM_MODULE@|$stream_module|" -e "s|@LMTP_MODULE@|$top/build/ngx_stream_eas_module.so|" \
     -e "s|@LMTP_PORT@|$lmtp_port|g" \
-    -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|" -e "s|@USER@|$user_line|" \
+    -e "s|@RUN@|$run|g" -e "s|@PORT@|$port|g" -e "s|@AUTODISCOVER_PORT@|$autodiscover_port|" -e "s|@USER@|$user_line|" \
     "$top/demo/nginx.conf.in" > "$run/nginx.conf"
 
 ctl() { "$easctl" --store "$run/store" "$@"; }
@@ -87,6 +88,11 @@ cat <<INFO
 
   Try it:
     curl -u demo:demo -X OPTIONS -i http://127.0.0.1:$port/Microsoft-Server-ActiveSync
+
+  Autodiscover answers on port $autodiscover_port:
+    curl 'http://127.0.0.1:$autodiscover_port/autodiscover/autodiscover.json?Email=demo@example.org&Protocol=ActiveSync'
+    curl -u demo:demo -H 'Content-Type: text/xml' --data '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006"><Request><EMailAddress>demo@example.org</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema></Request></Autodiscover>' http://127.0.0.1:$autodiscover_port/autodiscover/autodiscover.xml
+    curl -u demo:demo 'http://127.0.0.1:$autodiscover_port/email.mobileconfig?email=demo@example.org'
 
   On a phone (Settings > Mail > Add Account > Exchange): e-mail demo@example.org,
   server = this machine's host name behind an HTTPS nginx (see README.md),

@@ -61,7 +61,12 @@ ngx_http_eas_job_release(ngx_http_request_t *r, ngx_http_eas_job_t *job)
 ngx_int_t
 ngx_http_eas_handler(ngx_http_request_t *r)
 {
-    if (!(r->method & (NGX_HTTP_POST|NGX_HTTP_OPTIONS))) {
+    ngx_http_eas_loc_conf_t *elcf = static_cast<ngx_http_eas_loc_conf_t *>(
+        ngx_http_get_module_loc_conf(r, ngx_http_eas_module));
+    /* Autodiscover's JSON and profile are fetched with GET */
+    ngx_uint_t allowed = elcf->autodiscover ? (NGX_HTTP_GET|NGX_HTTP_POST)
+                                            : (NGX_HTTP_POST|NGX_HTTP_OPTIONS);
+    if (!(r->method & allowed)) {
         return NGX_HTTP_NOT_ALLOWED;
     }
 
@@ -168,6 +173,30 @@ ngx_http_eas_read_body(ngx_http_request_t *r, std::string_view *body,
     return NGX_OK;
 }
 
+/* eas_autodiscover_url, or https://HOST/Microsoft-Server-ActiveSync with
+ * the Host the client used (an autodiscover.DOMAIN server block sets the
+ * URL, since its own host name is not the ActiveSync one). */
+static ngx_int_t
+ngx_http_eas_activesync_url(ngx_http_request_t *r,
+    ngx_http_eas_loc_conf_t *elcf, std::string *out)
+{
+    if (elcf->autodiscover_url != NULL) {
+        ngx_str_t  value;
+        if (ngx_http_complex_value(r, elcf->autodiscover_url, &value)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+        out->assign(reinterpret_cast<const char *>(value.data), value.len);
+        return NGX_OK;
+    }
+    out->assign("https://");
+    out->append(reinterpret_cast<const char *>(r->headers_in.server.data),
+                r->headers_in.server.len);
+    out->append("/Microsoft-Server-ActiveSync");
+    return NGX_OK;
+}
+
 static ngx_int_t
 ngx_http_eas_build_request(ngx_http_request_t *r, ngx_http_eas_job_t *job)
 {
@@ -177,6 +206,14 @@ ngx_http_eas_build_request(ngx_http_request_t *r, ngx_http_eas_job_t *job)
 
     req->method = ngx_eas_view(r->method_name);
     req->query_string = ngx_eas_view(r->args);
+    req->path = ngx_eas_view(r->uri);
+    if (elcf->autodiscover
+        && ngx_http_eas_activesync_url(r, elcf, &req->options.activesync_url)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+    req->options.autodiscover = elcf->autodiscover;
     ngx_http_eas_activesync_headers(r, req);
     if (r->headers_in.user_agent) {
         req->user_agent = ngx_eas_view(r->headers_in.user_agent->value);

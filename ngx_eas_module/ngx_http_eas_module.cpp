@@ -32,6 +32,8 @@ static ngx_int_t ngx_http_eas_init_module(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_eas_init_process(ngx_cycle_t *cycle);
 static void ngx_http_eas_exit_process(ngx_cycle_t *cycle);
 
+static char *ngx_http_eas_autodiscover(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_eas_auth(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
@@ -63,6 +65,20 @@ static ngx_command_t  ngx_http_eas_commands[] = {
       ngx_http_eas,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_eas_loc_conf_t, enable),
+      NULL },
+
+    { ngx_string("eas_autodiscover"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_http_eas_autodiscover,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, autodiscover),
+      NULL },
+
+    { ngx_string("eas_autodiscover_url"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, autodiscover_url),
       NULL },
 
     { ngx_string("eas_smtp_relay"),
@@ -339,6 +355,8 @@ ngx_http_eas_create_loc_conf(ngx_conf_t *cf)
 
     /* set by ngx_pcalloc(): thread_pool_name = { 0, NULL }, thread_pool = NULL */
     elcf->enable = NGX_CONF_UNSET;
+    elcf->autodiscover = NGX_CONF_UNSET;
+    /* set by ngx_pcalloc(): autodiscover_url = NULL */
     elcf->max_body_size = NGX_CONF_UNSET_SIZE;
     elcf->auth = NGX_CONF_UNSET_UINT;
     elcf->auth_cache_valid = NGX_CONF_UNSET;
@@ -369,6 +387,16 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_eas_loc_conf_t *conf = static_cast<ngx_http_eas_loc_conf_t *>(child);
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_value(conf->autodiscover, prev->autodiscover, 0);
+    if (conf->autodiscover_url == NULL) {
+        conf->autodiscover_url = prev->autodiscover_url;
+    }
+    if (conf->enable && conf->autodiscover) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"eas\" and \"eas_autodiscover\" cannot share "
+                           "a location");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
     ngx_conf_merge_size_value(conf->max_body_size, prev->max_body_size,
                               10 * 1024 * 1024);
     ngx_conf_merge_uint_value(conf->auth, prev->auth, NGX_HTTP_EAS_AUTH_STORE);
@@ -436,7 +464,7 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
-    if (conf->enable) {
+    if (conf->enable || conf->autodiscover) {
         /* eas_max_body_size is the limit nginx enforces while reading the
          * body (Content-Length and chunked alike): 413 and a log line. */
         ngx_http_core_loc_conf_t *clcf = static_cast<ngx_http_core_loc_conf_t *>(
@@ -444,7 +472,7 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         clcf->client_max_body_size = conf->max_body_size;
     }
 
-    if (conf->enable && conf->thread_pool == NULL) {
+    if ((conf->enable || conf->autodiscover) && conf->thread_pool == NULL) {
         /* Writes and the slow password hash run there, never on the loop;
          * "default" is created on demand like "aio threads" does. */
         conf->thread_pool = ngx_thread_pool_add(cf, &conf->thread_pool_name);
@@ -466,6 +494,33 @@ ngx_http_eas(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     ngx_http_eas_loc_conf_t *elcf = static_cast<ngx_http_eas_loc_conf_t *>(conf);
     if (!elcf->enable) {
+        return NGX_CONF_OK;
+    }
+
+    ngx_http_core_loc_conf_t *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    clcf->handler = ngx_http_eas_handler;
+
+    ngx_http_eas_main_conf_t *emcf = static_cast<ngx_http_eas_main_conf_t *>(
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_eas_module));
+    emcf->used = 1;
+
+    return NGX_CONF_OK;
+}
+
+/* eas_autodiscover on: the location answers Autodiscover (the MS-ASCMD
+ * XML, AutodiscoverV2's JSON, an Apple profile) with the same handler,
+ * store and credentials as ActiveSync. */
+static char *
+ngx_http_eas_autodiscover(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *rv = ngx_conf_set_flag_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    ngx_http_eas_loc_conf_t *elcf = static_cast<ngx_http_eas_loc_conf_t *>(conf);
+    if (!elcf->autodiscover) {
         return NGX_CONF_OK;
     }
 

@@ -37,6 +37,8 @@ typedef struct {
 
 typedef struct {
     ngx_flag_t              enable;         /* eas */
+    ngx_flag_t              autodiscover;   /* eas_autodiscover */
+    ngx_http_complex_value_t *autodiscover_url; /* eas_autodiscover_url */
     size_t                  max_body_size;  /* eas_max_body_size */
     ngx_uint_t              auth;           /* eas_auth: store | nginx */
     time_t                  auth_cache_valid;

@@ -63,4 +63,8 @@ const char* DecodeDevice(std::string_view in, DeviceRecord* out);
 std::string EncodeOutgoing(const OutgoingRecord& record);
 const char* DecodeOutgoing(std::string_view in, OutgoingRecord* out);
 
+// codec_oof.cpp
+std::string EncodeOof(const OofRecord& record);
+const char* DecodeOof(std::string_view in, OofRecord* out);
+
 }  // namespace eas::storage

@@ -31,6 +31,7 @@ std::pair<const char*, MDB_dbi Databases::*> const kTable[] = {
     {"items_by_time", &Databases::items_by_time},
     {"client_ids", &Databases::client_ids},
     {"outgoing", &Databases::outgoing},
+    {"oof", &Databases::oof},
 };
 
 // Opens all databases in one transaction; the handles survive only if it

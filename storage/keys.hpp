@@ -25,6 +25,8 @@
 //   items_by_time  BE64 folder, BE64 time, BE64 item → empty (items with time != 0)
 //   client_ids     BE32 user, BE16 len, id, client id bytes → BE64 when used (unix s)
 //   outgoing       BE64 queue id                 → OutgoingRecord
+//   oof            BE32 user, 'o'                → OofRecord
+//                  BE32 user, 'r', sender bytes  → BE64 when replied (unix s)
 //
 // A blob's bytes and its reference count live apart, so that referring to
 // a blob (an item moved or copied) rewrites a small record, not megabytes.
@@ -88,6 +90,10 @@ inline constexpr size_t kMaxDeviceIdSize = 128;
 // Longest SendMail ClientId kept (LMDB keys have at most 511 bytes; the
 // device key takes up to 134). Clients send GUIDs or counters.
 inline constexpr size_t kMaxClientIdSize = 256;
+
+// Longest sender address an automatic reply is remembered for (SMTP
+// allows paths of 256 octets; LMDB keys have at most 511 bytes).
+inline constexpr size_t kMaxSenderSize = 320;
 
 // Longest blob key: LMDB keys have at most 511 bytes, the user id takes 4.
 inline constexpr size_t kMaxBlobKeySize = 500;
@@ -214,5 +220,19 @@ inline constexpr std::string_view kHierarchySeq = "hierarchy_seq";  // per user
 inline constexpr std::string_view kChangeSeq = "change_seq";        // global
 inline constexpr std::string_view kSweptAt = "swept_at";            // per folder, unix s
 inline constexpr std::string_view kNextOutgoingId = "next_outgoing_id";  // global
+
+// oof: the user's setting, and the senders the user's automatic replies
+// went to (after the setting's key, one prefix per user).
+inline std::string Oof(UserId user) {
+  std::string k = User(user);
+  k.push_back('o');
+  return k;
+}
+inline std::string OofReplied(UserId user, std::string_view sender) {
+  std::string k = User(user);
+  k.push_back('r');
+  k.append(sender);
+  return k;
+}
 
 }  // namespace eas::storage::keys

@@ -110,6 +110,11 @@ class LmdbTxn final : public Txn {
   Status UpdateOutgoing(const OutgoingRecord& record) override;
   Status DeleteOutgoing(uint64_t id) override;
 
+  Result<OofRecord> GetOof(UserId user) override;
+  Status PutOof(UserId user, const OofRecord& record) override;
+  Result<bool> NoteAutoReply(UserId user, std::string_view sender, uint64_t now,
+                             uint64_t interval) override;
+
   Result<uint64_t> ChangeSeq() override;
   Result<std::vector<UserId>> UsersChangedSince(uint64_t after) override;
 

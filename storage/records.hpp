@@ -154,4 +154,22 @@ struct OutgoingRecord {
   std::string last_error;               // the relay's last answer, for easctl
 };
 
+// A user's out-of-office reply for one audience (Settings Oof).
+struct OofMessage {
+  bool enabled = false;
+  bool html = false;   // `reply` is HTML, else plain text
+  std::string reply;   // UTF-8
+  bool operator==(const OofMessage&) const = default;
+};
+
+// A user's out-of-office setting. The store keeps the numbers; core says
+// what they mean (core/mail/oof.hpp: state 0 off, 1 on, 2 between start
+// and end).
+struct OofRecord {
+  uint8_t state = 0;
+  uint64_t start = 0, end = 0;  // unix seconds
+  OofMessage internal, external_known, external_unknown;
+  bool operator==(const OofRecord&) const = default;
+};
+
 }  // namespace eas::storage

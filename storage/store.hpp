@@ -269,6 +269,19 @@ class Txn {
   virtual Status UpdateOutgoing(const OutgoingRecord& record) = 0;
   virtual Status DeleteOutgoing(uint64_t id) = 0;
 
+  // Out of office, per user (txn_oof.cpp). GetOof: kNotFound when never
+  // set. PutOof also forgets every sender replied to (NoteAutoReply): a new
+  // setting starts a new period.
+  virtual Result<OofRecord> GetOof(UserId user) = 0;
+  virtual Status PutOof(UserId user, const OofRecord& record) = 0;
+  // The automatic replies a user sent, per sender (core gives the address
+  // in one letter case). Answers true and records `now` when `sender` was
+  // not replied to within the last `interval` seconds; false, writing
+  // nothing, when it was. kInvalidArgument for an empty sender or one of
+  // more than keys::kMaxSenderSize bytes.
+  virtual Result<bool> NoteAutoReply(UserId user, std::string_view sender, uint64_t now,
+                                     uint64_t interval) = 0;
+
   // Change feed, for push: every committed write transaction that changed
   // items or folders takes the next global change seq and records the users
   // it touched (owner and ACL users of each folder; a deleted user). A

@@ -14,10 +14,13 @@
 #include <cstring>
 #include <ctime>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "cli/common/store_owner.hpp"
+#include "core/mail/auto_reply.hpp"
 #include "core/mail/delivery.hpp"
+#include "core/mail/header_fields.hpp"
 #include "storage/store.hpp"
 
 namespace {
@@ -31,13 +34,16 @@ const char* kUsage =
     "  Delivers the message on stdin into USER's mail folder FOLDER (default\n"
     "  Inbox; a folder the user does not have means Inbox). USER is a login\n"
     "  name, user@domain or any address the user has. --store defaults to\n"
-    "  /var/lib/eas. -f, -a and -e are accepted for dovecot-lda compatibility.\n"
+    "  /var/lib/eas. SENDER is the envelope sender (default: the message's\n"
+    "  Return-Path), whom an out-of-office reply answers. -a and -e are\n"
+    "  accepted for dovecot-lda compatibility.\n"
     "  Exit: 0 delivered (or already there), 67 no such user, 75 try again later.\n";
 
 struct Args {
   std::string store = "/var/lib/eas";
   std::string user;
   std::string folder;
+  std::optional<std::string> sender;  // -f
 };
 
 bool ParseArgs(int argc, char** argv, Args& a) {
@@ -53,7 +59,8 @@ bool ParseArgs(int argc, char** argv, Args& a) {
     if (arg == "--store") ok = value(&a.store);
     else if (arg == "-d") ok = value(&a.user);
     else if (arg == "-m") ok = value(&a.folder);
-    else if (arg == "-f" || arg == "-a") ok = value(nullptr);
+    else if (arg == "-f") ok = value(&a.sender.emplace());
+    else if (arg == "-a") ok = value(nullptr);
     else if (arg == "-e") continue;
     else ok = false;
     if (!ok) return false;
@@ -126,11 +133,13 @@ int main(int argc, char** argv) {
     auto store = eas::storage::Store::Open(a.store, {.create = false});
     if (!store.ok()) return Fail(EX_TEMPFAIL, "store " + a.store + ": " + store.status().message());
 
+    const std::string sender = a.sender ? *a.sender : mail::FirstHeader(raw, "Return-Path").value_or("");
     bool no_user = false;
-    std::string note;
+    std::string note, away;
     Status s = (*store)->Write([&](eas::storage::Txn& txn) -> Status {
       no_user = false;
       note.clear();
+      away.clear();
       auto user = mail::ResolveRecipient(txn, a.user);
       if (!user.ok()) {
         no_user = user.status().code() == Code::kNotFound;
@@ -143,12 +152,19 @@ int main(int argc, char** argv) {
       }
       if (!folder.ok()) return folder.status();
       auto stored = mail::StoreMessage(txn, *user, *folder, *prepared);
-      if (stored.ok() && *stored == mail::Stored::kDuplicate) note = "already delivered";
-      return stored.status();
+      if (!stored.ok()) return stored.status();
+      if (*stored == mail::Stored::kDuplicate) {
+        note = "already delivered";
+        return Status::Ok();
+      }
+      auto reply = mail::AnswerWhileAway(txn, *user, *prepared, sender, now);
+      if (reply.ok()) away = std::move(reply).value();
+      return reply.status();
     });
     if (no_user) return Fail(EX_NOUSER, "unknown user " + a.user);
     if (!s.ok()) return Fail(EX_TEMPFAIL, s.message());
     if (!note.empty()) std::cerr << "eas-deliver: " << a.user << ": " << note << "\n";
+    if (!away.empty()) std::cerr << "eas-deliver: " << away << "\n";
     return EX_OK;
   } catch (const std::exception& e) {
     return Fail(EX_TEMPFAIL, e.what());

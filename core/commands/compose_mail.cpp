@@ -266,6 +266,7 @@ void Compose(CommandContext& ctx, Kind kind) {
     ctx.response.log.push_back({LogLevel::kInfo, what + " delivered to " + Join(result.delivered_to)});
   }
   if (result.saved) ctx.response.log.push_back({LogLevel::kInfo, what + " saved in Sent Items"});
+  for (const std::string& line : result.away) ctx.response.log.push_back({LogLevel::kInfo, line});
   if (!result.queued_for.empty()) {
     ctx.response.log.push_back(
         {LogLevel::kInfo, what + " for " + Join(result.queued_for) + " kept in the outgoing queue (entry " +

@@ -1,8 +1,9 @@
 // Settings (MS-ASCMD 2.2.1.18): stores what the device says about itself
 // (DeviceInformation/Set) and answers UserInformation/Get with the user's
-// addresses. Oof is answered as "not set"; DevicePassword is acknowledged.
+// addresses. Oof is settings_oof's; DevicePassword is acknowledged.
 #include "core/commands/command.hpp"
 #include "core/commands/device_information.hpp"
+#include "core/commands/settings_oof.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -12,7 +13,7 @@ namespace {
 
 namespace st = wbxml::tags::settings;
 
-enum SettingsStatus { kSuccess = 1, kProtocolError = 2, kServerError = 6 };
+enum SettingsStatus { kSuccess = 1, kProtocolError = 2, kServerUnavailable = 4 };
 
 void WriteUserInformation(wbxml::Writer& w, const CommandContext& ctx) {
   const auto& addresses = ctx.user.addresses;
@@ -55,9 +56,12 @@ void Settings(CommandContext& ctx) {
 
   const wbxml::Element* device_info = root->Child(st::kDeviceInformation);
   const wbxml::Element* set = device_info ? device_info->Child(st::kSet) : nullptr;
+  const wbxml::Element* oof = root->Child(st::kOof);
+  // Writes, and Oof's HTML conversion (libxml2), stay off the event loop:
+  // the whole command runs on the thread pool then.
+  if ((set != nullptr || oof != nullptr) && !ctx.MayWrite()) return;
   int device_status = kSuccess;
   if (set != nullptr) {
-    if (!ctx.MayWrite()) return;
     Status s = ctx.store.Write([&](storage::Txn& txn) {
       auto device = txn.GetDevice(ctx.user.id, ctx.device_id);
       if (!device.ok()) return device.status();
@@ -66,25 +70,14 @@ void Settings(CommandContext& ctx) {
     });
     if (!s.ok()) {
       ctx.response.log.push_back({LogLevel::kError, "Settings: store: " + s.message()});
-      device_status = kServerError;
+      device_status = kServerUnavailable;
     }
   }
 
   wbxml::Writer w;
   w.Start(st::kSettings);
   w.Element(st::kStatus, "1");
-  if (const wbxml::Element* oof = root->Child(st::kOof)) {
-    w.Start(st::kOof);
-    if (oof->Has(st::kGet)) {
-      w.Element(st::kStatus, "1");
-      w.Start(st::kGet);
-      w.Element(st::kOofState, "0");  // no out-of-office support yet: off
-      w.End();
-    } else {
-      w.Element(st::kStatus, std::to_string(kProtocolError));
-    }
-    w.End();
-  }
+  if (oof != nullptr) AnswerOof(*oof, ctx, w);
   if (device_info != nullptr) {
     w.Start(st::kDeviceInformation);
     w.Element(st::kStatus, std::to_string(device_status));

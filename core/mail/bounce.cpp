@@ -2,18 +2,10 @@
 
 #include <string_view>
 
-#include "core/util/utc_time.hpp"
+#include "core/mail/header_values.hpp"
 
 namespace eas::core::mail {
 namespace {
-
-std::string RfcDate(uint64_t t) { return util::FormatUtc(t, "%a, %d %b %Y %H:%M:%S +0000"); }
-
-std::string DomainOf(std::string_view address) {
-  size_t at = address.rfind('@');
-  return at == std::string_view::npos ? std::string("localhost")
-                                      : std::string(address.substr(at + 1));
-}
 
 // The original's header block (up to the first empty line).
 std::string_view HeaderBlock(std::string_view message) {
@@ -32,7 +24,7 @@ std::string OneLine(std::string_view text) {
 
 std::string BuildBounce(const storage::OutgoingRecord& entry, const std::string& reason,
                         uint64_t now) {
-  const std::string domain = DomainOf(entry.sender);
+  const std::string domain = DomainOrHostName(entry.sender);
   const std::string boundary = "bounce-" + std::to_string(entry.id) + "-" + std::to_string(now);
   const std::string why = OneLine(reason);
   std::string m;

@@ -7,15 +7,11 @@
 #include <climits>
 #include <cstring>
 #include <memory>
-#include <mutex>
+
+#include "core/util/libxml_doc.hpp"
 
 namespace eas::core::mail {
 namespace {
-
-struct DocFree {
-  void operator()(xmlDoc* d) const noexcept { xmlFreeDoc(d); }
-};
-using DocPtr = std::unique_ptr<xmlDoc, DocFree>;
 
 bool NameIs(const xmlNode* n, std::initializer_list<const char*> names) {
   const char* name = reinterpret_cast<const char*>(n->name);
@@ -124,7 +120,7 @@ void Enter(xmlNode* n, TextOut& out) {
 
 std::string HtmlToText(std::string_view html) {
   if (html.empty() || html.size() > INT_MAX) return {};
-  DocPtr doc(htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
+  util::XmlDocPtr doc(htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
                             HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                 HTML_PARSE_NONET));
   if (!doc) return {};
@@ -157,9 +153,6 @@ std::string HtmlToText(std::string_view html) {
   return out.Take();
 }
 
-void InitHtmlParser() {
-  static std::once_flag once;
-  std::call_once(once, [] { xmlInitParser(); });
-}
+void InitHtmlParser() { util::InitXmlParserOnce(); }
 
 }  // namespace eas::core::mail

@@ -70,6 +70,7 @@ Status Bounce(storage::Store& store, const storage::OutgoingRecord& entry,
     Status d = txn.DeleteOutgoing(entry.id);
     if (d.code() == Code::kNotFound) return Status::Ok();  // dropped meanwhile
     if (!d.ok()) return d;
+    if (entry.sender.empty()) return Status::Ok();  // an auto-reply: RFC 3834 wants no bounce
     auto user = txn.GetUserById(entry.user);
     if (!user.ok()) return user.status().code() == Code::kNotFound ? Status::Ok() : user.status();
     auto inbox = DeliveryFolder(txn, *user, "");
@@ -83,8 +84,9 @@ Status Bounce(storage::Store& store, const storage::OutgoingRecord& entry,
   ++run.bounced;
   run.log.push_back({LogLevel::kNotice,
                      "smtp: " + Label(entry) + " returned to the sender (" + reason + ")" +
-                         (owner.empty() ? ": the sender is gone, bounce dropped"
-                                        : ": bounce in " + owner + "'s Inbox")});
+                         (entry.sender.empty() ? ": null sender, no bounce"
+                          : owner.empty()       ? ": the sender is gone, bounce dropped"
+                                                : ": bounce in " + owner + "'s Inbox")});
   return Status::Ok();
 }
 

@@ -2,16 +2,13 @@
 // object held by a GPtr; no GMime type leaves this file).
 #include "core/mail/submission.hpp"
 
-#include <openssl/rand.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <utility>
 
 #include "core/mail/add_source.hpp"
 #include "core/mail/charset.hpp"
 #include "core/mail/gmime_handles.hpp"
-#include "core/util/hex.hpp"
+#include "core/mail/header_values.hpp"
 
 namespace eas::core::mail {
 namespace {
@@ -30,28 +27,6 @@ bool HasEightBit(const char* s) {
     if (static_cast<unsigned char>(*s) >= 0x80) return true;
   }
   return false;
-}
-
-std::string HostName() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
-  return name;
-}
-
-std::string DomainOf(std::string_view address) {
-  size_t at = address.rfind('@');
-  return at == std::string_view::npos ? HostName() : std::string(address.substr(at + 1));
-}
-
-// 128 random bits as hex: unique without a counter any process shares.
-std::string RandomToken() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    // Never seen on Linux (getrandom); the time and pid still differ.
-    uint64_t t = static_cast<uint64_t>(g_get_real_time()) ^ (static_cast<uint64_t>(getpid()) << 40);
-    for (size_t i = 0; i < sizeof bytes; ++i) bytes[i] = static_cast<unsigned char>(t >> (i % 8 * 8));
-  }
-  return util::Hex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
 // Header values with raw 8-bit bytes (a client that wrote UTF-8 straight
@@ -111,7 +86,8 @@ std::string Serialize(GMimeObject* top) {
 SenderIdentity IdentityOf(const storage::UserRecord& user) {
   SenderIdentity me;
   me.name = user.display_name;
-  me.address = !user.addresses.empty() ? user.addresses.front() : user.name + "@" + HostName();
+  me.address = !user.addresses.empty() ? user.addresses.front()
+                                        : user.name + "@" + DomainOrHostName("");
   return me;
 }
 
@@ -145,7 +121,7 @@ Result<Submission> PrepareSubmission(std::string_view raw, const SenderIdentity&
   Submission out;
   out.message_id = Str(g_mime_message_get_message_id(message.get()));
   if (out.message_id.empty()) {
-    out.message_id = RandomToken() + "@" + DomainOf(sender.address);
+    out.message_id = NewMessageId(sender.address);
     g_mime_message_set_message_id(message.get(), out.message_id.c_str());
   }
   out.envelope_from = sender.address;

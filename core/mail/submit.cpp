@@ -4,6 +4,7 @@
 
 #include "core/default_folders.hpp"
 #include "core/folder_type.hpp"
+#include "core/mail/auto_reply.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::mail {
@@ -41,6 +42,11 @@ Result<SubmitResult> Submit(storage::Txn& txn, const storage::UserRecord& sender
     auto stored = StoreMessage(txn, *user, *inbox, message.delivered);
     if (!stored.ok()) return stored.status();
     result.delivered_to.push_back(user->name);
+    if (*stored == Stored::kNew) {
+      auto away = AnswerWhileAway(txn, *user, message.delivered, message.submission.envelope_from, now);
+      if (!away.ok()) return away.status();
+      if (!away->empty()) result.away.push_back(std::move(away).value());
+    }
   }
   if (save_in_sent) {
     auto folder = DefaultFolder(txn, sender, folder_type::kSentItems, "Sent Items");

@@ -42,6 +42,7 @@ struct SubmitResult {
   std::vector<std::string> queued_for;    // recipients for the relay
   uint64_t queue_id = 0;                  // their outgoing queue entry; 0: none
   bool saved = false;                     // a copy went to Sent Items
+  std::vector<std::string> away;          // what out of office did (core/mail/auto_reply)
 };
 
 // In the caller's write transaction. NotFound when the sender has no Sent

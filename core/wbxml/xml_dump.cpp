@@ -3,25 +3,14 @@
 #include <cstdio>
 #include <string_view>
 
+#include "core/util/xml_text.hpp"
+
 namespace eas::core::wbxml {
 namespace {
 
 // Opaque payloads up to this size are shown whole; larger ones are cut.
 constexpr size_t kOpaqueShown = 1024;
 constexpr size_t kOpaquePreview = 48;
-
-void AppendEscaped(std::string* out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out->append("&amp;"); break;
-      case '<': out->append("&lt;"); break;
-      case '>': out->append("&gt;"); break;
-      case '"': out->append("&quot;"); break;
-      case '\'': out->append("&apos;"); break;
-      default: out->push_back(c);
-    }
-  }
-}
 
 void AppendBase64(std::string* out, std::string_view bytes) {
   static constexpr char kAlphabet[] =
@@ -56,7 +45,7 @@ void AppendName(std::string* out, Tag tag) {
 
 void AppendText(std::string* out, const Element& e) {
   if (!e.opaque) {
-    AppendEscaped(out, e.text);
+    util::AppendXmlEscaped(out, e.text);
     return;
   }
   out->append("<!--opaque " + std::to_string(e.text.size()) + " bytes-->");
