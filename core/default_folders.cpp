@@ -45,8 +45,8 @@ Result<storage::UserRecord> CreateUserWithDefaultFolders(storage::Txn& txn,
   return created;
 }
 
-Result<storage::FolderRecord> DefaultFolder(storage::Txn& txn, const storage::UserRecord& user,
-                                            storage::FolderKind type, const char* what) {
+Result<storage::FolderRecord> FindDefaultFolder(storage::Txn& txn, const storage::UserRecord& user,
+                                                storage::FolderKind type, const char* what) {
   auto folders = txn.VisibleFolders(user.id);
   if (!folders.ok()) return folders.status();
   for (auto& f : *folders) {

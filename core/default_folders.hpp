@@ -18,7 +18,7 @@ Result<storage::UserRecord> CreateUserWithDefaultFolders(storage::Txn& txn,
 
 // The user's own default folder of `type` (Sent Items, Calendar...);
 // NotFound, naming `what`, when they have none.
-Result<storage::FolderRecord> DefaultFolder(storage::Txn& txn, const storage::UserRecord& user,
-                                            storage::FolderKind type, const char* what);
+Result<storage::FolderRecord> FindDefaultFolder(storage::Txn& txn, const storage::UserRecord& user,
+                                                storage::FolderKind type, const char* what);
 
 }  // namespace eas::core

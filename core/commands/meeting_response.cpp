@@ -25,6 +25,7 @@
 #include "core/convert/meeting_invite.hpp"
 #include "core/convert/tags.hpp"
 #include "core/folder_access.hpp"
+#include "core/folder_type.hpp"
 #include "core/items/item_class.hpp"
 #include "core/items/item_data.hpp"
 #include "core/mail/html_text.hpp"
@@ -358,8 +359,10 @@ Status WriteEvent(storage::Txn& txn, const CommandContext& ctx, Answer& a) {
   return Status::Ok();
 }
 
-// The invitation mail, answered, goes to Deleted Items.
+// The invitation mail, answered, goes to Deleted Items (one answered
+// there stays).
 Status RetireMail(storage::Txn& txn, Answer& a) {
+  if (a.folder.type == folder_type::kDeletedItems) return Status::Ok();
   auto item = txn.GetItem(a.folder.id, a.item);
   if (!item.ok()) return item.status().code() == Code::kNotFound ? Status::Ok() : item.status();
   Status s = items::EmailClass().BeforeDelete(txn, a.folder, *item, true);

@@ -50,7 +50,7 @@ bool SameAddress(std::string_view a, std::string_view b) {
 }
 
 Result<storage::FolderRecord> DefaultCalendar(storage::Txn& txn, const storage::UserRecord& user) {
-  return DefaultFolder(txn, user, folder_type::kCalendar, "Calendar");
+  return FindDefaultFolder(txn, user, folder_type::kCalendar, "Calendar");
 }
 
 Result<StoredEvent> FindEventByUid(storage::Txn& txn, const storage::UserRecord& user,

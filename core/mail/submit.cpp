@@ -49,7 +49,7 @@ Result<SubmitResult> Submit(storage::Txn& txn, const storage::UserRecord& sender
     }
   }
   if (save_in_sent) {
-    auto folder = DefaultFolder(txn, sender, folder_type::kSentItems, "Sent Items");
+    auto folder = FindDefaultFolder(txn, sender, folder_type::kSentItems, "Sent Items");
     if (!folder.ok()) return folder.status();
     StoreOptions read;
     read.seen = true;
