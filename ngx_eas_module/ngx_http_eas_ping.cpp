@@ -59,7 +59,8 @@ static void ngx_http_eas_ping_cleanup(void *data);
 static void ngx_http_eas_ping_expire(ngx_event_t *ev);
 static void ngx_http_eas_ping_poll(ngx_event_t *ev);
 static void ngx_http_eas_ping_answer(ngx_http_eas_ping_t *p,
-    const std::string &body, const char *why);
+    const std::string &body, const char *why,
+    ngx_uint_t status = NGX_HTTP_OK);
 static void ngx_http_eas_ping_unlink(ngx_http_eas_ping_t *p);
 
 static ngx_http_eas_pings_t *
@@ -259,7 +260,7 @@ ngx_http_eas_ping_cleanup(void *data)
 
 static void
 ngx_http_eas_ping_answer(ngx_http_eas_ping_t *p, const std::string &body,
-    const char *why)
+    const char *why, ngx_uint_t status)
 {
     ngx_http_request_t  *r = p->r;
     ngx_connection_t    *c = r->connection;
@@ -283,7 +284,11 @@ ngx_http_eas_ping_answer(ngx_http_eas_ping_t *p, const std::string &body,
     }
 
     ngx_int_t rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
-    if (!body.empty()) {
+    if (status != NGX_HTTP_OK) {
+        /* a refused device on a protocol before 14.0: the status alone */
+        r->headers_out.status = status;
+        rc = ngx_http_eas_send_body(r, std::string_view(), std::string());
+    } else if (!body.empty()) {
         try {
             rc = ngx_http_eas_send_body(r,
                 eas::core::kWbxmlContentType, body);
@@ -355,7 +360,8 @@ ngx_http_eas_ping_poll(ngx_event_t *ev)
         }
 
         if (wake.now) {
-            ngx_http_eas_ping_answer(p, wake.body, wake.reason);
+            ngx_http_eas_ping_answer(p, wake.body, wake.reason,
+                                     static_cast<ngx_uint_t>(wake.http_status));
         }
     }
 

@@ -287,7 +287,8 @@ class Txn {
   // it touched (owner and ACL users of each folder; a deleted user). A
   // watcher remembers the seq it has looked at and asks who changed since.
   // The feed keeps the newest OpenOptions::change_feed_keep entries (older
-  // ones go at commit time). Sync states and devices are not changes.
+  // ones go at commit time). Sync states are not changes, nor are
+  // devices, except a change of a device's access or wipe state.
   // The newest change seq (0 when the store never changed).
   virtual Result<uint64_t> ChangeSeq() = 0;
   // Users touched by the transactions with seq > after, sorted, unique.

@@ -48,6 +48,15 @@ Status LmdbTxn::DoPutDevice(const DeviceRecord& device) {
   if (!s.ok()) return s;
   Result<UserRecord> user = DoGetUserById(device.user);
   if (!user.ok()) return user.status();
+  // An administrator's block, approval or wipe is news for a held Ping of
+  // the device, which must end with the answer its next request gets.
+  DeviceRecord before;
+  s = DoReadDevice(device.user, device.device_id, &before);
+  if (s.ok() && (before.access != device.access || before.wipe != device.wipe)) {
+    NoteChange(device.user);
+  } else if (!s.ok() && s.code() != Code::kNotFound) {
+    return s;
+  }
   return Put(dbs_.devices, keys::Device(device.user, device.device_id), EncodeDevice(device));
 }
 

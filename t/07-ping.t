@@ -243,6 +243,50 @@ note(sprintf('wake-up delays: %s s', join ' ', map { sprintf '%.3f', $_ } @delay
     is(ping_status($r), '1', '... and the server goes on holding Pings');
 }
 
+# --- an administrator blocks or wipes a device while its Ping is held ---
+# The Ping ends at once with what the device's next request would get
+# (MS-ASCMD 2.2.2: 129 blocked, 140 wipe; HTTP 403 / 449 before 14.0),
+# not at its heartbeat.
+
+for my $c (['BLOCKME', '14.1', 'block', 200, '129'],
+           ['WIPEME', '14.1', 'wipe', 200, '140'],
+           ['OLDBLOCK', '12.1', 'block', 403, undef],
+           ['OLDWIPE', '12.1', 'wipe', 449, undef]) {
+    my ($device, $version, $verb, $http, $status) = @$c;
+    folder_sync($device, '0');
+    mark_synced($device, $id{Contacts});
+    my $h = ping_start(device => $device, version => $version, xml => ping_xml(30, $id{Contacts}));
+    sleep 0.3;
+    my ($rc, $out) = $t->easctl('device', $verb, 'alice', $device);
+    is($rc, 0, "easctl device $verb $device") or diag $out;
+    my $at = time;
+    $r = ping_finish($h, 10);
+    is($r->{status}, $http, "$version: the held Ping of a device put to $verb: HTTP $http");
+    if (defined $status) {
+        is(ping_status($r), $status, "... Status $status");
+        $t->valid_ok('Ping', $r);
+    } else {
+        is($r->{body}, '', '... with no body');
+    }
+    my $delay = ($r->{done} // time) - $at;
+    ok($delay < $WAKE_LIMIT, sprintf('... at once (%.3f s), not at the 30 s heartbeat', $delay));
+}
+like($t->error_log, qr/Ping held for device "BLOCKME" refused: block by administrator \(Status 129\)/,
+     'the refusal is logged with the decision');
+like($t->error_log, qr/Ping held for device "OLDWIPE" refused: wipe by administrator \(HTTP 449\)/,
+     '... and the HTTP status for an old client');
+{
+    folder_sync('APPROVEME', '0');
+    mark_synced('APPROVEME', $id{Contacts});
+    my $h = ping_start(device => 'APPROVEME', xml => ping_xml(2, $id{Contacts}));
+    sleep 0.3;
+    my ($rc, $out) = $t->easctl('device', 'approve', 'alice', 'APPROVEME');
+    is($rc, 0, 'easctl device approve') or diag $out;
+    $r = ping_finish($h, 10);
+    is(ping_status($r), '1', 'an approval does not end a held Ping: Status 1 at its heartbeat');
+    ok($r->{elapsed} >= 1.8, sprintf('... after %.2f s', $r->{elapsed}));
+}
+
 # --- reload while Pings are held ---
 
 {

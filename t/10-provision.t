@@ -68,6 +68,45 @@ my $old_final = EasTest::tag($r->{xml}, 'PolicyKey');
 is(fs(version => '12.0', device => 'OLDPHONE', headers => { 'X-MS-PolicyKey' => $old_final })->{status}, 200,
    '12.0 with its final key: 200');
 
+# EAS 2.5 (Thunderbird's TbSync set to 2.5, old phones): PolicyType
+# MS-WAP-Provisioning-XML, whose Data is a string holding a Windows Mobile
+# provisioning document (MS-ASPROV 2.2.2.24.2), and the same key exchange.
+# The schema eas-validate uses knows only the 12.0+ EASProvisionDoc inside
+# Data, so the phase-1 answer is checked by parsing the document itself.
+my $wap = '<Policies><Policy><PolicyType>MS-WAP-Provisioning-XML</PolicyType></Policy></Policies>';
+my $wap_ack = sub { qq{<Policies><Policy><PolicyType>MS-WAP-Provisioning-XML</PolicyType><PolicyKey>$_[0]</PolicyKey><Status>1</Status></Policy></Policies>} };
+is(fs(version => '2.5', device => 'TBSYNC25')->{status}, 449, '2.5 without a key: HTTP 449');
+$r = $t->request(cmd => 'Provision', version => '2.5', device => 'TBSYNC25',
+                 xml => qq{<Provision xmlns="Provision:">$wap</Provision>});
+like($r->{xml}, qr{<PolicyType>MS-WAP-Provisioning-XML</PolicyType><Status>1</Status>},
+     '2.5 phase 1: the WAP policy type is served (Policy Status 1)');
+my $wap_temp = EasTest::tag($r->{xml}, 'PolicyKey');
+ok($wap_temp && $wap_temp ne '0', '... with a temporary key');
+my ($doc) = $r->{xml} =~ m{<Data>(.*?)</Data>}s;
+$doc //= '';
+for ($doc) { s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/'/g; s/&amp;/&/g; }
+EasTest::write_file($t->dir . '/wap.xml', $doc);
+my $lint = `xmllint --noout ${\ $t->dir}/wap.xml 2>&1`;
+is($?, 0, 'Data holds a well-formed XML document') or diag "$lint\n$doc";
+like($doc, qr{^<wap-provisioningdoc><characteristic type="SecurityPolicy"><parm name="4131" value="0"/>},
+     '... a wap-provisioningdoc that requires a password (4131 = 0)');
+like($doc, qr{<characteristic type="HKLM\\Comm\\Security\\Policy\\LASSD\\LAP\\lap_pw"><parm name="MinimumPasswordLength" value="6"/></characteristic>},
+     '... of at least 6 characters');
+like($doc, qr{<parm name="AEFrequencyType" value="1"/><parm name="AEFrequencyValue" value="5"/>},
+     '... locking after 5 minutes of inactivity');
+unlike($doc, qr/EASProvisionDoc|AllowCamera/, '... and nothing of the 12.0+ document');
+$r = provision($wap_ack->('999'), version => '2.5', device => 'TBSYNC25');
+like($r->{xml}, qr{<Status>5</Status>}, '2.5: acknowledging a wrong key: Policy Status 5');
+$r = provision($wap_ack->($wap_temp), version => '2.5', device => 'TBSYNC25');
+my $wap_final = EasTest::tag($r->{xml}, 'PolicyKey');
+ok($wap_final && $wap_final ne $wap_temp, '2.5 phase 2: the final key');
+unlike($r->{xml}, qr{<Data>}, '... and no document');
+is(fs(version => '2.5', device => 'TBSYNC25', headers => { 'X-MS-PolicyKey' => $wap_final })->{status}, 200,
+   '2.5 with its final key: FolderSync 200');
+$r = provision('<Policies><Policy><PolicyType>MS-Unknown-Policy</PolicyType></Policy></Policies>', device => 'TBSYNC25');
+like($r->{xml}, qr{<PolicyType>MS-Unknown-Policy</PolicyType><Status>3</Status>}, 'an unknown PolicyType: Policy Status 3');
+like($t->error_log, qr/Provision: unknown PolicyType "MS-Unknown-Policy"/, '... logged');
+
 # The administrator changes the policy: devices must provision again.
 $t->{location} = $policy . "eas_policy_password_min_length 8;\n";
 $t->{location} =~ s/eas_policy_password_min_length 6;\n//;

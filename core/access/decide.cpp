@@ -3,6 +3,18 @@
 namespace eas::core::access {
 namespace {
 
+// MS-ASCMD 2.2.2 common status codes.
+constexpr int kDeviceIsBlockedForThisUser = 129;
+constexpr int kRemoteWipeRequested = 140;
+constexpr int kMaximumDevicesReached = 177;
+
+// Commands a quarantined device may still send: Provision (so it learns
+// the policy) and Settings (so it tells its model and phone number, which
+// the administrator sees in `easctl device list --pending`).
+bool QuarantineLetsThrough(std::string_view cmd) {
+  return cmd == "Provision" || cmd == "Settings";
+}
+
 using storage::DeviceRecord;
 
 Verdict FromDecision(Decision d) {
@@ -72,6 +84,39 @@ Admission Decide(const AccessOptions& options, const DeviceFacts& facts,
     a.provisioning_exempt = options.provisioning_exempt->First(facts).number != 0;
   }
   return a;
+}
+
+Refusal RefusalFor(Verdict verdict, std::string_view cmd, int version) {
+  Refusal r;
+  switch (verdict) {
+    case Verdict::kAllow:
+      return r;
+    case Verdict::kQuarantine:
+      if (QuarantineLetsThrough(cmd)) return r;
+      break;
+    case Verdict::kWipe:
+    case Verdict::kAccountOnlyWipe:
+      if (verdict == Verdict::kAccountOnlyWipe && version < 161) {
+        // AccountOnlyRemoteWipe is 16.1 only; an older client would not
+        // understand it, and a full wipe is more than was asked for.
+        r.account_wipe_too_old = true;
+        break;
+      }
+      // The device provisions next and receives the wipe directive there.
+      if (cmd == "Provision") return r;
+      r.status = kRemoteWipeRequested;
+      r.legacy_http = 449;
+      return r;
+    case Verdict::kTooManyDevices:
+      r.status = kMaximumDevicesReached;
+      r.legacy_http = 403;
+      return r;
+    case Verdict::kBlock:
+      break;
+  }
+  r.status = kDeviceIsBlockedForThisUser;
+  r.legacy_http = 403;
+  return r;
 }
 
 std::string_view VerdictName(Verdict verdict) {

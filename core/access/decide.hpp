@@ -39,6 +39,20 @@ struct Admission {
 Admission Decide(const AccessOptions& options, const DeviceFacts& facts,
                  const storage::DeviceRecord* known, size_t devices_of_user);
 
+// How a verdict answers command `cmd` at protocol `version` (120 for
+// 12.0): let through (status 0), or refused with a common status
+// (MS-ASCMD 2.2.2) for 14.0 and later and `legacy_http` before. Shared by
+// the gate and the re-check of a held Ping, so an administrator's block or
+// wipe ends a held Ping with the answer the device's next request gets.
+struct Refusal {
+  int status = 0;
+  int legacy_http = 0;
+  // An account-only wipe for a client older than 16.1, which cannot be
+  // told one: refused as blocked until it speaks 16.1.
+  bool account_wipe_too_old = false;
+};
+Refusal RefusalFor(Verdict verdict, std::string_view cmd, int version);
+
 // "allow", "block", "quarantine", "wipe", "wipe_account", "limit": the
 // value of $eas_device_access.
 std::string_view VerdictName(Verdict verdict);

@@ -9,18 +9,6 @@ namespace {
 
 using storage::DeviceRecord;
 
-// MS-ASCMD 2.2.2 common status codes.
-constexpr int kDeviceIsBlockedForThisUser = 129;
-constexpr int kRemoteWipeRequested = 140;
-constexpr int kMaximumDevicesReached = 177;
-
-// Commands a quarantined device may still send: Provision (so it learns
-// the policy) and Settings (so it tells its model and phone number, which
-// the administrator sees in `easctl device list --pending`).
-bool QuarantineLetsThrough(std::string_view cmd) {
-  return cmd == "Provision" || cmd == "Settings";
-}
-
 // Answers with a common status (14.0+) or `legacy_http`, and logs one
 // line: command, device, user, decision, its reason, the answer.
 void Refuse(commands::CommandContext& ctx, const Admission& a, int status, int legacy_http) {
@@ -78,7 +66,8 @@ GateResult AdmitDevice(commands::CommandContext& ctx) {
 
   if (a.verdict == Verdict::kTooManyDevices) {
     // Not stored: the device does not exist for us until a slot frees.
-    Refuse(ctx, a, kMaximumDevicesReached, 403);
+    const Refusal refusal = RefusalFor(a.verdict, ctx.query.cmd, ctx.version);
+    Refuse(ctx, a, refusal.status, refusal.legacy_http);
     return result;
   }
 
@@ -125,44 +114,19 @@ GateResult AdmitDevice(commands::CommandContext& ctx) {
     }
   }
 
-  const std::string& cmd = ctx.query.cmd;
-  switch (a.verdict) {
-    case Verdict::kAllow:
-      result.proceed = true;
-      result.provisioning_exempt = a.provisioning_exempt;
-      return result;
-    case Verdict::kQuarantine:
-      if (QuarantineLetsThrough(cmd)) {
-        result.proceed = true;
-        return result;
-      }
-      Refuse(ctx, a, kDeviceIsBlockedForThisUser, 403);
-      return result;
-    case Verdict::kWipe:
-    case Verdict::kAccountOnlyWipe:
-      if (a.verdict == Verdict::kAccountOnlyWipe && ctx.version < 161) {
-        // AccountOnlyRemoteWipe is 16.1 only; an older client would not
-        // understand it, and a full wipe is more than was asked for.
-        ctx.response.log.push_back(
-            {LogLevel::kWarn, "account-only wipe of device \"" + ctx.device_id + "\" of user \"" +
-                                  ctx.user.name + "\" needs protocol 16.1, the device speaks " +
-                                  std::string(ctx.request.protocol_version) +
-                                  ": refused until then"});
-        Refuse(ctx, a, kDeviceIsBlockedForThisUser, 403);
-        return result;
-      }
-      if (cmd == "Provision") {
-        result.proceed = true;
-        return result;
-      }
-      // The device provisions next and receives the wipe directive there.
-      Refuse(ctx, a, kRemoteWipeRequested, 449);
-      return result;
-    case Verdict::kBlock:
-    case Verdict::kTooManyDevices:
-      break;
+  const Refusal refusal = RefusalFor(a.verdict, ctx.query.cmd, ctx.version);
+  if (refusal.status == 0) {
+    result.proceed = true;
+    result.provisioning_exempt = a.verdict == Verdict::kAllow && a.provisioning_exempt;
+    return result;
   }
-  Refuse(ctx, a, kDeviceIsBlockedForThisUser, 403);
+  if (refusal.account_wipe_too_old) {
+    ctx.response.log.push_back(
+        {LogLevel::kWarn, "account-only wipe of device \"" + ctx.device_id + "\" of user \"" +
+                              ctx.user.name + "\" needs protocol 16.1, the device speaks " +
+                              std::string(ctx.request.protocol_version) + ": refused until then"});
+  }
+  Refuse(ctx, a, refusal.status, refusal.legacy_http);
   return result;
 }
 

@@ -97,6 +97,7 @@ Status Decide(storage::Txn& txn, CommandContext& ctx, const push::PingRequest& r
       break;
     default:
       out.wait = std::move(outcome->wait);
+      out.wait->version = ctx.version;
       break;
   }
   return Status::Ok();

@@ -10,6 +10,7 @@
 #include "core/commands/device_information.hpp"
 #include "core/commands/remote_wipe.hpp"
 #include "core/provisioning/provision_doc.hpp"
+#include "core/provisioning/wap_provision_doc.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -21,6 +22,12 @@ namespace pv = wbxml::tags::provision;
 namespace st = wbxml::tags::settings;
 
 constexpr std::string_view kPolicyType = "MS-EAS-Provisioning-WBXML";
+
+// 12.0 and later ask for the WBXML document, 2.5 for the WAP one; each
+// gets the form it asked for, and the same two-phase key exchange.
+bool KnownPolicyType(std::string_view type) {
+  return type == kPolicyType || type == provisioning::kWapPolicyType;
+}
 
 enum ProvisionStatus { kSuccess = 1, kProtocolError = 2, kServerError = 3 };
 enum PolicyStatus { kPolicyOk = 1, kNoPolicy = 2, kUnknownPolicyType = 3, kWrongPolicyKey = 5 };
@@ -78,8 +85,10 @@ void Provision(CommandContext& ctx) {
       }
     }
     if (policy != nullptr) {
-      if (policy->ChildText(pv::kPolicyType) != kPolicyType) {
+      if (!KnownPolicyType(policy->ChildText(pv::kPolicyType))) {
         answer.status = kUnknownPolicyType;
+        ctx.response.log.push_back({LogLevel::kWarn, "Provision: unknown PolicyType \"" +
+                                                         std::string(policy->ChildText(pv::kPolicyType)) + "\""});
       } else if (policy->Has(pv::kPolicyKey)) {
         // Phase 2: the acknowledgement of the temporary key.
         uint32_t acked = 0;
@@ -133,7 +142,9 @@ void Provision(CommandContext& ctx) {
     w.Element(pv::kPolicyType, policy->ChildText(pv::kPolicyType));
     w.Element(pv::kStatus, std::to_string(answer.status));
     if (answer.key) w.Element(pv::kPolicyKey, std::to_string(answer.key));
-    if (answer.with_document) {
+    if (answer.with_document && policy->ChildText(pv::kPolicyType) == provisioning::kWapPolicyType) {
+      w.Element(pv::kData, provisioning::WapProvisionDoc(wanted));
+    } else if (answer.with_document) {
       w.Start(pv::kData);
       provisioning::WriteProvisionDoc(w, wanted, ctx.version);
       w.End();

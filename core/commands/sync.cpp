@@ -65,6 +65,7 @@ Status HoldSync(CommandContext& ctx, const SyncRequest& request) {
   wait->user = ctx.user.id;
   wait->device_id = ctx.device_id;
   wait->heartbeat = request.wait_seconds;
+  wait->version = ctx.version;
   wait->sync = true;
   Status s = ctx.store.Read([&](storage::Txn& txn) {
     auto change_seq = txn.ChangeSeq();

@@ -147,9 +147,16 @@ Wake Hub::Check(Held& held) noexcept {
     }
     if (*answer) {
       w.now = true;
-      w.body = std::move(**answer);
-      w.reason = "changes";
-      if (!why.empty()) w.log = {LogLevel::kInfo, "Ping: FolderSync required: " + why};
+      w.body = std::move((*answer)->body);
+      w.http_status = (*answer)->http_status;
+      if ((*answer)->refused) {
+        w.reason = "the device was refused";
+        w.log = {LogLevel::kNotice, std::string(held.wait.sync ? "Sync" : "Ping") + " held for device \"" +
+                                        held.wait.device_id + "\" refused: " + why};
+      } else {
+        w.reason = "changes";
+        if (!why.empty()) w.log = {LogLevel::kInfo, "Ping: FolderSync required: " + why};
+      }
     }
     return w;
   } catch (...) {  // out of memory: keep waiting, look again next time

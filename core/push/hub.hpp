@@ -37,6 +37,8 @@ struct Held;
 struct Wake {
   bool now = false;         // answer it now
   std::string body;         // a Ping's answer (WBXML); a hanging Sync runs again
+  int http_status = 200;    // not 200: that status with no body (a refused
+                            // device on a protocol older than 14.0)
   const char* reason = "";  // why, for the debug log (a literal)
   LogLine log{LogLevel::kInfo, {}};  // for the error log; empty text: nothing
 };

@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 
+#include "core/access/decide.hpp"
 #include "core/collection_state.hpp"
 #include "core/commands/hierarchy.hpp"
 #include "core/hierarchy_state.hpp"
@@ -110,6 +111,19 @@ Result<PingOutcome> EvaluatePing(storage::Txn& txn, storage::UserId user,
 
 Result<PingOutcome> RecheckPing(storage::Txn& txn, push::PingWait& wait) {
   PingOutcome out;
+  storage::DeviceRecord device;
+  if (txn.ReadDevice(wait.user, wait.device_id, &device).ok()) {
+    // Only the administrator's stored decisions: the configuration's rules
+    // change with a reload, which answers every held Ping anyway.
+    const access::Admission a = access::Decide(access::AccessOptions(), {}, &device, 0);
+    const access::Refusal refusal = access::RefusalFor(a.verdict, "Ping", wait.version);
+    if (refusal.status != 0) {
+      out.refused_status = refusal.status;
+      out.refused_http = refusal.legacy_http;
+      out.why = std::string(access::VerdictName(a.verdict)) + " by " + a.reason;
+      return out;
+    }
+  }
   auto hierarchy_seq = txn.HierarchySeq(wait.user);
   if (!hierarchy_seq.ok()) return hierarchy_seq.status();
   if (*hierarchy_seq != wait.hierarchy_seq) {

@@ -28,9 +28,15 @@ enum PingStatus {
   kPingServerError = 8,
 };
 
-// What a look found: an answer now (Status 2 or 7) or a wait.
+// What a look found: an answer now (Status 2 or 7, or the device refused)
+// or a wait.
 struct PingOutcome {
   int status = 0;                     // 0: nothing yet, hold `wait`
+  // Set instead of `status` when an administrator blocked or wiped the
+  // device meanwhile: the common status (14.0+) or HTTP status (older)
+  // its next request would get.
+  int refused_status = 0;
+  int refused_http = 0;
   std::vector<std::string> changed;   // Status 2: folder ids to sync
   std::string why;                    // Status 7: for the log
   push::PingWait wait;                // status 0: what to watch
@@ -44,7 +50,8 @@ struct PingOutcome {
 Result<PingOutcome> EvaluatePing(storage::Txn& txn, storage::UserId user,
                                  std::string_view device_id, const PingParams& params);
 
-// A later look at a held Ping: Status 7 when the device's hierarchy gained
+// A later look at a held Ping: refused when an administrator blocked or
+// wiped the device since (`easctl device block|wipe`), else Status 7 when the device's hierarchy gained
 // net changes or a folder went away, Status 2 for folders whose modseq
 // passed the baseline, else keep waiting. A hierarchy change that is no
 // news for the device moves wait.hierarchy_seq forward.

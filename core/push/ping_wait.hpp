@@ -17,6 +17,7 @@ struct PingWait {
   storage::UserId user = 0;
   std::string device_id;
   uint64_t heartbeat = 0;      // seconds: answer Status 1 then at the latest
+  int version = 0;             // the request's protocol version (141 = 14.1)
   uint64_t change_seq = 0;     // store change seq of the snapshot decided in
   uint64_t hierarchy_seq = 0;  // the user's hierarchy seq the device knows of
   struct Folder {

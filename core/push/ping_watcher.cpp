@@ -32,8 +32,8 @@ Status PingWatcher::ChangesSince(uint64_t after, uint64_t* seq,
   }
 }
 
-Result<std::optional<std::string>> PingWatcher::Recheck(PingWait& wait,
-                                                        std::string* why) noexcept {
+Result<std::optional<PingReply>> PingWatcher::Recheck(PingWait& wait,
+                                                      std::string* why) noexcept {
   try {
     PingOutcome out;
     Status s = store_.Read([&](storage::Txn& txn) {
@@ -43,14 +43,29 @@ Result<std::optional<std::string>> PingWatcher::Recheck(PingWait& wait,
       return Status::Ok();
     });
     if (!s.ok()) return s;
+    PingReply reply;
+    if (out.refused_status != 0) {
+      *why = std::move(out.why);
+      reply.refused = true;
+      if (wait.version >= 140) {
+        reply.body = PingAnswer(out.refused_status);
+        *why += " (Status " + std::to_string(out.refused_status) + ")";
+      } else {
+        reply.http_status = out.refused_http;
+        *why += " (HTTP " + std::to_string(out.refused_http) + ")";
+      }
+      return std::optional<PingReply>(std::move(reply));
+    }
     switch (out.status) {
       case kPingChanges:
-        return std::optional<std::string>(PingChangesAnswer(out.changed));
+        reply.body = PingChangesAnswer(out.changed);
+        return std::optional<PingReply>(std::move(reply));
       case kPingFolderSyncRequired:
         *why = std::move(out.why);
-        return std::optional<std::string>(PingAnswer(out.status));
+        reply.body = PingAnswer(out.status);
+        return std::optional<PingReply>(std::move(reply));
       default:
-        return std::optional<std::string>();
+        return std::optional<PingReply>();
     }
   } catch (const std::exception& e) {
     return Status::Internal(e.what());

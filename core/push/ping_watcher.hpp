@@ -19,6 +19,14 @@ namespace eas::storage { class Store; }
 
 namespace eas::core::push {
 
+// The answer to a held Ping: a WBXML body, or (a refused device on a
+// protocol older than 14.0) an HTTP status with no body.
+struct PingReply {
+  std::string body;
+  int http_status = 200;
+  bool refused = false;  // the device was blocked or wiped meanwhile
+};
+
 class PingWatcher {
  public:
   explicit PingWatcher(storage::Store& store) : store_(store) {}
@@ -32,10 +40,11 @@ class PingWatcher {
                       bool* everyone) noexcept;
 
   // Looks at a held Ping again in a fresh snapshot: nullopt to keep
-  // waiting, else the answer body (Status 2 with the changed folders, or
-  // Status 7). May move wait.hierarchy_seq forward. *why says what for the
-  // log (Status 7).
-  Result<std::optional<std::string>> Recheck(PingWait& wait, std::string* why) noexcept;
+  // waiting, else the answer (Status 2 with the changed folders, Status 7,
+  // or the refusal of a device blocked or wiped meanwhile). May move
+  // wait.hierarchy_seq forward. *why says what for the log (Status 7, a
+  // refusal).
+  Result<std::optional<PingReply>> Recheck(PingWait& wait, std::string* why) noexcept;
 
  private:
   storage::Store& store_;

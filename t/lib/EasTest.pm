@@ -286,7 +286,7 @@ sub request {
     return $res;
 }
 
-# Sends a Ping (options: xml, device, user, password, port) on its own
+# Sends a Ping (options: xml, device, user, password, port, version) on its own
 # connection, so the test can act while it is held; returns a handle for
 # ping_finish.
 sub ping_start {
@@ -297,7 +297,7 @@ sub ping_start {
         or die "connect: $!";
     my $auth = encode_base64(($o{user} // 'alice') . ':' . ($o{password} // 'secret'), '');
     print $s "POST /Microsoft-Server-ActiveSync?Cmd=Ping&User=" . ($o{user} // 'alice') . "&DeviceId=$device&DeviceType=iPhone HTTP/1.1\r\n"
-           . "Host: 127.0.0.1\r\nAuthorization: Basic $auth\r\nMS-ASProtocolVersion: 14.1\r\n"
+           . "Host: 127.0.0.1\r\nAuthorization: Basic $auth\r\nMS-ASProtocolVersion: " . ($o{version} // '14.1') . "\r\n"
            . "User-Agent: Apple-iPhone9C1/1602.92\r\n"
            . "Content-Type: application/vnd.ms-sync.wbxml\r\nContent-Length: " . length($body) . "\r\n"
            . "Connection: close\r\n\r\n$body";

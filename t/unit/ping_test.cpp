@@ -92,6 +92,7 @@ class PingTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testHoldAndEmptyPingReuse);
   CPPUNIT_TEST(testRecheck);
   CPPUNIT_TEST(testRecheckHierarchy);
+  CPPUNIT_TEST(testRecheckRefusedDevice);
   CPPUNIT_TEST(testHubNewerRequest);
   CPPUNIT_TEST(testHubChanges);
   CPPUNIT_TEST_SUITE_END();
@@ -289,6 +290,49 @@ class PingTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(r.wait && r.wait->heartbeat == 600 && r.wait->folders.size() == 1);
   }
 
+  // easctl device block while the Ping is held: the block is news for push
+  // (the change feed names the user) and the re-check answers what the
+  // device's next request would get.
+  void testRecheckRefusedDevice() {
+    SyncedHierarchy();
+    MarkSynced(contacts_);
+    Response r = Run(PingBody{480, {Id(contacts_)}});
+    CPPUNIT_ASSERT(r.wait != nullptr);
+    push::PingWait wait = *r.wait;
+    CPPUNIT_ASSERT_EQUAL(141, wait.version);
+    push::PingWatcher watcher(store());
+    std::string why;
+    Write([&](Txn& txn) {
+      storage::DeviceRecord d;
+      Status s = txn.ReadDevice(alice_, kDevice, &d);
+      if (!s.ok()) return s;
+      d.last_seen += 1;  // no news: neither access nor wipe changed
+      return txn.PutDevice(d);
+    });
+    uint64_t seq = 0;
+    std::vector<storage::UserId> users;
+    bool everyone = false;
+    CPPUNIT_ASSERT(watcher.ChangesSince(wait.change_seq, &seq, &users, &everyone).ok());
+    CPPUNIT_ASSERT(users.empty());
+    Write([&](Txn& txn) {
+      storage::DeviceRecord d;
+      Status s = txn.ReadDevice(alice_, kDevice, &d);
+      if (!s.ok()) return s;
+      d.access = storage::DeviceRecord::Access::kBlocked;
+      return txn.PutDevice(d);
+    });
+    CPPUNIT_ASSERT(watcher.ChangesSince(wait.change_seq, &seq, &users, &everyone).ok());
+    CPPUNIT_ASSERT(users == std::vector<storage::UserId>{alice_});
+    auto got = watcher.Recheck(wait, &why);
+    CPPUNIT_ASSERT(got.ok() && *got && (*got)->refused);
+    CPPUNIT_ASSERT_EQUAL(129, Decode((*got)->body).status);
+    CPPUNIT_ASSERT(why.find("block by administrator") != std::string::npos);
+    wait.version = 121;  // before 14.0: the HTTP status alone
+    got = watcher.Recheck(wait, &why);
+    CPPUNIT_ASSERT(got.ok() && *got && (*got)->body.empty());
+    CPPUNIT_ASSERT_EQUAL(403, (*got)->http_status);
+  }
+
   void testRecheck() {
     SyncedHierarchy();
     MarkSynced(contacts_);
@@ -319,7 +363,7 @@ class PingTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(users == std::vector<storage::UserId>{alice_});
     auto answer = recheck();
     CPPUNIT_ASSERT(answer);
-    Answer a = Decode(*answer);
+    Answer a = Decode(answer->body);
     CPPUNIT_ASSERT_EQUAL(2, a.status);
     CPPUNIT_ASSERT(a.folders == std::vector<std::string>{Id(calendar_)});
 
@@ -358,7 +402,7 @@ class PingTest : public CppUnit::TestFixture {
     Write([&](Txn& txn) { return txn.CreateFolder(f).status(); });
     got = watcher.Recheck(wait, &why);
     CPPUNIT_ASSERT(got.ok() && *got);
-    CPPUNIT_ASSERT_EQUAL(7, Decode(**got).status);
+    CPPUNIT_ASSERT_EQUAL(7, Decode((*got)->body).status);
     CPPUNIT_ASSERT(!why.empty());
 
     // The watched folder itself gone: Status 7 as well.
@@ -383,7 +427,7 @@ class PingTest : public CppUnit::TestFixture {
     Write([&](Txn& txn) { return txn.DeleteFolder(mine.id); });
     got = watcher.Recheck(wait, &why);
     CPPUNIT_ASSERT(got.ok() && *got);
-    CPPUNIT_ASSERT_EQUAL(7, Decode(**got).status);
+    CPPUNIT_ASSERT_EQUAL(7, Decode((*got)->body).status);
   }
 
   // A held Ping ends with Status 1 at the first poll after its device sent
