@@ -46,38 +46,8 @@ eas       unix  -       n       n       -       2       pipe
   flags=DRhu user=www-data argv=$deliver --store $store -d \${recipient}
 MASTER
 
-my $plain = '<BodyPreference xmlns="AirSyncBase:"><Type>1</Type></BodyPreference>';
-
-# Each user's phone: the Adds its Inbox Syncs brought, in order.
-my %phone;
-sub inbox_sync {
-    my ($user) = @_;
-    my $device = uc($user) . 'PHONE';
-    my $p = $phone{$user} //= do {
-        my $fs = $t->request(cmd => 'FolderSync', user => $user, device => $device,
-            xml => '<FolderSync xmlns="FolderHierarchy:"><SyncKey>0</SyncKey></FolderSync>');
-        my $inbox = EasTest::folder_adds($fs->{xml})->{Inbox}{id} // die "no Inbox for $user\n";
-        my $r = $t->sync_collection($device, $inbox, '0', user => $user);
-        { inbox => $inbox, key => EasTest::tag($r->{xml}, 'SyncKey'), adds => [] };
-    };
-    my $r = $t->request(cmd => 'Sync', user => $user, device => $device,
-        xml => qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$p->{key}</SyncKey>}
-             . qq{<CollectionId>$p->{inbox}</CollectionId><GetChanges/><WindowSize>100</WindowSize>}
-             . qq{<Options>$plain</Options></Collection></Collections></Sync>});
-    die "Sync of $user\'s Inbox answered $r->{status}\n" unless $r->{status} == 200;
-    (my $xml = $r->{xml}) =~ s/ xmlns="[^"]*"//g;
-    my $next = EasTest::tag($xml, 'SyncKey');
-    $p->{key} = $next if defined $next;
-    push @{ $p->{adds} }, { xml => $_, response => $r } for $xml =~ m{<Add>(.*?)</Add>}gs;
-    return $p->{adds};
-}
-
-# Syncs $user's Inbox until an Add matching $re arrives (or a minute
-# passes: Postfix may take its time on a loaded machine); that Add or undef.
-sub wait_for_mail {
-    my ($user, $re) = @_;
-    return PostfixTest::wait_until(60, sub { (grep { $_->{xml} =~ $re } @{ inbox_sync($user) })[0] });
-}
+sub inbox_sync { $t->inbox_adds($_[0]) }
+sub wait_for_mail { $t->wait_for_inbox(@_) }
 
 sub adds_matching {
     my ($user, $re) = @_;

@@ -442,6 +442,46 @@ sub sync_collection {
     return $r;
 }
 
+# The Adds a user's phone has seen in its Inbox so far, oldest first, each
+# {xml (namespaces stripped), response}: the first call has the device
+# "\U$user\EPHONE" start at SyncKey 0, later calls go on from its key.
+# Bodies come as plain text.
+sub inbox_adds {
+    my ($self, $user) = @_;
+    my $device = uc($user) . 'PHONE';
+    my $p = $self->{inbox_phone}{$user} //= do {
+        my $fs = $self->request(cmd => 'FolderSync', user => $user, device => $device,
+            xml => '<FolderSync xmlns="FolderHierarchy:"><SyncKey>0</SyncKey></FolderSync>');
+        my $inbox = folder_adds($fs->{xml})->{Inbox}{id} // die "no Inbox for $user\n";
+        my $r = $self->sync_collection($device, $inbox, '0', user => $user);
+        { inbox => $inbox, key => tag($r->{xml}, 'SyncKey'), adds => [] };
+    };
+    my $r = $self->request(cmd => 'Sync', user => $user, device => $device,
+        xml => qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$p->{key}</SyncKey>}
+             . qq{<CollectionId>$p->{inbox}</CollectionId><GetChanges/><WindowSize>100</WindowSize>}
+             . qq{<Options><BodyPreference xmlns="AirSyncBase:"><Type>1</Type></BodyPreference></Options>}
+             . qq{</Collection></Collections></Sync>});
+    die "Sync of $user\'s Inbox answered $r->{status}\n" unless $r->{status} == 200;
+    (my $xml = $r->{xml}) =~ s/ xmlns="[^"]*"//g;
+    my $next = tag($xml, 'SyncKey');
+    $p->{key} = $next if defined $next;
+    push @{ $p->{adds} }, { xml => $_, response => $r } for $xml =~ m{<Add>(.*?)</Add>}gs;
+    return $p->{adds};
+}
+
+# Syncs $user's Inbox (inbox_adds) until an Add matching $re arrives or
+# $timeout seconds (default 60: mail through Postfix may take its time on
+# a loaded machine) pass: that Add, or undef.
+sub wait_for_inbox {
+    my ($self, $user, $re, $timeout) = @_;
+    my $deadline = Time::HiRes::time() + ($timeout // 60);
+    while (1) {
+        my ($add) = grep { $_->{xml} =~ $re } @{ $self->inbox_adds($user) };
+        return $add if $add || Time::HiRes::time() > $deadline;
+        Time::HiRes::sleep(0.3);
+    }
+}
+
 # A new device's count of the messages in a collection, synced to the end
 # 100 at a time: the first capture of $subject_re in each Subject => how
 # often it came (crash tests: each message exactly once).
