@@ -11,18 +11,21 @@
 # Then mail: delivery by eas-deliver next to Dovecot's dovecot-lda and LMTP
 # (bench/mail_deliver.pl) with the store size per raw byte, and a new
 # device's initial Inbox sync, with and without FilterType
-# (bench/mail_sync.pl).
-# BENCH_PARTS picks some of: http contacts delivery mailsync (default all).
+# (bench/mail_sync.pl). Then SendMail to a local user and to the SMTP relay
+# next to bare nginx (bench/mail_send.pl).
+# BENCH_PARTS picks some of: http contacts delivery mailsync send (default
+# all).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-parts=" ${BENCH_PARTS:-http contacts delivery mailsync} "
+parts=" ${BENCH_PARTS:-http contacts delivery mailsync send} "
 want() { case "$parts" in *" $1 "*) return 0 ;; esac; return 1; }
 rounds=${BENCH_ROUNDS:-15}
 round_seconds=${BENCH_ROUND_SECONDS:-1}
 connections=${BENCH_CONNECTIONS:-50}
 dir=$(mktemp -d /tmp/eas-bench-XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sink_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 trap 'kill -QUIT $(cat "$dir/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
 
 # With two or more cores, nginx's worker and wrk each get their own, so the
@@ -36,7 +39,7 @@ fi
 user_line=""
 [ "$(id -u)" = 0 ] && user_line="user root root;"
 # nginx serving the module and easctl of build directory $2 from prefix $1
-# (its own store) on port $3.
+# (its own store) on port $3; $4: more http-level directives.
 serve() {
     mkdir -p "$1/tmp" "$1/store"
     cat > "$1/nginx.conf" <<CONF
@@ -51,6 +54,7 @@ http {
     client_body_temp_path $1/tmp;
     access_log off;
     eas_store $1/store;
+    ${4:-}
     server {
         listen 127.0.0.1:$3;
         location /Microsoft-Server-ActiveSync { eas on; }
@@ -106,7 +110,7 @@ prime() {
     lua "$2.sync.lua" "$2.sync.wbxml"
 }
 
-serve "$dir" "$top/build" "$port"
+serve "$dir" "$top/build" "$port" "eas_smtp_relay 127.0.0.1:$sink_port retry=1s;"
 if want http; then
 prime "$port" "$dir/new"
 # BENCH_BASELINE=DIR (a build directory of another commit, e.g. a git
@@ -209,5 +213,10 @@ g++ -std=c++20 -O2 -I"$top" $(pkg-config --cflags gmime-3.0 libxml-2.0 libwbxml2
     -o "$dir/mail_seed"
 "$top/bench/mail_sync.pl" "http://127.0.0.1:$port/Microsoft-Server-ActiveSync" \
     "$(pgrep -P "$(cat "$dir/nginx.pid")" | head -1)" "$dir/store" "$dir/mail_seed" "$top/build/easctl"
+fi
+if want send; then
+echo
+"$top/bench/mail_send.pl" "http://127.0.0.1:$port/Microsoft-Server-ActiveSync" "http://127.0.0.1:$port/bare" \
+    "$(pgrep -P "$(cat "$dir/nginx.pid")" | head -1)" "$top/build/easctl" "$dir/store" "$sink_port"
 fi
 if grep -E '\[(alert|crit|emerg)\]' "$dir/error.log"; then exit 1; fi

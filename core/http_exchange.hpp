@@ -63,6 +63,9 @@ struct Response {
   bool needs_blocking = false;
   // Hold the answer this long before sending it (failed logins).
   uint64_t delay_ms = 0;
+  // The request committed mail to the outgoing queue: the glue starts the
+  // queue's run now instead of at its next tick.
+  bool queued_outgoing = false;
   // A Ping or hanging Sync to hold (no body yet): the glue hands this to
   // push::Hub::Hold and answers when the Hub says (core/push/hub.hpp).
   std::shared_ptr<push::PingWait> wait;

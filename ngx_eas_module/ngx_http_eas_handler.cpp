@@ -407,6 +407,10 @@ ngx_http_eas_respond(ngx_http_request_t *r, ngx_http_eas_job_t *job)
         ngx_http_eas_device_request(r, ctx);
     }
     ngx_http_eas_log(r, resp);
+    if (resp.queued_outgoing) {
+        /* committed to the outgoing queue: send it now, not at the tick */
+        ngx_http_eas_relay_kick();
+    }
 
     if (resp.wait && eas::core::push::Hub::HangingSync(*resp.wait) && ctx) {
         /* a hanging Sync: keep the request, run it again when the wait

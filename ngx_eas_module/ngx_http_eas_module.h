@@ -104,6 +104,9 @@ char *ngx_http_eas_smtp_relay(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 void ngx_http_eas_relay_init_process(ngx_cycle_t *cycle,
     ngx_http_eas_main_conf_t *emcf);
 void ngx_http_eas_relay_exit_process();
+/* Starts the outgoing queue's run now when none is under way (a request
+ * just queued mail); otherwise the running one, or the next, takes it. */
+void ngx_http_eas_relay_kick();
 
 /* Device access directives and their per-request values. */
 char *ngx_http_eas_device_default(ngx_conf_t *cf, ngx_command_t *cmd,

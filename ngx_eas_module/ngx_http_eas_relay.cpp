@@ -32,6 +32,8 @@ typedef struct {
 static ngx_event_t                 ngx_http_eas_relay_timer;
 static ngx_thread_task_t          *ngx_http_eas_relay_task;
 static ngx_http_eas_relay_job_t   *ngx_http_eas_relay_job;
+/* Mail was queued while a run was under way: run again when it ends. */
+static bool                        ngx_http_eas_relay_again;
 
 static void
 ngx_http_eas_relay_cleanup(void *data)
@@ -167,6 +169,9 @@ ngx_http_eas_relay_done(ngx_event_t *ev)
     ngx_http_eas_note_activity();  /* the run parked a read snapshot */
     if (!ngx_exiting && !ngx_terminate && !ngx_quit) {
         ngx_add_timer(&ngx_http_eas_relay_timer, NGX_HTTP_EAS_RELAY_MS);
+        if (ngx_http_eas_relay_again) {
+            ngx_http_eas_relay_kick();
+        }
     }
 }
 
@@ -214,6 +219,22 @@ ngx_http_eas_relay_init_process(ngx_cycle_t *cycle,
     ngx_http_eas_relay_timer.log = cycle->log;
     ngx_http_eas_relay_timer.cancelable = 1;
     ngx_add_timer(&ngx_http_eas_relay_timer, NGX_HTTP_EAS_RELAY_MS);
+}
+
+void
+ngx_http_eas_relay_kick()
+{
+    if (ngx_http_eas_relay_job == NULL) {
+        return;
+    }
+    /* The timer is armed exactly while no run is under way. */
+    if (!ngx_http_eas_relay_timer.timer_set) {
+        ngx_http_eas_relay_again = true;
+        return;
+    }
+    ngx_http_eas_relay_again = false;
+    ngx_del_timer(&ngx_http_eas_relay_timer);
+    ngx_http_eas_relay_tick(&ngx_http_eas_relay_timer);
 }
 
 void

@@ -268,6 +268,7 @@ void Compose(CommandContext& ctx, Kind kind) {
   if (result.saved) ctx.response.log.push_back({LogLevel::kInfo, what + " saved in Sent Items"});
   for (const std::string& line : result.away) ctx.response.log.push_back({LogLevel::kInfo, line});
   if (!result.queued_for.empty()) {
+    ctx.response.queued_outgoing = true;
     ctx.response.log.push_back(
         {LogLevel::kInfo, what + " for " + Join(result.queued_for) + " kept in the outgoing queue (entry " +
                               std::to_string(result.queue_id) +

@@ -458,6 +458,7 @@ void MeetingResponse(CommandContext& ctx) {
     std::string line = what + ": " + a.outcome;
     if (a.mail) {
       const mail::SubmitResult& r = sent[i];
+      if (!r.queued_for.empty()) ctx.response.queued_outgoing = true;
       line += "; reply to <" + a.reply.organizer_email + "> " +
               (r.delivered_to.empty() ? "queued for the SMTP relay (entry " +
                                             std::to_string(r.queue_id) + ")"
