@@ -66,7 +66,7 @@ constexpr CommandInfo kCommands[] = {
     {"Ping", Ping, false},
     {"ItemOperations", ItemOperations, true},
     {"Provision", Provision, true},
-    {"ResolveRecipients", nullptr, true},
+    {"ResolveRecipients", ResolveRecipients, true},
     {"ValidateCert", nullptr, true},
     {"Find", nullptr, true},
 };
@@ -108,6 +108,8 @@ bool CommandStatusTags(std::string_view command, wbxml::Tag& root, wbxml::Tag& s
       {"SendMail", &t::compose::kSendMail, &t::compose::kStatus},
       {"SmartReply", &t::compose::kSmartReply, &t::compose::kStatus},
       {"SmartForward", &t::compose::kSmartForward, &t::compose::kStatus},
+      {"ResolveRecipients", &t::resolve_recipients::kResolveRecipients,
+       &t::resolve_recipients::kStatus},
   };
   for (const auto& e : kEntries) {
     if (e.name == command) {

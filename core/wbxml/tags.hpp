@@ -88,6 +88,33 @@ inline const Tag kClass = TagNamed(Page::kPing, "Class");  // 0x0c
 inline const Tag kMaxFolders = TagNamed(Page::kPing, "MaxFolders");  // 0x0d
 }  // namespace ping
 
+// Code page 10, "ResolveRecipients:"
+namespace resolve_recipients {
+inline const Tag kResolveRecipients = TagNamed(Page::kResolveRecipients, "ResolveRecipients");
+inline const Tag kResponse = TagNamed(Page::kResolveRecipients, "Response");
+inline const Tag kStatus = TagNamed(Page::kResolveRecipients, "Status");
+inline const Tag kType = TagNamed(Page::kResolveRecipients, "Type");
+inline const Tag kRecipient = TagNamed(Page::kResolveRecipients, "Recipient");
+inline const Tag kDisplayName = TagNamed(Page::kResolveRecipients, "DisplayName");
+inline const Tag kEmailAddress = TagNamed(Page::kResolveRecipients, "EmailAddress");
+inline const Tag kCertificates = TagNamed(Page::kResolveRecipients, "Certificates");
+inline const Tag kCertificateCount = TagNamed(Page::kResolveRecipients, "CertificateCount");
+inline const Tag kRecipientCount = TagNamed(Page::kResolveRecipients, "RecipientCount");
+inline const Tag kOptions = TagNamed(Page::kResolveRecipients, "Options");
+inline const Tag kTo = TagNamed(Page::kResolveRecipients, "To");
+inline const Tag kCertificateRetrieval = TagNamed(Page::kResolveRecipients, "CertificateRetrieval");
+inline const Tag kMaxCertificates = TagNamed(Page::kResolveRecipients, "MaxCertificates");
+inline const Tag kMaxAmbiguousRecipients = TagNamed(Page::kResolveRecipients, "MaxAmbiguousRecipients");
+inline const Tag kAvailability = TagNamed(Page::kResolveRecipients, "Availability");
+inline const Tag kStartTime = TagNamed(Page::kResolveRecipients, "StartTime");
+inline const Tag kEndTime = TagNamed(Page::kResolveRecipients, "EndTime");
+inline const Tag kMergedFreeBusy = TagNamed(Page::kResolveRecipients, "MergedFreeBusy");
+inline const Tag kPicture = TagNamed(Page::kResolveRecipients, "Picture");
+inline const Tag kMaxSize = TagNamed(Page::kResolveRecipients, "MaxSize");
+inline const Tag kData = TagNamed(Page::kResolveRecipients, "Data");
+inline const Tag kMaxPictures = TagNamed(Page::kResolveRecipients, "MaxPictures");
+}  // namespace resolve_recipients
+
 // Code page 14, "Provision:"
 namespace provision {
 inline const Tag kProvision = TagNamed(Page::kProvision, "Provision");  // 0x05
