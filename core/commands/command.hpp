@@ -97,5 +97,6 @@ void SmartReply(CommandContext& ctx);
 void SmartForward(CommandContext& ctx);
 void Provision(CommandContext& ctx);
 void MeetingResponse(CommandContext& ctx);  // core/commands/meeting_response.cpp
+void Search(CommandContext& ctx);  // core/commands/search.cpp
 
 }  // namespace eas::core::commands

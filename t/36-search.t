@@ -1,0 +1,291 @@
+# Search (MS-ASCMD 2.2.1.16), Store Mailbox, over 300 imported messages
+# that vary in subject, sender, body words (accented ones too), attachment
+# names and received dates: each kind of word finds exactly the messages
+# that hold it (letter case and accents ignored, prefixes too), the date
+# bounds, one folder with and without DeepTraversal, Range pages (Total
+# right, pages disjoint, together every match), BodyPreference cuts the
+# body, a result's LongId fetches the message by ItemOperations alone;
+# a message delivered after a search, moved (MoveItems), deleted to
+# Deleted Items or for good (Sync) is found where it is now and nowhere
+# else; a lost index file is built again; another user finds none of it;
+# bad input gets the Store's Status. Every answer is schema-valid.
+use strict;
+use warnings;
+use utf8;
+use lib 't/lib';
+use EasTest;
+use POSIX qw(strftime);
+use Test::More;
+
+my $t = EasTest->new;
+$t->add_user('alice', 'secret', 'alice@example.org');
+$t->add_user('bob', 'secret', 'bob@example.org');
+$t->start;
+
+# --- the mail: 300 messages, one a day from 2024-01-01 -------------------
+
+my @senders = (
+    ['=?utf-8?q?J=C3=BCrgen_M=C3=BCller?=', 'juergen@example.org'],
+    ['Ann Smith', 'ann@example.com'],
+    ['Bob Stone', 'stone@example.org'],
+    ['Carla Diaz', 'carla@example.net'],
+);
+my $day0 = 1704067200;  # 2024-01-01T00:00:00Z
+# A word of its own per message: "uq" and three letters.
+sub token { my $i = shift; 'uq' . join '', map { chr(97 + int($i / 26 ** $_) % 26) } 2, 1, 0 }
+my (@msgs, $mbox);
+for my $i (0 .. 299) {
+    my %m = (i => $i, token => token($i), sender => $i % 4, received => $day0 + $i * 86400);
+    $m{subject} = ($i % 3 == 0 ? 'Quarterly planning' : 'Weekly update') . " $m{token}";
+    my @body = ("Hello, this is message number $i.");
+    push @body, 'A zebra crossed the road.' if $i % 11 == 0;
+    push @body, 'Un café crème, s\'il vous plaît.' if $i % 7 == 0;
+    push @body, 'The giraffe is tall.' if $i % 2 == 0;
+    $m{body} = join "\n", @body;
+    $m{attachment} = "Zusammenfassung-$i.pdf" if $i % 25 == 0;
+    my ($name, $address) = @{ $senders[$m{sender}] };
+    my $text = $m{body};
+    utf8::encode($text);
+    my $head = "From: $name <$address>\nTo: Alice <alice\@example.org>\nSubject: $m{subject}\n"
+        . "Message-ID: <m$i\@example.org>\nDate: " . strftime('%a, %d %b %Y %H:%M:%S +0000', gmtime $m{received})
+        . "\nMIME-Version: 1.0\n";
+    my $message = $m{attachment}
+        ? $head . "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain; charset=utf-8\n"
+          . "Content-Transfer-Encoding: 8bit\n\n$text\n--b\nContent-Type: application/pdf; name=\"$m{attachment}\"\n"
+          . "Content-Disposition: attachment; filename=\"$m{attachment}\"\nContent-Transfer-Encoding: base64\n\n"
+          . "JVBERi0xLjQK\n--b--\n"
+        : $head . "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n$text\n";
+    $mbox .= 'From ' . $address . ' ' . strftime('%a %b %e %H:%M:%S %Y', gmtime $m{received}) . "\n$message\n";
+    push @msgs, \%m;
+}
+EasTest::write_file($t->dir . '/archive.mbox', $mbox);
+my ($rc, $out) = $t->easctl('import', '--user', 'alice', $t->dir . '/archive.mbox');
+like($out, qr/imported 300 messages/, 'easctl imports the 300 messages') or diag $out;
+
+my $r = $t->request(method => 'OPTIONS', query => '');
+like($r->{headers}{'ms-asprotocolcommands'}, qr/\bSearch\b/, 'OPTIONS announces Search');
+
+$r = $t->folder_sync('0', device => 'PHONE');
+my $folders = EasTest::folder_adds($r->{xml});
+my ($inbox, $trash) = map { $folders->{$_}{id} } 'Inbox', 'Deleted Items';
+my $hkey = EasTest::tag($r->{xml}, 'SyncKey');
+$r = $t->request(cmd => 'FolderCreate', device => 'PHONE',
+    xml => qq{<FolderCreate xmlns="FolderHierarchy:"><SyncKey>$hkey</SyncKey><ParentId>$inbox</ParentId><DisplayName>Projects</DisplayName><Type>12</Type></FolderCreate>});
+my $projects = EasTest::tag($r->{xml}, 'ServerId');
+ok($projects, "a mail folder Projects below the Inbox ($projects)");
+
+# --- Search as the tests send it ------------------------------------------
+
+sub xml_escape { my $s = shift; $s =~ s/&/&amp;/g; $s =~ s/</&lt;/g; $s =~ s/>/&gt;/g; $s }
+
+# A Search of alice's mailbox; %o: text, collection, after, before (unix
+# times), range, deep, options (more Options XML), user, store, query
+# (the whole Query XML instead). Returns {store_status, total, range,
+# results => [{long_id, collection, subject, xml}], xml}.
+sub search {
+    my (%o) = @_;
+    my $query = $o{query} // do {
+        my $and = '';
+        $and .= qq{<CollectionId xmlns="AirSync:">$o{collection}</CollectionId>} if defined $o{collection};
+        $and .= '<FreeText>' . xml_escape($o{text}) . '</FreeText>' if defined $o{text};
+        $and .= sprintf('<GreaterThan><DateReceived xmlns="Email:"/><Value>%s</Value></GreaterThan>',
+                        strftime('%Y-%m-%dT%H:%M:%S.000Z', gmtime $o{after})) if $o{after};
+        $and .= sprintf('<LessThan><DateReceived xmlns="Email:"/><Value>%s</Value></LessThan>',
+                        strftime('%Y-%m-%dT%H:%M:%S.000Z', gmtime $o{before})) if $o{before};
+        "<Query><And><Class xmlns=\"AirSync:\">Email</Class>$and</And></Query>";
+    };
+    my $options = '';
+    $options .= "<Range>$o{range}</Range>" if $o{range};
+    $options .= '<DeepTraversal/>' if $o{deep};
+    $options .= $o{options} // '';
+    my $store = $o{store} // 'Mailbox';
+    my $r = $t->request(cmd => 'Search', device => 'PHONE', user => $o{user},
+        xml => qq{<Search xmlns="Search:"><Store><Name>$store</Name>$query}
+             . ($options ? "<Options>$options</Options>" : '') . '</Store></Search>');
+    is($r->{status}, 200, 'Search answers 200');
+    $t->valid_ok('Search', $r);
+    my $x = $r->{xml};
+    $x =~ s/ xmlns="[^"]*"//g;
+    my %a = (xml => $x);
+    ($a{store_status}) = $x =~ m{<Store><Status>(\d+)</Status>};
+    $a{total} = EasTest::tag($x, 'Total');
+    ($a{range}) = $x =~ m{</Result><Range>([^<]*)</Range>};
+    $a{results} = [];
+    while ($x =~ m{<Result>(.+?)</Result>}gs) {
+        my $res = $1;
+        push @{ $a{results} }, { long_id => EasTest::tag($res, 'LongId'),
+            collection => EasTest::tag($res, 'CollectionId'), subject => EasTest::tag($res, 'Subject'),
+            xml => $res };
+    }
+    return \%a;
+}
+
+# The tokens of a search's results, sorted.
+sub tokens_of { [ sort map { ($_->{subject} // '') =~ /\b(uq[a-z]{3})\b/ ? $1 : '?' } @{ $_[0]{results} } ] }
+sub expect { [ sort map { $_->{token} } grep { $_[0]->($_) } @msgs ] }
+
+# Each kind of word finds exactly the messages holding it.
+my @cases = (
+    ['a subject word', 'quarterly', sub { $_[0]{i} % 3 == 0 }],
+    ['a sender\'s name, accents ignored', 'muller', sub { $_[0]{sender} == 0 }],
+    ['the same with the accent and capitals', 'MÜLLER', sub { $_[0]{sender} == 0 }],
+    ['a sender\'s address', 'carla@example.net', sub { $_[0]{sender} == 3 }],
+    ['a body word', 'zebra', sub { $_[0]{i} % 11 == 0 }],
+    ['a prefix of it', 'zeb', sub { $_[0]{i} % 11 == 0 }],
+    ['an accented body word, typed without accents', 'cafe creme', sub { $_[0]{i} % 7 == 0 }],
+    ['an attachment name', 'zusammenfassung', sub { defined $_[0]{attachment} }],
+    ['two words, both required', 'zebra quarterly', sub { $_[0]{i} % 33 == 0 }],
+    ['a word no message has', 'hippopotamus', sub { 0 }],
+    ['one message\'s own word', token(123), sub { $_[0]{i} == 123 }],
+);
+for my $c (@cases) {
+    my ($what, $text, $filter) = @$c;
+    my $want = expect($filter);
+    my $found = search(text => $text, range => '0-99');
+    is($found->{store_status}, 1, "$what: Store Status 1");
+    is($found->{total}, scalar @$want, "$what (\"$text\"): Total " . scalar @$want);
+    is_deeply(tokens_of($found), $want, "$what: exactly those messages");
+}
+my $none = search(text => 'hippopotamus');
+like($none->{xml}, qr{<Store><Status>1</Status><Result/><Total>0</Total></Store>}, 'no match: an empty Result and Total 0');
+
+# Dates: received in [2024-03-01, 2024-04-01).
+{
+    my ($from, $to) = (1709251200, 1711929600);
+    my $found = search(text => 'giraffe', after => $from - 1, before => $to, range => '0-99');
+    is_deeply(tokens_of($found), expect(sub { $_[0]{i} % 2 == 0 && $_[0]{received} >= $from && $_[0]{received} < $to }),
+              'GreaterThan / LessThan on DateReceived keep only that month');
+    my @got = map { $_->{subject} } @{ $found->{results} };
+    my @times = map { /\b(uq[a-z]{3})\b/; my $tok = $1; (grep { $_->{token} eq $tok } @msgs)[0]{received} } @got;
+    is_deeply(\@times, [ reverse sort { $a <=> $b } @times ], 'newest first');
+    $found = search(after => $from - 1, before => $to, range => '0-99');
+    is($found->{total}, 31, 'dates alone, without FreeText: every message of March');
+}
+
+# Paging: 150 messages mention the giraffe.
+{
+    my $want = expect(sub { $_[0]{i} % 2 == 0 });
+    my (@all, %seen);
+    for my $range ('0-49', '50-99', '100-149', '150-199') {
+        my $found = search(text => 'giraffe', range => $range);
+        is($found->{total}, 150, "Range $range: Total 150");
+        my @page = @{ tokens_of($found) };
+        if ($range eq '150-199') {
+            is(scalar @page, 0, 'a page past the end is empty');
+            next;
+        }
+        is($found->{range}, $range, "Range $range answered as asked");
+        is(scalar @page, 50, "50 results in $range");
+        $seen{$_}++ for @page;
+        push @all, @page;
+    }
+    is(scalar(grep { $seen{$_} > 1 } keys %seen), 0, 'the pages are disjoint');
+    is_deeply([ sort @all ], $want, 'together they are every match');
+    my $found = search(text => 'giraffe', range => '0-199');
+    is(scalar @{ $found->{results} }, 100, 'a Range wider than 100 gets the first 100');
+    is($found->{range}, '0-99', '... and says so');
+}
+
+# BodyPreference: plain text cut to 10 bytes.
+{
+    my $found = search(text => token(7),
+        options => '<BodyPreference xmlns="AirSyncBase:"><Type>1</Type><TruncationSize>10</TruncationSize></BodyPreference>');
+    my $res = $found->{results}[0]{xml} // '';
+    like($res, qr{<Body><Type>1</Type><EstimatedDataSize>\d+</EstimatedDataSize><Truncated>1</Truncated><Data>Hello, thi</Data>},
+         'BodyPreference: the body as plain text, cut to TruncationSize');
+    like($res, qr{<From>[^<]*carla\@example.net}, 'the result has its sender');
+}
+
+# Fetch by LongId alone.
+my $hit = search(text => token(123))->{results}[0];
+is($hit->{collection}, $inbox, 'the result names its folder');
+sub fetch_long_id {
+    my ($long_id) = @_;
+    my $r = $t->request(cmd => 'ItemOperations', device => 'PHONE',
+        xml => qq{<ItemOperations xmlns="ItemOperations:"><Fetch><Store>Mailbox</Store><LongId xmlns="Search:">$long_id</LongId></Fetch></ItemOperations>});
+    $t->valid_ok('ItemOperations', $r);
+    (my $x = $r->{xml}) =~ s/ xmlns="[^"]*"//g;
+    return $x;
+}
+my $fetched = fetch_long_id($hit->{long_id});
+like($fetched, qr{<Fetch><Status>1</Status><LongId>\Q$hit->{long_id}\E</LongId>}, 'ItemOperations Fetch takes the LongId alone');
+like($fetched, qr{<Subject>[^<]*${\ token(123)}</Subject>}, '... and gives that message');
+
+# Folders: move two messages into Projects (below the Inbox).
+for my $i (30, 60) {
+    my $long_id = search(text => token($i))->{results}[0]{long_id};
+    $r = $t->request(cmd => 'MoveItems', device => 'PHONE',
+        xml => qq{<MoveItems xmlns="Move:"><Move><SrcMsgId>$long_id</SrcMsgId><SrcFldId>$inbox</SrcFldId><DstFldId>$projects</DstFldId></Move></MoveItems>});
+    like($r->{xml}, qr{<Status>3</Status>}, "message $i moved into Projects");
+}
+{
+    my $found = search(text => 'quarterly', collection => $projects, range => '0-99');
+    is_deeply(tokens_of($found), [ token(30), token(60) ], 'CollectionId Projects: the two moved messages');
+    is($found->{results}[0]{collection}, $projects, '... in their new folder');
+    $found = search(text => 'quarterly', collection => $inbox, range => '0-99');
+    is($found->{total}, 98, 'CollectionId Inbox without DeepTraversal: the 98 still there');
+    ok(!grep({ $_ eq token(30) } @{ tokens_of($found) }), '... without the moved ones');
+    $found = search(text => 'quarterly', collection => $inbox, deep => 1, range => '0-99');
+    is($found->{total}, 100, 'with DeepTraversal: Projects below it too');
+    $found = search(text => token(30));
+    is($found->{total}, 1, 'a search of every folder finds a moved message once');
+    isnt($found->{results}[0]{long_id}, undef, '... under its new LongId');
+}
+
+# Delivered after the index was built: found at the next search.
+($rc, $out) = $t->deliver(EasTest::crlf("From: Dora <dora\@example.org>\nTo: alice\@example.org\n"
+    . "Subject: Late arrival\nMessage-ID: <late\@example.org>\n\nThe okapi came late.\n"), '-d', 'alice');
+is($rc, 0, 'one more message delivered') or diag $out;
+is(search(text => 'okapi')->{total}, 1, 'a message delivered after a search is found by the next one');
+
+# Deleted by Sync: to Deleted Items, and for good.
+{
+    my $key = EasTest::tag($t->sync_collection('PHONE', $projects, '0')->{xml}, 'SyncKey');
+    $r = $t->sync_collection('PHONE', $projects, $key);
+    $key = EasTest::tag($r->{xml}, 'SyncKey');
+    my %sid;
+    (my $x = $r->{xml}) =~ s/ xmlns="[^"]*"//g;
+    while ($x =~ m{<Add><ServerId>([^<]+)</ServerId>.*?<Subject>[^<]*(uq[a-z]{3})</Subject>}g) { $sid{$2} = $1 }
+    ok($sid{token(30)} && $sid{token(60)}, 'the phone syncs Projects');
+    $r = $t->request(cmd => 'Sync', device => 'PHONE',
+        xml => qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$key</SyncKey><CollectionId>$projects</CollectionId>}
+             . qq{<Commands><Delete><ServerId>$sid{token(30)}</ServerId></Delete></Commands></Collection></Collections></Sync>});
+    is($r->{status}, 200, 'Sync deletes message 30');
+    $key = EasTest::tag($r->{xml}, 'SyncKey');
+    my $found = search(text => token(30));
+    is($found->{total}, 1, 'a message deleted to Deleted Items is found once');
+    is($found->{results}[0]{collection}, $trash, '... in Deleted Items');
+    like(fetch_long_id("$projects:" . (split /:/, $sid{token(30)})[1]), qr{<Status>6</Status>},
+         'its old LongId fetches nothing');
+    $r = $t->request(cmd => 'Sync', device => 'PHONE',
+        xml => qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$key</SyncKey><CollectionId>$projects</CollectionId>}
+             . qq{<DeletesAsMoves>0</DeletesAsMoves><Commands><Delete><ServerId>$sid{token(60)}</ServerId></Delete></Commands></Collection></Collections></Sync>});
+    is($r->{status}, 200, 'Sync deletes message 60 for good');
+    is(search(text => token(60))->{total}, 0, 'a message deleted for good is found nowhere');
+    is(search(text => 'quarterly', collection => $projects)->{total}, 0, 'Projects is empty now');
+}
+
+# A lost index is built again from the store.
+{
+    my $before = search(text => 'giraffe')->{total};
+    unlink glob($t->store . '/search-index.sqlite*');
+    ok(!-e $t->store . '/search-index.sqlite', 'the index file is gone');
+    is(search(text => 'giraffe')->{total}, $before, 'the next search builds it again: the same Total');
+}
+
+# Another user finds none of alice's mail.
+is(search(text => 'giraffe', user => 'bob')->{total}, 0, 'bob finds none of alice\'s messages');
+
+# Bad input.
+is(search(store => 'Library', text => 'x')->{store_status}, 2, 'an unknown store: Store Status 2');
+is(search(query => '<Query><Or><FreeText>x</FreeText></Or></Query>')->{store_status}, 8,
+   'a query we cannot run (Or): Store Status 8 (too complex)');
+is(search(query => '')->{store_status}, 2, 'no Query: Store Status 2');
+is(search(text => 'x', range => 'ten')->{store_status}, 2, 'a malformed Range: Store Status 2');
+is(search(text => 'x', collection => '99999')->{store_status}, 6, 'an unknown CollectionId: Store Status 6');
+is(search(text => 'x', collection => EasTest::folder_adds($t->folder_sync('0', device => 'PHONE')->{xml})->{Contacts}{id})->{store_status}, 6,
+   'a folder that holds no mail: Store Status 6');
+like($t->error_log, qr/Search: store "Library" is not searched here/, 'the log says why');
+
+$t->stop;
+done_testing;
