@@ -14,10 +14,13 @@ use warnings;
 use utf8;
 use lib 't/lib';
 use EasTest;
+use MiniWbxml;
 use POSIX qw(strftime);
 use Test::More;
 
-my $t = EasTest->new;
+# The highest version offered comes from a request header, so one server
+# shows OPTIONS to a 16.1 client and to one held at 14.1.
+my $t = EasTest->new(location => "eas on;\neas_max_protocol_version \$http_x_max_version;\n");
 $t->add_user('alice', 'secret', 'alice@example.org');
 $t->add_user('bob', 'secret', 'bob@example.org');
 $t->start;
@@ -64,6 +67,10 @@ like($out, qr/imported 300 messages/, 'easctl imports the 300 messages') or diag
 
 my $r = $t->request(method => 'OPTIONS', query => '');
 like($r->{headers}{'ms-asprotocolcommands'}, qr/\bSearch\b/, 'OPTIONS announces Search');
+like($r->{headers}{'ms-asprotocolcommands'}, qr/\bFind\b/, '... and Find, with 16.1 offered');
+$r = $t->request(method => 'OPTIONS', query => '', headers => { 'X-Max-Version' => '14.1' });
+like($r->{headers}{'ms-asprotocolcommands'}, qr/\bSearch\b/, 'up to 14.1: Search');
+unlike($r->{headers}{'ms-asprotocolcommands'}, qr/\bFind\b/, '... and no Find');
 
 $r = $t->folder_sync('0', device => 'PHONE');
 my $folders = EasTest::folder_adds($r->{xml});
@@ -286,6 +293,81 @@ is(search(text => 'x', collection => '99999')->{store_status}, 6, 'an unknown Co
 is(search(text => 'x', collection => EasTest::folder_adds($t->folder_sync('0', device => 'PHONE')->{xml})->{Contacts}{id})->{store_status}, 6,
    'a folder that holds no mail: Store Status 6');
 like($t->error_log, qr/Search: store "Library" is not searched here/, 'the log says why');
+
+# --- Find (16.1; iOS sends it on 14.1 accounts too) -----------------------
+
+# A Find of alice's mail with the query as iOS writes it; %o: version,
+# collection, range, deep, criterion (the whole ExecuteSearch content).
+# Returns {status, total, range, results => [{server_id, collection,
+# subject, xml}], xml}; the answer (decoded by MiniWbxml: libwbxml has no
+# Find page) is checked against the schema.
+sub find {
+    my ($text, %o) = @_;
+    my $q = xml_escape($text);
+    my $criterion = $o{criterion} // '<MailBoxSearchCriterion><Query><Class xmlns="AirSync:">Email</Class>'
+        . "<FreeText>$q</FreeText>"
+        . (defined $o{collection} ? qq{<CollectionId xmlns="AirSync:">$o{collection}</CollectionId>} : '')
+        . '</Query><Options>' . ('<Range>' . ($o{range} // '0-99') . '</Range>')
+        . ($o{deep} ? '<DeepTraversal/>' : '') . '</Options></MailBoxSearchCriterion>';
+    my $xml = qq{<Find xmlns="Find:"><SearchId>8C4F7A3E-0C1B-4E5D-9F2A-5B6C7D8E9F01</SearchId><ExecuteSearch>$criterion</ExecuteSearch></Find>};
+    my $r = $t->request(cmd => 'Find', device => 'PHONE', version => $o{version} // '16.1',
+                        body => MiniWbxml::encode($xml));
+    is($r->{status}, 200, 'Find answers 200');
+    my $answer = eval { MiniWbxml::decode($r->{body}) } // "(undecodable: $@)";
+    EasTest::write_file($t->dir . '/find.xml', $answer);
+    my $check = `$EasTest::SHARED/tools/eas-validate --xml Find ${\ $t->dir}/find.xml 2>&1`;
+    ok($? == 0, 'Find response is valid against the MS-ASCMD schema') or diag "$check\n$answer";
+    (my $x = $answer) =~ s/ xmlns="[^"]*"//g;
+    my %a = (xml => $x, results => []);
+    ($a{status}) = $x =~ m{^<Find><Status>(\d+)</Status>};
+    $a{total} = EasTest::tag($x, 'Total');
+    $a{range} = EasTest::tag($x, 'Range');
+    while ($x =~ m{<Result>(.+?)</Result>}gs) {
+        my $res = $1;
+        push @{ $a{results} }, { server_id => EasTest::tag($res, 'ServerId'),
+            collection => EasTest::tag($res, 'CollectionId'), subject => EasTest::tag($res, 'Subject'),
+            xml => $res };
+    }
+    return \%a;
+}
+
+sub ios_query { my $w = shift; qq{to:"$w" OR cc:"$w" OR from:"$w" OR subject:"$w" OR "$w"} }
+
+for my $version ('16.1', '14.1') {
+    my $f = find(ios_query('Müller'), version => $version);
+    is($f->{status}, 1, "Find at $version: Status 1");
+    my $want = expect(sub { $_[0]{sender} == 0 && $_[0]{i} != 60 });  # 60 was deleted for good
+    is($f->{total}, scalar @$want, "Find at $version, iOS query for a sender: Total " . scalar @$want);
+    is_deeply(tokens_of($f), $want, "at $version: all of them in one answer");
+}
+{
+    my $f = find(ios_query('zebr'));
+    is_deeply(tokens_of($f), expect(sub { $_[0]{i} % 11 == 0 && $_[0]{i} != 60 }),
+              'Find: a body word by its prefix (iOS query shape)');
+    my $res = $f->{results}[0]{xml};
+    like($res, qr{<Preview>Hello, this is message number \d+\. A zebra}, 'a result carries its preview');
+    like($res, qr{<Read>0</Read>}, '... whether it was read');
+    like($res, qr{<From>[^<]+</From>}, '... and who sent it');
+    is(find(qq{subject:"zebra"})->{total}, 0, 'subject:"x" looks in the subject only');
+    is(find(qq{from:"carla"})->{total}, scalar @{ expect(sub { $_[0]{sender} == 3 }) }, 'from:"x" in the sender');
+    $f = find(ios_query('zusammenfassung'));
+    is($f->{total}, 12, 'an attachment name, through the bare "x" of the query');
+    like($f->{results}[0]{xml}, qr{<HasAttachments>1</HasAttachments>}, '... and it says it has attachments');
+    $f = find(ios_query('giraffe'), range => '10-19');
+    is($f->{range}, '10-19', 'Find pages by Range');
+    is(scalar @{ $f->{results} }, 10, '... ten results');
+    is($f->{total}, 149, '... of the 149 giraffes left');
+    $f = find('quarterly', collection => $inbox);
+    is($f->{total}, 98, 'Find in one folder');
+    is(find('quarterly', collection => $inbox, deep => 1)->{total}, 98 + 0, '... with DeepTraversal (Projects is empty now)');
+    my $sid = find(ios_query(token(123)))->{results}[0]{server_id};
+    like(fetch_long_id($sid), qr{<Fetch><Status>1</Status>}, "a Find result's ServerId fetches as a LongId");
+}
+is(find('x', criterion => '<GalSearchCriterion><Query>x</Query></GalSearchCriterion>')->{status}, 2,
+   'Find in the GAL: Status 2 (not served here)');
+is(find('x', range => '5-1')->{status}, 2, 'Find with a malformed Range: Status 2');
+is(find('x', collection => '99999')->{status}, 2, 'Find in an unknown folder: Status 2');
+like($t->error_log, qr/Find: the GAL is not searched here/, 'the log says why');
 
 $t->stop;
 done_testing;

@@ -11,12 +11,10 @@
 #include <vector>
 
 #include "core/commands/command.hpp"
-#include "core/commands/hierarchy.hpp"
+#include "core/commands/mailbox_matches.hpp"
 #include "core/commands/search_request.hpp"
 #include "core/commands/sync_collection.hpp"
 #include "core/items/item_class.hpp"
-#include "core/search/fts_query.hpp"
-#include "core/search/mailbox_search.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -47,29 +45,10 @@ void AnswerStoreStatus(CommandContext& ctx, int status, const std::string& why) 
                                                    std::to_string(status)});
 }
 
-// The folders the request covers, or nullopt (answered) when its
-// CollectionId names no mail folder of the user.
-std::optional<std::vector<storage::FolderId>> Scope(
-    CommandContext& ctx, const MailboxSearchRequest& r,
-    const std::vector<storage::FolderRecord>& folders) {
-  if (!r.collection_id) {
-    std::vector<storage::FolderId> all;
-    for (const storage::FolderRecord& f : folders) all.push_back(f.id);
-    return all;
-  }
-  auto id = ParseFolderId(*r.collection_id);
-  for (const storage::FolderRecord& f : folders) {
-    if (id && f.id == *id) return search::SearchScope(folders, f.id, r.deep_traversal);
-  }
-  AnswerStoreStatus(ctx, kSearchNotFound,
-                    "CollectionId " + *r.collection_id + " is no mail folder of " + ctx.user.name);
-  return std::nullopt;
-}
-
 // The page [first, last] of `hits`, each as a Result.
 Status WriteResults(CommandContext& ctx, wbxml::Writer& w, const MailboxSearchRequest& r,
-                    const std::vector<search::IndexHit>& hits,
-                    const std::vector<storage::FolderRecord>& folders) {
+                    const MailboxMatches& matches) {
+  const std::vector<search::IndexHit>& hits = matches.hits;
   items::RenderOptions render;
   if (r.options != nullptr) {
     render.body_preferences = items::ParseBodyPreferences(*r.options);
@@ -85,15 +64,11 @@ Status WriteResults(CommandContext& ctx, wbxml::Writer& w, const MailboxSearchRe
       const search::IndexHit& hit = hits[at];
       auto item = txn.GetItem(hit.folder, hit.item);
       if (!item.ok()) return item.status();  // checked a moment ago in a snapshot as new
-      const storage::FolderRecord* folder = nullptr;
-      for (const storage::FolderRecord& f : folders) {
-        if (f.id == hit.folder) folder = &f;
-      }
       w.Start(se::kResult);
       w.Element(as::kClass, "Email");
       w.Element(se::kLongId, ItemServerId(hit.folder, hit.item));
       w.Element(as::kCollectionId, std::to_string(hit.folder));
-      items::ClassOf(folder->type)
+      items::ClassOf(matches.FolderOf(hit).type)
           .Render(w, txn, items::StoredOf(*item), render, items::RenderScope::kWhole);
       w.End();
     }
@@ -106,40 +81,21 @@ void SearchMailbox(CommandContext& ctx, const wbxml::Element& store) {
   if (parsed.status != kSearchOk) return AnswerStoreStatus(ctx, parsed.status, parsed.why);
   const MailboxSearchRequest& r = parsed.request;
 
-  auto folders = search::ReadableMailFolders(ctx.store, ctx.user.id);
-  if (!folders.ok()) {
-    return AnswerStoreStatus(ctx, kSearchServerError, "reading folders: " + folders.status().message());
-  }
-  auto scope = Scope(ctx, r, *folders);
-  if (!scope) return;
-  search::IndexQuery query;
-  // Only mail is indexed: a search of another class finds nothing.
-  if (r.class_name && *r.class_name != "Email") scope->clear();
-  query.folders = std::move(*scope);
-  if (r.free_text) {
-    query.match = search::FtsMatchExpression(*r.free_text, search::QuerySyntax::kFreeText);
-  }
-  query.received_after = r.received_after;
-  query.received_before = r.received_before;
-
-  std::vector<std::string> notes;
-  auto hits = search::SearchMailbox(ctx.store, ctx.user.id, *folders, query, &notes);
-  for (std::string& note : notes) ctx.response.log.push_back({LogLevel::kInfo, std::move(note)});
-  if (!hits.ok()) {
-    return AnswerStoreStatus(ctx, kSearchServerError, hits.status().message());
-  }
+  MailboxMatches matches = FindMailboxMatches(ctx, r, search::QuerySyntax::kFreeText);
+  if (matches.outcome != kSearchOk) return AnswerStoreStatus(ctx, matches.outcome, matches.why);
+  const std::vector<search::IndexHit>& hits = matches.hits;
 
   wbxml::Writer w;
   StartStore(w, kSearchOk);
-  if (r.first >= hits->size()) {
+  if (r.first >= hits.size()) {
     w.Empty(se::kResult);  // no match on this page: an empty Result
   } else {
-    Status s = WriteResults(ctx, w, r, *hits, *folders);
+    Status s = WriteResults(ctx, w, r, matches);
     if (!s.ok()) return AnswerStoreStatus(ctx, kSearchServerError, s.message());
-    const uint64_t last = std::min<uint64_t>(r.last, hits->size() - 1);
+    const uint64_t last = std::min<uint64_t>(r.last, hits.size() - 1);
     w.Element(se::kRange, std::to_string(r.first) + "-" + std::to_string(last));
   }
-  w.Element(se::kTotal, std::to_string(hits->size()));
+  w.Element(se::kTotal, std::to_string(hits.size()));
   w.End();
   w.End();
   w.End();
