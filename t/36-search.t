@@ -1,20 +1,24 @@
-# Search (MS-ASCMD 2.2.1.16), Store Mailbox, over 300 imported messages
-# that vary in subject, sender, body words (accented ones too), attachment
-# names and received dates: each kind of word finds exactly the messages
-# that hold it (letter case and accents ignored, prefixes too), the date
-# bounds, one folder with and without DeepTraversal, Range pages (Total
-# right, pages disjoint, together every match), BodyPreference cuts the
-# body, a result's LongId fetches the message by ItemOperations alone;
+# Search (MS-ASCMD 2.2.1.16), Store Mailbox, and Find (2.2.1.2) over 300
+# imported messages that vary in subject, sender, body words (accented
+# ones too), attachment names and received dates: each kind of word finds
+# exactly the messages that hold it (letter case and accents ignored,
+# prefixes too), the date bounds, one folder with and without
+# DeepTraversal, Range pages (Total right, pages disjoint, together every
+# match), BodyPreference cuts the body, a result's LongId fetches the
+# message by ItemOperations alone and names the original of a SmartReply;
 # a message delivered after a search, moved (MoveItems), deleted to
 # Deleted Items or for good (Sync) is found where it is now and nowhere
 # else; a lost index file is built again; another user finds none of it;
-# bad input gets the Store's Status. Every answer is schema-valid.
+# Find with iOS's query shape at 16.1 and at 14.1; OPTIONS announces
+# Find only with 16.1 offered; bad input gets the protocol's Status.
+# Every answer is schema-valid (Find's decoded by t/lib/MiniWbxml.pm).
 use strict;
 use warnings;
 use utf8;
 use lib 't/lib';
 use EasTest;
 use MiniWbxml;
+use MIME::Base64 ();
 use POSIX qw(strftime);
 use Test::More;
 
@@ -117,14 +121,22 @@ sub search {
     ($a{store_status}) = $x =~ m{<Store><Status>(\d+)</Status>};
     $a{total} = EasTest::tag($x, 'Total');
     ($a{range}) = $x =~ m{</Result><Range>([^<]*)</Range>};
-    $a{results} = [];
+    $a{results} = results_of($x);
+    return \%a;
+}
+
+# The Result elements of an answer (namespaces stripped): [{long_id or
+# server_id, collection, subject, xml}].
+sub results_of {
+    my ($x) = @_;
+    my @results;
     while ($x =~ m{<Result>(.+?)</Result>}gs) {
         my $res = $1;
-        push @{ $a{results} }, { long_id => EasTest::tag($res, 'LongId'),
+        push @results, { long_id => EasTest::tag($res, 'LongId'), server_id => EasTest::tag($res, 'ServerId'),
             collection => EasTest::tag($res, 'CollectionId'), subject => EasTest::tag($res, 'Subject'),
             xml => $res };
     }
-    return \%a;
+    return \@results;
 }
 
 # The tokens of a search's results, sorted.
@@ -217,6 +229,20 @@ sub fetch_long_id {
 my $fetched = fetch_long_id($hit->{long_id});
 like($fetched, qr{<Fetch><Status>1</Status><LongId>\Q$hit->{long_id}\E</LongId>}, 'ItemOperations Fetch takes the LongId alone');
 like($fetched, qr{<Subject>[^<]*${\ token(123)}</Subject>}, '... and gives that message');
+
+# SmartReply names its original by a result's LongId (14.0 and later).
+{
+    my $mime = EasTest::crlf("To: Ann Smith <ann\@example.com>\nSubject: Re: " . $hit->{subject}
+        . "\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nAnswered, with a wombat.\n");
+    $r = $t->request(cmd => 'SmartReply', device => 'PHONE',
+        xml => qq{<SmartReply xmlns="ComposeMail:"><ClientId>reply-1</ClientId><Source><LongId>$hit->{long_id}</LongId></Source>}
+             . '<SaveInSentItems/><MIME>' . MIME::Base64::encode_base64($mime, '') . '</MIME></SmartReply>');
+    is($r->{status}, 200, 'SmartReply to a search result by its LongId');
+    is($r->{body}, '', '... is sent');
+    my $sent = search(text => 'wombat');
+    is($sent->{total}, 1, 'the reply is found');
+    is($sent->{results}[0]{collection}, $folders->{'Sent Items'}{id}, '... in Sent Items');
+}
 
 # Folders: move two messages into Projects (below the Inbox).
 for my $i (30, 60) {
@@ -318,16 +344,10 @@ sub find {
     my $check = `$EasTest::SHARED/tools/eas-validate --xml Find ${\ $t->dir}/find.xml 2>&1`;
     ok($? == 0, 'Find response is valid against the MS-ASCMD schema') or diag "$check\n$answer";
     (my $x = $answer) =~ s/ xmlns="[^"]*"//g;
-    my %a = (xml => $x, results => []);
+    my %a = (xml => $x, results => results_of($x));
     ($a{status}) = $x =~ m{^<Find><Status>(\d+)</Status>};
     $a{total} = EasTest::tag($x, 'Total');
     $a{range} = EasTest::tag($x, 'Range');
-    while ($x =~ m{<Result>(.+?)</Result>}gs) {
-        my $res = $1;
-        push @{ $a{results} }, { server_id => EasTest::tag($res, 'ServerId'),
-            collection => EasTest::tag($res, 'CollectionId'), subject => EasTest::tag($res, 'Subject'),
-            xml => $res };
-    }
     return \%a;
 }
 
