@@ -1,5 +1,7 @@
 #include "core/commands/mailbox_matches.hpp"
 
+#include <stdexcept>
+
 #include "core/commands/hierarchy.hpp"
 #include "core/search/mailbox_search.hpp"
 

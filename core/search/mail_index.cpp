@@ -134,7 +134,8 @@ Result<std::vector<IndexHit>> MailIndex::Query(const IndexQuery& query) {
   Result<SqliteStmt> stmt = SqliteStmt::Prepare(impl_->db, sql);
   if (!stmt.ok()) return stmt.status();
   if (query.match) stmt->Bind(1, *query.match);
-  stmt->Bind(2, static_cast<int64_t>(query.received_after));
+  // No lower bound: -1, so that a message without a time (0) is in too.
+  stmt->Bind(2, query.received_after != 0 ? static_cast<int64_t>(query.received_after) : -1);
   stmt->Bind(3, query.received_before != 0 ? static_cast<int64_t>(query.received_before)
                                            : INT64_MAX);
   int rc;
