@@ -20,18 +20,19 @@ CXXFLAGS  ?= -O2 -g
 # PLT stub each (5% fewer simulated instruction-cache misses per Sync).
 CXXFLAGS  += -std=c++20 -Wall -Wextra -fPIC -fno-semantic-interposition -fno-plt -I. $(WBXML_CFLAGS) $(MAIL_CFLAGS)
 # libwbxml2.pc emits a bogus relative -L; link with plain -lwbxml2.
-LIBS      := -lwbxml2 -llmdb -lical -lcrypto -lcurl -lpthread $(MAIL_LIBS)
+LIBS      := -lwbxml2 -llmdb -lical -lcrypto -lcurl -lsqlite3 -lpthread $(MAIL_LIBS)
 
 # Debian 12 packages the build, the tests and the demo need.
 # libcurl4-openssl-dev: SMTP to the relay (core/mail/smtp_client).
 # libidn2-dev, libgpg-error-dev: their static archives, which eas-deliver
 # links in (DELIVER_STATIC below); nothing else pulls them onto a fresh box.
 # libnginx-mod-stream: Debian's stream module, which ngx_stream_eas_module
-# (LMTP) needs loaded before it.
+# (LMTP) needs loaded before it. libsqlite3-dev: the mailbox search index
+# (core/search/, SQLite FTS5).
 DEB_PKGS  := nginx nginx-dev libnginx-mod-stream g++ make pkg-config perl libwbxml2-dev \
              libwbxml2-utils libxml2-utils liblmdb-dev lmdb-utils libssl-dev \
              libcppunit-dev libical-dev libgmime-3.0-dev libxml2-dev python3 wrk \
-             libcurl4-openssl-dev libidn2-dev libgpg-error-dev
+             libcurl4-openssl-dev libidn2-dev libgpg-error-dev libsqlite3-dev
 
 # Sources at any depth: base/ (shared by both), core/ (the protocol) and
 # storage/ (LMDB) make one static library; each cli/<program>/ is a

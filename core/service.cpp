@@ -68,7 +68,7 @@ void AnswerOptions(Response& r, std::string_view max_version) {
   r.headers.emplace_back("Allow", "OPTIONS,POST");
   r.headers.emplace_back(kServerVersionHeader, kServerVersion);
   r.headers.emplace_back("MS-ASProtocolVersions", access::OfferedVersions(max_version));
-  r.headers.emplace_back("MS-ASProtocolCommands", commands::ImplementedCommands());
+  r.headers.emplace_back("MS-ASProtocolCommands", commands::ImplementedCommands(max_version));
   r.headers.emplace_back("Public", "OPTIONS,POST");
 }
 

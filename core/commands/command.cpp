@@ -1,5 +1,6 @@
 #include "core/commands/command.hpp"
 
+#include "core/access/versions.hpp"
 #include "core/protocol.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
@@ -62,13 +63,13 @@ constexpr CommandInfo kCommands[] = {
     {"MoveItems", MoveItems, true},
     {"GetItemEstimate", GetItemEstimate, true},
     {"MeetingResponse", MeetingResponse, true},
-    {"Search", nullptr, true},
+    {"Search", Search, true},
     {"Ping", Ping, false},
     {"ItemOperations", ItemOperations, true},
     {"Provision", Provision, true},
     {"ResolveRecipients", ResolveRecipients, true},
     {"ValidateCert", nullptr, true},
-    {"Find", nullptr, true},
+    {"Find", Find, true, false, "16.1"},
 };
 
 }  // namespace
@@ -80,10 +81,11 @@ const CommandInfo* FindCommand(std::string_view name) {
   return nullptr;
 }
 
-std::string ImplementedCommands() {
+std::string ImplementedCommands(std::string_view max_version) {
   std::string out;
   for (const auto& c : kCommands) {
     if (c.handler == nullptr) continue;
+    if (!c.since_version.empty() && access::AboveMaxVersion(c.since_version, max_version)) continue;
     if (!out.empty()) out += ',';
     out += c.name;
   }
@@ -104,6 +106,8 @@ bool CommandStatusTags(std::string_view command, wbxml::Tag& root, wbxml::Tag& s
       {"MoveItems", &t::move::kMoveItems, &t::move::kStatus},
       {"Ping", &t::ping::kPing, &t::ping::kStatus},
       {"ItemOperations", &t::itemops::kItemOperations, &t::itemops::kStatus},
+      {"Search", &t::search::kSearch, &t::search::kStatus},
+      {"Find", &t::find::kFind, &t::find::kStatus},
       {"Provision", &t::provision::kProvision, &t::provision::kStatus},
       {"SendMail", &t::compose::kSendMail, &t::compose::kStatus},
       {"SmartReply", &t::compose::kSmartReply, &t::compose::kStatus},

@@ -67,13 +67,19 @@ struct CommandInfo {
   // form before 14.0), and answers a WBXML body it cannot decode with
   // its Status 102 instead of HTTP 400.
   bool takes_mime = false;
+  // The protocol version that brought the command ("16.1" for Find), or
+  // "" for one every version has: OPTIONS announces it only to a client
+  // offered that version.
+  std::string_view since_version = {};
 };
 
 // Every MS-ASCMD command; nullptr for a name that is none of them.
 const CommandInfo* FindCommand(std::string_view name);
 
-// "FolderSync,FolderCreate,..." — only those with a handler (OPTIONS).
-std::string ImplementedCommands();
+// "FolderSync,FolderCreate,..." — only those with a handler (OPTIONS),
+// and of those only the ones the versions up to `max_version`
+// (eas_max_protocol_version; empty: every version) have.
+std::string ImplementedCommands(std::string_view max_version);
 
 // The root and Status tags of a command's answer, for answers every command
 // shares (policy key refused: Status 142..144; device refused: 129, 140,
@@ -98,5 +104,7 @@ void SmartForward(CommandContext& ctx);
 void Provision(CommandContext& ctx);
 void MeetingResponse(CommandContext& ctx);  // core/commands/meeting_response.cpp
 void ResolveRecipients(CommandContext& ctx);  // core/commands/resolve_recipients.cpp
+void Search(CommandContext& ctx);  // core/commands/search.cpp
+void Find(CommandContext& ctx);    // core/commands/find.cpp
 
 }  // namespace eas::core::commands

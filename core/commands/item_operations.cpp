@@ -6,7 +6,7 @@
 // and attachments as raw parts after the WBXML instead of inline Data
 // (MS-ASCMD 2.2.1.10.1). Runs on the thread pool: attachments are decoded
 // and encoded, and emptying a folder writes.
-#include <charconv>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -19,6 +19,7 @@
 #include "core/mail/attachment_read.hpp"
 #include "core/multipart_response.hpp"
 #include "core/util/base64.hpp"
+#include "core/util/index_range.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -39,18 +40,6 @@ enum ItemOpsStatus {
 const wbxml::Tag& LongIdTag() {
   static const wbxml::Tag kLongId = wbxml::TagNamed(wbxml::Page::kSearch, "LongId");
   return kLongId;
-}
-
-// "m-n", zero-indexed and inclusive (MS-ASCMD 2.2.3.143.2).
-bool ParseRange(std::string_view text, uint64_t& first, uint64_t& last) {
-  size_t dash = text.find('-');
-  if (dash == std::string_view::npos) return false;
-  auto number = [](std::string_view s, uint64_t& v) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    return !s.empty() && ec == std::errc() && p == s.data() + s.size();
-  };
-  return number(text.substr(0, dash), first) && number(text.substr(dash + 1), last) &&
-         first <= last;
 }
 
 // One operation's answer, written into the Response in request order.
@@ -182,7 +171,7 @@ Status Operations::FetchAttachment(std::string_view reference, const wbxml::Elem
   std::string range_text;
   if (const wbxml::Element* range = options.Child(io::kRange)) {
     uint64_t first = 0, last = 0;
-    if (!ParseRange(range->text, first, last) || first >= total) {
+    if (!util::ParseIndexRange(range->text, first, last) || first >= total) {
       return fail(kBadRange, "range " + range->text + " of " + std::to_string(total));
     }
     last = std::min<uint64_t>(last, total - 1);

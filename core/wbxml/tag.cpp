@@ -37,7 +37,7 @@ namespace eas::core::wbxml {
 namespace {
 
 constexpr int kLangActiveSync = 2402;  // WBXML_LANG_ACTIVESYNC in wbxml_conv.h
-constexpr unsigned kMaxPages = 32;     // ActiveSync uses 0..24
+constexpr unsigned kMaxPages = 32;     // ActiveSync uses 0..25
 constexpr unsigned kTokens = 64;       // a tag token is 6 bits
 
 // Tokens MS-ASWBXML defines that libwbxml 0.11's table lacks. Without an
@@ -53,6 +53,40 @@ struct SupplementEntry {
 constexpr SupplementEntry kSupplement[] = {
     // MS-ASWBXML 2.1.2.1.15 (Provision), protocol 16.1: MS-ASPROV 2.2.2.1.
     {Page::kProvision, 0x3B, "AccountOnlyRemoteWipe"},
+    // MS-ASWBXML 2.1.2.1.26, code page 25 (Find), protocol 16.1: the whole
+    // page (MS-ASCMD 2.2.1.2, Find).
+    {Page::kFind, 0x05, "Find"},
+    {Page::kFind, 0x06, "SearchId"},
+    {Page::kFind, 0x07, "ExecuteSearch"},
+    {Page::kFind, 0x08, "MailBoxSearchCriterion"},
+    {Page::kFind, 0x09, "Query"},
+    {Page::kFind, 0x0A, "Status"},
+    {Page::kFind, 0x0B, "FreeText"},
+    {Page::kFind, 0x0C, "Options"},
+    {Page::kFind, 0x0D, "Range"},
+    {Page::kFind, 0x0E, "DeepTraversal"},
+    {Page::kFind, 0x11, "Response"},
+    {Page::kFind, 0x12, "Result"},
+    {Page::kFind, 0x13, "Properties"},
+    {Page::kFind, 0x14, "Preview"},
+    {Page::kFind, 0x15, "HasAttachments"},
+    {Page::kFind, 0x16, "Total"},
+    {Page::kFind, 0x17, "DisplayCc"},
+    {Page::kFind, 0x18, "DisplayBcc"},
+    {Page::kFind, 0x19, "GalSearchCriterion"},
+    {Page::kFind, 0x20, "MaxPictures"},
+    {Page::kFind, 0x21, "MaxSize"},
+    {Page::kFind, 0x22, "Picture"},
+};
+
+// Code pages libwbxml 0.11's namespace table lacks, named as it would
+// name them.
+struct NamespaceSupplement {
+  Page page;
+  const char* ns;
+};
+constexpr NamespaceSupplement kNamespaceSupplement[] = {
+    {Page::kFind, "Find:"},
 };
 
 // O(1) lookup arrays built once from libwbxml's table.
@@ -83,6 +117,10 @@ Tables Build() {
   }
   for (const EasWbxmlNsEntry* n = lang->ns_table; n->ns != nullptr; ++n) {
     if (n->page < kMaxPages && t.ns[n->page] == nullptr) t.ns[n->page] = n->ns;
+  }
+  for (const NamespaceSupplement& n : kNamespaceSupplement) {
+    const auto page = static_cast<uint8_t>(n.page);
+    if (t.ns[page] == nullptr) t.ns[page] = n.ns;
   }
   return t;
 }

@@ -17,6 +17,7 @@ enum class Page : uint8_t {
   kPing = 13, kProvision = 14, kSearch = 15, kGal = 16, kAirSyncBase = 17,
   kSettings = 18, kDocumentLibrary = 19, kItemOperations = 20,
   kComposeMail = 21, kEmail2 = 22, kNotes = 23, kRightsManagement = 24,
+  kFind = 25,  // 16.1; libwbxml 0.11 lacks it (tag.cpp's supplement has it)
 };
 
 struct Tag {

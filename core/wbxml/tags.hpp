@@ -245,6 +245,54 @@ inline const Tag kStatus = TagNamed(Page::kMove, "Status");  // 0x0b
 inline const Tag kDstMsgId = TagNamed(Page::kMove, "DstMsgId");  // 0x0c
 }  // namespace move
 
+// Code page 15, "Search:"
+namespace search {
+inline const Tag kSearch = TagNamed(Page::kSearch, "Search");  // 0x05
+inline const Tag kStore = TagNamed(Page::kSearch, "Store");  // 0x07
+inline const Tag kName = TagNamed(Page::kSearch, "Name");  // 0x08
+inline const Tag kQuery = TagNamed(Page::kSearch, "Query");  // 0x09
+inline const Tag kOptions = TagNamed(Page::kSearch, "Options");  // 0x0a
+inline const Tag kRange = TagNamed(Page::kSearch, "Range");  // 0x0b
+inline const Tag kStatus = TagNamed(Page::kSearch, "Status");  // 0x0c
+inline const Tag kResponse = TagNamed(Page::kSearch, "Response");  // 0x0d
+inline const Tag kResult = TagNamed(Page::kSearch, "Result");  // 0x0e
+inline const Tag kProperties = TagNamed(Page::kSearch, "Properties");  // 0x0f
+inline const Tag kTotal = TagNamed(Page::kSearch, "Total");  // 0x10
+inline const Tag kEqualTo = TagNamed(Page::kSearch, "EqualTo");  // 0x11
+inline const Tag kValue = TagNamed(Page::kSearch, "Value");  // 0x12
+inline const Tag kAnd = TagNamed(Page::kSearch, "And");  // 0x13
+inline const Tag kOr = TagNamed(Page::kSearch, "Or");  // 0x14
+inline const Tag kFreeText = TagNamed(Page::kSearch, "FreeText");  // 0x15
+inline const Tag kDeepTraversal = TagNamed(Page::kSearch, "DeepTraversal");  // 0x17
+inline const Tag kLongId = TagNamed(Page::kSearch, "LongId");  // 0x18
+inline const Tag kRebuildResults = TagNamed(Page::kSearch, "RebuildResults");  // 0x19
+inline const Tag kLessThan = TagNamed(Page::kSearch, "LessThan");  // 0x1a
+inline const Tag kGreaterThan = TagNamed(Page::kSearch, "GreaterThan");  // 0x1b
+inline const Tag kConversationId = TagNamed(Page::kSearch, "ConversationId");  // 0x20
+}  // namespace search
+
+// Code page 25, "Find:" (16.1; from tag.cpp's supplement)
+namespace find {
+inline const Tag kFind = TagNamed(Page::kFind, "Find");  // 0x05
+inline const Tag kSearchId = TagNamed(Page::kFind, "SearchId");  // 0x06
+inline const Tag kExecuteSearch = TagNamed(Page::kFind, "ExecuteSearch");  // 0x07
+inline const Tag kMailBoxSearchCriterion = TagNamed(Page::kFind, "MailBoxSearchCriterion");  // 0x08
+inline const Tag kQuery = TagNamed(Page::kFind, "Query");  // 0x09
+inline const Tag kStatus = TagNamed(Page::kFind, "Status");  // 0x0a
+inline const Tag kFreeText = TagNamed(Page::kFind, "FreeText");  // 0x0b
+inline const Tag kOptions = TagNamed(Page::kFind, "Options");  // 0x0c
+inline const Tag kRange = TagNamed(Page::kFind, "Range");  // 0x0d
+inline const Tag kDeepTraversal = TagNamed(Page::kFind, "DeepTraversal");  // 0x0e
+inline const Tag kResponse = TagNamed(Page::kFind, "Response");  // 0x11
+inline const Tag kResult = TagNamed(Page::kFind, "Result");  // 0x12
+inline const Tag kProperties = TagNamed(Page::kFind, "Properties");  // 0x13
+inline const Tag kPreview = TagNamed(Page::kFind, "Preview");  // 0x14
+inline const Tag kHasAttachments = TagNamed(Page::kFind, "HasAttachments");  // 0x15
+inline const Tag kTotal = TagNamed(Page::kFind, "Total");  // 0x16
+inline const Tag kDisplayCc = TagNamed(Page::kFind, "DisplayCc");  // 0x17
+inline const Tag kGalSearchCriterion = TagNamed(Page::kFind, "GalSearchCriterion");  // 0x19
+}  // namespace find
+
 // Code page 20, "ItemOperations:"
 namespace itemops {
 inline const Tag kItemOperations = TagNamed(Page::kItemOperations, "ItemOperations");  // 0x05

@@ -146,6 +146,7 @@ class WbxmlTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(WbxmlTest);
   CPPUNIT_TEST(TagTable);
   CPPUNIT_TEST(TagNamedThrowsForUnknownName);
+  CPPUNIT_TEST(FindPageFromSupplement);
   CPPUNIT_TEST(SupplementTokensLibwbxmlLacks);
   CPPUNIT_TEST(ElementAccessors);
   CPPUNIT_TEST(WriterBytesEqualLibwbxmls);
@@ -178,13 +179,42 @@ class WbxmlTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("SrcFldId"), std::string(TagName(tags::move::kSrcFldId)));
     CPPUNIT_ASSERT_EQUAL(std::string("Move:"), std::string(PageNamespace(5)));
     CPPUNIT_ASSERT_EQUAL(std::string("Settings:"), std::string(PageNamespace(18)));
-    CPPUNIT_ASSERT(PageNamespace(25) == nullptr);
+    CPPUNIT_ASSERT_EQUAL(std::string("Find:"), std::string(PageNamespace(25)));  // our supplement
+    CPPUNIT_ASSERT(PageNamespace(26) == nullptr);
     CPPUNIT_ASSERT(PageNamespace(200) == nullptr);
     CPPUNIT_ASSERT(!IsKnown(Tag{0, 0x04}));   // a global token, not a tag
     CPPUNIT_ASSERT(!IsKnown(Tag{17, 0x09}));  // a hole in AirSyncBase
     CPPUNIT_ASSERT(!IsKnown(Tag{0, 0x3f}));
     CPPUNIT_ASSERT(!IsKnown(Tag{99, 0x05}));
     CPPUNIT_ASSERT(TagName(Tag{0, 0x40}) == nullptr);
+  }
+
+  // Code page 25 (Find, 16.1) is missing from libwbxml 0.11: the supplement
+  // has the whole page (MS-ASWBXML 2.1.2.1.26), written and read back.
+  void FindPageFromSupplement() {
+    namespace fi = tags::find;
+    CPPUNIT_ASSERT(fi::kFind == (Tag{25, 0x05}));
+    CPPUNIT_ASSERT(fi::kMailBoxSearchCriterion == (Tag{25, 0x08}));
+    CPPUNIT_ASSERT(fi::kTotal == (Tag{25, 0x16}));
+    CPPUNIT_ASSERT(!IsKnown(Tag{25, 0x0F}));  // a hole in the page
+    // <Find><Status>1</Status><Response><itemoperations:Store>Mailbox</…></Response></Find>
+    Writer w;
+    w.Start(fi::kFind);
+    w.Element(fi::kStatus, "1");
+    w.Start(fi::kResponse);
+    w.Element(tags::itemops::kStore, "Mailbox");
+    w.End();
+    w.End();
+    const std::string bytes = w.Take();
+    const std::string want = kHeader + Bytes({0x00, 0x19, 0x45, 0x4A, 0x03, '1', 0x00, 0x01, 0x51,
+                                              0x00, 0x14, 0x47, 0x03, 'M', 'a', 'i', 'l', 'b', 'o',
+                                              'x', 0x00, 0x01, 0x01, 0x01});
+    CPPUNIT_ASSERT(bytes == want);
+    Element root;
+    CPPUNIT_ASSERT(Decode(bytes, &root).ok());
+    CPPUNIT_ASSERT(root.tag == fi::kFind);
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), std::string(root.ChildText(fi::kStatus)));
+    CPPUNIT_ASSERT(root.Child(fi::kResponse) != nullptr);
   }
 
   void TagNamedThrowsForUnknownName() {

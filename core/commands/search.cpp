@@ -1,0 +1,123 @@
+// Search (MS-ASCMD 2.2.1.16), Store Mailbox: the user's mail searched
+// through the index (core/search/), the page of matches the client's Range
+// asks for rendered as a mail Sync renders them (its BodyPreference), each
+// with its LongId ("folder:item", which ItemOperations Fetch accepts
+// without a CollectionId) and CollectionId. Runs on the thread pool: the
+// index catches up (writes) before it answers. Every search reads afresh,
+// so RebuildResults changes nothing.
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "core/commands/command.hpp"
+#include "core/commands/mailbox_matches.hpp"
+#include "core/commands/search_request.hpp"
+#include "core/commands/sync_collection.hpp"
+#include "core/items/item_class.hpp"
+#include "core/wbxml/tags.hpp"
+#include "core/wbxml/writer.hpp"
+#include "storage/store.hpp"
+
+namespace eas::core::commands {
+namespace {
+
+namespace se = wbxml::tags::search;
+namespace as = wbxml::tags::airsync;
+
+// <Search><Status>1</Status><Response><Store><Status>…</Status>, open.
+void StartStore(wbxml::Writer& w, int store_status) {
+  w.Start(se::kSearch);
+  w.Element(se::kStatus, "1");
+  w.Start(se::kResponse);
+  w.Start(se::kStore);
+  w.Element(se::kStatus, std::to_string(store_status));
+}
+
+void AnswerStoreStatus(CommandContext& ctx, int status, const std::string& why) {
+  wbxml::Writer w;
+  StartStore(w, status);
+  w.End();
+  w.End();
+  w.End();
+  ctx.Answer(w.Take());
+  ctx.response.log.push_back({LogLevel::kInfo, "Search: " + why + ": Store Status " +
+                                                   std::to_string(status)});
+}
+
+// The page [first, last] of `hits`, each as a Result.
+Status WriteResults(CommandContext& ctx, wbxml::Writer& w, const MailboxSearchRequest& r,
+                    const MailboxMatches& matches) {
+  const std::vector<search::IndexHit>& hits = matches.hits;
+  items::RenderOptions render;
+  if (r.options != nullptr) {
+    render.body_preferences = items::ParseBodyPreferences(*r.options);
+    if (const wbxml::Element* mime = r.options->Child(as::kMIMESupport)) {
+      render.mime_support = std::atoi(mime->text.c_str());
+    }
+  }
+  render.version = ctx.version;
+  render.container = se::kProperties;
+  const uint64_t end = std::min<uint64_t>(r.last + 1, hits.size());
+  return ctx.store.Read([&](storage::Txn& txn) -> Status {
+    for (uint64_t at = r.first; at < end; ++at) {
+      const search::IndexHit& hit = hits[at];
+      auto item = txn.GetItem(hit.folder, hit.item);
+      if (!item.ok()) return item.status();  // checked a moment ago in a snapshot as new
+      w.Start(se::kResult);
+      w.Element(as::kClass, "Email");
+      w.Element(se::kLongId, ItemServerId(hit.folder, hit.item));
+      w.Element(as::kCollectionId, std::to_string(hit.folder));
+      items::ClassOf(matches.FolderOf(hit).type)
+          .Render(w, txn, items::StoredOf(*item), render, items::RenderScope::kWhole);
+      w.End();
+    }
+    return Status::Ok();
+  });
+}
+
+void SearchMailbox(CommandContext& ctx, const wbxml::Element& store) {
+  ParsedSearch parsed = ParseMailboxSearch(store);
+  if (parsed.status != kSearchOk) return AnswerStoreStatus(ctx, parsed.status, parsed.why);
+  const MailboxSearchRequest& r = parsed.request;
+
+  MailboxMatches matches = FindMailboxMatches(ctx, r, search::QuerySyntax::kFreeText);
+  if (matches.outcome != kSearchOk) return AnswerStoreStatus(ctx, matches.outcome, matches.why);
+  const std::vector<search::IndexHit>& hits = matches.hits;
+
+  wbxml::Writer w;
+  StartStore(w, kSearchOk);
+  if (r.first >= hits.size()) {
+    w.Empty(se::kResult);  // no match on this page: an empty Result
+  } else {
+    Status s = WriteResults(ctx, w, r, matches);
+    if (!s.ok()) return AnswerStoreStatus(ctx, kSearchServerError, s.message());
+    const uint64_t last = std::min<uint64_t>(r.last, hits.size() - 1);
+    w.Element(se::kRange, std::to_string(r.first) + "-" + std::to_string(last));
+  }
+  w.Element(se::kTotal, std::to_string(hits.size()));
+  w.End();
+  w.End();
+  w.End();
+  ctx.Answer(w.Take());
+}
+
+}  // namespace
+
+void Search(CommandContext& ctx) {
+  if (!ctx.MayWrite()) return;  // the index catches up first: on the thread pool
+  const wbxml::Element* store = ctx.body != nullptr ? ctx.body->Child(se::kStore) : nullptr;
+  if (ctx.body == nullptr || ctx.body->tag != se::kSearch || store == nullptr) {
+    const std::string sent = ctx.AnswerCommonStatus(103, 400);  // InvalidXML
+    ctx.response.log.push_back({LogLevel::kWarn, "Search: no Search/Store in the request (" + sent + ")"});
+    return;
+  }
+  const std::string_view name = store->ChildText(se::kName);
+  if (name != "Mailbox") {
+    return AnswerStoreStatus(ctx, kSearchInvalid,
+                             "store \"" + std::string(name) + "\" is not searched here (only Mailbox)");
+  }
+  SearchMailbox(ctx, *store);
+}
+
+}  // namespace eas::core::commands

@@ -1,0 +1,269 @@
+// The mailbox search index: what a user types becomes an FTS5 expression
+// that quotes every word (so no text can be FTS5 syntax), the index finds
+// words case- and accent-blind and by prefix, and catching up with the
+// store adds what came, drops what the log says went, forgets deleted
+// folders, and after a crash (a transaction never committed) redoes the
+// lost work.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "core/folder_type.hpp"
+#include "core/mail/mail_item.hpp"
+#include "core/search/fts_query.hpp"
+#include "core/search/index_catch_up.hpp"
+#include "core/search/mail_index.hpp"
+#include "core/search/mailbox_search.hpp"
+#include "storage/store.hpp"
+#include "storage_test_util.hpp"
+
+namespace eas::core::search {
+namespace {
+
+using storage::Must;
+
+class SearchTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(SearchTest);
+  CPPUNIT_TEST(testFreeTextQuotesEveryWord);
+  CPPUNIT_TEST(testFreeTextHasNoOperators);
+  CPPUNIT_TEST(testFindQueryShapes);
+  CPPUNIT_TEST(testNothingToLookFor);
+  CPPUNIT_TEST(testIndexMatchesWords);
+  CPPUNIT_TEST(testSyntaxInTextIsHarmless);
+  CPPUNIT_TEST(testCatchUpFollowsTheLog);
+  CPPUNIT_TEST(testCrashLosesNothing);
+  CPPUNIT_TEST(testDeletedFolderIsForgotten);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void setUp() override {
+    char tmpl[] = "/tmp/eas-search-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    store_ = storage::MustOpen(dir_ + "/store");
+    user_ = storage::WriteValue<storage::UserRecord>(
+        *store_, [](storage::Txn& t) { return t.CreateUser(storage::NewUser("alice")); });
+    inbox_ = MakeFolder("Inbox");
+  }
+  void tearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void testFreeTextQuotesEveryWord() {
+    CPPUNIT_ASSERT_EQUAL(std::string("\"hello\" * AND \"world\" *"),
+                         FtsMatchExpression("  hello\tworld ", QuerySyntax::kFreeText));
+    CPPUNIT_ASSERT_EQUAL(std::string("\"big report\" * AND \"x\" *"),
+                         FtsMatchExpression("\"big report\" x", QuerySyntax::kFreeText));
+    // A quote inside a word is doubled, so it stays inside the string.
+    CPPUNIT_ASSERT_EQUAL(std::string("\"o\"\"brien\" *"),
+                         FtsMatchExpression("o\"brien", QuerySyntax::kFreeText));
+    CPPUNIT_ASSERT_EQUAL(std::string("\"M\xc3\xbcller\" *"),
+                         FtsMatchExpression("M\xc3\xbcller", QuerySyntax::kFreeText));
+  }
+
+  void testFreeTextHasNoOperators() {
+    // In Search's FreeText, OR, NOT, NEAR, column filters are words.
+    CPPUNIT_ASSERT_EQUAL(std::string("\"cats\" * AND \"OR\" * AND \"dogs\" *"),
+                         FtsMatchExpression("cats OR dogs", QuerySyntax::kFreeText));
+    CPPUNIT_ASSERT_EQUAL(std::string("\"subject:x\" * AND \"NEAR(a\" * AND \"b)\" *"),
+                         FtsMatchExpression("subject:x NEAR(a b)", QuerySyntax::kFreeText));
+  }
+
+  void testFindQueryShapes() {
+    // What iOS sends.
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("recipients : \"bob\" * OR recipients : \"bob\" * OR sender : \"bob\" * OR "
+                    "subject : \"bob\" * OR \"bob\" *"),
+        FtsMatchExpression("to:\"bob\" OR cc:\"bob\" OR from:\"bob\" OR subject:\"bob\" OR \"bob\"",
+                           QuerySyntax::kFind));
+    // An unknown field is a word; AND is AND; a trailing OR is dropped.
+    CPPUNIT_ASSERT_EQUAL(std::string("\"size:big\" * AND \"a\" * AND \"b\" *"),
+                         FtsMatchExpression("size:big a AND b OR", QuerySyntax::kFind));
+    CPPUNIT_ASSERT_EQUAL(std::string("\"a\" *"), FtsMatchExpression("OR a", QuerySyntax::kFind));
+  }
+
+  void testNothingToLookFor() {
+    CPPUNIT_ASSERT_EQUAL(std::string(), FtsMatchExpression("", QuerySyntax::kFreeText));
+    CPPUNIT_ASSERT_EQUAL(std::string(), FtsMatchExpression(" - \"\" ()* ", QuerySyntax::kFreeText));
+    CPPUNIT_ASSERT_EQUAL(std::string("\"x\" *"),
+                         FtsMatchExpression("-- x ..", QuerySyntax::kFreeText));
+  }
+
+  void testIndexMatchesWords() {
+    Deliver(inbox_, "Quarterly numbers", "J\xc3\xbcrgen M\xc3\xbcller <jm@example.org>",
+            "The caf\xc3\xa9 is open.", 100);
+    Deliver(inbox_, "Lunch", "Ann <ann@example.org>", "Pizza at noon.", 200);
+    auto index = Must(MailIndex::Open(MailIndex::PathFor(store_->path())));
+    Must(CatchUp(*index, *store_, user_.id, Folders()));
+    CPPUNIT_ASSERT_EQUAL(size_t(1), Count(*index, "muller"));      // accent-blind
+    CPPUNIT_ASSERT_EQUAL(size_t(1), Count(*index, "M\xc3\x9cLLER"));  // and case-blind
+    CPPUNIT_ASSERT_EQUAL(size_t(1), Count(*index, "cafe"));
+    CPPUNIT_ASSERT_EQUAL(size_t(1), Count(*index, "quart"));       // a prefix
+    CPPUNIT_ASSERT_EQUAL(size_t(1), Count(*index, "ann@example.org"));
+    CPPUNIT_ASSERT_EQUAL(size_t(0), Count(*index, "pizza quarterly"));
+    IndexQuery q;
+    q.folders = {inbox_};
+    q.received_after = 150;
+    CPPUNIT_ASSERT_EQUAL(size_t(1), Must(index->Query(q)).size());  // by date alone
+  }
+
+  void testSyntaxInTextIsHarmless() {
+    Deliver(inbox_, "Plain", "a <a@example.org>", "nothing special", 100);
+    auto index = Must(MailIndex::Open(MailIndex::PathFor(store_->path())));
+    Must(CatchUp(*index, *store_, user_.id, Folders()));
+    for (const char* text : {"\"", "\"\"\"", "a OR b", "body:*", "NEAR(x y)", "^plain", "plain\" OR \"x",
+                             "* OR *", "(", "subject : plain", "-plain", "{subject}: x"}) {
+      IndexQuery q;
+      q.folders = {inbox_};
+      q.match = FtsMatchExpression(text, QuerySyntax::kFind);
+      auto hits = index->Query(q);
+      CPPUNIT_ASSERT_MESSAGE(std::string("query failed for ") + text + ": " + hits.status().message(),
+                             hits.ok());
+    }
+    // The quote does not end the string: no OR reaches FTS5.
+    CPPUNIT_ASSERT_EQUAL(size_t(0), Count(*index, "zzz\" OR \"plain"));
+  }
+
+  void testCatchUpFollowsTheLog() {
+    storage::ItemId one = Deliver(inbox_, "First", "a <a@example.org>", "alpha", 100);
+    Deliver(inbox_, "Second", "a <a@example.org>", "alpha beta", 200);
+    auto index = Must(MailIndex::Open(MailIndex::PathFor(store_->path())));
+    CatchUpReport r = Must(CatchUp(*index, *store_, user_.id, Folders()));
+    CPPUNIT_ASSERT_EQUAL(size_t(2), r.added);
+    CPPUNIT_ASSERT_EQUAL(size_t(0), Must(CatchUp(*index, *store_, user_.id, Folders())).added);
+
+    // A flag change is logged as an update: the words stay, nothing is redone.
+    ASSERT_OK(store_->Write([&](storage::Txn& t) -> Status {
+      auto item = t.GetItem(inbox_, one);
+      if (!item.ok()) return item.status();
+      return t.PutItem(*item).status();
+    }));
+    r = Must(CatchUp(*index, *store_, user_.id, Folders()));
+    CPPUNIT_ASSERT_EQUAL(size_t(0), r.added);
+
+    // A delete the log shows (a device held the message: a tombstone) is
+    // dropped; a new message is added.
+    storage::ItemId two = Deliver(inbox_, "Held", "a <a@example.org>", "alpha held", 250);
+    Must(CatchUp(*index, *store_, user_.id, Folders()));
+    ASSERT_OK(store_->Write([&](storage::Txn& t) -> Status {
+      Status s = t.NoteReader(user_.id, "PHONE", inbox_, 1, false);
+      if (s.ok()) s = t.SetHeld(user_.id, "PHONE", inbox_, two, true);
+      return s.ok() ? t.DeleteItem(inbox_, two) : s;
+    }));
+    Deliver(inbox_, "Third", "a <a@example.org>", "gamma", 300);
+    r = Must(CatchUp(*index, *store_, user_.id, Folders()));
+    CPPUNIT_ASSERT_EQUAL(size_t(1), r.added);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), r.removed);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), Count(*index, "gamma"));
+    CPPUNIT_ASSERT_EQUAL(size_t(0), Count(*index, "held"));
+    CPPUNIT_ASSERT_EQUAL(Must(ReadModseq()), Must(index->Progress(inbox_)));
+
+    // A delete no device needed leaves no tombstone: the index still has
+    // the message, and a search checks it against the store, leaves it
+    // out and forgets it.
+    ASSERT_OK(store_->Write([&](storage::Txn& t) { return t.DeleteItem(inbox_, one); }));
+    CPPUNIT_ASSERT_EQUAL(size_t(0), Must(CatchUp(*index, *store_, user_.id, Folders())).removed);
+    CPPUNIT_ASSERT_EQUAL(size_t(2), Count(*index, "alpha"));
+    IndexQuery q;
+    q.folders = {inbox_};
+    q.match = FtsMatchExpression("alpha", QuerySyntax::kFreeText);
+    std::vector<std::string> notes;
+    auto hits = Must(SearchMailbox(*store_, user_.id, Folders(), q, &notes));
+    CPPUNIT_ASSERT_EQUAL(size_t(1), hits.size());
+    CPPUNIT_ASSERT(hits[0].item != one);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), Count(*index, "alpha"));
+  }
+
+  void testCrashLosesNothing() {
+    Deliver(inbox_, "First", "a <a@example.org>", "alpha", 100);
+    {
+      // A catch-up that dies before its commit.
+      auto index = Must(MailIndex::Open(MailIndex::PathFor(store_->path())));
+      ASSERT_OK(index->Begin());
+      ASSERT_OK(index->Add({inbox_, 1, 100, 1}, IndexedText{"First", "", "", "alpha", ""}));
+      ASSERT_OK(index->SetProgress(inbox_, user_.id, 1000));
+    }
+    Deliver(inbox_, "Second", "a <a@example.org>", "alpha", 200);
+    auto index = Must(MailIndex::Open(MailIndex::PathFor(store_->path())));
+    CPPUNIT_ASSERT_EQUAL(uint64_t(0), Must(index->Progress(inbox_)));
+    CatchUpReport r = Must(CatchUp(*index, *store_, user_.id, Folders()));
+    CPPUNIT_ASSERT_EQUAL(size_t(2), r.added);
+    CPPUNIT_ASSERT_EQUAL(size_t(2), Count(*index, "alpha"));
+  }
+
+  void testDeletedFolderIsForgotten() {
+    storage::FolderId projects = MakeFolder("Projects");
+    Deliver(projects, "Plan", "a <a@example.org>", "delta", 100);
+    auto index = Must(MailIndex::Open(MailIndex::PathFor(store_->path())));
+    Must(CatchUp(*index, *store_, user_.id, Folders()));
+    CPPUNIT_ASSERT_EQUAL(size_t(1), Count(*index, "delta", {projects}));
+    ASSERT_OK(store_->Write([&](storage::Txn& t) { return t.DeleteFolder(projects); }));
+    CatchUpReport r = Must(CatchUp(*index, *store_, user_.id, Folders()));
+    CPPUNIT_ASSERT_EQUAL(size_t(1), r.dropped_folders);
+    CPPUNIT_ASSERT_EQUAL(size_t(0), Count(*index, "delta", {projects}));
+    CPPUNIT_ASSERT_EQUAL(uint64_t(0), Must(index->Progress(projects)));
+  }
+
+ private:
+  storage::FolderId MakeFolder(const std::string& name) {
+    storage::FolderRecord f;
+    f.owner = user_.id;
+    f.type = folder_type::kUserMail;
+    f.name = name;
+    return storage::WriteValue<storage::FolderRecord>(
+               *store_, [&](storage::Txn& t) { return t.CreateFolder(f); })
+        .id;
+  }
+
+  std::vector<storage::FolderRecord> Folders() {
+    auto all = storage::ReadValue<std::vector<storage::FolderRecord>>(
+        *store_, [&](storage::Txn& t) { return t.VisibleFolders(user_.id); });
+    return all;
+  }
+
+  Result<uint64_t> ReadModseq() {
+    uint64_t m = 0;
+    Status s = store_->Read([&](storage::Txn& t) -> Status {
+      auto r = t.FolderModseq(inbox_);
+      if (r.ok()) m = *r;
+      return r.status();
+    });
+    if (!s.ok()) return s;
+    return m;
+  }
+
+  storage::ItemId Deliver(storage::FolderId folder, const std::string& subject,
+                          const std::string& from, const std::string& body, uint64_t received) {
+    const std::string raw = "From: " + from + "\r\nTo: alice@example.org\r\nSubject: " + subject +
+                            "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n";
+    mail::MailItem item;
+    item.message = Must(mail::BuildMessageRecord(raw, received));
+    storage::ItemRecord record;
+    record.folder = folder;
+    record.data = mail::EncodeMailItem(item);
+    record.time = received;
+    return storage::WriteValue<storage::ItemRecord>(
+               *store_, [&](storage::Txn& t) { return t.PutItem(record); })
+        .id;
+  }
+
+  size_t Count(MailIndex& index, const std::string& text,
+               std::vector<storage::FolderId> folders = {}) {
+    IndexQuery q;
+    q.folders = folders.empty() ? std::vector<storage::FolderId>{inbox_} : folders;
+    q.match = FtsMatchExpression(text, QuerySyntax::kFreeText);
+    return Must(index.Query(q)).size();
+  }
+
+  std::string dir_;
+  std::unique_ptr<storage::Store> store_;
+  storage::UserRecord user_;
+  storage::FolderId inbox_ = 0;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SearchTest);
+
+}  // namespace
+}  // namespace eas::core::search
