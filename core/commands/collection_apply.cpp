@@ -100,7 +100,9 @@ Status CollectionSync::ApplyChange(const ClientCommand& cmd, storage::ItemRecord
   answered = false;  // success needs no Response
   bool unseen = existing.modseq > state_.Position() && !IsOwn(state_, existing.id, existing.modseq);
   if (unseen && req_.conflict != 0) return Status::Ok();  // server wins: ours goes out
-  auto changed_data = target_.item_class->ApplyChange(existing.data, *cmd.data, cmd.instance_id);
+  const items::ChangeRules rules{ctx_.version, state_.supported};
+  auto changed_data =
+      target_.item_class->ApplyChange(existing.data, *cmd.data, cmd.instance_id, rules);
   if (!changed_data.ok()) return changed_data.status();
   std::string before = std::exchange(existing.data, std::move(changed_data).value());
   Status told = ClientWrote(before, existing.blob, &existing);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/items/ghosting.hpp"
 #include "core/util/text_record.hpp"
 #include "core/wbxml/tags.hpp"
 
@@ -70,6 +71,7 @@ Status ParseCollection(const wbxml::Element& e, CollectionRequest& c) {
   if (const wbxml::Element* deletes_as_moves = e.Child(as::kDeletesAsMoves)) {
     c.deletes_as_moves = flag(*deletes_as_moves);
   }
+  c.supported = items::EncodeSupported(e.Child(as::kSupported));
   if (const wbxml::Element* options = e.Child(as::kOptions)) {
     c.has_options = true;
     const wbxml::Element* filter_type = options->Child(as::kFilterType);

@@ -34,6 +34,9 @@ struct CollectionRequest {
   std::vector<items::BodyPreference> body_preferences;  // Options/BodyPreference
   int mime_support = 0;          // Options/MIMESupport (mail): 0 never, 1 S/MIME, 2 always
   bool has_options = false;      // the request carried Options (else the last ones hold)
+  // Its Supported element (items::EncodeSupported; empty: none), which
+  // counts in the initial Sync (SyncKey 0) only.
+  std::string supported;
   std::vector<ClientCommand> commands;
 };
 

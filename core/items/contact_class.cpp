@@ -1,13 +1,52 @@
 // Contacts (MS-ASCNTC): stored and sent as the phone wrote them; no
-// FilterType, no occurrences.
+// FilterType, no occurrences. A Change keeps what the client ghosts.
+#include <algorithm>
+#include <vector>
+
 #include "core/items/item_class.hpp"
+#include "core/wbxml/tag.hpp"
 
 namespace eas::core::items {
 namespace {
 
-// Nothing beyond the defaults yet; the class's own rules (ghosted
-// properties, BodyPreference) go here.
-class ContactItems final : public ItemClass {};
+using wbxml::Page;
+using wbxml::Tag;
+
+// The Contacts and Contacts2 properties a client may name in Supported
+// (MS-ASCMD 2.2.3.179; the GhostingProps groups of Contacts.xsd and
+// Contacts2.xsd), spelled as libwbxml spells them (BusinessCity is
+// BusinessAddressCity, AssistantTelephoneNumber AssistantPhoneNumber).
+// Not among them: Body (its own rule, ghosting.hpp), Alias, WeightedRank.
+std::vector<Tag> GhostableTags() {
+  std::vector<Tag> tags;
+  for (const char* name :
+       {"Anniversary", "AssistantName", "AssistantTelephoneNumber", "Birthday",
+        "Business2PhoneNumber", "BusinessCity", "BusinessCountry", "BusinessPostalCode",
+        "BusinessState", "BusinessStreet", "BusinessFaxNumber", "BusinessPhoneNumber",
+        "CarPhoneNumber", "Categories", "Children", "CompanyName", "Department", "Email1Address",
+        "Email2Address", "Email3Address", "FileAs", "FirstName", "Home2PhoneNumber", "HomeCity",
+        "HomeCountry", "HomePostalCode", "HomeState", "HomeStreet", "HomeFaxNumber",
+        "HomePhoneNumber", "JobTitle", "LastName", "MiddleName", "MobilePhoneNumber",
+        "OfficeLocation", "OtherCity", "OtherCountry", "OtherPostalCode", "OtherState",
+        "OtherStreet", "PagerNumber", "RadioPhoneNumber", "Spouse", "Suffix", "Title", "WebPage",
+        "YomiCompanyName", "YomiFirstName", "YomiLastName", "Picture"}) {
+    tags.push_back(wbxml::TagNamed(Page::kContacts, name));
+  }
+  for (const char* name : {"CustomerId", "GovernmentId", "IMAddress", "IMAddress2", "IMAddress3",
+                           "ManagerName", "CompanyMainPhone", "AccountName", "NickName", "MMS"}) {
+    tags.push_back(wbxml::TagNamed(Page::kContacts2, name));
+  }
+  return tags;
+}
+
+class ContactItems final : public ItemClass {
+ public:
+  bool KeepsAbsent(Tag tag, const ChangeRules& rules) const override {
+    static const std::vector<Tag> kGhostable = GhostableTags();
+    return rules.Ghosts(tag) &&
+           std::find(kGhostable.begin(), kGhostable.end(), tag) != kGhostable.end();
+  }
+};
 
 }  // namespace
 

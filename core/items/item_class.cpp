@@ -11,10 +11,14 @@ uint64_t ItemClass::FilterCutoff(int, uint64_t) const { return 0; }
 
 bool ItemClass::OutsideWindow(std::string_view, uint64_t, uint64_t) const { return false; }
 
-Result<std::string> ItemClass::ApplyChange(std::string_view, const wbxml::Element& application_data,
-                                           std::string_view) const {
-  return EncodeItemData(application_data);
+Result<std::string> ItemClass::ApplyChange(std::string_view stored,
+                                           const wbxml::Element& application_data,
+                                           std::string_view, const ChangeRules& rules) const {
+  return MergeChange(stored, application_data,
+                     [&](wbxml::Tag tag) { return KeepsAbsent(tag, rules); });
 }
+
+bool ItemClass::KeepsAbsent(wbxml::Tag, const ChangeRules&) const { return false; }
 
 Result<std::optional<std::string>> ItemClass::ApplyDelete(std::string_view,
                                                           std::string_view) const {

@@ -15,6 +15,7 @@
 
 #include "base/status.hpp"
 #include "core/items/body_preference.hpp"
+#include "core/items/ghosting.hpp"
 #include "core/wbxml/element.hpp"
 #include "core/wbxml/tags.hpp"
 #include "storage/records.hpp"
@@ -67,11 +68,18 @@ class ItemClass {
   // does not hold it).
   virtual bool OutsideWindow(std::string_view data, uint64_t time, uint64_t cutoff) const;
 
-  // The stored bytes after a client's Change of `stored`: `application_data`
-  // whole, or, for `instance_id` (16.x), one occurrence of a series.
+  // The stored bytes after a client's Change of `stored`: the properties
+  // of `application_data`, with the stored ones it lacks that stay
+  // (MergeChange, KeepsAbsent); or, for `instance_id` (16.x), one
+  // occurrence of a series.
   virtual Result<std::string> ApplyChange(std::string_view stored,
                                           const wbxml::Element& application_data,
-                                          std::string_view instance_id) const;
+                                          std::string_view instance_id,
+                                          const ChangeRules& rules) const;
+  // Whether a stored top-level property `tag` stays when a Change from a
+  // client under `rules` does not carry it (a ghosted property). None by
+  // default: what the Change lacks is deleted.
+  virtual bool KeepsAbsent(wbxml::Tag tag, const ChangeRules& rules) const;
   // A client's Delete with `instance_id` removes one occurrence: the
   // stored bytes after it. Without (or for a class without occurrences)
   // nullopt: the item goes.
