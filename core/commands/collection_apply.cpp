@@ -77,7 +77,9 @@ Status CollectionSync::ApplyAdd(const ClientCommand& cmd, Reply& reply) {
   }
   storage::ItemRecord item;
   item.folder = target_.folder.id;
-  item.data = items::EncodeItemData(*cmd.data);
+  wbxml::Element app = *cmd.data;
+  items::StoreBodyShape(app);  // a 2.5 client's body in the stored shape
+  item.data = items::EncodeItemData(app);
   Status told = ClientWrote({}, 0, &item);
   if (!told.ok()) return told;
   auto added = txn_.PutItem(std::move(item));

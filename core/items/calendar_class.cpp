@@ -91,6 +91,13 @@ std::vector<wbxml::Tag> GhostableTags() {
 
 class CalendarItems final : public ItemClass {
  public:
+  // 2.5's alendar Body, BodyTruncated.
+  const LegacyBodyTags* LegacyBody() const override {
+    static const LegacyBodyTags kTags{wbxml::TagNamed(wbxml::Page::kCalendar, "Body"),
+                                      wbxml::TagNamed(wbxml::Page::kCalendar, "BodyTruncated"),
+                                      std::nullopt};
+    return &kTags;
+  }
   // MS-ASCAL 3.1.5.3: from 16.0 every top-level property a Change does not
   // carry is ghosted (a 16.x client clears one by sending it empty); up
   // to 14.1 the client's Supported decides, as for contacts.

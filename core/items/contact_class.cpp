@@ -41,6 +41,13 @@ std::vector<Tag> GhostableTags() {
 
 class ContactItems final : public ItemClass {
  public:
+  // 2.5's ontacts Body, BodyTruncated and BodySize.
+  const LegacyBodyTags* LegacyBody() const override {
+    static const LegacyBodyTags kTags{wbxml::TagNamed(wbxml::Page::kContacts, "Body"),
+                                      wbxml::TagNamed(wbxml::Page::kContacts, "BodyTruncated"),
+                                      wbxml::TagNamed(wbxml::Page::kContacts, "BodySize")};
+    return &kTags;
+  }
   bool KeepsAbsent(Tag tag, const ChangeRules& rules) const override {
     static const std::vector<Tag> kGhostable = GhostableTags();
     return rules.Ghosts(tag) &&

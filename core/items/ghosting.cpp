@@ -30,12 +30,6 @@ const std::array<Tag, 10>& BodyTags() {
   return tags;
 }
 
-// The elements that hold the body itself (the others describe it).
-bool IsBodyItself(Tag tag) {
-  const auto& t = BodyTags();
-  return tag == t[0] || tag == t[2] || tag == t[6] || tag == t[8];
-}
-
 }  // namespace
 
 std::string EncodeSupported(const wbxml::Element* supported) {
@@ -64,9 +58,14 @@ bool IsBodyTag(wbxml::Tag tag) {
   return tag == kTasksBodySize || std::find(t.begin(), t.end(), tag) != t.end();
 }
 
+bool IsBodyElement(wbxml::Tag tag) {
+  const auto& t = BodyTags();
+  return tag == t[0] || tag == t[2] || tag == t[6] || tag == t[8];
+}
+
 bool HasBody(const wbxml::Element& app) {
   return std::any_of(app.children.begin(), app.children.end(),
-                     [](const wbxml::Element& c) { return IsBodyItself(c.tag); });
+                     [](const wbxml::Element& c) { return IsBodyElement(c.tag); });
 }
 
 }  // namespace eas::core::items

@@ -14,8 +14,9 @@ bool ItemClass::OutsideWindow(std::string_view, uint64_t, uint64_t) const { retu
 Result<std::string> ItemClass::ApplyChange(std::string_view stored,
                                            const wbxml::Element& application_data,
                                            std::string_view, const ChangeRules& rules) const {
-  return MergeChange(stored, application_data,
-                     [&](wbxml::Tag tag) { return KeepsAbsent(tag, rules); });
+  wbxml::Element change = application_data;
+  StoreBodyShape(change);
+  return MergeChange(stored, change, [&](wbxml::Tag tag) { return KeepsAbsent(tag, rules); });
 }
 
 bool ItemClass::KeepsAbsent(wbxml::Tag, const ChangeRules&) const { return false; }
@@ -42,12 +43,13 @@ void ItemClass::Render(wbxml::Writer& w, storage::Txn&, const StoredItem& item,
   const std::vector<BodyPreference>& body_preferences = options.body_preferences;
   w.Start(options.container);
   // The usual case copies the stored tokens; only a client that asks for
-  // cut bodies, or for bodies as parts of a multipart answer, has the item
-  // decoded.
-  if (body_preferences.empty() && options.multipart == nullptr) {
+  // chosen or cut bodies, for bodies as parts of a multipart answer, or
+  // for 2.5's body shapes has the item decoded.
+  constexpr int kVersion12 = 120;
+  if (body_preferences.empty() && options.multipart == nullptr && options.version >= kVersion12) {
     w.Fragment(data);
   } else if (auto app = DecodeItemData(data); app.ok()) {
-    ApplyBodyPreferences(*app, body_preferences);
+    RenderItemBody(*app, options, LegacyBody());
     if (options.multipart != nullptr) MoveBodyDataToPart(*app, *options.multipart);
     w.Fragment(EncodeItemData(*app));
   } else {

@@ -16,6 +16,7 @@
 #include "base/status.hpp"
 #include "core/items/body_preference.hpp"
 #include "core/items/ghosting.hpp"
+#include "core/items/item_body.hpp"
 #include "core/wbxml/element.hpp"
 #include "core/wbxml/tags.hpp"
 #include "storage/records.hpp"
@@ -32,6 +33,7 @@ struct RenderOptions {
   std::vector<BodyPreference> body_preferences;  // none: bodies as stored
   int mime_support = 0;  // AirSync:MIMESupport: 0 never MIME, 1 S/MIME only, 2 always
   int version = 0;       // protocol version ×10 (141 for 14.1)
+  int truncation = -1;   // 2.5's airsync:Truncation (0-9), -1: none asked
   // The element the item's properties go in: Sync's ApplicationData, or
   // ItemOperations' Properties.
   wbxml::Tag container = wbxml::tags::airsync::kApplicationData;
@@ -103,13 +105,17 @@ class ItemClass {
                                std::vector<std::string>* notes) const;
 
   // The stored item into a Sync or Fetch answer: its <ApplicationData>,
-  // the body cut to the client's BodyPreference (none: as stored).
+  // the body made and cut to the client's version and BodyPreference
+  // (item_body.hpp; none: as stored).
   virtual void Render(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
                       const RenderOptions& options, RenderScope scope) const;
   // Whether an initial sync walks the items newest first by
   // storage::ItemRecord::time (mail: what came last shows first, and a
   // FilterType window reads only itself) instead of by id.
   virtual bool WalksByTime() const { return false; }
+  // The class's 2.5 body elements; null when 2.5 has none (its body goes
+  // to a 2.5 client as stored).
+  virtual const LegacyBodyTags* LegacyBody() const { return nullptr; }
   // Whether a client may add items of this class by Sync (mail: no, a
   // message arrives by delivery; drafts come with SendMail's issue).
   virtual bool ClientMayAdd() const { return true; }

@@ -30,6 +30,7 @@ class ItemClassTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testCutPoint);
   CPPUNIT_TEST(testContactGhosting);
   CPPUNIT_TEST(testCalendarGhosting);
+  CPPUNIT_TEST(testBodyForEachClient);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -127,13 +128,63 @@ class ItemClassTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("Eve"), std::string(got->ChildText(first)));
     CPPUNIT_ASSERT(!got->Has(mobile) && !got->Has(picture) && !got->Has(nick));
     CPPUNIT_ASSERT(got->Has(body));  // MS-ASCNTC 3.1.5.4
-    // A Change with a body replaces the stored one (of either shape).
+    // A Change with a body of either shape replaces the stored one; a 2.5
+    // Body is stored as airsyncbase:Body, plain text.
     const wbxml::Tag body25 = wbxml::TagNamed(Page::kContacts, "Body");
     merged = ContactClass().ApplyChange(stored, app({{body25, "new", false, {}}}), "",
                                         ChangeRules{25, ""});
     got = DecodeItemData(*merged);
-    CPPUNIT_ASSERT(!got->Has(body));
-    CPPUNIT_ASSERT_EQUAL(std::string("new"), std::string(got->ChildText(body25)));
+    CPPUNIT_ASSERT(!got->Has(body25));
+    CPPUNIT_ASSERT_EQUAL(std::string("new"), std::string(got->Child(body)->ChildText(wbxml::tags::base::kData)));
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), std::string(got->Child(body)->ChildText(wbxml::tags::base::kType)));
+  }
+
+  // A stored HTML body as each client asks for it: plain text cut on a
+  // character boundary, HTML whole, and 2.5's Contacts Body cut to its
+  // Truncation with BodySize and BodyTruncated.
+  void testBodyForEachClient() {
+    namespace base = wbxml::tags::base;
+    const std::string html = "<p>Caf\xC3\xA9 <b>au</b> lait</p>";  // text: "Café au lait"
+    auto stored = [&] {
+      wbxml::Element body{base::kBody, "", false, {{base::kType, "2", false, {}}, {base::kData, html, false, {}}}};
+      return wbxml::Element{wbxml::tags::airsync::kApplicationData, "", false, {body}};
+    };
+    RenderOptions text;
+    text.version = 161;
+    text.body_preferences = {BodyPreference{1, 4, false, 0}};
+    wbxml::Element app = stored();
+    RenderItemBody(app, text, ContactClass().LegacyBody());
+    const wbxml::Element* b = app.Child(base::kBody);
+    CPPUNIT_ASSERT(b != nullptr);
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), std::string(b->ChildText(base::kType)));
+    CPPUNIT_ASSERT_EQUAL(std::string("Caf"), std::string(b->ChildText(base::kData)));  // é does not fit
+    CPPUNIT_ASSERT_EQUAL(std::string("13"), std::string(b->ChildText(base::kEstimatedDataSize)));
+    CPPUNIT_ASSERT(b->Has(base::kTruncated));
+
+    RenderOptions rich;
+    rich.version = 141;
+    rich.body_preferences = {BodyPreference{2, 0, false, 0}, BodyPreference{1, 0, false, 0}};
+    app = stored();
+    RenderItemBody(app, rich, ContactClass().LegacyBody());
+    CPPUNIT_ASSERT_EQUAL(html, std::string(app.Child(base::kBody)->ChildText(base::kData)));
+
+    RenderOptions rtf;  // nothing converts to RTF: plain text
+    rtf.version = 141;
+    rtf.body_preferences = {BodyPreference{3, 0, false, 0}};
+    app = stored();
+    RenderItemBody(app, rtf, ContactClass().LegacyBody());
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), std::string(app.Child(base::kBody)->ChildText(base::kType)));
+
+    RenderOptions old;
+    old.version = 25;
+    old.truncation = 0;  // every character cut
+    app = stored();
+    RenderItemBody(app, old, ContactClass().LegacyBody());
+    CPPUNIT_ASSERT(!app.Has(base::kBody));
+    const LegacyBodyTags& tags = *ContactClass().LegacyBody();
+    CPPUNIT_ASSERT(app.Has(tags.body) && app.Child(tags.body)->text.empty());
+    CPPUNIT_ASSERT_EQUAL(std::string("12"), std::string(app.ChildText(*tags.size)));
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), std::string(app.ChildText(tags.truncated)));
   }
 
   // Up to 14.1 Supported decides; from 16.0 whatever a Change lacks stays.
