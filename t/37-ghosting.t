@@ -153,6 +153,22 @@ is_deeply([sort keys %$got], [qw(Body FirstName LastName MobilePhoneNumber)],
           'without Supported, C\'s Change leaves only what it sent and the body');
 is($got->{Body}, $want->{Body}, '... the body exactly as A wrote it');
 
+# A picture over 48 KB of base64 (MS-ASCNTC 2.2.2.58) is refused with
+# Status 6, in an Add and in a Change, and the stored contact stays.
+my $big = 'A' x (48 * 1024 + 4);
+$r = sync('PHONEB', $contacts, $b_key, version => '14.1', commands =>
+    '<Add><ClientId>big</ClientId><ApplicationData><FirstName xmlns="Contacts:">Big</FirstName>'
+  . "<Picture xmlns=\"Contacts:\">$big</Picture></ApplicationData></Add>"
+  . "<Change><ServerId>$sid</ServerId><ApplicationData><FirstName xmlns=\"Contacts:\">Ada</FirstName>"
+  . "<Picture xmlns=\"Contacts:\">$big</Picture></ApplicationData></Change>");
+like($r->{xml}, qr{<Add><ClientId>big</ClientId><Status>6</Status></Add>}, 'an Add with a picture over 48 KB: Status 6, no item');
+like($r->{xml}, qr{<Change><ServerId>\Q$sid\E</ServerId><Status>6</Status></Change>}, 'a Change with one: Status 6');
+like($t->error_log, qr/Change of \Q$sid\E refused \(Status 6\): its Picture is 49156 bytes/, '... and a log line says why');
+$b_key = key_of($r) // $b_key;
+$r = sync('PHONEA', $contacts, $a_key, version => '16.1');
+unlike($r->{xml}, qr{<Picture>A{100}}, 'A is sent neither');
+unlike($r->{xml}, qr{<FirstName>Big</FirstName>}, '... nor the refused contact');
+
 # ---- Calendar -------------------------------------------------------------
 
 # W (14.1) adds a weekly meeting it was invited to (not its own: no

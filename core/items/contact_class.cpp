@@ -1,6 +1,7 @@
 // Contacts (MS-ASCNTC): stored and sent as the phone wrote them; no
 // FilterType, no occurrences. A Change keeps what the client ghosts.
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #include "core/items/item_class.hpp"
@@ -41,6 +42,16 @@ std::vector<Tag> GhostableTags() {
 
 class ContactItems final : public ItemClass {
  public:
+  // MS-ASCNTC 2.2.2.58: a Picture is at most 48 KB of base64 text; a
+  // bigger one MUST get Status 6.
+  Status CheckFromClient(const wbxml::Element& app) const override {
+    static const Tag kPicture = wbxml::TagNamed(Page::kContacts, "Picture");
+    constexpr size_t kMaxPicture = 48 * 1024;
+    const wbxml::Element* picture = app.Child(kPicture);
+    if (picture == nullptr || picture->text.size() <= kMaxPicture) return Status::Ok();
+    return Status::Invalid("its Picture is " + std::to_string(picture->text.size()) +
+                           " bytes of base64, over the 48 KB MS-ASCNTC allows");
+  }
   // 2.5's ontacts Body, BodyTruncated and BodySize.
   const LegacyBodyTags* LegacyBody() const override {
     static const LegacyBodyTags kTags{wbxml::TagNamed(wbxml::Page::kContacts, "Body"),

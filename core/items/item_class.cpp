@@ -21,6 +21,8 @@ Result<std::string> ItemClass::ApplyChange(std::string_view stored,
 
 bool ItemClass::KeepsAbsent(wbxml::Tag, const ChangeRules&) const { return false; }
 
+Status ItemClass::CheckFromClient(const wbxml::Element&) const { return Status::Ok(); }
+
 Result<std::optional<std::string>> ItemClass::ApplyDelete(std::string_view,
                                                           std::string_view) const {
   return std::optional<std::string>();

@@ -78,6 +78,10 @@ class ItemClass {
                                           const wbxml::Element& application_data,
                                           std::string_view instance_id,
                                           const ChangeRules& rules) const;
+  // Whether a client's Add or Change can be stored: an error saying why
+  // not (the client is answered Status 6, MS-ASCMD's "invalid item"),
+  // Ok by default.
+  virtual Status CheckFromClient(const wbxml::Element& application_data) const;
   // Whether a stored top-level property `tag` stays when a Change from a
   // client under `rules` does not carry it (a ghosted property). None by
   // default: what the Change lacks is deleted.
