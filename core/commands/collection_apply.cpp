@@ -79,7 +79,7 @@ Status CollectionSync::ApplyAdd(const ClientCommand& cmd, Reply& reply) {
   storage::ItemRecord item;
   item.folder = target_.folder.id;
   wbxml::Element app = *cmd.data;
-  items::StoreBodyShape(app);  // a 2.5 client's body in the stored shape
+  target_.item_class->ToStoredShape(app);  // e.g. a 2.5 client's body as stored
   item.data = items::EncodeItemData(app);
   Status told = ClientWrote({}, 0, &item);
   if (!told.ok()) return told;

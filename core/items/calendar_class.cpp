@@ -7,6 +7,7 @@
 #include <charconv>
 #include <vector>
 
+#include "core/items/event_shapes.hpp"
 #include "core/items/item_class.hpp"
 #include "core/items/item_data.hpp"
 #include "core/mail/meeting_organizer.hpp"
@@ -69,6 +70,7 @@ Result<std::string> WithOccurrence(std::string_view series_data, std::string_vie
     for (const auto& f : fields->children) exception.children.push_back(f);
   }
   exceptions->children.push_back(std::move(exception));
+  StoreEventShapes(*series);
   return EncodeItemData(*series);
 }
 
@@ -104,6 +106,10 @@ class CalendarItems final : public ItemClass {
   bool KeepsAbsent(wbxml::Tag tag, const ChangeRules& rules) const override {
     if (rules.version >= kVersion16) return true;
     static const std::vector<wbxml::Tag> kGhostable = GhostableTags();
+    // A 16.x client's Location is the place a 14.1 one knows as
+    // calendar:Location: they stay or go together.
+    static const wbxml::Tag kLocation = wbxml::TagNamed(wbxml::Page::kCalendar, "Location");
+    if (tag == wbxml::tags::base::kLocation) tag = kLocation;
     return rules.Ghosts(tag) &&
            std::find(kGhostable.begin(), kGhostable.end(), tag) != kGhostable.end();
   }
@@ -131,6 +137,17 @@ class CalendarItems final : public ItemClass {
     if (!app.ok() || app->Has(kRecurrence)) return false;
     uint64_t end = ParseCompactUtc(app->ChildText(kEndTime));
     return end != 0 && end < cutoff;
+  }
+
+  void ToStoredShape(wbxml::Element& application_data) const override {
+    ItemClass::ToStoredShape(application_data);
+    StoreEventShapes(application_data);
+  }
+
+  // Every reader: the place and exceptions differ between versions.
+  bool DecodesToRender(const RenderOptions&) const override { return true; }
+  void ShapeFor(wbxml::Element& app, const RenderOptions& options) const override {
+    ShapeEventFor(app, options.version);
   }
 
   Result<std::string> ApplyChange(std::string_view stored, const wbxml::Element& application_data,

@@ -116,6 +116,10 @@ std::optional<uint64_t> LegacyTruncationLimit(int value) {
 
 void RenderItemBody(Element& app, const RenderOptions& options, const LegacyBodyTags* legacy) {
   if (options.version < kVersion12 && legacy == nullptr) return;
+  // Nothing asked of a body in the 12.0 shape: as stored.
+  if (options.version >= kVersion12 && options.body_preferences.empty() && app.Has(base::kBody)) {
+    return;
+  }
   std::optional<StoredBody> body = TakeBody(app);
   if (!body) return;
   if (options.version < kVersion12) {

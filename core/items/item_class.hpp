@@ -117,6 +117,17 @@ class ItemClass {
   // storage::ItemRecord::time (mail: what came last shows first, and a
   // FilterType window reads only itself) instead of by id.
   virtual bool WalksByTime() const { return false; }
+  // A client's Add or Change (its ApplicationData) in the shape the class
+  // stores: the body as airsyncbase:Body (StoreBodyShape); Calendar also
+  // keeps the 14.1 elements of what a 16.x client wrote (event_shapes.hpp).
+  virtual void ToStoredShape(wbxml::Element& application_data) const;
+  // Whether Render must decode a stored item for this client (else it
+  // copies the stored tokens): to make or cut its body, for a multipart
+  // answer, for 2.5's body shapes, or, for a class whose elements differ
+  // between versions, always.
+  virtual bool DecodesToRender(const RenderOptions& options) const;
+  // The decoded item's elements made those of the client's version.
+  virtual void ShapeFor(wbxml::Element&, const RenderOptions&) const {}
   // The class's 2.5 body elements; null when 2.5 has none (its body goes
   // to a 2.5 client as stored).
   virtual const LegacyBodyTags* LegacyBody() const { return nullptr; }
