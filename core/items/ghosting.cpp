@@ -1,34 +1,11 @@
 #include "core/items/ghosting.hpp"
 
-#include <algorithm>
-#include <array>
-
-#include "core/wbxml/tag.hpp"
-
 namespace eas::core::items {
 namespace {
-
-using wbxml::Page;
-using wbxml::Tag;
-using wbxml::TagNamed;
 
 // Written first so that an empty Supported (every ghostable property
 // ghosted) differs from none at all.
 constexpr char kDeclared = 'S';
-
-// The body in every shape: 12.0+ airsyncbase:Body with NativeBodyType
-// beside it, and 2.5's Contacts, Calendar and Tasks Body, BodySize,
-// BodyTruncated (and Contacts' CompressedRTF).
-const std::array<Tag, 10>& BodyTags() {
-  static const std::array<Tag, 10> tags = {
-      TagNamed(Page::kAirSyncBase, "Body"),      TagNamed(Page::kAirSyncBase, "NativeBodyType"),
-      TagNamed(Page::kContacts, "Body"),         TagNamed(Page::kContacts, "BodySize"),
-      TagNamed(Page::kContacts, "BodyTruncated"), TagNamed(Page::kContacts, "CompressedRTF"),
-      TagNamed(Page::kCalendar, "Body"),         TagNamed(Page::kCalendar, "BodyTruncated"),
-      TagNamed(Page::kTasks, "Body"),            TagNamed(Page::kTasks, "BodyTruncated"),
-  };
-  return tags;
-}
 
 }  // namespace
 
@@ -50,22 +27,6 @@ bool ChangeRules::Supports(wbxml::Tag tag) const {
     }
   }
   return false;
-}
-
-bool IsBodyTag(wbxml::Tag tag) {
-  static const Tag kTasksBodySize = TagNamed(Page::kTasks, "BodySize");
-  const auto& t = BodyTags();
-  return tag == kTasksBodySize || std::find(t.begin(), t.end(), tag) != t.end();
-}
-
-bool IsBodyElement(wbxml::Tag tag) {
-  const auto& t = BodyTags();
-  return tag == t[0] || tag == t[2] || tag == t[6] || tag == t[8];
-}
-
-bool HasBody(const wbxml::Element& app) {
-  return std::any_of(app.children.begin(), app.children.end(),
-                     [](const wbxml::Element& c) { return IsBodyElement(c.tag); });
 }
 
 }  // namespace eas::core::items

@@ -46,16 +46,9 @@ template <class Keeps>
 Result<std::string> MergeChange(std::string_view stored, const wbxml::Element& change,
                                 const Keeps& keeps);
 
-// Whether `tag` is part of an item's body in any protocol version's shape.
-bool IsBodyTag(wbxml::Tag tag);
-// Whether `tag` holds the body itself (airsyncbase:Body or a 2.5 Body),
-// not a description of it (BodySize, BodyTruncated, NativeBodyType...).
-bool IsBodyElement(wbxml::Tag tag);
-// Whether `app` carries a body (the Body element of any shape).
-bool HasBody(const wbxml::Element& app);
-
 }  // namespace eas::core::items
 
+#include "core/items/item_body.hpp"
 #include "core/items/item_data.hpp"
 
 namespace eas::core::items {

@@ -1,11 +1,12 @@
 #include "core/items/item_body.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <string>
 
 #include "core/items/body_preference.hpp"
 #include "core/items/email_body.hpp"
-#include "core/items/ghosting.hpp"
 #include "core/items/item_class.hpp"
 #include "core/mail/html_text.hpp"
 #include "core/wbxml/tags.hpp"
@@ -16,7 +17,26 @@ namespace {
 namespace base = wbxml::tags::base;
 using wbxml::Element;
 
+using wbxml::Page;
+using wbxml::Tag;
+using wbxml::TagNamed;
+
 constexpr int kVersion12 = 120;
+
+// The body in every shape: 12.0+ airsyncbase:Body with NativeBodyType
+// beside it, and 2.5's Contacts, Calendar and Tasks Body, BodySize,
+// BodyTruncated (and Contacts' CompressedRTF).
+const std::array<Tag, 11>& BodyTags() {
+  static const std::array<Tag, 11> tags = {
+      TagNamed(Page::kAirSyncBase, "Body"),      TagNamed(Page::kAirSyncBase, "NativeBodyType"),
+      TagNamed(Page::kContacts, "Body"),         TagNamed(Page::kContacts, "BodySize"),
+      TagNamed(Page::kContacts, "BodyTruncated"), TagNamed(Page::kContacts, "CompressedRTF"),
+      TagNamed(Page::kCalendar, "Body"),         TagNamed(Page::kCalendar, "BodyTruncated"),
+      TagNamed(Page::kTasks, "Body"),            TagNamed(Page::kTasks, "BodyTruncated"),
+      TagNamed(Page::kTasks, "BodySize"),
+  };
+  return tags;
+}
 
 // The stored body: its type (1 plain, 2 HTML, 3 RTF, 4 MIME) and text.
 struct StoredBody {
@@ -107,6 +127,21 @@ void WriteAirSyncBase(Element& app, StoredBody body, const RenderOptions& option
 }
 
 }  // namespace
+
+bool IsBodyTag(wbxml::Tag tag) {
+  const auto& t = BodyTags();
+  return std::find(t.begin(), t.end(), tag) != t.end();
+}
+
+bool IsBodyElement(wbxml::Tag tag) {
+  const auto& t = BodyTags();
+  return tag == t[0] || tag == t[2] || tag == t[6] || tag == t[8];
+}
+
+bool HasBody(const wbxml::Element& app) {
+  return std::any_of(app.children.begin(), app.children.end(),
+                     [](const wbxml::Element& c) { return IsBodyElement(c.tag); });
+}
 
 std::optional<uint64_t> LegacyTruncationLimit(int value) {
   static constexpr uint64_t kLimits[] = {0, 512, 1024, 2048, 5120, 10240, 20480, 51200, 102400};

@@ -31,6 +31,14 @@ struct LegacyBodyTags {
 void RenderItemBody(wbxml::Element& application_data, const RenderOptions& options,
                     const LegacyBodyTags* legacy);
 
+// Whether `tag` is part of an item's body in any protocol version's shape.
+bool IsBodyTag(wbxml::Tag tag);
+// Whether `tag` holds the body itself (airsyncbase:Body or a 2.5 Body),
+// not a description of it (BodySize, BodyTruncated, NativeBodyType...).
+bool IsBodyElement(wbxml::Tag tag);
+// Whether `app` carries a body (the Body element of any shape).
+bool HasBody(const wbxml::Element& app);
+
 // A client's Add or Change with its body in the stored shape: a 2.5 Body
 // (plain text) becomes airsyncbase:Body Type 1; BodySize and
 // BodyTruncated, which describe what the server sent, go.
