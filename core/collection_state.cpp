@@ -7,10 +7,11 @@
 
 namespace eas::core {
 
-// "C3 <key> <seen_modseq> <initial> <snapshot> <cursor> <replays>
+// "C5 <key> <seen_modseq> <initial> <snapshot> <cursor> <replays>
 //  <blob request key> <blob, empty>
 //  <n> (<blob client id> <blob server id>)... <n> (<item> <modseq>)...
-//  <cursor time> <blob options> <oldest held> <age at>"; C3 (before
+//  <cursor time> <blob options> <oldest held> <age at> <blob supported>";
+// C4 (before ghosting) is the same without the last, read as none; C3 (before
 // SoftDelete) is the same without the last two, read as 0 (the oldest
 // held item unknown: the next write pass looks) and never; C2 (before
 // the walk by time and sticky options) also without the two before,
@@ -18,7 +19,7 @@ namespace eas::core {
 // C1 states (before devices' holdings were kept) do not decode: such a
 // device is told to resync (Status 3) rather than sent wrong commands.
 std::string EncodeCollectionState(const CollectionState& s) {
-  util::TextRecordWriter w("C4");
+  util::TextRecordWriter w("C5");
   w.Number(s.key).Number(s.seen_modseq).Number(s.initial ? 1 : 0).Number(s.snapshot);
   w.Number(s.cursor).Number(s.replays);
   w.Blob(s.last_request_key).Blob("").Number(s.client_ids.size());  // "": was the answer
@@ -26,6 +27,7 @@ std::string EncodeCollectionState(const CollectionState& s) {
   w.Number(s.own_changes.size());
   for (const auto& [item, modseq] : s.own_changes) w.Number(item).Number(modseq);
   w.Number(s.cursor_time).Blob(s.options).Number(s.oldest_held).Number(s.age_at);
+  w.Blob(s.supported);
   return w.Take();
 }
 
@@ -36,7 +38,8 @@ bool DecodeCollectionState(std::string_view bytes, CollectionState* out) {
   uint64_t n = 0;
   std::string_view unused_answer;  // older states carried the last answer here
   uint64_t initial = 0;
-  const bool c4 = r.Magic("C4");
+  const bool c5 = r.Magic("C5");
+  const bool c4 = c5 || r.Magic("C4");
   const bool c3 = c4 || r.Magic("C3");
   if (!(c3 || r.Magic("C2")) || !r.Number(s.key) || !r.Number(s.seen_modseq) || !r.Number(initial) ||
       initial > 1 || !r.Number(s.snapshot) || !r.Number(s.cursor) || !r.Number(s.replays) || !r.Blob(s.last_request_key) || !r.Blob(unused_answer) ||
@@ -59,6 +62,8 @@ bool DecodeCollectionState(std::string_view bytes, CollectionState* out) {
   s.oldest_held = 0;
   s.age_at = UINT64_MAX;
   if (c4 && (!r.Number(s.oldest_held) || !r.Number(s.age_at))) return false;
+  s.supported.clear();
+  if (c5 && !r.Blob(s.supported)) return false;
   return r.AtEnd();
 }
 

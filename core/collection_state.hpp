@@ -34,6 +34,10 @@ struct CollectionState {
   // The client's last Options, sticky across requests (EncodeSyncOptions
   // in core/commands/sync_request.hpp); empty before any.
   std::string options;
+  // The Supported element of the device's SyncKey 0 for this collection
+  // (items::EncodeSupported; empty: it sent none): which properties its
+  // Changes own (core/items/ghosting.hpp).
+  std::string supported;
   // The key of the Sync that produced `key`: a client that lost the answer
   // resends it and gets that answer again (kept apart from this state, see
   // core/commands/sync_collection.cpp, so the frequent reads stay small).

@@ -75,9 +75,12 @@ Status CollectionSync::ApplyAdd(const ClientCommand& cmd, Reply& reply) {
     reply.status = kSyncNotPermitted;
     return Status::Ok();
   }
+  if (!Acceptable(*cmd.data, reply)) return Status::Ok();
   storage::ItemRecord item;
   item.folder = target_.folder.id;
-  item.data = items::EncodeItemData(*cmd.data);
+  wbxml::Element app = *cmd.data;
+  target_.item_class->ToStoredShape(app);  // e.g. a 2.5 client's body as stored
+  item.data = items::EncodeItemData(app);
   Status told = ClientWrote({}, 0, &item);
   if (!told.ok()) return told;
   auto added = txn_.PutItem(std::move(item));
@@ -97,10 +100,13 @@ Status CollectionSync::ApplyChange(const ClientCommand& cmd, storage::ItemRecord
                          RenderItem(items::StoredOf(existing), items::RenderScope::kWhole)});
     return Status::Ok();
   }
+  if (!Acceptable(*cmd.data, reply)) return Status::Ok();
   answered = false;  // success needs no Response
   bool unseen = existing.modseq > state_.Position() && !IsOwn(state_, existing.id, existing.modseq);
   if (unseen && req_.conflict != 0) return Status::Ok();  // server wins: ours goes out
-  auto changed_data = target_.item_class->ApplyChange(existing.data, *cmd.data, cmd.instance_id);
+  const items::ChangeRules rules{ctx_.version, state_.supported};
+  auto changed_data =
+      target_.item_class->ApplyChange(existing.data, *cmd.data, cmd.instance_id, rules);
   if (!changed_data.ok()) return changed_data.status();
   std::string before = std::exchange(existing.data, std::move(changed_data).value());
   Status told = ClientWrote(before, existing.blob, &existing);
@@ -145,6 +151,17 @@ Status CollectionSync::ApplyDelete(const ClientCommand& cmd, storage::ItemRecord
   if (!modseq.ok()) return modseq.status();
   own_changes_.emplace_back(existing.id, *modseq);
   return Status::Ok();
+}
+
+bool CollectionSync::Acceptable(const wbxml::Element& application_data, Reply& reply) {
+  Status s = target_.item_class->CheckFromClient(application_data);
+  if (s.ok()) return true;
+  reply.status = kSyncInvalidItem;
+  const std::string what = reply.kind == ClientCommand::kAdd ? "Add " + reply.client_id
+                                                               : "Change of " + reply.server_id;
+  ctx_.response.log.push_back({LogLevel::kWarn, "Sync from " + ctx_.user.name + ": " + what +
+                                                    " refused (Status 6): " + s.message()});
+  return false;
 }
 
 Status CollectionSync::ClientWrote(std::string_view before, uint64_t before_blob,

@@ -51,7 +51,7 @@ CollectionSync::CollectionSync(storage::Txn& txn, CommandContext& ctx,
                                const CollectionRequest& req, const SyncLimits& limits,
                                const SyncTarget& target, const CollectionState& state)
     : txn_(txn), ctx_(ctx), req_(req), limits_(limits), target_(target), state_(state),
-      render_options_{req.body_preferences, req.mime_support, ctx.version},
+      render_options_{req.body_preferences, req.mime_support, ctx.version, req.truncation},
       pos_(PositionOf(state)) {}
 
 std::string CollectionSync::RenderItem(const items::StoredItem& item,

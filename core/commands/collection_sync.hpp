@@ -23,6 +23,7 @@ namespace eas::core::commands {
 enum SyncStatus {
   kSyncSuccess = 1, kSyncInvalidKey = 3, kSyncProtocolError = 4, kSyncServerError = 5,
   kSyncNotPermitted = 6, kSyncObjectNotFound = 8, kSyncHierarchyChanged = 12,
+  kSyncInvalidItem = 6,  // "error in client/server conversion": an item we cannot take
 };
 
 // The folder a collection names, as this user may use it.
@@ -124,6 +125,9 @@ class CollectionSync {
   Status ApplyAdd(const ClientCommand& cmd, Reply& reply);
   Status ApplyChange(const ClientCommand& cmd, storage::ItemRecord& existing, Reply& reply,
                      bool& answered);
+  // Whether the item's class takes what the client sent (else Status 6 in
+  // `reply` and a log line).
+  bool Acceptable(const wbxml::Element& application_data, Reply& reply);
   // Tells the item's class what the client writes (ItemClass::OnClientWrite).
   Status ClientWrote(std::string_view before, uint64_t before_blob, storage::ItemRecord* item);
   Status ApplyDelete(const ClientCommand& cmd, storage::ItemRecord& existing, Reply& reply,

@@ -242,6 +242,9 @@ Status SyncCollection(storage::Txn& txn, CommandContext& ctx, const CollectionRe
     fresh.initial = true;
     fresh.snapshot = target.folder.modseq;
     fresh.options = req.has_options ? EncodeSyncOptions(req) : has_state ? state.options : "";
+    // MS-ASCMD 2.2.3.179: what this Sync says (or does not) holds until the
+    // device's next SyncKey 0 of the folder.
+    fresh.supported = req.supported;
     if (Status s = txn.NoteReader(ctx.user.id, ctx.device_id, target.folder.id,
                                   ctx.request.now, /*afresh=*/true);
         !s.ok()) {

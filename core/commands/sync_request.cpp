@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/items/ghosting.hpp"
 #include "core/util/text_record.hpp"
 #include "core/wbxml/tags.hpp"
 
@@ -70,6 +71,7 @@ Status ParseCollection(const wbxml::Element& e, CollectionRequest& c) {
   if (const wbxml::Element* deletes_as_moves = e.Child(as::kDeletesAsMoves)) {
     c.deletes_as_moves = flag(*deletes_as_moves);
   }
+  c.supported = items::EncodeSupported(e.Child(as::kSupported));
   if (const wbxml::Element* options = e.Child(as::kOptions)) {
     c.has_options = true;
     const wbxml::Element* filter_type = options->Child(as::kFilterType);
@@ -83,6 +85,10 @@ Status ParseCollection(const wbxml::Element& e, CollectionRequest& c) {
     if (mime_support != nullptr && ParseNumber(mime_support->text, n) && n <= 2) {
       c.mime_support = static_cast<int>(n);
     }
+    const wbxml::Element* truncation = options->Child(as::kTruncation);
+    if (truncation != nullptr && ParseNumber(truncation->text, n) && n <= 9) {
+      c.truncation = static_cast<int>(n);
+    }
   }
   if (const wbxml::Element* commands = e.Child(as::kCommands)) {
     if (Status s = ParseCommands(*commands, c); !s.ok()) return s;
@@ -92,21 +98,26 @@ Status ParseCollection(const wbxml::Element& e, CollectionRequest& c) {
 
 }  // namespace
 
+// "O2 <filter> <conflict> <mime> <n> (<type> <truncation size> <all or
+// none> <preview>)... <truncation + 1>"; O1 (before 2.5's Truncation) the
+// same without the last, read as none.
 std::string EncodeSyncOptions(const CollectionRequest& req) {
-  util::TextRecordWriter w("O1");
+  util::TextRecordWriter w("O2");
   w.Number(static_cast<uint64_t>(req.filter_type)).Number(static_cast<uint64_t>(req.conflict));
   w.Number(static_cast<uint64_t>(req.mime_support)).Number(req.body_preferences.size());
   for (const auto& p : req.body_preferences) {
     w.Number(static_cast<uint64_t>(p.type)).Number(p.truncation_size);
     w.Number(p.all_or_none ? 1 : 0).Number(p.preview);
   }
+  w.Number(static_cast<uint64_t>(req.truncation + 1));
   return w.Take();
 }
 
 bool ApplySyncOptions(std::string_view bytes, CollectionRequest& req) {
   util::TextRecordReader r(bytes);
-  uint64_t filter = 0, conflict = 0, mime = 0, n = 0;
-  if (!r.Magic("O1") || !r.Number(filter) || filter > 8 || !r.Number(conflict) || conflict > 1 ||
+  uint64_t filter = 0, conflict = 0, mime = 0, n = 0, truncation = 0;
+  const bool o2 = r.Magic("O2");
+  if (!(o2 || r.Magic("O1")) || !r.Number(filter) || filter > 8 || !r.Number(conflict) || conflict > 1 ||
       !r.Number(mime) || mime > 2 || !r.Number(n) || n > 8) {
     return false;
   }
@@ -120,7 +131,9 @@ bool ApplySyncOptions(std::string_view bytes, CollectionRequest& req) {
     p.type = static_cast<int>(type);
     p.all_or_none = all == 1;
   }
+  if (o2 && (!r.Number(truncation) || truncation > 10)) return false;
   if (!r.AtEnd()) return false;
+  req.truncation = static_cast<int>(truncation) - 1;
   req.filter_type = static_cast<int>(filter);
   req.conflict = static_cast<int>(conflict);
   req.mime_support = static_cast<int>(mime);

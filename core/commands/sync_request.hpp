@@ -33,7 +33,11 @@ struct CollectionRequest {
   int conflict = 1;              // 1: server wins (the default)
   std::vector<items::BodyPreference> body_preferences;  // Options/BodyPreference
   int mime_support = 0;          // Options/MIMESupport (mail): 0 never, 1 S/MIME, 2 always
+  int truncation = -1;           // Options/Truncation (2.5 bodies, 0-9), -1 none
   bool has_options = false;      // the request carried Options (else the last ones hold)
+  // Its Supported element (items::EncodeSupported; empty: none), which
+  // counts in the initial Sync (SyncKey 0) only.
+  std::string supported;
   std::vector<ClientCommand> commands;
 };
 
@@ -45,7 +49,7 @@ struct SyncRequest {
 };
 
 // The Options of a collection request (FilterType, Conflict, MIMESupport,
-// BodyPreference) as bytes for its collection state, and back into a
+// BodyPreference, Truncation) as bytes for its collection state, and back into a
 // request that came without: options are sticky (MS-ASCMD 2.2.3.125.6),
 // the last ones sent hold until the client sends others.
 std::string EncodeSyncOptions(const CollectionRequest& req);

@@ -49,39 +49,17 @@ size_t CutPoint(std::string_view text, uint64_t limit, bool html) {
   return cut;
 }
 
-void ApplyBodyPreferences(wbxml::Element& application_data,
-                          const std::vector<BodyPreference>& preferences) {
-  if (preferences.empty()) return;
-  for (wbxml::Element& body : application_data.children) {
-    if (!(body.tag == base::kBody)) continue;
-    std::string_view type_text = body.ChildText(base::kType);
-    const int type = type_text.empty() ? 1 : static_cast<int>(Number(type_text));
-    const BodyPreference* pref = nullptr;
-    for (const auto& p : preferences) {
-      if (p.type == type) pref = &p;
-    }
-    std::string data(body.ChildText(base::kData));
-    const size_t full = data.size();
-    bool truncated = false;
-    if (pref != nullptr && pref->truncation_size != 0 && full > pref->truncation_size) {
-      truncated = true;
-      data.resize(pref->all_or_none ? 0 : CutPoint(data, pref->truncation_size, type == 2));
-    }
-    // Rebuilt in the schema's order: Type, EstimatedDataSize, Truncated,
-    // Data, then whatever else the body had (Preview, ...).
-    std::vector<wbxml::Element> children;
-    children.push_back({base::kType, std::to_string(type), false, {}});
-    children.push_back({base::kEstimatedDataSize, std::to_string(full), false, {}});
-    if (truncated) children.push_back({base::kTruncated, "1", false, {}});
-    if (!(truncated && pref->all_or_none)) children.push_back({base::kData, data, false, {}});
-    for (auto& other : body.children) {
-      if (!(other.tag == base::kType || other.tag == base::kEstimatedDataSize ||
-            other.tag == base::kTruncated || other.tag == base::kData)) {
-        children.push_back(std::move(other));
-      }
-    }
-    body.children = std::move(children);
+const BodyPreference* PreferenceFor(const std::vector<BodyPreference>& preferences, int type) {
+  for (const auto& p : preferences) {
+    if (p.type == type) return &p;
   }
+  return nullptr;
+}
+
+int ChooseTextOrHtml(const std::vector<BodyPreference>& preferences, bool has_html) {
+  const bool html = PreferenceFor(preferences, 2) != nullptr;
+  const bool text = PreferenceFor(preferences, 1) != nullptr;
+  return html && (has_html || !text) ? 2 : 1;
 }
 
 void MoveBodyDataToPart(wbxml::Element& application_data, MultipartParts& parts) {

@@ -24,11 +24,16 @@ struct BodyPreference {
 // Reads every BodyPreference child of a request's Options.
 std::vector<BodyPreference> ParseBodyPreferences(const wbxml::Element& options);
 
-// Rewrites the Body child of `application_data` (if any) for the client's
-// preferences: the one of the body's own type applies (a body is never
-// converted here). Without preferences the body is left as stored.
-void ApplyBodyPreferences(wbxml::Element& application_data,
-                          const std::vector<BodyPreference>& preferences);
+// The client's preference for bodies of `type`, or null when it asked for
+// none of that type.
+const BodyPreference* PreferenceFor(const std::vector<BodyPreference>& preferences, int type);
+
+// Which of plain text (1) and HTML (2) a client gets of a body that has
+// text and, with `has_html`, HTML: HTML when it asks for HTML and the
+// body has it, or when it asks for HTML and not for plain text (the text
+// is then made into HTML); else plain text, which every client reads (one
+// that asks only for RTF or MIME too: there is no RTF to send).
+int ChooseTextOrHtml(const std::vector<BodyPreference>& preferences, bool has_html);
 
 // For a multipart answer: the Data of the Body child of `application_data`
 // (if any) becomes the next part of `parts`, and the body carries that

@@ -1,9 +1,13 @@
 // Calendar (MS-ASCAL): a FilterType window of the past (events that ended
 // before it and do not recur are not sent), 16.x changes and deletes of
-// one occurrence of a series by InstanceId, and the invitations, updates
-// and cancellations of the meetings the user organizes.
+// one occurrence of a series by InstanceId, the properties a Change
+// leaves alone (ghosted), and the invitations, updates and cancellations
+// of the meetings the user organizes.
+#include <algorithm>
 #include <charconv>
+#include <vector>
 
+#include "core/items/event_shapes.hpp"
 #include "core/items/item_class.hpp"
 #include "core/items/item_data.hpp"
 #include "core/mail/meeting_organizer.hpp"
@@ -66,11 +70,50 @@ Result<std::string> WithOccurrence(std::string_view series_data, std::string_vie
     for (const auto& f : fields->children) exception.children.push_back(f);
   }
   exceptions->children.push_back(std::move(exception));
+  StoreEventShapes(*series);
   return EncodeItemData(*series);
+}
+
+constexpr int kVersion16 = 160;
+
+// The Calendar properties a client may name in Supported (MS-ASCMD
+// 2.2.3.179; the GhostingProps group of Calendar.xsd), spelled as libwbxml
+// spells them (TimeZone, DTStamp, Organizer_Email, Organizer_Name).
+std::vector<wbxml::Tag> GhostableTags() {
+  std::vector<wbxml::Tag> tags;
+  for (const char* name :
+       {"TimeZone", "AllDayEvent", "BusyStatus", "Organizer_Name", "Organizer_Email", "DTStamp",
+        "EndTime", "Location", "Reminder", "Sensitivity", "Subject", "StartTime", "UID",
+        "MeetingStatus", "Attendees", "Categories", "Recurrence", "Exceptions",
+        "DisallowNewTimeProposal", "ResponseRequested"}) {
+    tags.push_back(wbxml::TagNamed(wbxml::Page::kCalendar, name));
+  }
+  return tags;
 }
 
 class CalendarItems final : public ItemClass {
  public:
+  // 2.5's alendar Body, BodyTruncated.
+  const LegacyBodyTags* LegacyBody() const override {
+    static const LegacyBodyTags kTags{wbxml::TagNamed(wbxml::Page::kCalendar, "Body"),
+                                      wbxml::TagNamed(wbxml::Page::kCalendar, "BodyTruncated"),
+                                      std::nullopt};
+    return &kTags;
+  }
+  // MS-ASCAL 3.1.5.3: from 16.0 every top-level property a Change does not
+  // carry is ghosted (a 16.x client clears one by sending it empty); up
+  // to 14.1 the client's Supported decides, as for contacts.
+  bool KeepsAbsent(wbxml::Tag tag, const ChangeRules& rules) const override {
+    if (rules.version >= kVersion16) return true;
+    static const std::vector<wbxml::Tag> kGhostable = GhostableTags();
+    // A 16.x client's Location is the place a 14.1 one knows as
+    // calendar:Location: they stay or go together.
+    static const wbxml::Tag kLocation = wbxml::TagNamed(wbxml::Page::kCalendar, "Location");
+    if (tag == wbxml::tags::base::kLocation) tag = kLocation;
+    return rules.Ghosts(tag) &&
+           std::find(kGhostable.begin(), kGhostable.end(), tag) != kGhostable.end();
+  }
+
   // 4 two weeks, 5 one month, 6 three months, 7 six months back.
   uint64_t FilterCutoff(int filter_type, uint64_t now) const override {
     constexpr uint64_t kDay = 86400;
@@ -96,9 +139,23 @@ class CalendarItems final : public ItemClass {
     return end != 0 && end < cutoff;
   }
 
+  void ToStoredShape(wbxml::Element& application_data) const override {
+    ItemClass::ToStoredShape(application_data);
+    StoreEventShapes(application_data);
+  }
+
+  // Every reader: the place and exceptions differ between versions.
+  bool DecodesToRender(const RenderOptions&) const override { return true; }
+  void ShapeFor(wbxml::Element& app, const RenderOptions& options) const override {
+    ShapeEventFor(app, options.version);
+  }
+
   Result<std::string> ApplyChange(std::string_view stored, const wbxml::Element& application_data,
-                                  std::string_view instance_id) const override {
-    if (instance_id.empty()) return ItemClass::ApplyChange(stored, application_data, instance_id);
+                                  std::string_view instance_id,
+                                  const ChangeRules& rules) const override {
+    if (instance_id.empty()) {
+      return ItemClass::ApplyChange(stored, application_data, instance_id, rules);
+    }
     return WithOccurrence(stored, instance_id, &application_data);
   }
 

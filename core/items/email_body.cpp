@@ -12,10 +12,7 @@ namespace {
 using util::HtmlFor;
 
 const BodyPreference* Asked(const RenderOptions& options, int type) {
-  for (const auto& p : options.body_preferences) {
-    if (p.type == type) return &p;
-  }
-  return nullptr;
+  return PreferenceFor(options.body_preferences, type);
 }
 
 bool IsSmime(std::string_view message_class) { return message_class.starts_with("IPM.Note.SMIME"); }
@@ -70,9 +67,8 @@ void ChooseEmailBody(const mail::BasicMessageRecord<Text>& message, std::string_
     out.preference = as_mime;
     return;
   }
-  const BodyPreference* as_html = Asked(options, 2);
-  const BodyPreference* as_text = Asked(options, 1);
-  if (as_html != nullptr && (!message.html_body.empty() || as_text == nullptr)) {
+  if (ChooseTextOrHtml(options.body_preferences, !message.html_body.empty()) == 2) {
+    const BodyPreference* as_html = Asked(options, 2);
     out.type = 2;
     out.preference = as_html;
     if (!message.html_body.empty()) {
@@ -92,7 +88,7 @@ void ChooseEmailBody(const mail::BasicMessageRecord<Text>& message, std::string_
   out.type = 1;
   out.full = message.text_body;
   out.size = out.full.size();
-  out.preference = as_text;
+  out.preference = Asked(options, 1);
 }
 
 template void ChooseEmailBody(const mail::MessageRecord&, std::string_view, const RenderOptions&,

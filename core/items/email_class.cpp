@@ -35,7 +35,7 @@ class EmailItems final : public ItemClass {
   }
 
   Result<std::string> ApplyChange(std::string_view stored, const wbxml::Element& app,
-                                  std::string_view) const override {
+                                  std::string_view, const ChangeRules&) const override {
     auto state = mail::DecodeMailState(stored);
     if (!state.ok()) return state.status();
     if (const wbxml::Element* read = app.Child(email::kRead)) state->read = read->text == "1";

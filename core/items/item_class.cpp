@@ -11,9 +11,26 @@ uint64_t ItemClass::FilterCutoff(int, uint64_t) const { return 0; }
 
 bool ItemClass::OutsideWindow(std::string_view, uint64_t, uint64_t) const { return false; }
 
-Result<std::string> ItemClass::ApplyChange(std::string_view, const wbxml::Element& application_data,
-                                           std::string_view) const {
-  return EncodeItemData(application_data);
+Result<std::string> ItemClass::ApplyChange(std::string_view stored,
+                                           const wbxml::Element& application_data,
+                                           std::string_view, const ChangeRules& rules) const {
+  wbxml::Element change = application_data;
+  ToStoredShape(change);
+  return MergeChange(stored, change, [&](wbxml::Tag tag) { return KeepsAbsent(tag, rules); });
+}
+
+bool ItemClass::KeepsAbsent(wbxml::Tag, const ChangeRules&) const { return false; }
+
+Status ItemClass::CheckFromClient(const wbxml::Element&) const { return Status::Ok(); }
+
+void ItemClass::ToStoredShape(wbxml::Element& application_data) const {
+  StoreBodyShape(application_data);
+}
+
+bool ItemClass::DecodesToRender(const RenderOptions& options) const {
+  constexpr int kVersion12 = 120;
+  return !options.body_preferences.empty() || options.multipart != nullptr ||
+         options.version < kVersion12;
 }
 
 Result<std::optional<std::string>> ItemClass::ApplyDelete(std::string_view,
@@ -35,15 +52,14 @@ Status ItemClass::OnClientWrite(storage::Txn&, const storage::UserRecord&, std::
 void ItemClass::Render(wbxml::Writer& w, storage::Txn&, const StoredItem& item,
                        const RenderOptions& options, RenderScope) const {
   const std::string_view data = item.data;
-  const std::vector<BodyPreference>& body_preferences = options.body_preferences;
   w.Start(options.container);
-  // The usual case copies the stored tokens; only a client that asks for
-  // cut bodies, or for bodies as parts of a multipart answer, has the item
-  // decoded.
-  if (body_preferences.empty() && options.multipart == nullptr) {
+  // The usual case copies the stored tokens (DecodesToRender says when
+  // not).
+  if (!DecodesToRender(options)) {
     w.Fragment(data);
   } else if (auto app = DecodeItemData(data); app.ok()) {
-    ApplyBodyPreferences(*app, body_preferences);
+    ShapeFor(*app, options);
+    RenderItemBody(*app, options, LegacyBody());
     if (options.multipart != nullptr) MoveBodyDataToPart(*app, *options.multipart);
     w.Fragment(EncodeItemData(*app));
   } else {

@@ -15,6 +15,8 @@
 
 #include "base/status.hpp"
 #include "core/items/body_preference.hpp"
+#include "core/items/ghosting.hpp"
+#include "core/items/item_body.hpp"
 #include "core/wbxml/element.hpp"
 #include "core/wbxml/tags.hpp"
 #include "storage/records.hpp"
@@ -31,6 +33,7 @@ struct RenderOptions {
   std::vector<BodyPreference> body_preferences;  // none: bodies as stored
   int mime_support = 0;  // AirSync:MIMESupport: 0 never MIME, 1 S/MIME only, 2 always
   int version = 0;       // protocol version ×10 (141 for 14.1)
+  int truncation = -1;   // 2.5's airsync:Truncation (0-9), -1: none asked
   // The element the item's properties go in: Sync's ApplicationData, or
   // ItemOperations' Properties.
   wbxml::Tag container = wbxml::tags::airsync::kApplicationData;
@@ -67,11 +70,22 @@ class ItemClass {
   // does not hold it).
   virtual bool OutsideWindow(std::string_view data, uint64_t time, uint64_t cutoff) const;
 
-  // The stored bytes after a client's Change of `stored`: `application_data`
-  // whole, or, for `instance_id` (16.x), one occurrence of a series.
+  // The stored bytes after a client's Change of `stored`: the properties
+  // of `application_data`, with the stored ones it lacks that stay
+  // (MergeChange, KeepsAbsent); or, for `instance_id` (16.x), one
+  // occurrence of a series.
   virtual Result<std::string> ApplyChange(std::string_view stored,
                                           const wbxml::Element& application_data,
-                                          std::string_view instance_id) const;
+                                          std::string_view instance_id,
+                                          const ChangeRules& rules) const;
+  // Whether a client's Add or Change can be stored: an error saying why
+  // not (the client is answered Status 6, MS-ASCMD's "invalid item"),
+  // Ok by default.
+  virtual Status CheckFromClient(const wbxml::Element& application_data) const;
+  // Whether a stored top-level property `tag` stays when a Change from a
+  // client under `rules` does not carry it (a ghosted property). None by
+  // default: what the Change lacks is deleted.
+  virtual bool KeepsAbsent(wbxml::Tag tag, const ChangeRules& rules) const;
   // A client's Delete with `instance_id` removes one occurrence: the
   // stored bytes after it. Without (or for a class without occurrences)
   // nullopt: the item goes.
@@ -95,13 +109,28 @@ class ItemClass {
                                std::vector<std::string>* notes) const;
 
   // The stored item into a Sync or Fetch answer: its <ApplicationData>,
-  // the body cut to the client's BodyPreference (none: as stored).
+  // the body made and cut to the client's version and BodyPreference
+  // (item_body.hpp; none: as stored).
   virtual void Render(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
                       const RenderOptions& options, RenderScope scope) const;
   // Whether an initial sync walks the items newest first by
   // storage::ItemRecord::time (mail: what came last shows first, and a
   // FilterType window reads only itself) instead of by id.
   virtual bool WalksByTime() const { return false; }
+  // A client's Add or Change (its ApplicationData) in the shape the class
+  // stores: the body as airsyncbase:Body (StoreBodyShape); Calendar also
+  // keeps the 14.1 elements of what a 16.x client wrote (event_shapes.hpp).
+  virtual void ToStoredShape(wbxml::Element& application_data) const;
+  // Whether Render must decode a stored item for this client (else it
+  // copies the stored tokens): to make or cut its body, for a multipart
+  // answer, for 2.5's body shapes, or, for a class whose elements differ
+  // between versions, always.
+  virtual bool DecodesToRender(const RenderOptions& options) const;
+  // The decoded item's elements made those of the client's version.
+  virtual void ShapeFor(wbxml::Element&, const RenderOptions&) const {}
+  // The class's 2.5 body elements; null when 2.5 has none (its body goes
+  // to a 2.5 client as stored).
+  virtual const LegacyBodyTags* LegacyBody() const { return nullptr; }
   // Whether a client may add items of this class by Sync (mail: no, a
   // message arrives by delivery; drafts come with SendMail's issue).
   virtual bool ClientMayAdd() const { return true; }

@@ -4,8 +4,9 @@
 namespace eas::core::items {
 namespace {
 
-// Nothing beyond the defaults yet; the class's own rules (ghosted
-// properties, BodyPreference) go here.
+// Nothing beyond the defaults: Supported names no Notes property
+// (MS-ASCMD 2.2.3.179 takes contacts and calendar ones only), so a Change
+// replaces every property but a body it did not send (ghosting.hpp).
 class NoteItems final : public ItemClass {};
 
 }  // namespace

@@ -427,15 +427,19 @@ sub folder_sync {
 }
 
 # Sync of one collection by `device` with `key` (GetChanges unless key 0),
-# optional Options and Commands XML, as `user` (default alice); a test of
-# its own: 200 and, when the answer has a body, schema-valid.
+# optional Supported (its children as XML; '' for an empty one), Options
+# and Commands XML, as `user` (default alice) speaking `version` (default
+# the harness's); a test of its own: 200 and, when the answer has a body,
+# schema-valid.
 sub sync_collection {
     my ($self, $device, $collection, $key, %o) = @_;
     my $inner = "<SyncKey>$key</SyncKey><CollectionId>$collection</CollectionId>";
+    $inner .= "<Supported>$o{supported}</Supported>" if defined $o{supported};
     $inner .= '<GetChanges/>' unless $key eq '0';
     $inner .= "<Options>$o{options}</Options>" if $o{options};
     $inner .= "<Commands>$o{commands}</Commands>" if $o{commands};
     my $r = $self->request(cmd => 'Sync', device => $device, user => $o{user} // 'alice',
+        version => $o{version},
         xml => qq{<Sync xmlns="AirSync:"><Collections><Collection>$inner</Collection></Collections></Sync>});
     is($r->{status}, 200, "Sync($device, key $key) answers 200");
     $self->valid_ok('Sync', $r) if length $r->{body};

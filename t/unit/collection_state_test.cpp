@@ -23,6 +23,7 @@ CollectionState Sample() {
   s.own_changes = {{9, 1230}, {1, 1233}};
   s.oldest_held = 1700000000;
   s.age_at = 1700086400;
+  s.supported = std::string("S\x01\x2b", 3);  // Supported naming MobilePhoneNumber
   return s;
 }
 
@@ -50,6 +51,7 @@ class CollectionStateTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(got.own_changes == written.own_changes);
     CPPUNIT_ASSERT_EQUAL(uint64_t{1700000000}, got.oldest_held);
     CPPUNIT_ASSERT_EQUAL(uint64_t{1700086400}, got.age_at);
+    CPPUNIT_ASSERT(got.supported == written.supported);
 
     // Decoding a fresh state into the same object (Sync reuses one) leaves
     // no client id, own change or request key of the first.
@@ -66,6 +68,7 @@ class CollectionStateTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(got.own_changes.empty());
     CPPUNIT_ASSERT_EQUAL(UINT64_MAX, got.oldest_held);  // holds nothing: nothing ages
     CPPUNIT_ASSERT_EQUAL(UINT64_MAX, got.age_at);
+    CPPUNIT_ASSERT(got.supported.empty());  // a device that sent no Supported ghosts nothing
   }
 
   void testRejectsWhatWeDidNotWrite() {

@@ -28,6 +28,9 @@ class ItemClassTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testClassOfFolderKinds);
   CPPUNIT_TEST(testCalendarWindow);
   CPPUNIT_TEST(testCutPoint);
+  CPPUNIT_TEST(testContactGhosting);
+  CPPUNIT_TEST(testCalendarGhosting);
+  CPPUNIT_TEST(testBodyForEachClient);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -71,6 +74,145 @@ class ItemClassTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{9}, CutPoint(html, 11, true));   // inside <b>: before it
     CPPUNIT_ASSERT_EQUAL(size_t{14}, CutPoint(html, 14, true));  // after <b>, in the text
     CPPUNIT_ASSERT_EQUAL(size_t{11}, CutPoint(html, 11, false)); // plain text: anywhere
+  }
+
+  // A Supported naming the mobile number: a Change with only a new number
+  // keeps the picture, the name and the body; one with neither number nor
+  // body deletes the number (it is the client's) and keeps the body. No
+  // Supported: what the Change lacks goes, except the body.
+  void testContactGhosting() {
+    using wbxml::Page;
+    const wbxml::Tag first = wbxml::TagNamed(Page::kContacts, "FirstName");
+    const wbxml::Tag mobile = wbxml::TagNamed(Page::kContacts, "MobilePhoneNumber");
+    const wbxml::Tag picture = wbxml::TagNamed(Page::kContacts, "Picture");
+    const wbxml::Tag body = wbxml::tags::base::kBody;
+    const wbxml::Tag nick = wbxml::TagNamed(Page::kContacts2, "NickName");
+    auto app = [](std::vector<wbxml::Element> children) {
+      return wbxml::Element{wbxml::tags::airsync::kApplicationData, "", false, std::move(children)};
+    };
+    const std::string stored = EncodeItemData(app({{first, "Ada", false, {}},
+                                                   {mobile, "111", false, {}},
+                                                   {picture, "UElD", false, {}},
+                                                   {nick, "Countess", false, {}},
+                                                   {body, "", false, {{wbxml::tags::base::kType, "1", false, {}},
+                                                                       {wbxml::tags::base::kData, "notes", false, {}}}}}));
+    wbxml::Element supported{wbxml::tags::airsync::kSupported, "", false, {{mobile, "", false, {}}}};
+    const std::string declared = EncodeSupported(&supported);
+    const ChangeRules b{141, declared};
+    auto merged = ContactClass().ApplyChange(stored, app({{mobile, "222", false, {}}}), "", b);
+    CPPUNIT_ASSERT(merged.ok());
+    auto got = DecodeItemData(*merged);
+    CPPUNIT_ASSERT(got.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("222"), std::string(got->ChildText(mobile)));
+    CPPUNIT_ASSERT_EQUAL(std::string("Ada"), std::string(got->ChildText(first)));
+    CPPUNIT_ASSERT_EQUAL(std::string("UElD"), std::string(got->ChildText(picture)));
+    CPPUNIT_ASSERT_EQUAL(std::string("Countess"), std::string(got->ChildText(nick)));
+    CPPUNIT_ASSERT(got->Has(body));
+
+    merged = ContactClass().ApplyChange(stored, app({{first, "Ada", false, {}}}), "", b);
+    got = DecodeItemData(*merged);
+    CPPUNIT_ASSERT(!got->Has(mobile));  // named in Supported, absent: deleted
+    CPPUNIT_ASSERT(got->Has(picture) && got->Has(body));
+
+    // An empty Supported ghosts every ghostable property.
+    wbxml::Element empty{wbxml::tags::airsync::kSupported, "", false, {}};
+    const std::string none_named = EncodeSupported(&empty);
+    merged = ContactClass().ApplyChange(stored, app({{first, "Eve", false, {}}}), "",
+                                        ChangeRules{141, none_named});
+    got = DecodeItemData(*merged);
+    CPPUNIT_ASSERT(got->Has(mobile) && got->Has(picture) && got->Has(nick));
+
+    merged = ContactClass().ApplyChange(stored, app({{first, "Eve", false, {}}}), "",
+                                        ChangeRules{141, ""});
+    got = DecodeItemData(*merged);
+    CPPUNIT_ASSERT_EQUAL(std::string("Eve"), std::string(got->ChildText(first)));
+    CPPUNIT_ASSERT(!got->Has(mobile) && !got->Has(picture) && !got->Has(nick));
+    CPPUNIT_ASSERT(got->Has(body));  // MS-ASCNTC 3.1.5.4
+    // A Change with a body of either shape replaces the stored one; a 2.5
+    // Body is stored as airsyncbase:Body, plain text.
+    const wbxml::Tag body25 = wbxml::TagNamed(Page::kContacts, "Body");
+    merged = ContactClass().ApplyChange(stored, app({{body25, "new", false, {}}}), "",
+                                        ChangeRules{25, ""});
+    got = DecodeItemData(*merged);
+    CPPUNIT_ASSERT(!got->Has(body25));
+    CPPUNIT_ASSERT_EQUAL(std::string("new"), std::string(got->Child(body)->ChildText(wbxml::tags::base::kData)));
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), std::string(got->Child(body)->ChildText(wbxml::tags::base::kType)));
+  }
+
+  // A stored HTML body as each client asks for it: plain text cut on a
+  // character boundary, HTML whole, and 2.5's Contacts Body cut to its
+  // Truncation with BodySize and BodyTruncated.
+  void testBodyForEachClient() {
+    namespace base = wbxml::tags::base;
+    const std::string html = "<p>Caf\xC3\xA9 <b>au</b> lait</p>";  // text: "Café au lait"
+    auto stored = [&] {
+      wbxml::Element body{base::kBody, "", false, {{base::kType, "2", false, {}}, {base::kData, html, false, {}}}};
+      return wbxml::Element{wbxml::tags::airsync::kApplicationData, "", false, {body}};
+    };
+    RenderOptions text;
+    text.version = 161;
+    text.body_preferences = {BodyPreference{1, 4, false, 0}};
+    wbxml::Element app = stored();
+    RenderItemBody(app, text, ContactClass().LegacyBody());
+    const wbxml::Element* b = app.Child(base::kBody);
+    CPPUNIT_ASSERT(b != nullptr);
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), std::string(b->ChildText(base::kType)));
+    CPPUNIT_ASSERT_EQUAL(std::string("Caf"), std::string(b->ChildText(base::kData)));  // é does not fit
+    CPPUNIT_ASSERT_EQUAL(std::string("13"), std::string(b->ChildText(base::kEstimatedDataSize)));
+    CPPUNIT_ASSERT(b->Has(base::kTruncated));
+
+    RenderOptions rich;
+    rich.version = 141;
+    rich.body_preferences = {BodyPreference{2, 0, false, 0}, BodyPreference{1, 0, false, 0}};
+    app = stored();
+    RenderItemBody(app, rich, ContactClass().LegacyBody());
+    CPPUNIT_ASSERT_EQUAL(html, std::string(app.Child(base::kBody)->ChildText(base::kData)));
+
+    RenderOptions rtf;  // nothing converts to RTF: plain text
+    rtf.version = 141;
+    rtf.body_preferences = {BodyPreference{3, 0, false, 0}};
+    app = stored();
+    RenderItemBody(app, rtf, ContactClass().LegacyBody());
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), std::string(app.Child(base::kBody)->ChildText(base::kType)));
+
+    RenderOptions old;
+    old.version = 25;
+    old.truncation = 0;  // every character cut
+    app = stored();
+    RenderItemBody(app, old, ContactClass().LegacyBody());
+    CPPUNIT_ASSERT(!app.Has(base::kBody));
+    const LegacyBodyTags& tags = *ContactClass().LegacyBody();
+    CPPUNIT_ASSERT(app.Has(tags.body) && app.Child(tags.body)->text.empty());
+    CPPUNIT_ASSERT_EQUAL(std::string("12"), std::string(app.ChildText(*tags.size)));
+    CPPUNIT_ASSERT_EQUAL(std::string("1"), std::string(app.ChildText(tags.truncated)));
+  }
+
+  // Up to 14.1 Supported decides; from 16.0 whatever a Change lacks stays.
+  void testCalendarGhosting() {
+    using wbxml::Page;
+    const wbxml::Tag subject = wbxml::TagNamed(Page::kCalendar, "Subject");
+    const wbxml::Tag attendees = wbxml::TagNamed(Page::kCalendar, "Attendees");
+    const wbxml::Tag reply_time = wbxml::TagNamed(Page::kCalendar, "AppointmentReplyTime");
+    auto app = [](std::vector<wbxml::Element> children) {
+      return wbxml::Element{wbxml::tags::airsync::kApplicationData, "", false, std::move(children)};
+    };
+    const std::string stored = EncodeItemData(
+        app({{subject, "Old", false, {}}, {attendees, "", false, {}}, {reply_time, "x", false, {}}}));
+    wbxml::Element supported{wbxml::tags::airsync::kSupported, "", false, {{subject, "", false, {}}}};
+    const std::string declared = EncodeSupported(&supported);
+    auto merged = CalendarClass().ApplyChange(stored, app({{subject, "New", false, {}}}), "",
+                                              ChangeRules{141, declared});
+    auto got = DecodeItemData(*merged);
+    CPPUNIT_ASSERT(got->Has(attendees));
+    CPPUNIT_ASSERT(!got->Has(reply_time));  // not ghostable: the Change replaced it
+    merged = CalendarClass().ApplyChange(stored, app({{subject, "New", false, {}}}), "",
+                                         ChangeRules{141, ""});
+    CPPUNIT_ASSERT(!DecodeItemData(*merged)->Has(attendees));
+    merged = CalendarClass().ApplyChange(stored, app({{subject, "New", false, {}}}), "",
+                                         ChangeRules{161, ""});
+    got = DecodeItemData(*merged);
+    CPPUNIT_ASSERT(got->Has(attendees) && got->Has(reply_time));
+    CPPUNIT_ASSERT_EQUAL(std::string("New"), std::string(got->ChildText(subject)));
   }
 };
 

@@ -222,7 +222,7 @@ class MailItemTest : public CppUnit::TestFixture {
     w.End();
     auto doc = wbxml::Decode(w.Take());
     CPPUNIT_ASSERT(doc.ok());
-    auto changed = email.ApplyChange(stored, *doc, "");
+    auto changed = email.ApplyChange(stored, *doc, "", items::ChangeRules{});
     CPPUNIT_ASSERT(changed.ok());
     auto back = DecodeMailItem(*changed);
     CPPUNIT_ASSERT(back.ok());
