@@ -68,7 +68,7 @@ constexpr CommandInfo kCommands[] = {
     {"ItemOperations", ItemOperations, true},
     {"Provision", Provision, true},
     {"ResolveRecipients", ResolveRecipients, true},
-    {"ValidateCert", nullptr, true},
+    {"ValidateCert", ValidateCert, true},
     {"Find", Find, true, false, "16.1"},
 };
 
@@ -114,6 +114,7 @@ bool CommandStatusTags(std::string_view command, wbxml::Tag& root, wbxml::Tag& s
       {"SmartForward", &t::compose::kSmartForward, &t::compose::kStatus},
       {"ResolveRecipients", &t::resolve_recipients::kResolveRecipients,
        &t::resolve_recipients::kStatus},
+      {"ValidateCert", &t::validate_cert::kValidateCert, &t::validate_cert::kStatus},
   };
   for (const auto& e : kEntries) {
     if (e.name == command) {

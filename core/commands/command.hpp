@@ -104,6 +104,7 @@ void SmartForward(CommandContext& ctx);
 void Provision(CommandContext& ctx);
 void MeetingResponse(CommandContext& ctx);  // core/commands/meeting_response.cpp
 void ResolveRecipients(CommandContext& ctx);  // core/commands/resolve_recipients.cpp
+void ValidateCert(CommandContext& ctx);  // core/commands/validate_cert.cpp
 void Search(CommandContext& ctx);  // core/commands/search.cpp
 void Find(CommandContext& ctx);    // core/commands/find.cpp
 

@@ -115,6 +115,16 @@ inline const Tag kData = TagNamed(Page::kResolveRecipients, "Data");
 inline const Tag kMaxPictures = TagNamed(Page::kResolveRecipients, "MaxPictures");
 }  // namespace resolve_recipients
 
+// Code page 11, "ValidateCert:"
+namespace validate_cert {
+inline const Tag kValidateCert = TagNamed(Page::kValidateCert, "ValidateCert");
+inline const Tag kCertificates = TagNamed(Page::kValidateCert, "Certificates");
+inline const Tag kCertificate = TagNamed(Page::kValidateCert, "Certificate");
+inline const Tag kCertificateChain = TagNamed(Page::kValidateCert, "CertificateChain");
+inline const Tag kCheckCRL = TagNamed(Page::kValidateCert, "CheckCRL");
+inline const Tag kStatus = TagNamed(Page::kValidateCert, "Status");
+}  // namespace validate_cert
+
 // Code page 14, "Provision:"
 namespace provision {
 inline const Tag kProvision = TagNamed(Page::kProvision, "Provision");  // 0x05

@@ -33,6 +33,8 @@ sub new {
         location => $opt{location} // "eas on;\n",
         http     => $opt{http} // '',
         server   => $opt{server} // '',
+        # main: directives of nginx's main context (e.g. `env NAME=value;`)
+        main     => $opt{main} // '',
         # LMTP: with `lmtp`, a stream block with Debian's stream module and
         # ours, one server on its own port; `lmtp_server` replaces that
         # server's directives (default: eas_lmtp on and this test's store),
@@ -102,6 +104,7 @@ STREAM
     print $fh <<"CONF";
 load_module $TOP/build/ngx_http_eas_module.so;
 $stream_modules$user
+$self->{main}
 worker_processes 2;
 pid $d/nginx.pid;
 error_log $d/error.log info;

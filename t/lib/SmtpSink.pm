@@ -53,7 +53,9 @@ sub start {
                 $data = '';
                 while (defined(my $l = <$c>)) { last if $l eq ".\r\n"; $l =~ s/^\.//; $data .= $l }
                 $n++;
-                EasTest::write_file("$dir/msg.$$.$n", "MAIL FROM:<$from>\nRCPT TO:<" . join('>,<', @rcpt) . ">\n$data");
+                # Written aside, then renamed: a reader never sees half a message.
+                EasTest::write_file("$dir/.part.$$.$n", "MAIL FROM:<$from>\nRCPT TO:<" . join('>,<', @rcpt) . ">\n$data");
+                rename "$dir/.part.$$.$n", "$dir/msg.$$.$n" or die "rename: $!";
                 print $c "250 2.0.0 queued as $n\r\n";
             }
             elsif ($line =~ /^QUIT/i) { print $c "221 bye\r\n"; last }
