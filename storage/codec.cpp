@@ -11,7 +11,9 @@ namespace {
 // Field tags. Never reuse or renumber a tag: old values still carry it.
 enum UserTag : uint8_t {
   kUserId = 1, kUserName = 2, kUserDisplayName = 3, kUserAddress = 4,
-  kUserPasswordHash = 5, kUserCreated = 6,
+  kUserPasswordHash = 5, kUserCreated = 6, kUserFirstName = 7, kUserLastName = 8,
+  kUserAlias = 9, kUserCompany = 10, kUserTitle = 11, kUserOffice = 12, kUserPhone = 13,
+  kUserMobilePhone = 14, kUserHomePhone = 15,
 };
 enum FolderTag : uint8_t {
   kFolderId = 1, kFolderOwner = 2, kFolderParent = 3, kFolderType = 4,
@@ -84,6 +86,16 @@ std::string EncodeUser(const UserRecord& user) {
   for (const std::string& address : user.addresses) w.Bytes(kUserAddress, address);
   w.Bytes(kUserPasswordHash, user.password_hash);
   w.Uint(kUserCreated, user.created);
+  // Directory fields only when set: most users have none, and every
+  // request decodes the record.
+  const UserDirectoryFields& d = user.directory;
+  for (const auto& [tag, text] : {std::pair{kUserFirstName, &d.first_name}, {kUserLastName, &d.last_name},
+                                  {kUserAlias, &d.alias}, {kUserCompany, &d.company},
+                                  {kUserTitle, &d.title}, {kUserOffice, &d.office},
+                                  {kUserPhone, &d.phone}, {kUserMobilePhone, &d.mobile_phone},
+                                  {kUserHomePhone, &d.home_phone}}) {
+    if (!text->empty()) w.Bytes(tag, *text);
+  }
   return std::move(w).Finish();
 }
 
@@ -104,6 +116,15 @@ const char* DecodeUser(std::string_view in, UserRecord* out) {
       case kUserAddress: r.addresses.emplace_back(v); break;
       case kUserPasswordHash: r.password_hash.assign(v); break;
       case kUserCreated: ok = ParseUint(v, &r.created); break;
+      case kUserFirstName: r.directory.first_name.assign(v); break;
+      case kUserLastName: r.directory.last_name.assign(v); break;
+      case kUserAlias: r.directory.alias.assign(v); break;
+      case kUserCompany: r.directory.company.assign(v); break;
+      case kUserTitle: r.directory.title.assign(v); break;
+      case kUserOffice: r.directory.office.assign(v); break;
+      case kUserPhone: r.directory.phone.assign(v); break;
+      case kUserMobilePhone: r.directory.mobile_phone.assign(v); break;
+      case kUserHomePhone: r.directory.home_phone.assign(v); break;
       default: break;  // written by a newer version
     }
     if (!ok) return kBadInteger;

@@ -32,6 +32,7 @@ std::pair<const char*, MDB_dbi Databases::*> const kTable[] = {
     {"client_ids", &Databases::client_ids},
     {"outgoing", &Databases::outgoing},
     {"oof", &Databases::oof},
+    {"user_pictures", &Databases::user_pictures},
 };
 
 // Opens all databases in one transaction; the handles survive only if it

@@ -31,6 +31,7 @@ struct Databases {
   MDB_dbi client_ids = 0;     // per device: the SendMail ClientIds it used
   MDB_dbi outgoing = 0;       // the outgoing queue (mail for the relay)
   MDB_dbi oof = 0;            // per user: out-of-office setting, senders replied to
+  MDB_dbi user_pictures = 0;  // per user: the directory picture (JPEG)
 };
 
 // Room for the databases above and a few more added later without asking

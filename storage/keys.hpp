@@ -27,6 +27,7 @@
 //   outgoing       BE64 queue id                 → OutgoingRecord
 //   oof            BE32 user, 'o'                → OofRecord
 //                  BE32 user, 'r', sender bytes  → BE64 when replied (unix s)
+//   user_pictures  BE32 user                     → JPEG bytes
 //
 // A blob's bytes and its reference count live apart, so that referring to
 // a blob (an item moved or copied) rewrites a small record, not megabytes.

@@ -41,6 +41,8 @@ class LmdbTxn final : public Txn {
   Status UpdateUser(const UserRecord& user) override;
   Status DeleteUser(std::string_view name) override;
   Result<std::vector<UserRecord>> ListUsers() override;
+  Status ViewUserPicture(UserId user, std::string_view* out) override;
+  Status PutUserPicture(UserId user, std::string_view jpeg) override;
 
   Result<FolderRecord> CreateFolder(FolderRecord folder) override;
   Status ReadFolder(FolderId id, FolderRecord* out) override;

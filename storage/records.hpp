@@ -12,6 +12,17 @@ using UserId = uint32_t;
 using FolderId = uint64_t;  // global, never reused; 0 means "root"
 using ItemId = uint64_t;    // unique within its folder, never reused
 
+// What the directory (the GAL) shows of a user besides the display name
+// and addresses; empty: not set. The picture is kept apart
+// (Txn::ViewUserPicture), for this record is read on every request.
+struct UserDirectoryFields {
+  std::string first_name, last_name;
+  std::string alias;  // the GAL's Alias; the login name when empty
+  std::string company, title, office;
+  std::string phone, mobile_phone, home_phone;  // business, mobile, home
+  bool operator==(const UserDirectoryFields&) const = default;
+};
+
 struct UserRecord {
   UserId id = 0;
   std::string name;                    // login name, lower-case, no domain
@@ -19,6 +30,7 @@ struct UserRecord {
   std::vector<std::string> addresses;  // e-mail addresses, primary first
   std::string password_hash;           // encoded by core/auth; empty = no local password
   uint64_t created = 0;                // unix seconds
+  UserDirectoryFields directory;
 };
 
 // What kind of folder it is: a byte core decides (core/folder_type.hpp)

@@ -114,6 +114,12 @@ class Txn {
   // Removes the user with their folders, items, devices and sync states.
   virtual Status DeleteUser(std::string_view name) = 0;
   virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+  // The user's directory picture (JPEG bytes, txn_user_pictures.cpp), apart
+  // from the record every request reads. View: *out points into the store,
+  // valid until this transaction ends or writes; kNotFound when the user
+  // has none. Put: empty bytes remove it; kNotFound for no such user.
+  virtual Status ViewUserPicture(UserId user, std::string_view* out) = 0;
+  virtual Status PutUserPicture(UserId user, std::string_view jpeg) = 0;
 
   // Folders. Create/Update/Delete append to the hierarchy log of the owner
   // and of every user in the folder's ACL (old and new ACL on update);

@@ -119,7 +119,7 @@ Status LmdbTxn::DoDeleteUser(std::string_view name) {
   // The user's items released their blobs with their folders; a blob that
   // an item in another user's folder still refers to lives on, without the
   // deleted user's key for it.
-  for (MDB_dbi dbi : {dbs_.user_folders, dbs_.hierarchy_log, dbs_.blob_keys, dbs_.oof}) {
+  for (MDB_dbi dbi : {dbs_.user_folders, dbs_.hierarchy_log, dbs_.blob_keys, dbs_.oof, dbs_.user_pictures}) {
     s = DelPrefix(dbi, prefix);
     if (!s.ok()) return s;
   }

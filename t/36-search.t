@@ -384,10 +384,10 @@ for my $version ('16.1', '14.1') {
     like(fetch_long_id($sid), qr{<Fetch><Status>1</Status>}, "a Find result's ServerId fetches as a LongId");
 }
 is(find('x', criterion => '<GalSearchCriterion><Query>x</Query></GalSearchCriterion>')->{status}, 2,
-   'Find in the GAL: Status 2 (not served here)');
+   'Find in the GAL without FreeText: Status 2 (the GAL itself: t/43)');
 is(find('x', range => '5-1')->{status}, 2, 'Find with a malformed Range: Status 2');
 is(find('x', collection => '99999')->{status}, 2, 'Find in an unknown folder: Status 2');
-like($t->error_log, qr/Find: the GAL is not searched here/, 'the log says why');
+like($t->error_log, qr/Find: GalSearchCriterion without FreeText/, 'the log says why');
 
 $t->stop;
 done_testing;

@@ -15,6 +15,9 @@ int Share(storage::Store& store, const Args& a);
 int Unshare(storage::Store& store, const Args& a);
 int Import(storage::Store& store, const Args& a);
 int Export(storage::Store& store, const Args& a);
+// user_directory_commands.cpp: users as listed, and their directory fields.
+int UserList(storage::Store& store, const Args& a);
+int UserSet(storage::Store& store, const Args& a);
 // collected_commands.cpp: the addresses a user wrote to.
 int UserCollected(storage::Store& store, const Args& a);
 // queue_commands.cpp: the outgoing queue.

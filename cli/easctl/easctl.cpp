@@ -17,7 +17,6 @@
 #include "cli/easctl/args.hpp"
 #include "cli/easctl/commands.hpp"
 #include "cli/easctl/easctl_devices.hpp"
-#include "cli/easctl/json_out.hpp"
 #include "core/auth/password_hash.hpp"
 #include "core/auth/user_name.hpp"
 #include "core/collection_state.hpp"
@@ -41,6 +40,10 @@ const char* kUsage =
     "  user add NAME [--password PW | --password-stdin] [--email ADDR]...\n"
     "               [--display-name TEXT]\n"
     "  user passwd NAME [--password PW | --password-stdin]\n"
+    "  user set NAME [--display-name TEXT] [--first-name TEXT] [--last-name TEXT]\n"
+    "               [--alias TEXT] [--company TEXT] [--title TEXT] [--office TEXT]\n"
+    "               [--phone NUM] [--mobile-phone NUM] [--home-phone NUM]\n"
+    "               [--picture FILE.jpg | --no-picture]\n"
     "  user del NAME\n"
     "  user list [--json]\n"
     "  user collected NAME [--json]        addresses NAME sent mail to\n"
@@ -77,7 +80,12 @@ const char* kUsage =
     "flag S is read), a directory of message files, an mbox (Status: R is\n"
     "read) or one .eml, keeping received dates (the mbox From line, a file's\n"
     "modification time); a message already there is not stored twice. export\n"
-    "writes vCard 3.0 (4.0 with --vcard4) or one VCALENDAR to FILE or stdout.\n";
+    "writes vCard 3.0 (4.0 with --vcard4) or one VCALENDAR to FILE or stdout.\n"
+    "\n"
+    "user set changes what the directory (the GAL: Search, Find and\n"
+    "ResolveRecipients on a phone) shows of a user; an empty TEXT clears a\n"
+    "field, and a field not named keeps its value. --picture takes a JPEG of\n"
+    "at most 100 KB (the most a phone may ask for).\n";
 
 }  // namespace
 
@@ -100,6 +108,20 @@ using eas::storage::Store;
 using eas::storage::Txn;
 using eas::storage::UserRecord;
 
+// user set's --first-name ... --picture: the field an option fills.
+std::optional<std::string>* DirectoryOption(Args& a, const std::string& arg) {
+  const std::pair<const char*, std::optional<std::string> Args::*> options[] = {
+      {"--first-name", &Args::first_name}, {"--last-name", &Args::last_name},
+      {"--phone", &Args::phone}, {"--mobile-phone", &Args::mobile_phone},
+      {"--home-phone", &Args::home_phone}, {"--company", &Args::company},
+      {"--title", &Args::title}, {"--office", &Args::office}, {"--alias", &Args::alias},
+      {"--picture", &Args::picture}};
+  for (const auto& [name, member] : options) {
+    if (arg == name) return &(a.*member);
+  }
+  return nullptr;
+}
+
 bool ParseArgs(int argc, char** argv, Args& a) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -121,6 +143,11 @@ bool ParseArgs(int argc, char** argv, Args& a) {
       a.emails.push_back(e);
     } else if (arg == "--display-name") {
       if (!value(a.display_name)) return false;
+    } else if (std::optional<std::string>* field = DirectoryOption(a, arg)) {
+      field->emplace();
+      if (!value(**field)) return false;
+    } else if (arg == "--no-picture") {
+      a.no_picture = true;
     } else if (arg == "--user") {
       if (!value(a.user)) return false;
     } else if (arg == "--json") {
@@ -220,38 +247,6 @@ int UserDel(Store& store, const Args& a) {
   Status s = store.Write([&](Txn& txn) { return txn.DeleteUser(name); });
   if (!s.ok()) return Fail(s.message());
   std::cout << "user " << name << " deleted\n";
-  return 0;
-}
-
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
-int UserList(Store& store, const Args& a) {
-  std::vector<UserRecord> users;
-  Status s = store.Read([&](Txn& txn) {
-    auto list = txn.ListUsers();
-    if (!list.ok()) return list.status();
-    users = std::move(list).value();
-    return Status::Ok();
-  });
-  if (!s.ok()) return Fail(s.message());
-  if (a.json) {
-    eas::cli::JsonArray out(std::cout);
-    for (const auto& u : users) {
-      out.Object({{"name", u.name}, {"display_name", u.display_name},
-                  {"addresses", Join(u.addresses)},
-                  {"local_password", u.password_hash.empty() ? "no" : "yes"}});
-    }
-    return 0;
-  }
-  std::printf("%-20s %-24s %s\n", "NAME", "DISPLAY NAME", "ADDRESSES");
-  for (const auto& u : users) {
-    std::printf("%-20s %-24s %s\n", u.name.c_str(), u.display_name.c_str(),
-                Join(u.addresses).c_str());
-  }
   return 0;
 }
 
@@ -380,6 +375,7 @@ int main(int argc, char** argv) {
     if (noun == "user") {
       if (verb == "add") return UserAdd(**store, a);
       if (verb == "passwd") return UserPasswd(**store, a);
+      if (verb == "set") return UserSet(**store, a);
       if (verb == "del") return UserDel(**store, a);
       if (verb == "list") return UserList(**store, a);
       if (verb == "collected") return UserCollected(**store, a);

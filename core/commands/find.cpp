@@ -4,12 +4,15 @@
 // types (to:"x" OR from:"x" OR "x", core/search/fts_query.hpp), each
 // match answered with the short list of properties Find defines (subject,
 // date, who, preview, read, attachments) and its ServerId and
-// CollectionId. GalSearchCriterion is not served here (Status 2). Runs on
-// the thread pool: the index catches up first.
+// CollectionId. GalSearchCriterion: the users of this box whose names or
+// addresses begin with the FreeText, with the GAL properties Find
+// defines (core/commands/gal_result.hpp). Runs on the thread pool: the
+// index catches up first.
 #include <algorithm>
 #include <string>
 
 #include "core/commands/command.hpp"
+#include "core/commands/gal_result.hpp"
 #include "core/commands/mailbox_matches.hpp"
 #include "core/commands/sync_collection.hpp"
 #include "core/convert/eas_time.hpp"
@@ -35,6 +38,35 @@ void AnswerStatus(CommandContext& ctx, int status, const std::string& why) {
   ctx.response.log.push_back({LogLevel::kInfo, "Find: " + why + ": Status " + std::to_string(status)});
 }
 
+// MS-ASCMD 2.2.3.143.1: 0 <= m <= n <= 999. Trimmed to what one answer
+// carries (kMaxSearchResults).
+bool ReadRange(const wbxml::Element& options, uint64_t& first, uint64_t& last, std::string& why) {
+  const wbxml::Element* range = options.Child(fi::kRange);
+  if (range == nullptr) return true;
+  if (!util::ParseIndexRange(range->text, first, last) || last > 999) {
+    why = "Range \"" + range->text + "\" is not m-n within 0-999";
+    return false;
+  }
+  if (last - first >= kMaxSearchResults) last = first + kMaxSearchResults - 1;
+  return true;
+}
+
+// <Find><Status>1</Status><Response><Store>…</Store><Status>1</Status>, open.
+// The Store is "Mailbox" also for the GAL (MS-ASCMD 2.2.3.178.1 knows no
+// other value).
+void StartResponse(wbxml::Writer& w) {
+  w.Start(fi::kFind);
+  w.Element(fi::kStatus, std::to_string(kFindOk));
+  w.Start(fi::kResponse);
+  w.Element(wbxml::tags::itemops::kStore, "Mailbox");
+  w.Element(fi::kStatus, std::to_string(kFindOk));
+}
+
+// "m-n" of the entries [first, end) sent; nothing when none were.
+void WriteRange(wbxml::Writer& w, uint64_t first, uint64_t end) {
+  if (first < end) w.Element(fi::kRange, std::to_string(first) + "-" + std::to_string(end - 1));
+}
+
 // The criterion as a MailboxSearchRequest, or false with `why`.
 bool ReadCriterion(const wbxml::Element& criterion, MailboxSearchRequest& r, std::string& why) {
   const wbxml::Element* query = criterion.Child(fi::kQuery);
@@ -53,14 +85,7 @@ bool ReadCriterion(const wbxml::Element& criterion, MailboxSearchRequest& r, std
   }
   if (const wbxml::Element* options = criterion.Child(fi::kOptions)) {
     r.deep_traversal = options->Has(fi::kDeepTraversal);
-    if (const wbxml::Element* range = options->Child(fi::kRange)) {
-      // MS-ASCMD 2.2.3.143.1: 0 <= m <= n <= 999.
-      if (!util::ParseIndexRange(range->text, r.first, r.last) || r.last > 999) {
-        why = "Range \"" + range->text + "\" is not m-n within 0-999";
-        return false;
-      }
-      if (r.last - r.first >= kMaxSearchResults) r.last = r.first + kMaxSearchResults - 1;
-    }
+    return ReadRange(*options, r.first, r.last, why);
   }
   return true;
 }
@@ -108,11 +133,7 @@ void FindInMailbox(CommandContext& ctx, const wbxml::Element& criterion) {
   const std::vector<search::IndexHit>& hits = matches.hits;
 
   wbxml::Writer w;
-  w.Start(fi::kFind);
-  w.Element(fi::kStatus, std::to_string(kFindOk));
-  w.Start(fi::kResponse);
-  w.Element(wbxml::tags::itemops::kStore, "Mailbox");
-  w.Element(fi::kStatus, std::to_string(kFindOk));
+  StartResponse(w);
   const uint64_t end = std::min<uint64_t>(r.last + 1, hits.size());
   Status s = ctx.store.Read([&](storage::Txn& txn) -> Status {
     for (uint64_t at = r.first; at < end; ++at) {
@@ -125,10 +146,50 @@ void FindInMailbox(CommandContext& ctx, const wbxml::Element& criterion) {
     ctx.Fail(500, LogLevel::kError, "Find: " + s.message());
     return;
   }
-  if (r.first < end) {
-    w.Element(fi::kRange, std::to_string(r.first) + "-" + std::to_string(end - 1));
-  }
+  WriteRange(w, r.first, end);
   w.Element(fi::kTotal, std::to_string(hits.size()));
+  w.End();
+  w.End();
+  ctx.Answer(w.Take());
+}
+
+// GalSearchCriterion: Query's FreeText, Options Range and Picture.
+bool ReadGalCriterion(const wbxml::Element& criterion, GalQuery& q, std::string& why) {
+  const wbxml::Element* query = criterion.Child(fi::kQuery);
+  const wbxml::Element* text = query != nullptr ? query->Child(fi::kFreeText) : nullptr;
+  if (text == nullptr || text->text.find_first_not_of(' ') == std::string::npos) {
+    why = "GalSearchCriterion without FreeText in its Query";
+    return false;
+  }
+  q.text = text->text;
+  const wbxml::Element* options = criterion.Child(fi::kOptions);
+  if (options == nullptr) return true;
+  if (!ReadRange(*options, q.first, q.last, why)) return false;
+  if (const wbxml::Element* picture = options->Child(fi::kPicture)) {
+    return ReadPictureRequest(*picture, fi::kMaxSize, fi::kMaxPictures, &q.picture, &why);
+  }
+  return true;
+}
+
+void FindInGal(CommandContext& ctx, const wbxml::Element& criterion) {
+  GalQuery q;
+  std::string why;
+  if (!ReadGalCriterion(criterion, q, why)) return AnswerStatus(ctx, kFindInvalid, why);
+  wbxml::Writer w;
+  StartResponse(w);
+  uint64_t total = 0;
+  Status s = ctx.store.Read([&](storage::Txn& txn) -> Status {
+    auto written = WriteGalResults(w, txn, q, fi::kResult, fi::kProperties);
+    if (!written.ok()) return written.status();
+    total = *written;
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    ctx.Fail(500, LogLevel::kError, "Find: GAL: " + s.message());
+    return;
+  }
+  WriteRange(w, q.first, std::min<uint64_t>(q.last + 1, total));
+  w.Element(fi::kTotal, std::to_string(total));
   w.End();
   w.End();
   ctx.Answer(w.Take());
@@ -146,10 +207,10 @@ void Find(CommandContext& ctx) {
   if (const wbxml::Element* criterion = execute->Child(fi::kMailBoxSearchCriterion)) {
     return FindInMailbox(ctx, *criterion);
   }
-  if (execute->Has(fi::kGalSearchCriterion)) {
-    return AnswerStatus(ctx, kFindInvalid, "the GAL is not searched here (GalSearchCriterion)");
+  if (const wbxml::Element* criterion = execute->Child(fi::kGalSearchCriterion)) {
+    return FindInGal(ctx, *criterion);
   }
-  AnswerStatus(ctx, kFindInvalid, "ExecuteSearch without a MailBoxSearchCriterion");
+  AnswerStatus(ctx, kFindInvalid, "ExecuteSearch without a MailBoxSearchCriterion or GalSearchCriterion");
 }
 
 }  // namespace eas::core::commands

@@ -3,17 +3,18 @@
 // contacts and collected addresses (core/directory/recipients.hpp); with
 // Availability, the free/busy of each resolved user of this box over the
 // asked window (core/directory/free_busy.hpp); Certificates and Picture
-// answered with what the store has (no certificates are kept).
+// answered with what the store has (no certificates are kept; a user's
+// picture from `easctl user set --picture`, a contact's from the contact).
 #include <charconv>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/commands/command.hpp"
+#include "core/commands/gal_result.hpp"
 #include "core/convert/eas_time.hpp"
 #include "core/directory/free_busy.hpp"
 #include "core/directory/recipients.hpp"
-#include "core/util/base64.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -27,10 +28,9 @@ namespace rr = wbxml::tags::resolve_recipients;
 constexpr int kOk = 1, kProtocolError = 5, kServerError = 6;
 // Status of one Response.
 constexpr int kResolved = 1, kAmbiguous = 2, kAmbiguousPartial = 3, kNotFound = 4;
-// Status of Availability, Certificates and Picture.
+// Status of Availability and Certificates (Picture's: directory::PictureStatus).
 constexpr int kTooManyForAvailability = 160;  // more than 100 To with Availability
 constexpr int kNoValidCertificate = 7;
-constexpr int kNoPicture = 173, kPictureTooLarge = 174, kPictureLimitReached = 175;
 
 constexpr size_t kMaxTo = 1000;                 // beyond: undefined; refused
 constexpr size_t kMaxToWithAvailability = 100;
@@ -44,9 +44,7 @@ struct Request {
   size_t max_suggestions = kDefaultSuggestions;
   bool availability = false;
   int64_t start = 0, end = 0;
-  bool pictures = false;
-  uint64_t max_picture_size = 0;  // 0: any
-  uint64_t max_pictures = 0;      // 0: any
+  directory::PictureRequest picture;
 };
 
 std::optional<uint64_t> Number(const wbxml::Element& parent, wbxml::Tag tag) {
@@ -95,9 +93,7 @@ Request Parse(const wbxml::Element* root, int version, std::string* why) {
     }
   }
   if (const wbxml::Element* p = options->Child(rr::kPicture); p != nullptr && version >= 141) {
-    r.pictures = true;
-    if (p->Has(rr::kMaxSize)) r.max_picture_size = Number(*p, rr::kMaxSize).value_or(0);
-    if (p->Has(rr::kMaxPictures)) r.max_pictures = Number(*p, rr::kMaxPictures).value_or(0);
+    ReadPictureRequest(*p, rr::kMaxSize, rr::kMaxPictures, &r.picture, why);
   }
   return r;
 }
@@ -108,13 +104,15 @@ struct Resolution {
   size_t total = 0;  // RecipientCount: all matches, also those not listed
   std::vector<const directory::Entry*> listed;
   std::vector<std::string> free_busy;  // per listed recipient, when asked for
+  std::vector<std::string> pictures;   // per listed recipient (JPEG; empty: none), when asked for
 };
 
 // `free_busy`: the recipient's MergedFreeBusy, or null for none (then
 // Availability is written only when there were too many To for it).
+// `picture`: the recipient's photo (empty: none) when pictures were asked for.
 void WriteRecipient(wbxml::Writer& w, const Request& req, const directory::Entry& e,
                     const std::string* free_busy, bool too_many_for_availability,
-                    uint64_t* pictures_sent) {
+                    std::string_view picture, directory::PictureBudget& pictures) {
   w.Start(rr::kRecipient);
   w.Element(rr::kType, std::to_string(static_cast<int>(e.type)));
   w.Element(rr::kDisplayName, e.display_name);
@@ -135,26 +133,7 @@ void WriteRecipient(wbxml::Writer& w, const Request& req, const directory::Entry
     w.Element(rr::kCertificateCount, "0");
     w.End();
   }
-  if (req.pictures) {
-    // Data is the photo's bytes (opaque), not the base64 text a contact keeps.
-    std::optional<std::string> photo;
-    if (!e.picture_base64.empty()) photo = util::Base64Decode(e.picture_base64);
-    w.Start(rr::kPicture);
-    if (!photo || photo->empty()) {
-      w.Element(rr::kStatus, std::to_string(kNoPicture));
-    } else if (req.max_picture_size != 0 && photo->size() > req.max_picture_size) {
-      w.Element(rr::kStatus, std::to_string(kPictureTooLarge));
-    } else if (req.max_pictures != 0 && *pictures_sent >= req.max_pictures) {
-      w.Element(rr::kStatus, std::to_string(kPictureLimitReached));
-    } else {
-      ++*pictures_sent;
-      w.Element(rr::kStatus, std::to_string(kOk));
-      w.Start(rr::kData);
-      w.Opaque(*photo);
-      w.End();
-    }
-    w.End();
-  }
+  if (req.picture.asked) WritePicture(w, {rr::kPicture, rr::kStatus, rr::kData}, pictures, picture);
   w.End();
 }
 
@@ -190,6 +169,11 @@ void ResolveRecipients(CommandContext& ctx) {
         if (found.size() > req.max_suggestions) found.resize(req.max_suggestions);
       }
       r.listed = std::move(found);
+      for (size_t k = 0; req.picture.asked && k < r.listed.size(); ++k) {
+        auto jpeg = directory::PictureOf(txn, *r.listed[k]);
+        if (!jpeg.ok()) return jpeg.status();
+        r.pictures.push_back(std::move(jpeg).value());
+      }
       // Free/busy only for what resolved to one recipient (2.2.3.183).
       if (!req.availability || r.status != kResolved || req.to.size() > kMaxToWithAvailability) continue;
       const directory::Entry& e = *r.listed.front();
@@ -214,7 +198,7 @@ void ResolveRecipients(CommandContext& ctx) {
   }
 
   const bool too_many_for_availability = req.to.size() > kMaxToWithAvailability;
-  uint64_t pictures_sent = 0;
+  directory::PictureBudget pictures(req.picture);
   wbxml::Writer w;
   w.Start(rr::kResolveRecipients);
   w.Element(rr::kStatus, std::to_string(kOk));
@@ -226,8 +210,9 @@ void ResolveRecipients(CommandContext& ctx) {
     w.Element(rr::kRecipientCount, std::to_string(r.total));
     for (size_t k = 0; k < r.listed.size(); ++k) {
       const std::string* fb = k < r.free_busy.size() ? &r.free_busy[k] : nullptr;
+      const std::string_view picture = k < r.pictures.size() ? r.pictures[k] : std::string_view();
       WriteRecipient(w, req, *r.listed[k], fb, too_many_for_availability && r.status == kResolved,
-                     &pictures_sent);
+                     picture, pictures);
     }
     w.End();
   }

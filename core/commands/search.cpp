@@ -1,4 +1,6 @@
-// Search (MS-ASCMD 2.2.1.16), Store Mailbox: the user's mail searched
+// Search (MS-ASCMD 2.2.1.16). Store GAL: the users of this box whose
+// names or addresses begin with the Query, with their directory
+// properties and pictures (core/commands/gal_result.hpp). Store Mailbox: the user's mail searched
 // through the index (core/search/), the page of matches the client's Range
 // asks for rendered as a mail Sync renders them (its BodyPreference), each
 // with its LongId ("folder:item", which ItemOperations Fetch accepts
@@ -11,10 +13,12 @@
 #include <vector>
 
 #include "core/commands/command.hpp"
+#include "core/commands/gal_result.hpp"
 #include "core/commands/mailbox_matches.hpp"
 #include "core/commands/search_request.hpp"
 #include "core/commands/sync_collection.hpp"
 #include "core/items/item_class.hpp"
+#include "core/util/index_range.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -102,6 +106,57 @@ void SearchMailbox(CommandContext& ctx, const wbxml::Element& store) {
   ctx.Answer(w.Take());
 }
 
+// <Query>text</Query> and Options Range and Picture; false with why.
+bool ReadGalQuery(const wbxml::Element& store, GalQuery& q, std::string& why) {
+  const wbxml::Element* query = store.Child(se::kQuery);
+  q.text = query != nullptr ? query->text : std::string();
+  if (q.text.find_first_not_of(' ') == std::string::npos) {
+    why = "a GAL search without Query text";
+    return false;
+  }
+  const wbxml::Element* options = store.Child(se::kOptions);
+  if (options == nullptr) return true;
+  if (const wbxml::Element* range = options->Child(se::kRange)) {
+    if (!util::ParseIndexRange(range->text, q.first, q.last)) {
+      why = "Range \"" + range->text + "\" is not m-n";
+      return false;
+    }
+    // GAL: default 0-99, at most 100 entries per answer (MS-ASCMD 2.2.3.143.3).
+    if (q.last - q.first >= kMaxSearchResults) q.last = q.first + kMaxSearchResults - 1;
+  }
+  if (const wbxml::Element* picture = options->Child(se::kPicture)) {
+    return ReadPictureRequest(*picture, se::kMaxSize, se::kMaxPictures, &q.picture, &why);
+  }
+  return true;
+}
+
+void SearchGal(CommandContext& ctx, const wbxml::Element& store) {
+  GalQuery q;
+  std::string why;
+  if (!ReadGalQuery(store, q, why)) return AnswerStoreStatus(ctx, kSearchInvalid, why);
+  wbxml::Writer w;
+  StartStore(w, kSearchOk);
+  uint64_t total = 0;
+  Status s = ctx.store.Read([&](storage::Txn& txn) -> Status {
+    auto written = WriteGalResults(w, txn, q, se::kResult, se::kProperties);
+    if (!written.ok()) return written.status();
+    total = *written;
+    return Status::Ok();
+  });
+  if (!s.ok()) return AnswerStoreStatus(ctx, kSearchServerError, s.message());
+  if (q.first >= total) {
+    w.Empty(se::kResult);  // no entry on this page: an empty Result
+  } else {
+    const uint64_t last = std::min<uint64_t>(q.last, total - 1);
+    w.Element(se::kRange, std::to_string(q.first) + "-" + std::to_string(last));
+  }
+  w.Element(se::kTotal, std::to_string(total));
+  w.End();
+  w.End();
+  w.End();
+  ctx.Answer(w.Take());
+}
+
 }  // namespace
 
 void Search(CommandContext& ctx) {
@@ -113,9 +168,10 @@ void Search(CommandContext& ctx) {
     return;
   }
   const std::string_view name = store->ChildText(se::kName);
+  if (name == "GAL") return SearchGal(ctx, *store);
   if (name != "Mailbox") {
     return AnswerStoreStatus(ctx, kSearchInvalid,
-                             "store \"" + std::string(name) + "\" is not searched here (only Mailbox)");
+                             "store \"" + std::string(name) + "\" is not searched here (Mailbox, GAL)");
   }
   SearchMailbox(ctx, *store);
 }

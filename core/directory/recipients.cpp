@@ -8,6 +8,7 @@
 #include "core/folder_type.hpp"
 #include "core/items/item_data.hpp"
 #include "core/mail/collected_addresses.hpp"
+#include "core/util/base64.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::directory {
@@ -71,12 +72,11 @@ bool NameMatches(std::string_view name, std::string_view prefix) {
 
 }  // namespace
 
-Result<std::vector<Entry>> ReadDirectory(storage::Txn& txn, const storage::UserRecord& user) {
+Result<std::vector<Entry>> ReadGal(storage::Txn& txn) {
   std::vector<Entry> entries;
-  std::set<std::string> taken;  // lower-case addresses already listed
   auto users = txn.ListUsers();
   if (!users.ok()) return users.status();
-  for (const storage::UserRecord& u : *users) {
+  for (storage::UserRecord& u : *users) {
     if (u.addresses.empty()) continue;  // nothing to write to
     Entry e;
     e.type = EntryType::kGal;
@@ -85,8 +85,20 @@ Result<std::vector<Entry>> ReadDirectory(storage::Txn& txn, const storage::UserR
     e.aliases.assign(u.addresses.begin() + 1, u.addresses.end());
     e.login = u.name;
     e.user = u.id;
-    for (const std::string& a : u.addresses) taken.insert(Lower(a));
+    e.fields = std::move(u.directory);
     entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+Result<std::vector<Entry>> ReadDirectory(storage::Txn& txn, const storage::UserRecord& user) {
+  auto gal = ReadGal(txn);
+  if (!gal.ok()) return gal.status();
+  std::vector<Entry> entries = std::move(gal).value();
+  std::set<std::string> taken;  // lower-case addresses already listed
+  for (const Entry& e : entries) {
+    taken.insert(Lower(e.address));
+    for (const std::string& a : e.aliases) taken.insert(Lower(a));
   }
   auto add_contact = [&](std::string address, std::string name, std::string picture) {
     if (address.empty() || !taken.insert(Lower(address)).second) return;
@@ -128,7 +140,20 @@ Result<std::vector<Entry>> ReadDirectory(storage::Txn& txn, const storage::UserR
   return entries;
 }
 
-std::vector<const Entry*> Match(const std::vector<Entry>& entries, std::string_view query) {
+Result<std::string> PictureOf(storage::Txn& txn, const Entry& entry) {
+  if (entry.type == EntryType::kContact) {
+    if (entry.picture_base64.empty()) return std::string();
+    return util::Base64Decode(entry.picture_base64).value_or(std::string());
+  }
+  std::string_view jpeg;
+  Status s = txn.ViewUserPicture(entry.user, &jpeg);
+  if (s.code() == Code::kNotFound) return std::string();
+  if (!s.ok()) return s;
+  return std::string(jpeg);
+}
+
+std::vector<const Entry*> Match(const std::vector<Entry>& entries, std::string_view query,
+                                AddressMatch addresses) {
   std::vector<const Entry*> found;
   while (!query.empty() && query.front() == ' ') query.remove_prefix(1);
   while (!query.empty() && query.back() == ' ') query.remove_suffix(1);
@@ -137,12 +162,17 @@ std::vector<const Entry*> Match(const std::vector<Entry>& entries, std::string_v
   for (const Entry& e : entries) {
     bool hit = false;
     if (address) {
-      hit = SameFolded(e.address, query);
-      for (const std::string& a : e.aliases) hit = hit || SameFolded(a, query);
+      auto same = [&](std::string_view a) {
+        return addresses == AddressMatch::kWhole ? SameFolded(a, query) : StartsWithFolded(a, query);
+      };
+      hit = same(e.address);
+      for (const std::string& a : e.aliases) hit = hit || same(a);
     } else {
       std::string_view local = std::string_view(e.address).substr(0, e.address.find('@'));
+      const storage::UserDirectoryFields& f = e.fields;
       hit = NameMatches(e.display_name, query) || StartsWithFolded(e.login, query) ||
-            StartsWithFolded(local, query);
+            StartsWithFolded(local, query) || NameMatches(f.first_name, query) ||
+            NameMatches(f.last_name, query) || StartsWithFolded(f.alias, query);
     }
     if (hit) found.push_back(&e);
   }

@@ -279,7 +279,28 @@ inline const Tag kRebuildResults = TagNamed(Page::kSearch, "RebuildResults");  /
 inline const Tag kLessThan = TagNamed(Page::kSearch, "LessThan");  // 0x1a
 inline const Tag kGreaterThan = TagNamed(Page::kSearch, "GreaterThan");  // 0x1b
 inline const Tag kConversationId = TagNamed(Page::kSearch, "ConversationId");  // 0x20
+inline const Tag kPicture = TagNamed(Page::kSearch, "Picture");  // 0x21
+inline const Tag kMaxSize = TagNamed(Page::kSearch, "MaxSize");  // 0x22
+inline const Tag kMaxPictures = TagNamed(Page::kSearch, "MaxPictures");  // 0x23
 }  // namespace search
+
+// Code page 16, "GAL:" (the directory's properties in Search and Find answers)
+namespace gal {
+inline const Tag kDisplayName = TagNamed(Page::kGal, "DisplayName");  // 0x05
+inline const Tag kPhone = TagNamed(Page::kGal, "Phone");  // 0x06
+inline const Tag kOffice = TagNamed(Page::kGal, "Office");  // 0x07
+inline const Tag kTitle = TagNamed(Page::kGal, "Title");  // 0x08
+inline const Tag kCompany = TagNamed(Page::kGal, "Company");  // 0x09
+inline const Tag kAlias = TagNamed(Page::kGal, "Alias");  // 0x0a
+inline const Tag kFirstName = TagNamed(Page::kGal, "FirstName");  // 0x0b
+inline const Tag kLastName = TagNamed(Page::kGal, "LastName");  // 0x0c
+inline const Tag kHomePhone = TagNamed(Page::kGal, "HomePhone");  // 0x0d
+inline const Tag kMobilePhone = TagNamed(Page::kGal, "MobilePhone");  // 0x0e
+inline const Tag kEmailAddress = TagNamed(Page::kGal, "EmailAddress");  // 0x0f
+inline const Tag kPicture = TagNamed(Page::kGal, "Picture");  // 0x10
+inline const Tag kStatus = TagNamed(Page::kGal, "Status");  // 0x11
+inline const Tag kData = TagNamed(Page::kGal, "Data");  // 0x12
+}  // namespace gal
 
 // Code page 25, "Find:" (16.1; from tag.cpp's supplement)
 namespace find {
@@ -301,6 +322,9 @@ inline const Tag kHasAttachments = TagNamed(Page::kFind, "HasAttachments");  // 
 inline const Tag kTotal = TagNamed(Page::kFind, "Total");  // 0x16
 inline const Tag kDisplayCc = TagNamed(Page::kFind, "DisplayCc");  // 0x17
 inline const Tag kGalSearchCriterion = TagNamed(Page::kFind, "GalSearchCriterion");  // 0x19
+inline const Tag kMaxPictures = TagNamed(Page::kFind, "MaxPictures");  // 0x20
+inline const Tag kMaxSize = TagNamed(Page::kFind, "MaxSize");  // 0x21
+inline const Tag kPicture = TagNamed(Page::kFind, "Picture");  // 0x22
 }  // namespace find
 
 // Code page 20, "ItemOperations:"

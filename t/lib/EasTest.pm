@@ -70,7 +70,8 @@ sub free_port {
 # Runs build/easctl on this test's store; returns (exit code, output).
 sub easctl {
     my ($self, @args) = @_;
-    my $cmd = join ' ', map { quotemeta } "$TOP/build/easctl", '--store', $self->{store}, @args;
+    # quotemeta('') is nothing at all: an empty argument needs its quotes.
+    my $cmd = join ' ', map { length ? quotemeta : "''" } "$TOP/build/easctl", '--store', $self->{store}, @args;
     my $out = `$cmd 2>&1`;
     return ($? >> 8, $out);
 }

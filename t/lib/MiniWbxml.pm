@@ -2,7 +2,7 @@
 # handle: code page 25 (Find, protocol 16.1), which its tables lack, so
 # xml2wbxml cannot encode a Find request nor wbxml2xml decode the answer.
 # Written from MS-ASWBXML (2.1.2.1.1 AirSync, 2.1.2.1.3 Email, 2.1.2.1.21
-# ItemOperations, 2.1.2.1.26 Find) and the WBXML 1.3 format (header 03 01
+# ItemOperations, 2.1.2.1.17 GAL, 2.1.2.1.26 Find) and the WBXML 1.3 format (header 03 01
 # 6A 00; SWITCH_PAGE 00, END 01, STR_I 03, OPAQUE C3; 0x40 on a tag with
 # content); it shares nothing with the server's codec. Only the tags a
 # Find request and answer use are known: any other is an error, never a
@@ -10,6 +10,7 @@
 package MiniWbxml;
 use strict;
 use warnings;
+use MIME::Base64 qw(encode_base64);
 
 my %PAGES = (
     'AirSync:' => [0, { ServerId => 0x0D, Class => 0x10, CollectionId => 0x12 }],
@@ -21,7 +22,12 @@ my %PAGES = (
                       FreeText => 0x0B, Options => 0x0C, Range => 0x0D, DeepTraversal => 0x0E,
                       Response => 0x11, Result => 0x12, Properties => 0x13, Preview => 0x14,
                       HasAttachments => 0x15, Total => 0x16, DisplayCc => 0x17, DisplayBcc => 0x18,
-                      GalSearchCriterion => 0x19 }],
+                      GalSearchCriterion => 0x19, MaxPictures => 0x20, MaxSize => 0x21,
+                      Picture => 0x22 }],
+    'GAL:' => [16, { DisplayName => 0x05, Phone => 0x06, Office => 0x07, Title => 0x08,
+                     Company => 0x09, Alias => 0x0A, FirstName => 0x0B, LastName => 0x0C,
+                     HomePhone => 0x0D, MobilePhone => 0x0E, EmailAddress => 0x0F,
+                     Picture => 0x10, Status => 0x11, Data => 0x12 }],
 );
 my %NS_OF_PAGE = map { $PAGES{$_}[0] => $_ } keys %PAGES;
 my %NAME_OF = map { my $ns = $_; my $t = $PAGES{$ns}[1];
@@ -77,7 +83,8 @@ sub mb_uint {
 }
 
 # WBXML bytes → XML text (each element whose page differs from its
-# parent's carries xmlns="Page:"); dies on anything unknown.
+# parent's carries xmlns="Page:"; OPAQUE data as base64, as wbxml2xml
+# prints it); dies on anything unknown.
 sub decode {
     my ($bytes) = @_;
     die "MiniWbxml: not WBXML 1.3 / UTF-8\n" unless substr($bytes, 0, 3) eq "\x03\x01\x6A";
@@ -98,7 +105,7 @@ sub decode {
         }
         if ($b == 0xC3) {
             my $len = mb_uint(\$bytes, \$at);
-            $xml .= escape(substr($bytes, $at, $len));
+            $xml .= encode_base64(substr($bytes, $at, $len), '');
             $at += $len;
             next;
         }

@@ -14,6 +14,7 @@ class RecipientMatchTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(AddressesMatchWhole);
   CPPUNIT_TEST(TextMatchesStartsOfNamesAndWords);
   CPPUNIT_TEST(BlankFindsNothing);
+  CPPUNIT_TEST(DirectoryFieldsAndAddressPrefixes);
   CPPUNIT_TEST_SUITE_END();
 
   std::vector<Entry> entries_;
@@ -31,6 +32,9 @@ class RecipientMatchTest : public CppUnit::TestFixture {
     bob.address = "bob@example.org";
     bob.aliases = {"robert.baker@example.org"};
     bob.login = "bob";
+    bob.fields.first_name = "Robert";
+    bob.fields.last_name = "Baker-Smith";
+    bob.fields.alias = "rbs";
     Entry mary;
     mary.display_name = "Mary-Ann O'Neil";
     mary.address = "mao@example.org";
@@ -59,6 +63,21 @@ class RecipientMatchTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(Addresses(Match(entries_, " dave dent ")) == V{"dave@elsewhere.example"});
     CPPUNIT_ASSERT(Addresses(Match(entries_, "d")) == (V{"dave@elsewhere.example"}));
     CPPUNIT_ASSERT(Match(entries_, "aker").empty());  // inside a word is no match
+  }
+
+  // The GAL's fields find a user too, and a directory search finds the
+  // addresses that begin with what was typed.
+  void DirectoryFieldsAndAddressPrefixes() {
+    using V = std::vector<std::string>;
+    using eas::core::directory::AddressMatch;
+    CPPUNIT_ASSERT(Addresses(Match(entries_, "rob")) == V{"bob@example.org"});    // first name
+    CPPUNIT_ASSERT(Addresses(Match(entries_, "smith")) == V{"bob@example.org"});  // last name's word
+    CPPUNIT_ASSERT(Addresses(Match(entries_, "RBS")) == V{"bob@example.org"});    // alias
+    CPPUNIT_ASSERT(Addresses(Match(entries_, "robert.baker@ex", AddressMatch::kPrefix)) ==
+                   V{"bob@example.org"});
+    CPPUNIT_ASSERT(Addresses(Match(entries_, "m@example", AddressMatch::kPrefix)).empty());
+    CPPUNIT_ASSERT(Addresses(Match(entries_, "mao@EXAMPLE", AddressMatch::kPrefix)) ==
+                   V{"mao@example.org"});
   }
 
   void BlankFindsNothing() {
