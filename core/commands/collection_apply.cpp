@@ -21,7 +21,7 @@ Status CollectionSync::ApplyCommands() {
 
 Status CollectionSync::Apply(const ClientCommand& cmd) {
   const storage::FolderId folder = target_.folder.id;
-  Reply reply{cmd.kind, cmd.client_id, cmd.server_id, kSyncSuccess, {}};
+  Reply reply{cmd.kind, cmd.client_id, cmd.server_id, kSyncSuccess, {}, {}};
   if (cmd.kind == ClientCommand::kAdd) {
     Status s = ApplyAdd(cmd, reply);
     if (s.ok()) replies_.push_back(std::move(reply));
@@ -71,8 +71,17 @@ Status CollectionSync::ApplyAdd(const ClientCommand& cmd, Reply& reply) {
       return Status::Ok();
     }
   }
+  if (target_.writable && target_.item_class->Composes(target_.folder, ctx_.version)) {
+    bool answered = true, plain = false;
+    return ApplyComposed(cmd, nullptr, reply, answered, &plain);
+  }
   if (!target_.writable || !target_.item_class->ClientMayAdd()) {
     reply.status = kSyncNotPermitted;
+    ctx_.response.log.push_back(
+        {LogLevel::kNotice, "Sync from " + ctx_.user.name + ": Add " + cmd.client_id + " to " +
+                                target_.folder.name + " refused (Status 6): " +
+                                (target_.writable ? "no items of this class are added by Sync"
+                                                  : "read-only folder")});
     return Status::Ok();
   }
   if (!Acceptable(*cmd.data, reply)) return Status::Ok();
@@ -99,6 +108,11 @@ Status CollectionSync::ApplyChange(const ClientCommand& cmd, storage::ItemRecord
     outgoing_.push_back({Outgoing::kChange, cmd.server_id,
                          RenderItem(items::StoredOf(existing), items::RenderScope::kWhole)});
     return Status::Ok();
+  }
+  if (target_.item_class->Composes(target_.folder, ctx_.version)) {
+    bool plain = false;
+    Status s = ApplyComposed(cmd, &existing, reply, answered, &plain);
+    if (!s.ok() || !plain) return s;
   }
   if (!Acceptable(*cmd.data, reply)) return Status::Ok();
   answered = false;  // success needs no Response

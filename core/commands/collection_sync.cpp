@@ -242,6 +242,20 @@ void CollectionSync::WriteReply(wbxml::Writer& w, const Reply& r) const {
   if (r.kind == ClientCommand::kFetch && r.status == kSyncSuccess) {
     w.Fragment(r.application_data);
   }
+  if (!r.attachments.empty()) {
+    // MS-ASAIRS 2.2.2.7: an added attachment's ClientId with the
+    // FileReference a later Delete names it by.
+    w.Start(as::kApplicationData);
+    w.Start(wbxml::tags::base::kAttachments);
+    for (const auto& [client_id, file_reference] : r.attachments) {
+      w.Start(wbxml::tags::base::kAttachment);
+      w.Element(wbxml::tags::base::kClientId, client_id);
+      w.Element(wbxml::tags::base::kFileReference, file_reference);
+      w.End();
+    }
+    w.End();
+    w.End();
+  }
   w.End();
 }
 

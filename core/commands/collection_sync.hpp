@@ -97,6 +97,8 @@ class CollectionSync {
     std::string client_id, server_id;
     int status = kSyncSuccess;
     std::string application_data;  // Fetch: rendered (RenderItem)
+    // Attachments a composed Add or Change added: ClientId, FileReference.
+    std::vector<std::pair<std::string, std::string>> attachments;
   };
   // A server-side change to send in <Commands>.
   struct Outgoing {
@@ -125,6 +127,11 @@ class CollectionSync {
   Status ApplyAdd(const ClientCommand& cmd, Reply& reply);
   Status ApplyChange(const ClientCommand& cmd, storage::ItemRecord& existing, Reply& reply,
                      bool& answered);
+  // An Add (`existing` null) or Change the item's class composes
+  // (ItemClass::Composes: 16.x drafts), stored or sent; *plain when the
+  // class leaves this Change to the usual path (Composed::kPlain).
+  Status ApplyComposed(const ClientCommand& cmd, const storage::ItemRecord* existing,
+                       Reply& reply, bool& answered, bool* plain);
   // Whether the item's class takes what the client sent (else Status 6 in
   // `reply` and a log line).
   bool Acceptable(const wbxml::Element& application_data, Reply& reply);

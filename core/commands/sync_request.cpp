@@ -42,6 +42,7 @@ Status ParseCommands(const wbxml::Element& commands, CollectionRequest& c) {
     if (cmd.kind == ClientCommand::kAdd || cmd.kind == ClientCommand::kChange) {
       cmd.data = e.Child(as::kApplicationData);
       if (cmd.data == nullptr) return Status::Invalid("Add/Change without ApplicationData");
+      cmd.send = e.Has(wbxml::tags::email2::kSend);
     }
     c.commands.push_back(std::move(cmd));
   }

@@ -17,6 +17,7 @@ struct ClientCommand {
   std::string server_id;                       // Change, Delete, Fetch
   std::string instance_id;                     // 16.x Change/Delete of one occurrence
   const wbxml::Element* data = nullptr;        // Add, Change: ApplicationData
+  bool send = false;                           // 16.x Add/Change of a draft: Email2:Send
 };
 
 struct CollectionRequest {

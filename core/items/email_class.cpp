@@ -1,11 +1,14 @@
 // Email (MS-ASEMAIL). A message arrives by delivery, never by a client's
 // Sync Add; a client changes only its state (Read, Flag, Categories), and
-// other devices are sent only that state as a Change. With DeletesAsMoves
+// other devices are sent only that state as a Change. The exception are
+// 16.x drafts in the Drafts folder, which a client adds, changes and
+// sends (email_draft.hpp). With DeletesAsMoves
 // (the default), a message deleted from a mail folder goes to its owner's
 // Deleted Items, sharing the original bytes.
 #include <utility>
 
 #include "core/folder_type.hpp"
+#include "core/items/email_draft.hpp"
 #include "core/items/email_render.hpp"
 #include "core/items/item_class.hpp"
 #include "core/items/item_data.hpp"
@@ -79,6 +82,17 @@ class EmailItems final : public ItemClass {
   }
 
   bool ClientMayAdd() const override { return false; }
+
+  // MS-ASCMD 3.1.5.4: clients before 16.0 do not sync Drafts; their Adds
+  // stay refused (ClientMayAdd).
+  bool Composes(const storage::FolderRecord& folder, int version) const override {
+    return folder.type == folder_type::kDrafts && version >= 160;
+  }
+
+  Status Compose(storage::Txn& txn, const ComposeInput& in, const storage::ItemRecord* existing,
+                 Composed* out) const override {
+    return ComposeDraft(txn, in, existing, out);
+  }
   bool WalksByTime() const override { return true; }
 };
 

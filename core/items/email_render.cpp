@@ -3,6 +3,7 @@
 #include "core/items/email_render.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "core/convert/eas_time.hpp"
@@ -23,7 +24,7 @@ namespace base = wbxml::tags::base;
 namespace email = wbxml::tags::email;
 namespace email2 = wbxml::tags::email2;
 
-constexpr int kVersion12 = 120, kVersion14 = 140;
+constexpr int kVersion12 = 120, kVersion14 = 140, kVersion16 = 160;
 
 // Attachment methods (MS-ASAIRS 2.2.2.9): a plain file, an embedded message.
 constexpr int kMethodNormal = 1, kMethodEmbeddedMessage = 5;
@@ -203,6 +204,10 @@ void WriteMessage(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
   if (options.version >= kVersion12) {
     w.Element(base::kNativeBodyType, m.html_body.empty() ? "1" : "2");
   }
+  if (mail.state.draft && options.version >= kVersion16) {
+    if (!mail.state.bcc.empty()) w.Element(email2::kBcc, mail.state.bcc);
+    w.Element(email2::kIsDraft, "1");
+  }
   if (options.version >= kVersion14 && !m.conversation_id.empty()) {
     w.Start(email2::kConversationId);
     w.Opaque(m.conversation_id);
@@ -261,10 +266,13 @@ std::string_view ThreadTopic(std::string_view subject) { return mail::Normalized
 void RenderEmail(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
                  const RenderOptions& options, RenderScope scope) {
   w.Start(options.container);
+  std::optional<mail::MailState> state;
   if (scope == RenderScope::kChange) {
-    if (auto state = mail::DecodeMailState(item.data); state.ok()) {
-      WriteState(w, *state, options, scope);
-    }
+    if (auto decoded = mail::DecodeMailState(item.data); decoded.ok()) state = std::move(*decoded);
+  }
+  // A draft's message changes too: it goes whole.
+  if (scope == RenderScope::kChange && !(state && state->draft)) {
+    if (state) WriteState(w, *state, options, scope);
   } else {
     // Views into the stored bytes: the bodies are cut where they lie.
     mail::MailItemView mail;

@@ -49,6 +49,13 @@ Status ItemClass::OnClientWrite(storage::Txn&, const storage::UserRecord&, std::
   return Status::Ok();
 }
 
+Status ItemClass::Compose(storage::Txn&, const ComposeInput&, const storage::ItemRecord*,
+                          Composed* out) const {
+  out->outcome = Composed::kRefused;
+  out->refusal = "this class has no items a client composes";
+  return Status::Ok();
+}
+
 void ItemClass::Render(wbxml::Writer& w, storage::Txn&, const StoredItem& item,
                        const RenderOptions& options, RenderScope) const {
   const std::string_view data = item.data;

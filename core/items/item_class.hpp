@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.hpp"
@@ -57,6 +58,29 @@ inline StoredItem StoredOf(const storage::ItemRecord& r) { return {r.data, r.blo
 // changed, where the class can tell (mail: its flags; the message never
 // changes).
 enum class RenderScope : uint8_t { kWhole, kChange };
+
+// A client's Add or Change that the class makes into an item itself
+// instead of storing its ApplicationData (ItemClass::Composes).
+struct ComposeInput {
+  const wbxml::Element& application_data;
+  bool send = false;  // Email2:Send: send it instead of keeping it
+  const storage::FolderRecord& folder;
+  const storage::UserRecord& user;
+  uint64_t now = 0;
+};
+
+struct Composed {
+  // kPlain: the item is none the class composes (a message moved into
+  // Drafts): the Change is applied as to any other item.
+  enum Outcome : uint8_t { kStored, kSent, kRefused, kPlain } outcome = kStored;
+  storage::ItemRecord item;  // kStored: as written (id and modseq set)
+  // Attachments the client added: its ClientId and the FileReference the
+  // server gave it (MS-ASAIRS 2.2.2.14), for the Responses.
+  std::vector<std::pair<std::string, std::string>> attachments;
+  std::string refusal;              // kRefused: why (the client gets Status 6)
+  std::vector<std::string> notes;   // for the log
+  bool queued_outgoing = false;     // something waits in the outgoing queue
+};
 
 class ItemClass {
  public:
@@ -132,8 +156,15 @@ class ItemClass {
   // to a 2.5 client as stored).
   virtual const LegacyBodyTags* LegacyBody() const { return nullptr; }
   // Whether a client may add items of this class by Sync (mail: no, a
-  // message arrives by delivery; drafts come with SendMail's issue).
+  // message arrives by delivery; 16.x drafts are composed, below).
   virtual bool ClientMayAdd() const { return true; }
+  // Whether a client's Add and Change in `folder` at protocol `version`
+  // (×10) are made into items by Compose (mail: drafts from 16.0).
+  virtual bool Composes(const storage::FolderRecord&, int /*version*/) const { return false; }
+  // Makes, stores or sends the item of a client's Add (`existing` null)
+  // or Change, in the write transaction. An error only for the store.
+  virtual Status Compose(storage::Txn& txn, const ComposeInput& in,
+                         const storage::ItemRecord* existing, Composed* out) const;
 };
 
 // The class of the items of a folder of this kind.

@@ -9,17 +9,22 @@ namespace eas::core::mail {
 namespace {
 
 constexpr std::string_view kMagic = "eas-mail-item-1";
+// A draft's state: the same fields, then the Bcc. Delivered mail keeps
+// the first form, so what was stored before drafts existed still reads.
+constexpr std::string_view kDraftMagic = "eas-mail-draft-1";
 
 void PutState(util::TextRecordWriter& w, const MailState& s) {
   w.Number(s.read ? 1 : 0).Blob(s.flag).Number(s.categories.size());
   for (const std::string& c : s.categories) w.Blob(c);
   w.Number(static_cast<uint64_t>(s.last_verb)).Number(s.last_verb_time);
+  if (s.draft) w.Blob(s.bcc);
 }
 
 // Reads the state; leaves `r` at the record.
 bool GetState(util::TextRecordReader& r, MailState& s) {
   uint64_t read = 0, n = 0, verb = 0;
-  if (!r.Magic(kMagic) || !r.Number(read) || read > 1 || !r.Blob(s.flag) || !r.Number(n) ||
+  s.draft = r.Magic(kDraftMagic);
+  if ((!s.draft && !r.Magic(kMagic)) || !r.Number(read) || read > 1 || !r.Blob(s.flag) || !r.Number(n) ||
       n > r.remaining()) {
     return false;
   }
@@ -30,11 +35,11 @@ bool GetState(util::TextRecordReader& r, MailState& s) {
   }
   if (!r.Number(verb) || verb > 3 || !r.Number(s.last_verb_time)) return false;
   s.last_verb = static_cast<LastVerb>(verb);
-  return true;
+  return !s.draft || r.Blob(s.bcc);
 }
 
 std::string Encode(const MailState& state, std::string_view record) {
-  util::TextRecordWriter w(kMagic);
+  util::TextRecordWriter w(state.draft ? kDraftMagic : kMagic);
   PutState(w, state);
   w.Blob(record);
   return w.Take();

@@ -27,6 +27,10 @@ struct MailState {
   std::vector<std::string> categories;
   LastVerb last_verb = LastVerb::kNone;
   uint64_t last_verb_time = 0;  // unix seconds
+  // A draft a 16.x client wrote (core/mail/draft.hpp): its Bcc, which the
+  // record does not keep, goes back to the devices with Email2:IsDraft.
+  bool draft = false;
+  std::string bcc;  // the Bcc list as the client wrote it; drafts only
   bool operator==(const MailState&) const = default;
 };
 

@@ -486,6 +486,9 @@ inline const Tag kCalendarType = TagNamed(Page::kEmail2, "CalendarType");  // 0x
 inline const Tag kIsLeapMonth = TagNamed(Page::kEmail2, "IsLeapMonth");  // 0x10
 inline const Tag kFirstDayOfWeek = TagNamed(Page::kEmail2, "FirstDayOfWeek");  // 0x12
 inline const Tag kMeetingMessageType = TagNamed(Page::kEmail2, "MeetingMessageType");  // 0x13
+inline const Tag kIsDraft = TagNamed(Page::kEmail2, "IsDraft");  // 0x15
+inline const Tag kBcc = TagNamed(Page::kEmail2, "Bcc");  // 0x16
+inline const Tag kSend = TagNamed(Page::kEmail2, "Send");  // 0x17
 }  // namespace email2
 
 // Code page 4, "Calendar:" (MS-ASCAL): what Email's MeetingRequest borrows
