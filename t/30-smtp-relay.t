@@ -28,11 +28,7 @@ sub sink_stop { $sink->stop }
 sub received { $sink->received }
 sub wait_for { my ($cond, $secs) = @_; my $end = time + $secs; until ($cond->()) { return 0 if time > $end; sleep 0.2 } 1 }
 
-sub queue {
-    my ($rc, $out) = $t->easctl('queue', 'list', '--json');
-    die "easctl queue list: $out" if $rc;
-    return [map { my %e = /"(\w+)": "((?:[^"\\]|\\.)*)"/g; \%e } $out =~ /\{[^}]*\}/g];
-}
+sub queue { $t->outgoing_queue }
 
 my $n = 0;
 sub send_mail {

@@ -50,11 +50,7 @@ $pf->start;
 
 sub wait_for { my ($cond, $secs) = @_; PostfixTest::wait_until($secs, $cond) }
 
-sub queue {
-    my ($rc, $out) = $t->easctl('queue', 'list', '--json');
-    die "easctl queue list: $out" if $rc;
-    return [map { my %e = /"(\w+)": "((?:[^"\\]|\\.)*)"/g; \%e } $out =~ /\{[^}]*\}/g];
-}
+sub queue { $t->outgoing_queue }
 
 my $n = 0;
 sub send_mail {

@@ -450,6 +450,15 @@ sub sync_collection {
     return $r;
 }
 
+# The store's outgoing queue as `easctl queue list --json` shows it: one
+# hash of its string fields per entry.
+sub outgoing_queue {
+    my ($self) = @_;
+    my ($rc, $out) = $self->easctl('queue', 'list', '--json');
+    die "easctl queue list: $out" if $rc;
+    return [map { my %e = /"(\w+)": "((?:[^"\\]|\\.)*)"/g; \%e } $out =~ /\{[^}]*\}/g];
+}
+
 # The Adds a user's phone has seen in its Inbox so far, oldest first, each
 # {xml (namespaces stripped), response}: the first call has the device
 # "\U$user\EPHONE" start at SyncKey 0, later calls go on from its key.
