@@ -168,8 +168,9 @@ unit: $(BUILD)/unit-tests
 integration: build
 	prove -v t/
 
+# Built on every core: a clean clone compiles ~250 files.
 test: test-deps
-	$(MAKE) build
+	$(MAKE) -j$$(nproc) build
 	$(BUILD)/unit-tests
 	prove t/
 
@@ -194,7 +195,7 @@ bench: bench-deps
 	bench/run.sh
 
 run: deps
-	$(MAKE) build
+	$(MAKE) -j$$(nproc) build
 	PORT=$(PORT) LMTP_PORT=$(LMTP_PORT) AUTODISCOVER_PORT=$(AUTODISCOVER_PORT) demo/run.sh
 
 clean:

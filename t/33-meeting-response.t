@@ -10,8 +10,9 @@
 # invitation goes to Deleted Items. An update (higher SEQUENCE) changes
 # the same event; a CANCEL marks it cancelled; mail for an unknown meeting
 # is still delivered. Her answer to bob lands in his Inbox and sets her
-# status on his event. A RequestId that is not hers, a LongId and a bad
-# UserResponse get Status 2 and a log line. OPTIONS announces the command.
+# status on his event. An answer may name the invitation by a Search
+# result's LongId. A RequestId that is not hers, a LongId of nothing here
+# or with a RequestId, and a bad UserResponse get Status 2 and a log line. OPTIONS announces the command.
 use strict;
 use warnings;
 use lib 't/lib';
@@ -221,8 +222,9 @@ like($events->{'party@example.org'}{data}, qr{^(?=.*<ResponseType>2</ResponseTyp
 # 4. Decline lunch from the Inbox: the event goes, a DECLINED reply.
 $inbox_mail = mail_by_subject(folder_items($inbox));
 my $lunch_id = $events->{'lunch@example.org'}{id};
-$r = respond(name => 'decline from the Inbox', response => 3, collection => $inbox,
-             request => $inbox_mail->{'Invitation lunch'}{id});
+# (named by LongId, as a Search result names it: "folder:item")
+$r = respond(name => 'decline from the Inbox by LongId', response => 3,
+             long_id => $inbox_mail->{'Invitation lunch'}{id});
 like($r->{xml}, qr{<Status>1</Status></Result>}, '... Status 1 without CalendarId');
 $ics = calendar_part(sink_message(3));
 like($ics, qr{^UID:lunch\@example.org\r?$}m, '... a REPLY for lunch');
@@ -307,7 +309,8 @@ for my $case (
     [ 'a RequestId that is no item', { collection => $calendar, request => "$calendar:999999" }, qr/names no item|no item/ ],
     [ "bob's event", { collection => $bob->{Calendar}{id}, request => $bob_event_id }, qr/no folder \S+ of the user's own/ ],
     [ 'an ordinary mail', { collection => $inbox, request => $inbox_mail->{'Invitation ghost-cancel'}{id} }, qr/is no meeting request/ ],
-    [ 'a LongId', { long_id => 'RgAAAAD' }, qr/LongId/ ],
+    [ 'a LongId of no item here', { long_id => 'RgAAAAD' }, qr/LongId 'RgAAAAD' names no item/ ],
+    [ 'a LongId with a RequestId', { long_id => "$inbox:1", collection => $inbox, request => $party_id }, qr/LongId comes instead/ ],
     [ 'UserResponse 4', { collection => $calendar, request => $party_id, response => 4 }, qr/UserResponse '4'/ ],
 ) {
     my ($name, $o, $log) = @$case;

@@ -35,11 +35,12 @@ namespace mail = core::mail;
 constexpr size_t kBatchMessages = 200;
 constexpr size_t kBatchBytes = 16 << 20;
 
-// A file mapped read-only for as long as this lives.
+// A file mapped read-only for as long as this lives. `follow`: whether a
+// symbolic link is followed (only for the path the administrator named).
 class MappedFile {
  public:
-  explicit MappedFile(const std::string& path) {
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  explicit MappedFile(const std::string& path, bool follow = true) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
     if (fd < 0) return;
     struct stat st;
     if (fstat(fd, &st) == 0) {
@@ -166,8 +167,10 @@ bool MaildirSeen(const std::string& name) {
   return info != std::string::npos && name.find('S', info + 3) != std::string::npos;
 }
 
+// A file found in a directory: never through a symbolic link, so a
+// mailbox's owner cannot have root's import read a file outside it.
 bool ReadFile(const fs::path& file, bool maildir, const Sink& sink) {
-  MappedFile f(file.string());
+  MappedFile f(file.string(), /*follow=*/false);
   if (!f.ok()) {
     std::cerr << "easctl: cannot read " << file.string() << "\n";
     return true;  // the others still come
@@ -183,16 +186,20 @@ bool ReadDirectory(const fs::path& dir, const Sink& sink) {
   std::vector<std::pair<fs::path, bool>> files;
   const bool maildir = fs::is_directory(dir / "cur") || fs::is_directory(dir / "new");
   std::error_code ec;
+  auto take = [&](const fs::directory_entry& e, bool in_maildir) {
+    if (e.is_symlink()) {
+      std::cerr << "easctl: skipping " << e.path().string()
+                << ": a symbolic link (files of a mailbox are never followed elsewhere)\n";
+    } else if (e.is_regular_file()) {
+      files.emplace_back(e.path(), in_maildir);
+    }
+  };
   for (const char* sub : {"cur", "new"}) {
     if (!maildir) break;
-    for (const auto& e : fs::directory_iterator(dir / sub, ec)) {
-      if (e.is_regular_file()) files.emplace_back(e.path(), true);
-    }
+    for (const auto& e : fs::directory_iterator(dir / sub, ec)) take(e, true);
   }
   if (!maildir) {
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-      if (e.is_regular_file()) files.emplace_back(e.path(), false);
-    }
+    for (const auto& e : fs::directory_iterator(dir, ec)) take(e, false);
   }
   std::sort(files.begin(), files.end());
   for (const auto& [file, in_maildir] : files) {

@@ -119,7 +119,16 @@ bool ParseAnswers(const CommandContext& ctx, std::vector<Answer>* out) {
     a.collection_id = r->ChildText(kCollectionId);
     a.request_id = r->ChildText(kRequestId);
     a.instance_text = r->ChildText(kInstanceId);
-    a.long_id = r->Has(kLongId);
+    const Element* long_id = r->Child(kLongId);
+    a.long_id = long_id != nullptr;
+    // A Search result's LongId is its "folder:item", the ServerId's form
+    // (ItemOperations and the Smart commands take it alike); it comes
+    // instead of CollectionId and RequestId.
+    const bool long_id_alone = a.long_id && a.collection_id.empty() && a.request_id.empty();
+    if (long_id_alone && long_id->text.find(':') != std::string::npos) {
+      a.request_id = long_id->text;
+      a.collection_id = a.request_id.substr(0, a.request_id.find(':'));
+    }
     if (const Element* send = r->Child(kSendResponse)) {
       a.send_response = true;
       if (const Element* body = send->Child(wbxml::tags::base::kBody)) {
@@ -130,8 +139,10 @@ bool ParseAnswers(const CommandContext& ctx, std::vector<Answer>* out) {
     }
     if (a.user_response == 0) {
       a.Refuse(kInvalidRequest, "UserResponse '" + std::string(response) + "' is not 1, 2 or 3");
-    } else if (a.long_id) {
-      a.Refuse(kInvalidRequest, "a LongId names a Search result; Search is not implemented here");
+    } else if (a.long_id && !long_id_alone) {
+      a.Refuse(kInvalidRequest, "a LongId comes instead of CollectionId and RequestId, not with them");
+    } else if (a.long_id && a.collection_id.empty()) {
+      a.Refuse(kInvalidRequest, "LongId '" + long_id->text + "' names no item of this server");
     } else if (a.collection_id.empty() || a.request_id.empty()) {
       a.Refuse(kInvalidRequest, "no CollectionId and RequestId");
     } else if (!a.instance_text.empty()) {

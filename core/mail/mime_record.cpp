@@ -12,6 +12,7 @@
 #include "core/convert/meeting_invite.hpp"
 #include "core/mail/charset.hpp"
 #include "core/mail/conversation.hpp"
+#include "core/mail/file_name.hpp"
 #include "core/mail/gmime_handles.hpp"
 #include "core/mail/html_text.hpp"
 #include "core/mail/message_class.hpp"
@@ -122,7 +123,7 @@ void Leaf(Walk& w, GMimeObject* obj, const char* parent_boundary) {
   }
   if (!GMIME_IS_PART(obj)) return;
   GMimePart* mime_part = GMIME_PART(obj);
-  part.file_name = C1AsCp1252(Str(g_mime_part_get_filename(mime_part)));
+  part.file_name = TerminalFileName(C1AsCp1252(Str(g_mime_part_get_filename(mime_part))));
   GMimeContentEncoding encoding = g_mime_part_get_content_encoding(mime_part);
   if (encoding != GMIME_CONTENT_ENCODING_DEFAULT)
     part.transfer_encoding = Lower(Str(g_mime_content_encoding_to_string(encoding)));

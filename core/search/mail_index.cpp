@@ -1,5 +1,11 @@
 #include "core/search/mail_index.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "core/search/sqlite_handles.hpp"
@@ -91,7 +97,31 @@ std::string MailIndex::PathFor(std::string_view store_dir) {
   return std::string(store_dir) + "/search-index.sqlite";
 }
 
+namespace {
+
+// The index holds words of everyone's mail. SQLite would create it 0644
+// minus the umask, readable by every local user; it is made here as the
+// LMDB files are (0660: the workers and easctl share a group), and SQLite
+// gives its -wal and -shm files the database file's mode.
+constexpr mode_t kIndexFileMode = 0660;
+
+Status CreatePrivately(const std::string& path) {
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, kIndexFileMode);
+  if (fd < 0) return Status::Io("creating " + path + ": " + std::strerror(errno));
+  struct stat st;
+  Status s = Status::Ok();
+  if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 07777) != kIndexFileMode &&
+      fchmod(fd, kIndexFileMode) != 0) {
+    s = Status::Io("chmod " + path + ": " + std::strerror(errno));
+  }
+  close(fd);
+  return s;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<MailIndex>> MailIndex::Open(const std::string& path) {
+  if (Status s = CreatePrivately(path); !s.ok()) return s;
   auto impl = std::make_unique<Impl>();
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw,

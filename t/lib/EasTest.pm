@@ -80,6 +80,7 @@ sub add_user {
     my ($self, $name, $password, @emails) = @_;
     my ($rc, $out) = $self->easctl('user', 'add', $name, '--password', $password,
                                    map { ('--email', $_) } @emails);
+    $self->remember_credentials($name, $password);
     die "easctl user add $name: $out" if $rc;
 }
 
@@ -174,8 +175,47 @@ sub reload {
     sleep 1;
 }
 
+# Remembers what must never be written to a log (issue 16: no password,
+# Authorization header or message body at any level): a password, its
+# Basic credentials, or a body line of a message.
+sub remember_secret {
+    my ($self, $secret) = @_;
+    $self->{secrets}{$secret} = 1 if defined $secret && length $secret >= 5;
+}
+
+sub remember_credentials {
+    my ($self, $user, $password) = @_;
+    $self->remember_secret($password);
+    $self->remember_secret(encode_base64("$user:$password", ''));
+}
+
+# The body lines of a message worth looking for: long enough not to be a
+# common word, not a MIME part's header or boundary.
+sub remember_body {
+    my ($self, $message) = @_;
+    my (undef, $body) = split /\r?\n\r?\n/, $message, 2;
+    for my $line (split /\r?\n/, $body // '') {
+        next if length $line < 20 || $line =~ /^--|^[\w-]+:\s/;
+        $self->remember_secret($line);
+    }
+}
+
+# The secrets remembered that occur in $text, each with its context.
+sub leaked_secrets {
+    my ($self, $text) = @_;
+    my @found;
+    for my $secret (sort keys %{ $self->{secrets} // {} }) {
+        my $at = index $text, $secret;
+        next if $at < 0;
+        my $from = $at < 60 ? 0 : $at - 60;
+        push @found, "\"$secret\" in: ..." . substr($text, $from, 200) . '...';
+    }
+    return @found;
+}
+
 # Stops nginx and checks its error log; `allow` => qr/.../ names the alert
-# lines a test caused on purpose (a worker it killed).
+# lines a test caused on purpose (a worker it killed). No log of this
+# nginx may hold a password, credentials or a body line a test used.
 sub stop {
     my ($self, %o) = @_;
     return unless $self->{running};
@@ -190,6 +230,13 @@ sub stop {
     my @bad = grep { /\[(alert|crit|emerg)\]/ && !($o{allow} && /$o{allow}/) } split /\n/, $log;
     ok(!@bad, 'error.log has no alert, crit or emerg lines')
         or diag(join "\n", @bad);
+    my @leaks = map { my $f = $_; map { "$f: $_" } $self->leaked_secrets(read_file($f)) }
+                glob "$self->{dir}/*.log";
+    ok(!@leaks, 'no log holds a password, credentials or message body text')
+        or diag(join "\n", @leaks);
+    my @open = grep { ((stat $_)[2] // 0) & 07 } glob "$self->{store}/* $self->{store}/*/*";
+    ok(!@open, 'no file of the store is open to other local users')
+        or diag(join "\n", map { sprintf '%s %o', $_, (stat $_)[2] & 07777 } @open);
 }
 
 sub error_log {
@@ -277,6 +324,10 @@ sub request {
     );
     $headers{Authorization} = 'Basic ' . encode_base64("$user:$password", '')
         unless $o{no_auth};
+    # A wrong password ("wrong") may be a word of a log line; its
+    # credentials may not.
+    $self->remember_secret(encode_base64("$user:$password", '')) unless $o{no_auth};
+    $self->remember_body($body) if ($o{content_type} // '') =~ m{^message/rfc822};
     %headers = (%headers, %{ $o{headers} // {} });
     delete $headers{$_} for grep { !defined $headers{$_} } keys %headers;
     my $http = HTTP::Tiny->new(timeout => $o{timeout} // 30, keep_alive => 0);
@@ -345,9 +396,13 @@ sub deliver {
     my ($self, $message, @args) = @_;
     my $in = "$self->{dir}/message.eml";
     write_file($in, $message);
+    $self->remember_body($message);
     my $cmd = join ' ', map { quotemeta } "$TOP/build/eas-deliver", '--store', $self->{store}, @args;
     my $out = `$cmd < $in 2>&1`;
-    return ($? >> 8, $out);
+    my $rc = $? >> 8;
+    my @leaks = $self->leaked_secrets($out);
+    ok(!@leaks, "eas-deliver's messages hold no body text") or diag(join "\n", @leaks) if @leaks;
+    return ($rc, $out);
 }
 
 # Line ends made CRLF, as messages travel.

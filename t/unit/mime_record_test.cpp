@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "core/mail/file_name.hpp"
 #include "core/mail/message_class.hpp"
 #include "core/mail/mime_record.hpp"
 
@@ -94,6 +95,7 @@ class MimeRecordTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testAttachmentRfc2231);
   CPPUNIT_TEST(testInlineImage);
   CPPUNIT_TEST(testNestedWithBareLineFeeds);
+  CPPUNIT_TEST(testFileNameKeepsNoPath);
   CPPUNIT_TEST(testEncodedWords);
   CPPUNIT_TEST(testUndeclared8Bit);
   CPPUNIT_TEST(testWindows1252LabelledLatin1);
@@ -295,6 +297,39 @@ class MimeRecordTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("caf\xC3\xA9"), m.text_body);
     CPPUNIT_ASSERT_EQUAL(std::string("<b>caf&eacute;</b>"), m.html_body);
     CPPUNIT_ASSERT(!m.malformed);
+  }
+
+  // A sender's directory parts are never kept (RFC 2183 2.3): a phone or
+  // an export that saves the attachment cannot be sent outside its folder.
+  void testFileNameKeepsNoPath() {
+    const char* names[][2] = {
+        {"../../../../etc/passwd", "passwd"},
+        {"C:\\Windows\\evil.exe", "evil.exe"},
+        {"/tmp/x.pdf", "x.pdf"},
+        {"..", ""},
+        {"report\x01\r\n.pdf", "report.pdf"},
+        {" plain.txt ", "plain.txt"},
+    };
+    for (const auto& [given, kept] : names) {
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(given, std::string(kept), TerminalFileName(given));
+    }
+    const std::string mime =
+        "From: a@example.com\r\n"
+        "Content-Type: multipart/mixed; boundary=\"A\"\r\n"
+        "\r\n"
+        "--A\r\n"
+        "Content-Type: text/plain\r\n"
+        "\r\n"
+        "hi\r\n"
+        "--A\r\n"
+        "Content-Type: application/octet-stream\r\n"
+        "Content-Disposition: attachment; filename=\"../../.ssh/authorized_keys\"\r\n"
+        "\r\n"
+        "ssh-ed25519 AAAA\r\n"
+        "--A--\r\n";
+    MessageRecord m = Build(mime);
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, m.parts.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("authorized_keys"), m.parts[1].file_name);
   }
 
   void testEncodedWords() {

@@ -6,6 +6,8 @@
 // lost work.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <string>
@@ -35,6 +37,7 @@ class SearchTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testCatchUpFollowsTheLog);
   CPPUNIT_TEST(testCrashLosesNothing);
   CPPUNIT_TEST(testDeletedFolderIsForgotten);
+  CPPUNIT_TEST(testIndexFilesAreNotWorldReadable);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -107,6 +110,23 @@ class SearchTest : public CppUnit::TestFixture {
     q.folders = {inbox_};
     q.received_after = 150;
     CPPUNIT_ASSERT_EQUAL(size_t(1), Must(index->Query(q)).size());  // by date alone
+  }
+
+  // The index holds words of everyone's mail: its files are 0660, as the
+  // store's, whatever the umask, never readable by other local users.
+  void testIndexFilesAreNotWorldReadable() {
+    Deliver(inbox_, "Private", "a <a@example.org>", "words", 100);
+    const mode_t old_umask = umask(022);
+    {
+      auto index = Must(MailIndex::Open(MailIndex::PathFor(store_->path())));
+      Must(CatchUp(*index, *store_, user_.id, Folders()));
+      for (const auto& entry : std::filesystem::directory_iterator(store_->path())) {
+        struct stat st;
+        CPPUNIT_ASSERT_EQUAL(0, stat(entry.path().c_str(), &st));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(entry.path().string(), 0660, int(st.st_mode & 0777));
+      }
+    }
+    umask(old_umask);
   }
 
   void testSyntaxInTextIsHarmless() {
