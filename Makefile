@@ -50,7 +50,7 @@ DELIVER_OBJS := $(DELIVER_SRCS:%.cpp=$(BUILD)/obj/%.o)
 LIB_HDRS  := $(shell find base core storage -name '*.hpp')
 GLUE_SRCS := $(wildcard ngx_eas_module/*)
 
-.PHONY: all deps bench-deps test-deps build unit test integration run bench fuzz clean
+.PHONY: all deps bench-deps test-deps build unit test integration crash run bench fuzz clean
 all: build
 
 # Installs only what is missing of the packages $(1), as root or through
@@ -173,6 +173,14 @@ test: test-deps
 	$(MAKE) -j$$(nproc) build
 	$(BUILD)/unit-tests
 	prove t/
+
+# The crash test's long mode: 1000 kill points (SIGKILL of nginx workers,
+# eas-deliver and easctl mid-write), each followed by easctl check and a
+# look through the clients' view (t/45-crash.t; `make test` runs 30).
+CRASH_POINTS ?= 1000
+crash: test-deps
+	$(MAKE) build
+	CRASH_POINTS=$(CRASH_POINTS) prove -v t/45-crash.t
 
 # libFuzzer targets for the WBXML decoder and the request line parser, each
 # run for FUZZ_SECONDS on a scratch copy of its seed corpus.

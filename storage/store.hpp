@@ -27,6 +27,8 @@ struct OpenOptions {
 };
 
 class Txn;
+struct CheckReport;
+class SyncStateReader;
 
 // What Txn::SweepFolder did.
 struct FolderSweep {
@@ -90,6 +92,11 @@ class Store {
     State* state_ = nullptr;  // in storage_, or null
   };
   ReadHold HoldReads();
+
+  // The consistency check (store_check.hpp) over one read snapshot, so a
+  // running server's writes never show up as half-made changes. `states`
+  // reads the sync states' bytes, which core owns.
+  Result<CheckReport> Check(const SyncStateReader& states);
 
  private:
   explicit Store(std::unique_ptr<Impl> impl);

@@ -3,11 +3,13 @@
 # the store exactly once; the client's retry of each message that did not
 # brings the mailbox to exactly one copy of each; the master's new workers
 # take LMTP and ActiveSync at once (no stale lock or reader slot left by a
-# killed worker stops them). Set CRASH_ROUNDS / CRASH_SEED for a longer run.
+# killed worker stops them); easctl check finds the store consistent.
+# Set CRASH_ROUNDS / CRASH_SEED for a longer run.
 use strict;
 use warnings;
 use lib 't/lib';
 use EasTest;
+use CrashTest;
 use POSIX qw(:sys_wait_h);
 use Time::HiRes qw(sleep usleep time);
 use Test::More;
@@ -29,53 +31,6 @@ sub message {
         . "Message-ID: <lmtp-crash-$i\@example.com>\n\n") . $body;
 }
 
-sub workers {
-    my $master = $t->pid;
-    my @pids;
-    for my $stat (glob '/proc/[0-9]*/stat') {
-        open my $fh, '<', $stat or next;
-        my $line = <$fh> // next;
-        # pid (comm) state ppid ...
-        push @pids, $1 if $line =~ /^(\d+) \(.*\) \S+ (\d+)/ && $2 == $master;
-    }
-    return @pids;
-}
-
-# A child delivering messages @ids over one connection, one transaction
-# each; it prints "ok ID" for each 250, "fail ID" for anything else, and
-# stops at the first failure (the connection is gone). It leaves by
-# _exit: a plain exit would run the test object's DESTROY, stopping nginx.
-sub start_client {
-    my ($report, @ids) = @_;
-    my $pid = fork // die "fork: $!";
-    return $pid if $pid;
-    open my $out, '>', $report or POSIX::_exit(1);
-    $out->autoflush(1);
-    my $c = eval { $t->lmtp_connect };
-    if (!$c || $c->{greeting} !~ /^220/) {
-        print $out "fail $_\n" for @ids;
-        POSIX::_exit(0);
-    }
-    $t->lmtp_send($c, "LHLO test\r\n");
-    $t->lmtp_read($c, 1);
-    for my $i (@ids) {
-        my $ok = eval {
-            $t->lmtp_send($c, "MAIL FROM:<s\@example.com>\r\nRCPT TO:<alice\@example.org>\r\nDATA\r\n");
-            my $r = $t->lmtp_read($c, 3, 20);
-            die "no DATA go-ahead\n" unless @$r == 3 && $r->[2] =~ /^354/;
-            $t->lmtp_send($c, message($i) . ".\r\n");
-            my $done = $t->lmtp_read($c, 1, 30);
-            @$done == 1 && $done->[0] =~ /^250/;
-        };
-        print $out(($ok ? 'ok' : 'fail') . " $i\n");
-        if (!$ok) {
-            print $out "fail $_\n" for grep { $_ > $i } @ids;
-            POSIX::_exit(0);
-        }
-    }
-    POSIX::_exit(0);
-}
-
 my (%acknowledged, %failed);
 my $next = 1;
 my $kills = 0;
@@ -85,28 +40,20 @@ for my $round (1 .. $rounds) {
         my @ids = ($next .. $next + $per_connection - 1);
         $next += $per_connection;
         my $report = $t->dir . "/report-$round-$ids[0]";
-        push @clients, [start_client($report, @ids), $report];
+        push @clients, [CrashTest::lmtp_client($t, $report, \&message, 'alice@example.org', @ids), $report];
     }
     # 0-30 ms in: before, during or after a group commit.
     usleep(int(rand(30_000)));
     if ($round % 3 != 0) {  # every third round runs to its end
-        my @w = workers();
+        my @w = CrashTest::workers($t);
         $kills += kill 'KILL', @w;
     }
     for my $c (@clients) {
         waitpid($c->[0], 0);
-        open my $fh, '<', $c->[1] or next;
-        while (<$fh>) {
-            $acknowledged{$1} = 1 if /^ok (\d+)/;
-            $failed{$1} = 1 if /^fail (\d+)/;
-        }
+        CrashTest::lmtp_report($c->[1], \%acknowledged, \%failed);
     }
     # The master starts new workers; wait until LMTP answers again.
-    for (1 .. 100) {
-        my $c = eval { $t->lmtp_connect };
-        last if $c && $c->{greeting} =~ /^220/;
-        sleep 0.05;
-    }
+    CrashTest::wait_for_workers($t);
 }
 my $total = $next - 1;
 ok($kills > 0, "$kills workers killed in $rounds rounds");
@@ -126,7 +73,7 @@ is("@twice", '', 'no message is there twice');
 my @retry = sort { $a <=> $b } keys %failed;
 if (@retry) {
     my $report = $t->dir . '/report-retry';
-    waitpid(start_client($report, @retry), 0);
+    waitpid(CrashTest::lmtp_client($t, $report, \&message, 'alice@example.org', @retry), 0);
     my @not = grep { !/^ok/ } EasTest::read_file($report) =~ /^(.*)$/mg;
     is("@not", '', 'every retry is acknowledged');
 }
@@ -135,6 +82,8 @@ is(scalar(grep { ($count->{$_} // 0) == 1 } 1 .. $total), $total,
    "after the retries: each of the $total messages exactly once");
 unlike($t->error_log, qr/\[(alert|emerg)\].*(lmdb|store|MDB_)/i, 'no store alert in the error log')
     or diag $t->error_log;
+
+CrashTest::store_check_ok($t, 'easctl check: the store is consistent after the kills');
 
 $t->stop(allow => qr/worker process \d+ exited on signal 9$/);
 done_testing;

@@ -20,6 +20,9 @@ int UserList(storage::Store& store, const Args& a);
 int UserSet(storage::Store& store, const Args& a);
 // collected_commands.cpp: the addresses a user wrote to.
 int UserCollected(storage::Store& store, const Args& a);
+// check_command.cpp: the store's consistency check; opens the store
+// itself (exit status 2 when it cannot).
+int StoreCheck(const Args& a);
 // queue_commands.cpp: the outgoing queue.
 int QueueList(storage::Store& store, const Args& a);
 // retry (due at once) or drop (removed unsent) the entries named.

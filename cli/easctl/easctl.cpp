@@ -56,6 +56,8 @@ const char* kUsage =
     "  import --user NAME --folder FOLDERID FILE.vcf|FILE.ics   (FILE - reads stdin)\n"
     "  import --user NAME [--folder FOLDERID] MAILDIR|DIR|FILE.mbox|FILE.eml\n"
     "  export --user NAME --folder FOLDERID [-o FILE] [--vcard4]\n"
+    "  check                               store consistency (exit 0 clean, 1 problems,\n"
+    "                                      2 no store)\n"
     "  queue list [--json]                 mail waiting for the SMTP relay\n"
     "  queue retry ID...                   send again at once\n"
     "  queue drop ID...                    remove unsent\n"
@@ -362,8 +364,10 @@ int main(int argc, char** argv) {
   using namespace eas::cli;
   Args a;
   if (!ParseArgs(argc, argv, a) || a.positional.empty()) return Usage();
-  if (!DropToStoreOwner(a.store, "easctl")) return 1;
+  const bool check = a.positional[0] == "check";
+  if (!DropToStoreOwner(a.store, "easctl")) return check ? 2 : 1;
   umask(007);  // the store is shared by the nginx workers' group
+  if (check) return a.positional.size() == 1 ? StoreCheck(a) : Usage();
 
   auto store = Store::Open(a.store);
   if (!store.ok()) return Fail(store.status().message());

@@ -18,6 +18,7 @@
 #include "core/commands/command.hpp"
 #include "core/commands/hierarchy.hpp"
 #include "core/commands/sync_collection.hpp"
+#include "core/sync_state_names.hpp"
 #include "core/util/digest.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
@@ -44,8 +45,8 @@ constexpr int kInvalidXml = 103, kInvalidXmlHttp = 400;
 constexpr int kServerErrorRetryLater = 111, kServerErrorHttp = 503;
 
 // The sync state keeping the device's last request that moved something:
-// its SHA-256, then the answer. No folder id is spelled like this.
-constexpr std::string_view kLastMove = "moveitems";
+// its SHA-256, then the answer.
+constexpr std::string_view kLastMove = kLastMoveItems;
 constexpr size_t kDigestSize = 32;
 // ServerIds in the answer are at most this long (MoveItemsResponse.xsd).
 constexpr size_t kMaxIdLength = 64;

@@ -11,6 +11,7 @@
 #include "core/commands/command.hpp"
 #include "core/commands/sync_collection.hpp"
 #include "core/commands/sync_request.hpp"
+#include "core/sync_state_names.hpp"
 #include "core/wbxml/decoder.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
@@ -27,7 +28,7 @@ enum SyncStatus {
 
 // The last full Sync request of the device, kept so an empty Sync (or a
 // Partial one) can reuse its collections and options (MS-ASCMD 3.1.5.3).
-constexpr std::string_view kCachedRequest = "sync-request";
+constexpr std::string_view kCachedRequest = kCachedSyncRequest;
 
 std::string TopStatus(int status) { return StatusAnswer(as::kSync, as::kStatus, status); }
 

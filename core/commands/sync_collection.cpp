@@ -12,6 +12,7 @@
 #include "core/commands/sync_changes.hpp"
 #include "core/commands/sync_request.hpp"
 #include "core/folder_access.hpp"
+#include "core/sync_state_names.hpp"
 #include "core/wbxml/decoder.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
@@ -67,7 +68,7 @@ std::optional<storage::ItemId> ParseItemServerId(std::string_view sid, storage::
 }
 
 std::string AnswerKey(std::string_view collection_id) {
-  return std::string(collection_id) + "#answer";
+  return std::string(collection_id) + std::string(kAnswerSuffix);
 }
 
 Status SaveAnswer(storage::Txn& txn, const CommandContext& ctx, std::string_view collection_id,

@@ -11,11 +11,12 @@
 #include <vector>
 
 #include "core/wbxml/element.hpp"
+#include "core/sync_state_names.hpp"
 
 namespace eas::core::push {
 
 // The sync-state collection the parameters live under.
-inline constexpr std::string_view kPingCollection = "ping";
+inline constexpr std::string_view kPingCollection = kPingParameters;
 
 struct PingFolder {
   std::string id;     // ServerId as the client sent it

@@ -556,15 +556,19 @@ sub wait_for_inbox {
 
 # A new device's count of the messages in a collection, synced to the end
 # 100 at a time: the first capture of $subject_re in each Subject => how
-# often it came (crash tests: each message exactly once).
+# often it came (crash tests: each message exactly once). Options: user
+# (default alice), field (another element than Subject: FileAs for
+# contacts), pages (at most; 50 unless given).
 sub subject_counts {
-    my ($self, $device, $collection, $subject_re) = @_;
+    my ($self, $device, $collection, $subject_re, %o) = @_;
     my %count;
-    my $key = tag($self->sync_collection($device, $collection, '0')->{xml}, 'SyncKey');
-    for (1 .. 50) {
-        my $r = $self->request(cmd => 'Sync', device => $device,
+    my $user = $o{user} // 'alice';
+    my $field = $o{field} // 'Subject';
+    my $key = tag($self->sync_collection($device, $collection, '0', user => $user)->{xml}, 'SyncKey');
+    for (1 .. $o{pages} // 50) {
+        my $r = $self->request(cmd => 'Sync', device => $device, user => $user,
             xml => qq{<Sync xmlns="AirSync:"><Collections><Collection><SyncKey>$key</SyncKey><CollectionId>$collection</CollectionId><GetChanges/><WindowSize>100</WindowSize></Collection></Collections></Sync>});
-        while ($r->{xml} =~ m{<Subject[^>]*>([^<]*)</Subject>}g) {
+        while ($r->{xml} =~ m{<$field\b[^>]*>([^<]*)</$field>}g) {
             my $subject = $1;
             $count{$1}++ if $subject =~ $subject_re;
         }

@@ -1095,20 +1095,12 @@ class StorageTest : public CppUnit::TestFixture {
 
     // Damage alice's record underneath the store (no Store is open, as
     // LMDB wants one environment per file per process).
-    MDB_env* env = nullptr;
-    CPPUNIT_ASSERT_EQUAL(0, mdb_env_create(&env));
-    mdb_env_set_maxdbs(env, 32);
-    CPPUNIT_ASSERT_EQUAL(0, mdb_env_open(env, path_.c_str(), 0, 0660));
-    MDB_txn* txn = nullptr;
-    CPPUNIT_ASSERT_EQUAL(0, mdb_txn_begin(env, nullptr, 0, &txn));
-    MDB_dbi users;
-    CPPUNIT_ASSERT_EQUAL(0, mdb_dbi_open(txn, "users", 0, &users));
-    char key[4] = {0, 0, 0, static_cast<char>(alice)};
-    char junk[] = "\x01\x02\xff\xff\xff";
-    MDB_val k{sizeof key, key}, v{sizeof junk - 1, junk};
-    CPPUNIT_ASSERT_EQUAL(0, mdb_put(txn, users, &k, &v, 0));
-    CPPUNIT_ASSERT_EQUAL(0, mdb_txn_commit(txn));
-    mdb_env_close(env);
+    RawWrite(path_, "users", [&](MDB_txn* txn, MDB_dbi users) {
+      char key[4] = {0, 0, 0, static_cast<char>(alice)};
+      char junk[] = "\x01\x02\xff\xff\xff";
+      MDB_val k{sizeof key, key}, v{sizeof junk - 1, junk};
+      CPPUNIT_ASSERT_EQUAL(0, mdb_put(txn, users, &k, &v, 0));
+    });
 
     store = MustOpen(path_);
     Status s = store->Read([&](Txn& t) { return t.GetUserById(alice).status(); });

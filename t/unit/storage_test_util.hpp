@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cppunit/extensions/HelperMacros.h>
+#include <lmdb.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +70,24 @@ T WriteValue(Store& store, F&& f) {
     return Status::Ok();
   }));
   return std::move(*out);
+}
+
+// Runs fn in a write transaction on the named database of the store at
+// `path`, with LMDB directly, to damage it as a lost write would. No Store
+// may be open on it (LMDB wants one environment per file per process).
+inline void RawWrite(const std::string& path, const char* name,
+                     const std::function<void(MDB_txn*, MDB_dbi)>& fn) {
+  MDB_env* env = nullptr;
+  CPPUNIT_ASSERT_EQUAL(0, mdb_env_create(&env));
+  mdb_env_set_maxdbs(env, 32);
+  CPPUNIT_ASSERT_EQUAL(0, mdb_env_open(env, path.c_str(), 0, 0660));
+  MDB_txn* txn = nullptr;
+  CPPUNIT_ASSERT_EQUAL(0, mdb_txn_begin(env, nullptr, 0, &txn));
+  MDB_dbi dbi;
+  CPPUNIT_ASSERT_EQUAL(0, mdb_dbi_open(txn, name, 0, &dbi));
+  fn(txn, dbi);
+  CPPUNIT_ASSERT_EQUAL(0, mdb_txn_commit(txn));
+  mdb_env_close(env);
 }
 
 }  // namespace eas::storage
