@@ -26,8 +26,8 @@ namespace convert = eas::core::convert;
 namespace items = eas::core::items;
 using eas::core::wbxml::Element;
 
-[[noreturn]] void Die(const char* what) {
-  std::fprintf(stderr, "fuzz_vcard: %s\n", what);
+[[noreturn]] void Die(const char* what, const std::string& card = {}) {
+  std::fprintf(stderr, "fuzz_vcard: %s\n%s\n", what, card.c_str());
   std::abort();
 }
 
@@ -48,9 +48,11 @@ void StoreAndExport(const Element& application_data) {
   for (auto version : {convert::VCardVersion::k30, convert::VCardVersion::k40}) {
     const std::string card = convert::VCardFromContact(*stored, version, "fuzz-uid");
     const auto blocks = convert::SplitVCards(card);
-    if (blocks.size() != 1 || !blocks[0].error.empty()) Die("an exported vCard is malformed");
+    if (blocks.size() != 1 || !blocks[0].error.empty()) {
+      Die("an exported vCard is malformed", blocks.empty() ? card : blocks[0].error + "\n" + card);
+    }
     if (Importable(*stored) && convert::ContactsFromVCards(card).items.size() != 1) {
-      Die("an exported vCard does not import");
+      Die("an exported vCard does not import", card);
     }
   }
 }
