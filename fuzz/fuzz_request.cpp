@@ -66,9 +66,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const eas::core::Response r = Fixture().Handle(request);
 
   if (r.http_status >= 500) Die(query, r, "server error");
-  if (r.content_type == eas::core::kWbxmlContentType && !r.body.empty() &&
-      !eas::core::wbxml::Decode(r.body).ok()) {
-    Die(query, r, "the WBXML answer does not decode");
+  if (r.content_type == eas::core::kWbxmlContentType && !r.body.empty()) {
+    if (auto answer = eas::core::wbxml::Decode(r.body); !answer.ok()) {
+      std::fprintf(stderr, "%s\n", answer.status().message().c_str());
+      Die(query, r, "the WBXML answer does not decode");
+    }
   }
   return 0;
 }

@@ -1,7 +1,8 @@
 // For fuzz_request: a temporary store (in /dev/shm when there is one, so
 // commits cost no disk flush) with user alice, her default folders, two
-// messages in her Inbox and device FUZZDEVICE that has done its first
-// FolderSync, behind the Service façade as the nginx glue opens it.
+// messages in her Inbox, an address she wrote to (an item of her hidden
+// Collected Addresses folder) and device FUZZDEVICE that has done its
+// first FolderSync, behind the Service façade as the nginx glue opens it.
 // Removed when the process exits.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "core/default_folders.hpp"
+#include "core/mail/collected_addresses.hpp"
 #include "core/mail/delivery.hpp"
 #include "core/service.hpp"
 #include "core/wbxml/tags.hpp"
@@ -114,7 +116,7 @@ class RequestFixture {
       auto stored = core::mail::StoreMessage(txn, *made, *inbox, *prepared);
       if (!stored.ok()) return stored.status();
     }
-    return Status::Ok();
+    return core::mail::CollectAddresses(txn, *made, {{"Bob", "bob@example.org"}}, 1699990000);
   }
 
   void FirstFolderSync() {
