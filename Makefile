@@ -50,7 +50,8 @@ DELIVER_OBJS := $(DELIVER_SRCS:%.cpp=$(BUILD)/obj/%.o)
 LIB_HDRS  := $(shell find base core storage -name '*.hpp')
 GLUE_SRCS := $(wildcard ngx_eas_module/*)
 
-.PHONY: all deps bench-deps test-deps build unit test integration crash run bench fuzz clean
+.PHONY: all deps bench-deps test-deps build unit test integration crash run bench fuzz fuzz-build \
+        fuzz-replay clean
 all: build
 
 # Installs only what is missing of the packages $(1), as root or through
@@ -170,7 +171,7 @@ integration: build
 
 # Built on every core: a clean clone compiles ~250 files.
 test: test-deps
-	$(MAKE) -j$$(nproc) build
+	$(MAKE) -j$$(nproc) build fuzz-replay
 	$(BUILD)/unit-tests
 	prove t/
 
@@ -179,24 +180,62 @@ test: test-deps
 # look through the clients' view (t/45-crash.t; `make test` runs 30).
 CRASH_POINTS ?= 1000
 crash: test-deps
-	$(MAKE) build
+	$(MAKE) -j$$(nproc) build
 	CRASH_POINTS=$(CRASH_POINTS) prove -v t/45-crash.t
 
-# libFuzzer targets for the WBXML decoder and the request line parser, each
-# run for FUZZ_SECONDS on a scratch copy of its seed corpus.
+# Fuzzing. One libFuzzer target per input surface (fuzz/fuzz_<name>.cpp,
+# its seed corpus in fuzz/corpus-<name>/). The library is compiled once
+# with clang, coverage and ASan+UBSan into $(BUILD)/fuzz/obj and archived;
+# every target links that archive. `make fuzz` runs each target for
+# FUZZ_SECONDS on a scratch copy of its corpus (new inputs stay out of the
+# tree). `make fuzz-replay` (part of `make test`) links the same target
+# sources with fuzz/replay_main.cpp against the normal build's libeas.a
+# and feeds them every committed corpus file: an input that once crashed
+# and was committed fails the suite for good.
+FUZZ_TARGETS := wbxml query mime_record vcard ical lmtp autodiscover request
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS := -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I. $(WBXML_CFLAGS)
+FUZZ_MAX_LEN ?= 65536
+FUZZ_OBJ  := $(BUILD)/fuzz/obj
+FUZZ_CXXFLAGS := -std=c++20 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+                 -fno-sanitize-recover=undefined -I. $(WBXML_CFLAGS) $(MAIL_CFLAGS)
+FUZZ_LDFLAGS  := -fsanitize=fuzzer,address,undefined
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.cpp=$(FUZZ_OBJ)/%.o)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/fuzz_%)
+# The targets' objects stay (make would delete them as intermediates).
+.SECONDARY: $(FUZZ_TARGETS:%=$(FUZZ_OBJ)/fuzz/fuzz_%.o) $(FUZZ_TARGETS:%=$(BUILD)/obj/fuzz/fuzz_%.o) \
+            $(BUILD)/obj/fuzz/replay_main.o
+
+$(FUZZ_OBJ)/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	clang++ $(FUZZ_CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/libeas.a: $(FUZZ_LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: $(FUZZ_OBJ)/fuzz/fuzz_%.o $(BUILD)/fuzz/libeas.a
+	clang++ $(FUZZ_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz-replay/fuzz_%: $(BUILD)/obj/fuzz/fuzz_%.o $(BUILD)/obj/fuzz/replay_main.o $(BUILD)/libeas.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
 fuzz: deps
 	@dpkg-query -W clang libclang-rt-14-dev >/dev/null 2>&1 || { SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q clang libclang-rt-14-dev; }
-	@mkdir -p $(BUILD)/fuzz
-	clang++ $(FUZZ_FLAGS) fuzz/fuzz_wbxml.cpp core/wbxml/*.cpp -lwbxml2 -o $(BUILD)/fuzz/fuzz_wbxml
-	clang++ $(FUZZ_FLAGS) fuzz/fuzz_query.cpp core/query.cpp core/util/base64.cpp -lcrypto -o $(BUILD)/fuzz/fuzz_query
-	rm -rf $(BUILD)/fuzz/corpus-wbxml $(BUILD)/fuzz/corpus-query
-	cp -r fuzz/corpus $(BUILD)/fuzz/corpus-wbxml
-	cp -r fuzz/corpus-query $(BUILD)/fuzz/corpus-query
-	$(BUILD)/fuzz/fuzz_wbxml -max_total_time=$(FUZZ_SECONDS) -max_len=65536 $(BUILD)/fuzz/corpus-wbxml
-	$(BUILD)/fuzz/fuzz_query -max_total_time=$(FUZZ_SECONDS) -max_len=8192 $(BUILD)/fuzz/corpus-query
+	$(MAKE) fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  rm -rf $(BUILD)/fuzz/corpus-$$t && cp -r fuzz/corpus-$$t $(BUILD)/fuzz/corpus-$$t || exit 1; \
+	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
+	    -artifact_prefix=$(BUILD)/fuzz/fuzz_$$t- $(BUILD)/fuzz/corpus-$$t || exit 1; \
+	done
+
+fuzz-replay: $(REPLAY_BINS)
+	@for t in $(FUZZ_TARGETS); do $(BUILD)/fuzz-replay/fuzz_$$t fuzz/corpus-$$t || exit 1; done
 
 bench: bench-deps
 	$(MAKE) build
@@ -210,4 +249,4 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(EASCTL_OBJS:.o=.d) $(DELIVER_OBJS:.o=.d) \
-         $(CLI_OBJS:.o=.d)
+         $(CLI_OBJS:.o=.d) $(FUZZ_LIB_OBJS:.o=.d) $(wildcard $(FUZZ_OBJ)/fuzz/*.d $(BUILD)/obj/fuzz/*.d)

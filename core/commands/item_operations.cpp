@@ -78,7 +78,9 @@ class Operations {
 
 std::optional<storage::FolderRecord> Operations::Folder(storage::FolderId id, bool write) {
   auto folder = txn_.GetFolder(id);
-  if (!folder.ok()) return std::nullopt;
+  // A hidden folder (Collected Addresses) holds no items a device can be
+  // shown: its records are no ApplicationData.
+  if (!folder.ok() || !OfferedToDevices(*folder)) return std::nullopt;
   FolderRole role = RoleOf(*folder, ctx_.user.id);
   if (!(write ? MayWriteItems(role) : MayRead(role))) return std::nullopt;
   return std::move(*folder);

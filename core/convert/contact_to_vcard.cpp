@@ -177,8 +177,19 @@ class Writer {
     Line(name, buf);
   }
 
+  // A phone sends Picture as base64, maybe wrapped; the line breaks go.
+  // Anything else outside the alphabet leaves the PHOTO out: written as it
+  // came, a line break would end the line and start properties of the
+  // sender's choosing in every export.
   void Picture() {
-    std::string data = Text(c::kPicture);
+    std::string data;
+    for (char ch : Text(c::kPicture)) {
+      if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') continue;
+      const bool base64 = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                          (ch >= '0' && ch <= '9') || ch == '+' || ch == '/' || ch == '=';
+      if (!base64) return;
+      data += ch;
+    }
     if (data.empty()) return;
     std::string type = PictureType(data);
     if (v4_) return Line("PHOTO", "data:image/" + type + ";base64," + data);

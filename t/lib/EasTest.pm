@@ -9,6 +9,7 @@ package EasTest;
 
 use strict;
 use warnings;
+use feature 'state';
 
 use Cwd qw(abs_path);
 use File::Basename qw(dirname);
@@ -330,6 +331,10 @@ sub request {
     $self->remember_body($body) if ($o{content_type} // '') =~ m{^message/rfc822};
     %headers = (%headers, %{ $o{headers} // {} });
     delete $headers{$_} for grep { !defined $headers{$_} } keys %headers;
+    capture('request', join(' ', $o{cmd} // '-', $headers{'MS-ASProtocolVersion'} // '-',
+                            $headers{'Content-Type'} // '-',
+                            ($headers{'MS-ASAcceptMultiPart'} // '') eq 'T' ? 'multipart' : '-')
+                       . "\n" . $body) if length $body;
     my $http = HTTP::Tiny->new(timeout => $o{timeout} // 30, keep_alive => 0);
     my $t0 = time;
     my $res = $http->request($o{method} // 'POST', $self->url . "?$query",
@@ -348,6 +353,8 @@ sub ping_start {
     my ($self, %o) = @_;
     my $device = $o{device} // 'PHONE';
     my $body = defined $o{xml} ? $self->wbxml($o{xml}) : '';
+    capture('request', 'Ping ' . ($o{version} // '14.1') . " application/vnd.ms-sync.wbxml -\n$body")
+        if length $body;
     my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $o{port} // $self->port)
         or die "connect: $!";
     my $auth = encode_base64(($o{user} // 'alice') . ':' . ($o{password} // 'secret'), '');
@@ -397,6 +404,7 @@ sub deliver {
     my $in = "$self->{dir}/message.eml";
     write_file($in, $message);
     $self->remember_body($message);
+    capture('message', read_file($in));
     my $cmd = join ' ', map { quotemeta } "$TOP/build/eas-deliver", '--store', $self->{store}, @args;
     my $out = `$cmd < $in 2>&1`;
     my $rc = $? >> 8;
@@ -419,7 +427,8 @@ sub lmtp_connect {
     my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{lmtp_port})
         or die "connect to LMTP: $!";
     binmode $s;
-    my $c = { sock => $s, buf => '' };
+    state $connections = 0;  # names the connection's capture file
+    my $c = { sock => $s, buf => '', id => ++$connections };
     $c->{greeting} = $self->lmtp_read($c, 1)->[0] // '';
     return $c;
 }
@@ -428,6 +437,7 @@ sub lmtp_connect {
 sub lmtp_send {
     my ($self, $c, $data) = @_;
     local $SIG{PIPE} = 'IGNORE';
+    capture("lmtp-$c->{id}", $data);
     while (length $data) {
         my $n = syswrite($c->{sock}, $data);
         die "LMTP write: $!" unless defined $n;
@@ -457,6 +467,21 @@ sub lmtp_read {
         last unless sysread($c->{sock}, $c->{buf}, 65536, length $c->{buf});
     }
     return \@replies;
+}
+
+# With EAS_CAPTURE=DIR, the traffic the tests send is kept there for the
+# fuzz corpora (fuzz/seed_corpora.pl): a file per request body (a first
+# line "Cmd version content-type multipart-or-"), per message handed to
+# eas-deliver, and per LMTP connection (all it sent, appended).
+our $capture_count = 0;
+sub capture {
+    my ($kind, $bytes) = @_;
+    my $dir = $ENV{EAS_CAPTURE} or return;
+    my $name = $kind =~ /^lmtp-/ ? "$dir/$kind-$$" : sprintf('%s/%s-%d-%d', $dir, $kind, $$, ++$capture_count);
+    utf8::encode($bytes) if utf8::is_utf8($bytes);
+    open(my $fh, '>>:raw', $name) or return;
+    print $fh $bytes;
+    close $fh;
 }
 
 # Bytes as they are; a character string (use utf8) as UTF-8.

@@ -89,6 +89,7 @@ class ConvertVCardTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRoundTrip30And40);
   CPPUNIT_TEST(testExportShape);
   CPPUNIT_TEST(testFoldingKeepsUtf8Whole);
+  CPPUNIT_TEST(testPictureCannotInjectProperties);
   CPPUNIT_TEST(testDatesFromShiftedClients);
   CPPUNIT_TEST_SUITE_END();
 
@@ -237,6 +238,25 @@ class ConvertVCardTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(v4.find("PHOTO:data:image/png;base64,iVBORw0KGgo=\r\n") != std::string::npos);
     CPPUNIT_ASSERT(v4.find("EMAIL;PREF=1:juergen@example.de\r\n") != std::string::npos);
     CPPUNIT_ASSERT(v4.size() > 2 && v4.substr(v4.size() - 11) == "END:VCARD\r\n");
+  }
+
+  // Found by fuzz/fuzz_vcard: a client's Picture with line breaks and a
+  // property in it was written into the export as it came.
+  void testPictureCannotInjectProperties() {
+    Element a = ContactsFromVCards(kVCard40).items.at(0).application_data;
+    for (Element& e : a.children) {
+      if (e.tag == c::kPicture) e.text = "iVBORw0K\r\nGgo=\r\nNICKNAME:Mallory";
+    }
+    for (auto version : {VCardVersion::k30, VCardVersion::k40}) {
+      std::string card = VCardFromContact(a, version, "u1");
+      CPPUNIT_ASSERT(card.find("Mallory") == std::string::npos);
+      CPPUNIT_ASSERT(card.find("PHOTO") == std::string::npos);
+    }
+    for (Element& e : a.children) {
+      if (e.tag == c::kPicture) e.text = "iVBORw0K\r\nGgo=";  // wrapped: kept, unwrapped
+    }
+    CPPUNIT_ASSERT(VCardFromContact(a, VCardVersion::k30, "u1")
+                       .find("PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgo=\r\n") != std::string::npos);
   }
 
   void testFoldingKeepsUtf8Whole() {
