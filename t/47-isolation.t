@@ -244,6 +244,15 @@ $r = alice("FolderCreate under bob's Inbox", cmd => 'FolderCreate',
     xml => qq{<FolderCreate xmlns="FolderHierarchy:"><SyncKey>$fkey</SyncKey><ParentId>$b_inbox</ParentId><DisplayName>Spy</DisplayName><Type>12</Type></FolderCreate>});
 is(status_of($r->{xml}, qr{<Status>(\d+)</Status>}), '5', "FolderCreate under bob's Inbox: Status 5 (parent not found)");
 
+# Her own hidden folder (Collected Addresses) is never shown, so it is no
+# parent either.
+my (undef, $flist) = $t->easctl('folder', 'list', '--user', 'alice', '--json');
+my ($hidden) = $flist =~ /\{"id": "(\d+)"[^}]*"hidden": "yes"/;
+ok($hidden, "alice has a hidden folder ($hidden)");
+$r = alice("FolderCreate under her hidden folder", cmd => 'FolderCreate',
+    xml => qq{<FolderCreate xmlns="FolderHierarchy:"><SyncKey>$fkey</SyncKey><ParentId>$hidden</ParentId><DisplayName>Inside</DisplayName><Type>12</Type></FolderCreate>});
+is(status_of($r->{xml}, qr{<Status>(\d+)</Status>}), '5', "FolderCreate under the hidden folder: Status 5 (parent not found)");
+
 # 11. Search of bob's Inbox by CollectionId, and Find in it.
 $r = alice("Search in bob's Inbox", cmd => 'Search',
     xml => qq{<Search xmlns="Search:"><Store><Name>Mailbox</Name><Query><And><Class xmlns="AirSync:">Email</Class>}

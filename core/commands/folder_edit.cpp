@@ -100,7 +100,8 @@ void RunEdit(CommandContext& ctx, wbxml::Tag root, const Edit& edit) {
   answer(result);
 }
 
-// Resolves ParentId: 0 (top level) or a folder the user owns.
+// Resolves ParentId: 0 (top level) or a folder the user owns and sees (a
+// hidden folder, Collected Addresses, is never shown, so it is no parent).
 Status CheckParent(storage::Txn& txn, const CommandContext& ctx, std::string_view text,
                    storage::FolderId& parent, EditResult& result) {
   auto id = ParseFolderId(text);
@@ -114,7 +115,7 @@ Status CheckParent(storage::Txn& txn, const CommandContext& ctx, std::string_vie
   if (!folder.ok()) {
     if (folder.status().code() != Code::kNotFound) return folder.status();
     result.status = kNoSuchParent;
-  } else if (RoleOf(*folder, ctx.user.id) != FolderRole::kOwner) {
+  } else if (RoleOf(*folder, ctx.user.id) != FolderRole::kOwner || folder->hidden) {
     result.status = kNoSuchParent;
   }
   return Status::Ok();
