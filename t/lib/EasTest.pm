@@ -437,7 +437,7 @@ sub lmtp_connect {
 sub lmtp_send {
     my ($self, $c, $data) = @_;
     local $SIG{PIPE} = 'IGNORE';
-    capture("lmtp-$c->{id}", $data);
+    capture("lmtp-" . ($c->{id} // 0), $data);  # tests with their own connections have no id
     while (length $data) {
         my $n = syswrite($c->{sock}, $data);
         die "LMTP write: $!" unless defined $n;
