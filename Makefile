@@ -50,8 +50,8 @@ DELIVER_OBJS := $(DELIVER_SRCS:%.cpp=$(BUILD)/obj/%.o)
 LIB_HDRS  := $(shell find base core storage -name '*.hpp')
 GLUE_SRCS := $(wildcard ngx_eas_module/*)
 
-.PHONY: all deps bench-deps test-deps build unit test integration crash run bench fuzz fuzz-build \
-        fuzz-replay clean
+.PHONY: all deps bench-deps test-deps build unit test integration crash run bench soak fuzz \
+        fuzz-build fuzz-replay clean
 all: build
 
 # Installs only what is missing of the packages $(1), as root or through
@@ -240,6 +240,16 @@ fuzz-replay: $(REPLAY_BINS)
 bench: bench-deps
 	$(MAKE) build
 	bench/run.sh
+
+# Load: SOAK_CONNECTIONS phones of mixed traffic for SOAK_SECONDS against
+# a real nginx reloaded every 30 s, then the checks (bench/soak.pl: no
+# 5xx, no lost or duplicated message, easctl check, memory, fds and LMDB
+# reader slots flat) and the no-change Sync's latency next to bare nginx.
+SOAK_SECONDS ?= 600
+SOAK_CONNECTIONS ?= 64
+soak: deps
+	$(MAKE) build
+	SOAK_SECONDS=$(SOAK_SECONDS) SOAK_CONNECTIONS=$(SOAK_CONNECTIONS) bench/soak.pl
 
 run: deps
 	$(MAKE) -j$$(nproc) build
