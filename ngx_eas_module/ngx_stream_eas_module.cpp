@@ -34,6 +34,9 @@
 /* Parked read snapshots go this long after the last RCPT lookup. */
 #define NGX_STREAM_EAS_IDLE_MS  1000
 
+/* How often the hold timer (below) looks again. */
+#define NGX_STREAM_EAS_HOLD_MS  60000
+
 /* Per worker and store directory. */
 struct ngx_stream_eas_drop_s {
     ngx_stream_eas_drop_t                *next;
@@ -45,6 +48,12 @@ struct ngx_stream_eas_drop_s {
     std::vector<eas::core::MailJob *>     batch;     /* committing's jobs */
     ngx_thread_task_t                     commit;
     ngx_event_t                           idle;
+    /* While messages are being delivered, a timer nginx does not cancel
+     * at shutdown: an exiting worker waits for their outcomes (a worker
+     * leaves when only cancelable timers are left, and a connection
+     * waiting for the store has none of its own). */
+    ngx_uint_t                            in_flight;
+    ngx_event_t                           hold;
 };
 
 static void *ngx_stream_eas_create_main_conf(ngx_conf_t *cf);
@@ -303,6 +312,15 @@ ngx_stream_eas_idle_handler(ngx_event_t *ev)
     }
 }
 
+static void
+ngx_stream_eas_hold_handler(ngx_event_t *ev)
+{
+    ngx_stream_eas_drop_t *drop = static_cast<ngx_stream_eas_drop_t *>(ev->data);
+    if (drop->in_flight > 0) {
+        ngx_add_timer(&drop->hold, NGX_STREAM_EAS_HOLD_MS);
+    }
+}
+
 static ngx_stream_eas_drop_t *
 ngx_stream_eas_open_drop(ngx_cycle_t *cycle, ngx_stream_eas_srv_conf_t *conf)
 {
@@ -326,6 +344,9 @@ ngx_stream_eas_open_drop(ngx_cycle_t *cycle, ngx_stream_eas_srv_conf_t *conf)
     drop->idle.data = drop;
     drop->idle.log = cycle->log;
     drop->idle.cancelable = 1;
+    drop->hold.handler = ngx_stream_eas_hold_handler;
+    drop->hold.data = drop;
+    drop->hold.log = cycle->log;
     drop->next = ngx_stream_eas_drops;
     ngx_stream_eas_drops = drop;
 
@@ -379,6 +400,9 @@ ngx_stream_eas_exit_process(ngx_cycle_t *cycle)
         if (drop->idle.timer_set) {
             ngx_del_timer(&drop->idle);
         }
+        if (drop->hold.timer_set) {
+            ngx_del_timer(&drop->hold);
+        }
         delete drop->service;
         delete drop;  /* jobs still listed are left: the process ends */
     }
@@ -403,10 +427,15 @@ ngx_stream_eas_note_read(ngx_stream_eas_srv_conf_t *conf)
 static void
 ngx_stream_eas_job_finish(ngx_stream_eas_job_t *job)
 {
-    ngx_log_t *log = job->data ? job->log : ngx_cycle->log;
+    ngx_log_t             *log = job->data ? job->log : ngx_cycle->log;
+    ngx_stream_eas_drop_t *drop = job->drop;
 
     for (const auto &line : job->mail.log) {
         ngx_eas_log_line(log, line);
+    }
+
+    if (--drop->in_flight == 0 && drop->hold.timer_set) {
+        ngx_del_timer(&drop->hold);
     }
 
     if (job->data) {
@@ -541,5 +570,13 @@ ngx_stream_eas_deliver(ngx_stream_eas_srv_conf_t *conf,
     job->task.event.data = job;
     job->task.event.log = ngx_cycle->log;
 
-    return ngx_thread_task_post(conf->thread_pool, &job->task);
+    if (ngx_thread_task_post(conf->thread_pool, &job->task) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_stream_eas_drop_t *drop = conf->drop;
+    if (drop->in_flight++ == 0 && !drop->hold.timer_set) {
+        ngx_add_timer(&drop->hold, NGX_STREAM_EAS_HOLD_MS);
+    }
+    return NGX_OK;
 }

@@ -1,0 +1,107 @@
+# Reloads (nginx -s reload, as logrotate and every config change do) while
+# LMTP clients deliver without pause: each old worker finishes every
+# message it took before it exits. Every message whose final dot was sent
+# gets its reply (250, or a 4xx the MTA retries), a session the old worker
+# no longer serves is closed with 421, no socket is left open by an
+# exiting worker ("open socket left in connection"), and every
+# acknowledged message is in the Inbox exactly once.
+use strict;
+use warnings;
+use lib 't/lib';
+use EasTest;
+use POSIX ();
+use Test::More;
+use Time::HiRes qw(sleep time);
+
+my $t = EasTest->new(lmtp => 1, stream => 'eas_lmtp_max_size 64m;');
+$t->add_user('alice', 'secret', 'alice@example.org');
+$t->start;
+
+my $clients = 4;
+my $reloads = 4;
+
+# Some big and many-parted, so a worker is often parsing or committing
+# one when its reload comes.
+sub message {
+    my ($id) = @_;
+    my $lines = $id =~ /(\d+)$/ && $1 % 2 ? 10_000 : 10;
+    my $part = ('z' x 76 . "\r\n") x $lines;
+    my $parts = join '', map {
+        "--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=\"p$_.txt\"\r\n\r\n$part"
+    } 1 .. 4;
+    return EasTest::crlf("From: s\@example.com\nTo: alice\@example.org\nSubject: lmtp reload $id\n"
+        . "Message-ID: <lmtp-reload-$id\@example.com>\nMIME-Version: 1.0\n"
+        . "Content-Type: multipart/mixed; boundary=b\n\n")
+        . $parts . "--b--\r\n";
+}
+
+# A client delivering message after message until $stop exists; it
+# reports each message as "ok", "deferred" (a 4xx) or "silent" (no reply
+# to its dot), and a session closed by 421 between messages as "closed".
+# After a 421 or a lost connection it connects again.
+sub client {
+    my ($n, $report, $stop) = @_;
+    my $pid = fork // die "fork: $!";
+    return $pid if $pid;
+    open my $out, '>', $report or POSIX::_exit(1);
+    $out->autoflush(1);
+    my ($c, $i) = (undef, 0);
+    while (!-e $stop) {
+        if (!$c) {
+            $c = eval { $t->lmtp_connect };
+            if (!$c || $c->{greeting} !~ /^220/) { undef $c; sleep 0.05; next }
+            $t->lmtp_send($c, "LHLO test\r\n");
+            my ($r) = @{ $t->lmtp_read($c, 1) };
+            if (!defined $r || $r !~ /^250/) { print $out "closed\n"; undef $c; next }
+        }
+        my $id = "$n-" . ++$i;
+        my $r = eval {
+            $t->lmtp_send($c, "MAIL FROM:<s\@example.com>\r\nRCPT TO:<alice\@example.org>\r\nDATA\r\n");
+            $t->lmtp_read($c, 3, 20);
+        } // [];
+        if (@$r < 3 || $r->[2] !~ /^354/) {  # closed between messages
+            print $out "closed\n" if grep { /^421/ } @$r;
+            undef $c;
+            next;
+        }
+        my $done = eval { $t->lmtp_send($c, message($id) . ".\r\n"); $t->lmtp_read($c, 1, 60) } // [];
+        my $word = !@$done ? 'silent' : $done->[0] =~ /^250/ ? 'ok' : $done->[0] =~ /^4/ ? 'deferred' : 'silent';
+        print $out "$word $id\n";
+        undef $c if $word ne 'ok';
+    }
+    POSIX::_exit(0);
+}
+
+my $stop = $t->dir . '/stop';
+my @pids = map { client($_, $t->dir . "/report-$_", $stop) } 1 .. $clients;
+for (1 .. $reloads) {
+    sleep 1;
+    kill 'HUP', $t->pid;
+}
+sleep 1;
+EasTest::write_file($stop, '');
+waitpid($_, 0) for @pids;
+
+my (%word, %ids);
+for my $n (1 .. $clients) {
+    for (EasTest::read_file($t->dir . "/report-$n") =~ /^(.*)$/mg) {
+        my ($w, $id) = split ' ';
+        $word{$w}++;
+        push @{ $ids{$w} }, $id if defined $id;
+    }
+}
+note join ', ', map { "$_ $word{$_}" } sort keys %word;
+ok(($word{ok} // 0) > 8, ($word{ok} // 0) . ' messages acknowledged during the reloads');
+is("@{ $ids{silent} // [] }", '', 'every message dotted got its reply');
+unlike($t->error_log, qr/open socket #\d+ left in connection/,
+       'no exiting worker leaves an LMTP socket open');
+
+my $inbox = EasTest::folder_adds($t->folder_sync('0', device => 'CHECK')->{xml})->{Inbox}{id};
+my $count = $t->subject_counts('CHECK1', $inbox, qr/^lmtp reload (\S+)$/);
+my @lost = grep { !$count->{$_} } @{ $ids{ok} // [] };
+is("@lost", '', 'every acknowledged message is in the Inbox');
+my @twice = grep { $count->{$_} > 1 } sort keys %$count;
+is("@twice", '', 'none is there twice');
+
+$t->stop;
+done_testing;
