@@ -13,6 +13,7 @@
 #include "core/config.hpp"
 #include "core/http_exchange.hpp"
 #include "core/service.hpp"
+#include "ngx_eas_hold.hpp"
 #include "ngx_eas_string.hpp"
 
 /* Lives from the body handler to the end of the request; freed by a pool
@@ -37,6 +38,9 @@ static ngx_int_t ngx_http_eas_set_headers(ngx_http_request_t *r,
 typedef struct {
     ngx_http_eas_job_t   *job;
 } ngx_http_eas_task_ctx_t;
+
+/* Requests on the thread pool; static, so it outlives every timer. */
+static ngx_eas_hold_t  ngx_http_eas_pool_hold;
 
 static void
 ngx_http_eas_job_cleanup(void *data)
@@ -352,9 +356,11 @@ ngx_http_eas_run(ngx_http_request_t *r, void *data)
         return;
     }
 
-    /* keep nginx from freeing the request while the thread works on it */
+    /* keep nginx from freeing the request while the thread works on it,
+     * and an exiting worker from leaving before it is answered */
     r->main->blocked++;
     r->aio = 1;
+    ngx_eas_hold_take(&ngx_http_eas_pool_hold);
 }
 
 /* On a pool thread: touches only the job, never the request or its pool. */
@@ -377,6 +383,7 @@ ngx_http_eas_thread_done(ngx_event_t *ev)
 
     r->main->blocked--;
     r->aio = 0;
+    ngx_eas_hold_release(&ngx_http_eas_pool_hold);
     ngx_http_eas_note_activity();  /* the thread's reads parked a snapshot */
 
     ngx_thread_task_t *task = reinterpret_cast<ngx_thread_task_t *>(

@@ -4,7 +4,7 @@
  * and hands each complete message to the delivery path
  * (ngx_stream_eas_deliver). While a message is being delivered nothing
  * more is read: the connection waits, without a timer of its own, for its
- * outcomes (an exiting worker waits for them: see the drop's hold timer).
+ * outcomes (an exiting worker waits for them: ngx_eas_hold.hpp).
  * Replies are written as they come; while some wait for a slow client,
  * nothing more is read either. An idle session (between transactions) is
  * closed with 421 when the worker shuts down; a timeout closes any other.

@@ -25,6 +25,7 @@
 #include <new>
 #include <vector>
 
+#include "ngx_eas_hold.hpp"
 #include "ngx_eas_string.hpp"
 
 /* A commit takes at most this many bytes of messages (and at least one
@@ -34,8 +35,6 @@
 /* Parked read snapshots go this long after the last RCPT lookup. */
 #define NGX_STREAM_EAS_IDLE_MS  1000
 
-/* How often the hold timer (below) looks again. */
-#define NGX_STREAM_EAS_HOLD_MS  60000
 
 /* Per worker and store directory. */
 struct ngx_stream_eas_drop_s {
@@ -48,12 +47,7 @@ struct ngx_stream_eas_drop_s {
     std::vector<eas::core::MailJob *>     batch;     /* committing's jobs */
     ngx_thread_task_t                     commit;
     ngx_event_t                           idle;
-    /* While messages are being delivered, a timer nginx does not cancel
-     * at shutdown: an exiting worker waits for their outcomes (a worker
-     * leaves when only cancelable timers are left, and a connection
-     * waiting for the store has none of its own). */
-    ngx_uint_t                            in_flight;
-    ngx_event_t                           hold;
+    ngx_eas_hold_t                        hold;  /* jobs on the pool */
 };
 
 static void *ngx_stream_eas_create_main_conf(ngx_conf_t *cf);
@@ -312,15 +306,6 @@ ngx_stream_eas_idle_handler(ngx_event_t *ev)
     }
 }
 
-static void
-ngx_stream_eas_hold_handler(ngx_event_t *ev)
-{
-    ngx_stream_eas_drop_t *drop = static_cast<ngx_stream_eas_drop_t *>(ev->data);
-    if (drop->in_flight > 0) {
-        ngx_add_timer(&drop->hold, NGX_STREAM_EAS_HOLD_MS);
-    }
-}
-
 static ngx_stream_eas_drop_t *
 ngx_stream_eas_open_drop(ngx_cycle_t *cycle, ngx_stream_eas_srv_conf_t *conf)
 {
@@ -344,9 +329,6 @@ ngx_stream_eas_open_drop(ngx_cycle_t *cycle, ngx_stream_eas_srv_conf_t *conf)
     drop->idle.data = drop;
     drop->idle.log = cycle->log;
     drop->idle.cancelable = 1;
-    drop->hold.handler = ngx_stream_eas_hold_handler;
-    drop->hold.data = drop;
-    drop->hold.log = cycle->log;
     drop->next = ngx_stream_eas_drops;
     ngx_stream_eas_drops = drop;
 
@@ -400,9 +382,7 @@ ngx_stream_eas_exit_process(ngx_cycle_t *cycle)
         if (drop->idle.timer_set) {
             ngx_del_timer(&drop->idle);
         }
-        if (drop->hold.timer_set) {
-            ngx_del_timer(&drop->hold);
-        }
+        ngx_eas_hold_clear(&drop->hold);
         delete drop->service;
         delete drop;  /* jobs still listed are left: the process ends */
     }
@@ -434,9 +414,7 @@ ngx_stream_eas_job_finish(ngx_stream_eas_job_t *job)
         ngx_eas_log_line(log, line);
     }
 
-    if (--drop->in_flight == 0 && drop->hold.timer_set) {
-        ngx_del_timer(&drop->hold);
-    }
+    ngx_eas_hold_release(&drop->hold);
 
     if (job->data) {
         job->done(job);
@@ -574,9 +552,6 @@ ngx_stream_eas_deliver(ngx_stream_eas_srv_conf_t *conf,
         return NGX_ERROR;
     }
 
-    ngx_stream_eas_drop_t *drop = conf->drop;
-    if (drop->in_flight++ == 0 && !drop->hold.timer_set) {
-        ngx_add_timer(&drop->hold, NGX_STREAM_EAS_HOLD_MS);
-    }
+    ngx_eas_hold_take(&conf->drop->hold);  /* an exiting worker answers it */
     return NGX_OK;
 }

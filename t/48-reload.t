@@ -4,7 +4,9 @@
 # gets its reply (250, or a 4xx the MTA retries), a session the old worker
 # no longer serves is closed with 421, no socket is left open by an
 # exiting worker ("open socket left in connection"), and every
-# acknowledged message is in the Inbox exactly once.
+# acknowledged message is in the Inbox exactly once. The same for phones
+# sending mail (SendMail, written on the thread pool) during reloads:
+# every request gets its answer, every accepted message arrives once.
 use strict;
 use warnings;
 use lib 't/lib';
@@ -15,6 +17,7 @@ use Time::HiRes qw(sleep time);
 
 my $t = EasTest->new(lmtp => 1, stream => 'eas_lmtp_max_size 64m;');
 $t->add_user('alice', 'secret', 'alice@example.org');
+$t->add_user('bob', 'secret', 'bob@example.org');
 $t->start;
 
 my $clients = 4;
@@ -102,6 +105,55 @@ my @lost = grep { !$count->{$_} } @{ $ids{ok} // [] };
 is("@lost", '', 'every acknowledged message is in the Inbox');
 my @twice = grep { $count->{$_} > 1 } sort keys %$count;
 is("@twice", '', 'none is there twice');
+
+# --- phones sending mail through reloads ---
+
+# A phone sending message after message (the 12.1 raw form) until $stop
+# exists; it reports each as "ok" (200) or "failed STATUS".
+sub phone {
+    my ($n, $report, $stop) = @_;
+    my $pid = fork // die "fork: $!";
+    return $pid if $pid;
+    open my $out, '>', $report or POSIX::_exit(1);
+    $out->autoflush(1);
+    my $i = 0;
+    while (!-e $stop) {
+        my $id = "$n-" . ++$i;
+        my $message = EasTest::crlf("From: alice\nTo: bob\@example.org\nSubject: sent reload $id\n"
+            . "Message-ID: <sent-reload-$id\@example.org>\n\n") . ("Words of message $id.\r\n" x 2000);
+        my $r = $t->request(cmd => 'SendMail', version => '12.1', content_type => 'message/rfc822',
+            query => "Cmd=SendMail&User=alice&DeviceId=RELOAD$n&DeviceType=SmartPhone&SaveInSent=T",
+            body => $message);
+        print $out($r->{status} == 200 ? "ok $id\n" : "failed $id $r->{status}\n");
+    }
+    POSIX::_exit(0);
+}
+
+my $phones_stop = $t->dir . '/phones-stop';
+@pids = map { phone($_, $t->dir . "/phone-$_", $phones_stop) } 1 .. $clients;
+for (1 .. $reloads) {
+    sleep 1;
+    kill 'HUP', $t->pid;
+}
+sleep 1;
+EasTest::write_file($phones_stop, '');
+waitpid($_, 0) for @pids;
+my (@sent, @failed);
+for my $n (1 .. $clients) {
+    for (EasTest::read_file($t->dir . "/phone-$n") =~ /^(.*)$/mg) {
+        push @sent, $1 if /^ok (\S+)/;
+        push @failed, $_ if /^failed/;
+    }
+}
+ok(@sent > 8, scalar(@sent) . ' messages sent during the reloads');
+is("@failed", '', 'every SendMail got its answer');
+my $bob_inbox = EasTest::folder_adds($t->folder_sync('0', device => 'BOBCHECK', user => 'bob')->{xml})->{Inbox}{id};
+$count = $t->subject_counts('BOBCHECK', $bob_inbox, qr/^sent reload (\S+)$/, user => 'bob', pages => 200);
+@lost = grep { !$count->{$_} } @sent;
+is("@lost", '', 'bob has every message the phones were told was sent');
+@twice = grep { $count->{$_} > 1 } sort keys %$count;
+is("@twice", '', '... each once');
+unlike($t->error_log, qr/open socket #\d+ left in connection/, 'no exiting worker leaves a phone\'s socket open');
 
 $t->stop;
 done_testing;
