@@ -4,7 +4,9 @@
 # as told and keeps what it receives. Relay down: the device still gets
 # success, `easctl queue list` shows the message deferred; relay up: it
 # arrives once, without Bcc. 451: deferred, then sent. 550: a bounce in
-# the sender's Inbox. `easctl queue drop`: never sent. A restart of nginx
+# the sender's Inbox. One refused address among good ones: sent to the
+# good ones, a bounce naming it, a 451'd one alone tried again.
+# `easctl queue drop`: never sent. A restart of nginx
 # with a message waiting: sent once after it.
 use strict;
 use warnings;
@@ -94,6 +96,30 @@ like($r->{xml}, qr{nobody\@elsewhere\.example}, '... naming the recipient');
 like($r->{xml}, qr{550 5\.1\.1}, '... and what the relay said');
 like($t->error_log, qr/returned to the sender .*bounce in alice's Inbox/, '... the log says so');
 
+# --- a typo among good addresses: sent to the good ones, returned for the
+# typo, tried again for the one the relay asked to wait ---
+
+sink_mode('by-name');
+my $before = @{ received() };
+send_mail('ok@elsewhere.example, no-such@elsewhere.example, later-full@elsewhere.example', 'Mixed');
+ok(wait_for(sub { @{ received() } == $before + 1 }, 10), 'one recipient refused: the relay still takes the message');
+like(received()->[-1], qr/^RCPT TO:<ok\@elsewhere\.example>$/m, '... for the address it accepted alone');
+ok(wait_for(sub { my $q = queue(); @$q == 1 && $q->[0]{attempts} >= 1 }, 10), 'the recipient asked to wait stays queued');
+is(queue()->[0]{recipients}, 'later-full@elsewhere.example', '... alone') or diag explain queue();
+like(queue()->[0]{last_error}, qr/^451 4\.3\.0/, '... with the relay\'s answer');
+$r = $t->sync_collection('BOUNCEPHONE', $inbox, EasTest::tag($r->{xml}, 'SyncKey'),
+    options => '<BodyPreference xmlns="AirSyncBase:"><Type>1</Type></BodyPreference>');
+my @bounces = $r->{xml} =~ m{(<Add>.*?</Add>)}sg;
+is(scalar @bounces, 1, 'one bounce in alice\'s Inbox');
+like($bounces[0] // '', qr{no-such\@elsewhere\.example}, '... naming the refused address');
+unlike($bounces[0] // '', qr{<ok\@elsewhere|<later-full\@elsewhere}, '... and no other');
+like($t->error_log, qr/the relay took it for 1 of 3 recipients.*returned for 550 .*deferred for 451 /,
+     '... the log says what became of each');
+sink_mode('250');
+ok(wait_for(sub { @{ received() } == $before + 2 }, 10), 'the relay ready: the waiting recipient gets it');
+like(received()->[-1], qr/^RCPT TO:<later-full\@elsewhere\.example>$/m, '... only that one');
+ok(wait_for(sub { !@{ queue() } }, 10), '... and the queue is empty');
+
 # --- easctl queue drop ---
 
 sink_mode('451');
@@ -104,7 +130,7 @@ is($rc, 0, 'easctl queue drop') or diag $out;
 is(scalar @{ queue() }, 0, '... the queue is empty');
 sink_mode('250');
 sleep 2.5;
-is(scalar @{ received() }, 2, '... and the message never reaches the relay');
+is(scalar @{ received() }, 4, '... and the message never reaches the relay');
 
 # --- a restart while a message waits ---
 
@@ -114,9 +140,9 @@ ok(wait_for(sub { my $q = queue(); @$q && $q->[0]{attempts} >= 1 }, 10), 'relay 
 $t->stop;
 sink_start();
 $t->start;
-ok(wait_for(sub { @{ received() } == 3 }, 15), 'after nginx restarts, the message goes out');
+ok(wait_for(sub { @{ received() } == 5 }, 15), 'after nginx restarts, the message goes out');
 sleep 2.5;
-is(scalar @{ received() }, 3, '... once');
+is(scalar @{ received() }, 5, '... once');
 is(scalar @{ queue() }, 0, '... and the queue is empty');
 
 done_testing;

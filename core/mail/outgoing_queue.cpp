@@ -1,6 +1,7 @@
 #include "core/mail/outgoing_queue.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "core/mail/bounce.hpp"
@@ -57,6 +58,28 @@ Result<std::vector<storage::OutgoingRecord>> Claim(storage::Store& store, uint64
   return claimed;
 }
 
+// Puts `report` (a bounce for a message `entry` sent) in the sender's
+// Inbox; `owner` names them, or stays empty when there is nobody to tell.
+Status StoreBounce(storage::Txn& txn, const storage::OutgoingRecord& entry,
+                   const PreparedMessage& report, std::string& owner) {
+  owner.clear();
+  if (entry.sender.empty()) return Status::Ok();  // an auto-reply: RFC 3834 wants no bounce
+  auto user = txn.GetUserById(entry.user);
+  if (!user.ok()) return user.status().code() == Code::kNotFound ? Status::Ok() : user.status();
+  auto inbox = DeliveryFolder(txn, *user, "");
+  if (!inbox.ok()) return inbox.status();
+  auto stored = StoreMessage(txn, *user, *inbox, report);
+  if (!stored.ok()) return stored.status();
+  owner = user->name;
+  return Status::Ok();
+}
+
+std::string BounceDestination(const storage::OutgoingRecord& entry, const std::string& owner) {
+  return entry.sender.empty() ? "null sender, no bounce"
+         : owner.empty()      ? "the sender is gone, bounce dropped"
+                              : "bounce in " + owner + "'s Inbox";
+}
+
 // The bounce for `entry`, stored in its sender's Inbox, and the entry
 // gone, in one transaction.
 Status Bounce(storage::Store& store, const storage::OutgoingRecord& entry,
@@ -70,23 +93,78 @@ Status Bounce(storage::Store& store, const storage::OutgoingRecord& entry,
     Status d = txn.DeleteOutgoing(entry.id);
     if (d.code() == Code::kNotFound) return Status::Ok();  // dropped meanwhile
     if (!d.ok()) return d;
-    if (entry.sender.empty()) return Status::Ok();  // an auto-reply: RFC 3834 wants no bounce
-    auto user = txn.GetUserById(entry.user);
-    if (!user.ok()) return user.status().code() == Code::kNotFound ? Status::Ok() : user.status();
-    auto inbox = DeliveryFolder(txn, *user, "");
-    if (!inbox.ok()) return inbox.status();
-    auto stored = StoreMessage(txn, *user, *inbox, *prepared);
-    if (!stored.ok()) return stored.status();
-    owner = user->name;
-    return Status::Ok();
+    return StoreBounce(txn, entry, *prepared, owner);
   });
   if (!s.ok()) return s;
   ++run.bounced;
-  run.log.push_back({LogLevel::kNotice,
-                     "smtp: " + Label(entry) + " returned to the sender (" + reason + ")" +
-                         (entry.sender.empty() ? ": null sender, no bounce"
-                          : owner.empty()       ? ": the sender is gone, bounce dropped"
-                                                : ": bounce in " + owner + "'s Inbox")});
+  run.log.push_back({LogLevel::kNotice, "smtp: " + Label(entry) + " returned to the sender (" +
+                                            reason + "): " + BounceDestination(entry, owner)});
+  return Status::Ok();
+}
+
+std::string JoinedTexts(const std::vector<RecipientRefusal>& refused) {
+  std::string text;
+  for (const auto& r : refused) text += (text.empty() ? "" : "; ") + r.text;
+  return text;
+}
+
+// The relay took the message for some recipients and refused others at
+// RCPT: a 5xx returns it for those (one bounce naming them), a 4xx keeps
+// the entry for those alone; in one transaction.
+Status PartlySent(storage::Store& store, const storage::OutgoingRecord& entry,
+                  const RelayOptions& relay, const SmtpReply& reply, uint64_t now,
+                  QueueRun& run) {
+  std::vector<RecipientRefusal> returned, waiting;
+  for (const auto& r : reply.refused) (r.code >= 500 ? returned : waiting).push_back(r);
+  storage::OutgoingRecord failed = entry;  // what the bounce names
+  failed.recipients.clear();
+  for (const auto& r : returned) failed.recipients.push_back(r.address);
+  std::optional<PreparedMessage> report;
+  if (!returned.empty()) {
+    auto prepared = PrepareMessage(BuildBounce(failed, JoinedTexts(returned), now), now);
+    if (!prepared.ok()) return prepared.status();
+    report = std::move(prepared).value();
+  }
+  std::string owner;
+  uint64_t next = 0;
+  Status s = store.Write([&](storage::Txn& txn) -> Status {
+    owner.clear();
+    auto e = txn.GetOutgoing(entry.id);
+    if (e.status().code() == Code::kNotFound) return Status::Ok();  // dropped meanwhile
+    if (!e.ok()) return e.status();
+    Status u;
+    if (waiting.empty()) {
+      u = txn.DeleteOutgoing(entry.id);
+    } else {
+      e->recipients.clear();
+      for (const auto& r : waiting) e->recipients.push_back(r.address);
+      e->attempts += 1;
+      e->next_attempt = now + RetryDelay(relay, e->attempts);
+      e->claimed_until = 0;
+      e->last_error = JoinedTexts(waiting);
+      next = e->next_attempt;
+      u = txn.UpdateOutgoing(*e);
+    }
+    if (!u.ok()) return u;
+    return report ? StoreBounce(txn, entry, *report, owner) : Status::Ok();
+  });
+  if (!s.ok()) return s;
+  const size_t taken = entry.recipients.size() - reply.refused.size();
+  std::string line = "smtp: " + Label(entry) + ": the relay took it for " +
+                     std::to_string(taken) + " of " + std::to_string(entry.recipients.size()) +
+                     " recipients";
+  line += " (" + reply.text + ")";
+  if (!returned.empty()) {
+    ++run.bounced;
+    line += "; returned for " + JoinedTexts(returned) + ": " + BounceDestination(entry, owner);
+  }
+  if (!waiting.empty()) {
+    ++run.deferred;
+    line += "; deferred for " + JoinedTexts(waiting) + ", next in " +
+            std::to_string(next - now) + " s";
+  }
+  if (taken > 0) ++run.sent;
+  run.log.push_back({LogLevel::kNotice, std::move(line)});
   return Status::Ok();
 }
 
@@ -154,7 +232,10 @@ QueueRun RunOutgoingQueue(storage::Store& store, const RelayOptions& relay, cons
     } else {
       SmtpReply reply = send(entry);
       switch (reply.outcome) {
-        case SmtpOutcome::kSent: s = Sent(store, entry, reply.text, run); break;
+        case SmtpOutcome::kSent:
+          s = reply.refused.empty() ? Sent(store, entry, reply.text, run)
+                                    : PartlySent(store, entry, relay, reply, now, run);
+          break;
         case SmtpOutcome::kTransient: s = Defer(store, entry, relay, reply.text, now, run); break;
         case SmtpOutcome::kPermanent: s = Bounce(store, entry, reply.text, now, run); break;
       }

@@ -22,15 +22,24 @@ struct RelayOptions {
 };
 
 enum class SmtpOutcome : uint8_t {
-  kSent,       // the relay took it for every recipient
+  kSent,       // the transaction ended: every recipient not in `refused` has it
   kTransient,  // 4xx, no connection, a timeout: try again later
   kPermanent,  // 5xx: return it to the sender
+};
+
+// A recipient the relay refused at RCPT while others were taken (or
+// while each was refused on its own).
+struct RecipientRefusal {
+  std::string address;
+  long code = 0;     // 4xx: try again later; 5xx: return to the sender
+  std::string text;  // the relay's reply line
 };
 
 struct SmtpReply {
   SmtpOutcome outcome = SmtpOutcome::kTransient;
   long code = 0;     // the relay's last reply code; 0 when there was none
   std::string text;  // for the log and the bounce
+  std::vector<RecipientRefusal> refused;  // with kSent only
 };
 
 // What one run over the outgoing queue did (core/mail/outgoing_queue).

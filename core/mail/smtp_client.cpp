@@ -2,11 +2,15 @@
 // each behind an owner; no curl type leaves this file.
 #include <curl/curl.h>
 
+#include <strings.h>
+
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/mail/relay.hpp"
@@ -35,13 +39,44 @@ struct Upload {
   std::string_view rest;
 };
 
-// The relay's reply lines, for the log and the bounce (libcurl's own
-// error text names the command, not what the relay said).
-int KeepReplies(CURL*, curl_infotype type, char* data, size_t size, void* user) {
-  if (type != CURLINFO_HEADER_IN) return 0;
+// What the relay said: its reply lines, for the log and the bounce
+// (libcurl's own error text names the command, not what the relay said),
+// and its final reply to each RCPT, in the order the recipients were
+// given (libcurl sends them in order and waits for each reply).
+struct Dialogue {
+  std::vector<std::string> lines;
+  size_t rcpts_sent = 0;
+  bool awaiting_rcpt_reply = false;
+  std::vector<std::pair<long, std::string>> rcpt_replies;
+};
+
+long ReplyCode(const std::string& line) {
+  if (line.size() < 3 || !std::isdigit(static_cast<unsigned char>(line[0])) ||
+      !std::isdigit(static_cast<unsigned char>(line[1])) ||
+      !std::isdigit(static_cast<unsigned char>(line[2]))) {
+    return 0;
+  }
+  return std::stol(line.substr(0, 3));
+}
+
+int FollowDialogue(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+  auto* d = static_cast<Dialogue*>(user);
   std::string line(data, size);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-  if (!line.empty()) static_cast<std::vector<std::string>*>(user)->push_back(std::move(line));
+  if (type == CURLINFO_HEADER_OUT) {
+    if (line.size() >= 8 && strncasecmp(line.c_str(), "RCPT TO:", 8) == 0) {
+      ++d->rcpts_sent;
+      d->awaiting_rcpt_reply = true;
+    }
+    return 0;
+  }
+  if (type != CURLINFO_HEADER_IN || line.empty()) return 0;
+  d->lines.push_back(line);
+  const bool final_line = line.size() == 3 || line[3] != '-';  // "250-" continues
+  if (final_line && d->awaiting_rcpt_reply) {
+    d->awaiting_rcpt_reply = false;
+    d->rcpt_replies.emplace_back(ReplyCode(line), line);
+  }
   return 0;
 }
 
@@ -53,6 +88,19 @@ std::string ReplyWithCode(const std::vector<std::string>& lines, long code) {
     if (it->compare(0, prefix.size(), prefix) == 0) return *it;
   }
   return std::string();
+}
+
+// The recipients refused at RCPT, when the relay answered every RCPT
+// (otherwise the transaction broke off before: nothing per recipient).
+std::vector<RecipientRefusal> Refusals(const std::vector<std::string>& recipients,
+                                       const Dialogue& d) {
+  std::vector<RecipientRefusal> refused;
+  if (d.rcpt_replies.size() != recipients.size()) return refused;
+  for (size_t i = 0; i < recipients.size(); ++i) {
+    const auto& [code, text] = d.rcpt_replies[i];
+    if (code >= 400) refused.push_back({recipients[i], code, text});
+  }
+  return refused;
 }
 
 size_t ReadMessage(char* buffer, size_t size, size_t n, void* user) {
@@ -104,10 +152,13 @@ SmtpReply SendBySmtp(const RelayOptions& relay, std::string_view from,
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(relay.timeout_ms));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // a pool thread: no SIGALRM
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-  std::vector<std::string> lines;
-  curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, KeepReplies);
-  curl_easy_setopt(c, CURLOPT_DEBUGDATA, &lines);
-  curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);  // feeds KeepReplies; prints nothing itself
+  // One refused recipient does not stop the others (a typo next to a
+  // colleague's address): the refused ones are told apart afterwards.
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
+  Dialogue dialogue;
+  curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, FollowDialogue);
+  curl_easy_setopt(c, CURLOPT_DEBUGDATA, &dialogue);
+  curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);  // feeds FollowDialogue; prints nothing itself
   if (relay.starttls) curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
   if (!relay.user.empty()) {
     curl_easy_setopt(c, CURLOPT_USERNAME, relay.user.c_str());
@@ -115,12 +166,37 @@ SmtpReply SendBySmtp(const RelayOptions& relay, std::string_view from,
   }
   CURLcode rc = curl_easy_perform(c);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.code);
+  const std::vector<std::string>& lines = dialogue.lines;
   if (rc == CURLE_OK) {
     reply.outcome = SmtpOutcome::kSent;
+    reply.refused = Refusals(recipients, dialogue);
     reply.text = ReplyWithCode(lines, reply.code);
     if (reply.text.empty()) reply.text = std::to_string(reply.code) + " accepted";
     return reply;
   }
+  reply.refused = Refusals(recipients, dialogue);
+  if (!reply.refused.empty() && reply.refused.size() == recipients.size()) {
+    // Every recipient refused on its own: all alike, the message as a
+    // whole returns (5xx) or waits (4xx); otherwise each goes its own way,
+    // as when only some are refused.
+    size_t permanent = 0;
+    std::string texts;
+    for (const auto& r : reply.refused) {
+      permanent += r.code >= 500 ? 1 : 0;
+      texts += (texts.empty() ? "" : "; ") + r.text;
+    }
+    if (permanent == 0 || permanent == recipients.size()) {
+      reply.outcome = permanent ? SmtpOutcome::kPermanent : SmtpOutcome::kTransient;
+      reply.code = reply.refused.back().code;
+      reply.text = texts;
+      reply.refused.clear();
+    } else {
+      reply.outcome = SmtpOutcome::kSent;
+      reply.text = "no recipient taken";
+    }
+    return reply;
+  }
+  reply.refused.clear();
   reply.outcome = reply.code >= 500 && reply.code < 600 ? SmtpOutcome::kPermanent
                                                          : SmtpOutcome::kTransient;
   reply.text = ReplyWithCode(lines, reply.code);

@@ -2,7 +2,8 @@
 # connection at a time in a child process, each message it takes kept as a
 # file ("MAIL FROM:<..>\nRCPT TO:<..>,<..>\n" then the data, dot-unstuffed).
 # Its answer to RCPT is read from a file before each connection: 250
-# (default), 451 (try later) or 550 (refused).
+# (default), 451 (try later), 550 (refused), or by-name (550 for a local
+# part starting "no-", 451 for one starting "later-", 250 for others).
 package SmtpSink;
 use strict;
 use warnings;
@@ -43,10 +44,12 @@ sub start {
             if ($line =~ /^(EHLO|HELO)/i) { print $c "250-sink\r\n250 8BITMIME\r\n" }
             elsif ($line =~ /^MAIL FROM:\s*<([^>]*)>/i) { $from = $1; @rcpt = (); print $c "250 ok\r\n" }
             elsif ($line =~ /^RCPT TO:\s*<([^>]*)>/i) {
-                push @rcpt, $1;
-                if ($mode eq '550') { print $c "550 5.1.1 <$1>: no such user here\r\n" }
-                elsif ($mode eq '451') { print $c "451 4.3.0 try again later\r\n" }
-                else { print $c "250 ok\r\n" }
+                my $to = $1;
+                my $answer = $mode ne 'by-name' ? $mode
+                           : $to =~ /^no-/ ? '550' : $to =~ /^later-/ ? '451' : '250';
+                if ($answer eq '550') { print $c "550 5.1.1 <$to>: no such user here\r\n" }
+                elsif ($answer eq '451') { print $c "451 4.3.0 <$to>: try again later\r\n" }
+                else { push @rcpt, $to; print $c "250 ok\r\n" }
             }
             elsif ($line =~ /^DATA/i) {
                 print $c "354 go\r\n";

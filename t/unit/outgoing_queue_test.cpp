@@ -25,6 +25,7 @@ class OutgoingQueueTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRetryDelayDoubles);
   CPPUNIT_TEST(testSentDeferredBounced);
   CPPUNIT_TEST(testClaimKeepsOthersOff);
+  CPPUNIT_TEST(testSomeRecipientsRefused);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -44,10 +45,14 @@ class OutgoingQueueTest : public CppUnit::TestFixture {
   }
 
   uint64_t Queue(const std::string& to, uint64_t now) {
+    return Queue(std::vector<std::string>{to}, now);
+  }
+  uint64_t Queue(const std::vector<std::string>& recipients, uint64_t now) {
+    const std::string& to = recipients.at(0);
     storage::OutgoingRecord r;
     r.user = alice_.id;
     r.sender = "alice@example.org";
-    r.recipients = {to};
+    r.recipients = recipients;
     r.message = "From: alice@example.org\r\nTo: " + to + "\r\nSubject: s\r\n\r\nbody\r\n";
     r.queued_at = now;
     return storage::WriteValue<uint64_t>(*store_,
@@ -112,6 +117,44 @@ class OutgoingQueueTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{1}, run.bounced);
     CPPUNIT_ASSERT(Entries().empty());
     CPPUNIT_ASSERT_EQUAL(size_t{2}, InboxSize());
+  }
+
+  // A typo next to real addresses: the relay takes the message for the
+  // good ones, the bounce names only the refused one, and a recipient it
+  // asked to try later is the only one tried again.
+  void testSomeRecipientsRefused() {
+    RelayOptions relay;
+    relay.retry_s = 10;
+    Queue({"ok@far.example", "typo@far.example", "busy@far.example"}, 1000);
+    std::vector<std::vector<std::string>> tried;
+    SmtpSend relay_says = [&](const storage::OutgoingRecord& e) {
+      tried.push_back(e.recipients);
+      SmtpReply r{SmtpOutcome::kSent, 250, "250 queued", {}};
+      for (const auto& to : e.recipients) {
+        if (to == "typo@far.example") r.refused.push_back({to, 550, "550 5.1.1 no such user"});
+        if (to == "busy@far.example" && tried.size() == 1) {
+          r.refused.push_back({to, 452, "452 4.2.2 mailbox full"});
+        }
+      }
+      return r;
+    };
+    QueueRun run = RunOutgoingQueue(*store_, relay, relay_says, 1000);
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, run.sent);
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, run.bounced);
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, run.deferred);
+    auto left = Entries();
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, left.size());
+    CPPUNIT_ASSERT(left[0].recipients == std::vector<std::string>{"busy@far.example"});
+    CPPUNIT_ASSERT_EQUAL(uint64_t{1010}, left[0].next_attempt);
+    CPPUNIT_ASSERT_EQUAL(std::string("452 4.2.2 mailbox full"), left[0].last_error);
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, InboxSize());  // one bounce, for the typo
+
+    run = RunOutgoingQueue(*store_, relay, relay_says, 1010);
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, tried.size());
+    CPPUNIT_ASSERT(tried[1] == std::vector<std::string>{"busy@far.example"});
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, run.sent);
+    CPPUNIT_ASSERT(Entries().empty());
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, InboxSize());  // no second bounce
   }
 
   void testClaimKeepsOthersOff() {
