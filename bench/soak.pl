@@ -240,8 +240,8 @@ sub report_leaks {
     @gens = grep { $_->{gen} ne 'master' } @gens;
     note "worker generations (RssAnon; slope KB/min per worker over the second half of its life; fds):";
     for my $g (@gens) {
-        note sprintf "  gen %2d from %4.0fs: %d workers, RssAnon %6d KB first, %6s KB peak after warm-up, %6d KB last; slope %s KB/min; files %d, sockets <= %d",
-            $g->{gen}, $g->{start}, scalar @{ $g->{pids} }, $g->{anon_first}, $g->{anon_peak} // 'n/a', $g->{anon_last},
+        note sprintf "  gen %2d from %4.0fs: %d workers, RssAnon %6d KB first, %6d KB most, %6s KB peak after warm-up, %6d KB last; slope %s KB/min; files %d, sockets <= %d",
+            $g->{gen}, $g->{start}, scalar @{ $g->{pids} }, $g->{anon_first}, $g->{anon_max} // 0, $g->{anon_peak} // 'n/a', $g->{anon_last},
             join('/', map { sprintf '%+.0f', $_ } @{ $g->{slopes} }) || 'n/a', $g->{files}, $g->{sockets};
     }
     my @slopes = map { @{ $_->{slopes} } } @gens;

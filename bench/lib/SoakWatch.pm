@@ -81,7 +81,8 @@ sub lifetime {
 
 # Per generation (in order; the master last): {gen, pids, slopes (KB/min
 # per worker, second half of its life), life (s, the longest), anon_first, anon_last (largest RssAnon of its workers at
-# their first and last sample), anon_peak (largest after the warm-up;
+# their first and last sample), anon_max (largest of any sample, the
+# warm-up's crowd of first logins included), anon_peak (largest after the warm-up;
 # undef for workers that did not outlive it), files (largest non-socket
 # fd count),
 # sockets (largest), start (s)}.
@@ -98,6 +99,9 @@ sub generations {
         push @{ $e->{slopes} }, $slope if defined $slope;
         $e->{life} = $self->lifetime($pid) if $self->lifetime($pid) > ($e->{life} // 0);
         $e->{anon_first} = $s->[0]{anon} if $s->[0]{anon} > $e->{anon_first};
+        for (@$s) {
+            $e->{anon_max} = $_->{anon} if $_->{anon} > ($e->{anon_max} // 0);
+        }
         for (grep { $_->{t} >= $s->[0]{t} + $warmup } @$s) {
             $e->{anon_peak} = $_->{anon} if $_->{anon} > ($e->{anon_peak} // 0);
         }
