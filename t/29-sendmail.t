@@ -6,7 +6,8 @@
 # Date, Message-ID and From filled in, 8-bit headers encoded and no Bcc
 # header; alice's Sent Items copy keeps Bcc; the remote recipient waits in
 # the outgoing queue (no relay configured here: t/30-smtp-relay.t). A resent
-# ClientId is answered 118 and bob keeps one copy; malformed MIME, no
+# ClientId is answered 118 and bob keeps one copy; a From of a colleague
+# is sent as alice (and logged); malformed MIME, no
 # recipients, a request without ClientId and broken WBXML get their
 # statuses.
 use strict;
@@ -177,6 +178,18 @@ $r = $t->request(query => encode_base64($q, ''), content_type => 'message/rfc822
 is($r->{status}, 200, 'base64 request line with SaveInSent: HTTP 200');
 ok((grep { /Base64 line/ } @{ messages('alice', 'Sent Items') }), '... Sent Items has the copy');
 
+# --- alice writing as carol (a colleague) is sent as alice ---
+
+$r = send_mail(client_id => 'as-carol', mime => EasTest::crlf(
+    "From: \"Carol (boss)\" <carol\@example.org>\nTo: bob\@example.org\nSubject: Please pay this invoice\n\nUrgent.\n"));
+is($r->{status}, 200, 'a From of someone else: HTTP 200');
+is($r->{body}, '', '... sent');
+my ($invoice) = grep { /Please pay this invoice/ } @{ messages('bob', 'Inbox') };
+like($invoice // '', qr/^From: Alice Liddell <alice\@example\.org>\r?$/m, '... bob sees it from alice');
+unlike($invoice // '', qr/carol\@example\.org/, '... and nothing of carol');
+like($t->error_log, qr/SendMail from alice .*sent as <alice\@example\.org>: its From \("Carol \(boss\)" <carol\@example\.org>\) is not an address of alice/,
+     '... the log says whose address it was');
+
 # --- what is refused ---
 
 $r = send_mail(client_id => 'bad-1', mime => "just some words, no header at all\r\n");
@@ -198,6 +211,6 @@ $r = $t->request(cmd => 'SendMail', body => "\x03\x01\x6a\x00\x00\x15\x45\x51\x0
 is(status_of($r, 'truncated WBXML'), '102', '... Status 102 (InvalidWBXML)');
 
 my $before = scalar @{ messages('bob', 'Inbox') };
-is($before, 5, 'none of the refused messages reached bob');
+is($before, 6, 'none of the refused messages reached bob');
 
 done_testing;

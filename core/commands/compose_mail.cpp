@@ -266,6 +266,11 @@ void Compose(CommandContext& ctx, Kind kind) {
     ctx.response.log.push_back({LogLevel::kInfo, what + " delivered to " + Join(result.delivered_to)});
   }
   if (result.saved) ctx.response.log.push_back({LogLevel::kInfo, what + " saved in Sent Items"});
+  if (!message.submission.from_replaced.empty()) {
+    ctx.response.log.push_back({LogLevel::kNotice, what + " sent as <" + me.address + ">: its From (" +
+                                                       message.submission.from_replaced +
+                                                       ") is not an address of " + ctx.user.name});
+  }
   for (const std::string& line : result.away) ctx.response.log.push_back({LogLevel::kInfo, line});
   if (!result.queued_for.empty()) {
     ctx.response.queued_outgoing = true;

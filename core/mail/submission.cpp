@@ -46,16 +46,46 @@ void EncodeEightBitHeaders(GMimeObject* top) {
   }
 }
 
+bool IsOwnAddress(const SenderIdentity& sender, const std::string& address) {
+  const std::string wanted = Lower(address);
+  if (wanted == Lower(sender.address)) return true;
+  return std::any_of(sender.own_addresses.begin(), sender.own_addresses.end(),
+                     [&](const std::string& own) { return Lower(own) == wanted; });
+}
+
+// True when From names someone else: another address, or a group (a
+// domainless mailbox is a name the sender typed, completed below).
+bool HasForeignFrom(InternetAddressList* from, const SenderIdentity& sender) {
+  for (int i = 0, n = internet_address_list_length(from); i < n; ++i) {
+    InternetAddress* ia = internet_address_list_get_address(from, i);
+    if (!INTERNET_ADDRESS_IS_MAILBOX(ia)) return true;
+    std::string addr = Str(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+    if (addr.find('@') != std::string::npos && !IsOwnAddress(sender, addr)) return true;
+  }
+  return false;
+}
+
+void AddSender(InternetAddressList* from, const SenderIdentity& sender) {
+  GPtr<InternetAddress> me(internet_address_mailbox_new(sender.name.c_str(),
+                                                        sender.address.c_str()));
+  internet_address_list_add(from, me.get());
+}
+
 // From: the sender when absent; a mailbox without a domain gets the
-// sender's address (and name, when it had none).
-void CompleteFrom(GMimeMessage* message, const SenderIdentity& sender) {
+// sender's address (and name, when it had none). A From naming anyone
+// else becomes the sender alone; returns what it held then (else empty).
+std::string CompleteFrom(GMimeMessage* message, const SenderIdentity& sender) {
   InternetAddressList* from = g_mime_message_get_from(message);
+  if (HasForeignFrom(from, sender)) {
+    GChars was(internet_address_list_to_string(from, nullptr, FALSE));
+    internet_address_list_clear(from);
+    AddSender(from, sender);
+    return was ? Str(was.get()) : std::string("?");
+  }
   int n = internet_address_list_length(from);
   if (n == 0) {
-    GPtr<InternetAddress> me(internet_address_mailbox_new(sender.name.c_str(),
-                                                          sender.address.c_str()));
-    internet_address_list_add(from, me.get());
-    return;
+    AddSender(from, sender);
+    return std::string();
   }
   for (int i = 0; i < n; ++i) {
     InternetAddress* ia = internet_address_list_get_address(from, i);
@@ -69,6 +99,7 @@ void CompleteFrom(GMimeMessage* message, const SenderIdentity& sender) {
     internet_address_set_name(ia, name.empty() ? nullptr : name.c_str());
     internet_address_mailbox_set_addr(mb, sender.address.c_str());
   }
+  return std::string();
 }
 
 std::string Serialize(GMimeObject* top) {
@@ -88,6 +119,7 @@ SenderIdentity IdentityOf(const storage::UserRecord& user) {
   me.name = user.display_name;
   me.address = !user.addresses.empty() ? user.addresses.front()
                                         : user.name + "@" + DomainOrHostName("");
+  me.own_addresses = user.addresses;
   return me;
 }
 
@@ -112,7 +144,7 @@ Result<Submission> PrepareSubmission(std::string_view raw, const SenderIdentity&
 
   EncodeEightBitHeaders(top);
   if (additions != nullptr) AddSource(message.get(), *additions);
-  CompleteFrom(message.get(), sender);
+  const std::string from_replaced = CompleteFrom(message.get(), sender);
   if (g_mime_object_get_header(top, "Date") == nullptr) {
     std::unique_ptr<GDateTime, DateTimeUnref> date(
         g_date_time_new_from_unix_utc(static_cast<gint64>(now)));
@@ -125,6 +157,7 @@ Result<Submission> PrepareSubmission(std::string_view raw, const SenderIdentity&
     g_mime_message_set_message_id(message.get(), out.message_id.c_str());
   }
   out.envelope_from = sender.address;
+  out.from_replaced = from_replaced;
 
   std::vector<Address> to;
   for (auto type : {GMIME_ADDRESS_TYPE_TO, GMIME_ADDRESS_TYPE_CC, GMIME_ADDRESS_TYPE_BCC}) {

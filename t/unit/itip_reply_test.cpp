@@ -98,7 +98,7 @@ class ItipReplyTest : public CppUnit::TestFixture {
   }
 
   void testReplyMail() {
-    const mail::SenderIdentity alice{"Alice Liddell", "alice@example.org"};
+    const mail::SenderIdentity alice{"Alice Liddell", "alice@example.org", {}};
     const std::string raw =
         mail::MeetingReplyMessage(alice, Weekly(ItipAnswer::kAccepted), "", Utc("20261205T120000Z"));
     auto record = mail::BuildMessageRecord(raw, 0);

@@ -22,7 +22,7 @@ namespace {
 
 using storage::Must;
 
-const SenderIdentity kAlice{"Alice Liddell", "alice@example.org"};
+const SenderIdentity kAlice{"Alice Liddell", "alice@example.org", {}};
 
 bool Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

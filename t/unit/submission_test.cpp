@@ -18,7 +18,7 @@ namespace {
 
 using storage::Must;
 
-const SenderIdentity kAlice{"Alice Liddell", "alice@example.org"};
+const SenderIdentity kAlice{"Alice Liddell", "alice@example.org", {}};
 
 bool Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -29,6 +29,7 @@ class SubmissionTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testCompletesHeaders);
   CPPUNIT_TEST(testKeepsWhatTheClientSent);
   CPPUNIT_TEST(testBareFrom);
+  CPPUNIT_TEST(testForeignFromReplaced);
   CPPUNIT_TEST(testNoMessage);
   CPPUNIT_TEST(testClientIdsPerDeviceAndBounded);
   CPPUNIT_TEST(testOutgoingQueue);
@@ -78,17 +79,44 @@ class SubmissionTest : public CppUnit::TestFixture {
         "Subject: plain\r\n"
         "\r\n"
         "Body\r\n";
-    auto s = Must(PrepareSubmission(raw, kAlice, 1700000000));
+    SenderIdentity alice = kAlice;
+    alice.own_addresses = {"alice@example.org", "Alice.Alias@example.org"};
+    auto s = Must(PrepareSubmission(raw, alice, 1700000000));
+    CPPUNIT_ASSERT_EQUAL(std::string(), s.from_replaced);
     CPPUNIT_ASSERT_EQUAL(std::string("given@example.org"), s.message_id);
     CPPUNIT_ASSERT_EQUAL(raw, s.for_recipients);
     CPPUNIT_ASSERT_EQUAL(raw, s.for_sent_items);
+  }
+
+  // Nobody sends as a colleague or the boss: a From that is not one of
+  // the sender's addresses (in any letter case) becomes the sender.
+  void testForeignFromReplaced() {
+    auto s = Must(PrepareSubmission(
+        "From: \"The Boss\" <boss@example.org>\r\nTo: bob@example.org\r\n\r\nPay now\r\n", kAlice, 1));
+    CPPUNIT_ASSERT(Has(s.for_recipients, "From: Alice Liddell <alice@example.org>\r\n"));
+    CPPUNIT_ASSERT(!Has(s.for_recipients, "boss@"));
+    CPPUNIT_ASSERT(!Has(s.for_sent_items, "boss@"));
+    CPPUNIT_ASSERT(Has(s.from_replaced, "boss@example.org"));
+    CPPUNIT_ASSERT_EQUAL(std::string("alice@example.org"), s.envelope_from);
+
+    // Two mailboxes, one of them someone else's: the sender alone.
+    s = Must(PrepareSubmission(
+        "From: alice@example.org, carol@example.org\r\nTo: bob@example.org\r\n\r\nx\r\n", kAlice, 1));
+    CPPUNIT_ASSERT(Has(s.for_recipients, "From: Alice Liddell <alice@example.org>\r\n"));
+    CPPUNIT_ASSERT(!Has(s.for_recipients, "carol@"));
+
+    // Her own address in another letter case is hers.
+    s = Must(PrepareSubmission("From: Alice <ALICE@Example.org>\r\nTo: bob@example.org\r\n\r\nx\r\n",
+                               kAlice, 1));
+    CPPUNIT_ASSERT_EQUAL(std::string(), s.from_replaced);
+    CPPUNIT_ASSERT(Has(s.for_recipients, "From: Alice <ALICE@Example.org>\r\n"));
   }
 
   void testBareFrom() {
     auto s = Must(PrepareSubmission("From: alice\r\nTo: bob\r\n\r\nx\r\n", kAlice, 1));
     CPPUNIT_ASSERT(Has(s.for_recipients, "From: Alice Liddell <alice@example.org>\r\n"));
     CPPUNIT_ASSERT_EQUAL(std::string("bob"), s.recipients.at(0));
-    s = Must(PrepareSubmission("From: Alice\r\nTo: bob\r\n\r\nx\r\n", SenderIdentity{"", "a@b.example"}, 1));
+    s = Must(PrepareSubmission("From: Alice\r\nTo: bob\r\n\r\nx\r\n", SenderIdentity{"", "a@b.example", {}}, 1));
     CPPUNIT_ASSERT(Has(s.for_recipients, "From: Alice <a@b.example>\r\n"));
     s = Must(PrepareSubmission("Subject: none\r\n\r\nx\r\n", kAlice, 1));
     CPPUNIT_ASSERT(s.recipients.empty());
