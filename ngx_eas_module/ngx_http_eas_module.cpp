@@ -22,7 +22,8 @@ static char *ngx_http_eas_init_main_conf(ngx_conf_t *cf, void *conf);
 static void *ngx_http_eas_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
-static char *ngx_http_eas(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_eas_location_flag(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static ngx_int_t ngx_http_eas_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_eas_init_auth_zone(ngx_shm_zone_t *shm_zone,
     void *data);
@@ -32,8 +33,6 @@ static ngx_int_t ngx_http_eas_init_module(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_eas_init_process(ngx_cycle_t *cycle);
 static void ngx_http_eas_exit_process(ngx_cycle_t *cycle);
 
-static char *ngx_http_eas_autodiscover(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
 static char *ngx_http_eas_auth(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 
@@ -62,14 +61,14 @@ static ngx_command_t  ngx_http_eas_commands[] = {
 
     { ngx_string("eas"),
       NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
-      ngx_http_eas,
+      ngx_http_eas_location_flag,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_eas_loc_conf_t, enable),
       NULL },
 
     { ngx_string("eas_autodiscover"),
       NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
-      ngx_http_eas_autodiscover,
+      ngx_http_eas_location_flag,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_eas_loc_conf_t, autodiscover),
       NULL },
@@ -484,43 +483,20 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     return NGX_CONF_OK;
 }
 
+/* eas on, eas_autodiscover on: the location answers ActiveSync, or
+ * Autodiscover (the MS-ASCMD XML, AutodiscoverV2's JSON, an Apple
+ * profile), with the same handler, store and credentials. */
 static char *
-ngx_http_eas(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+ngx_http_eas_location_flag(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     char  *rv = ngx_conf_set_flag_slot(cf, cmd, conf);
     if (rv != NGX_CONF_OK) {
         return rv;
     }
 
-    ngx_http_eas_loc_conf_t *elcf = static_cast<ngx_http_eas_loc_conf_t *>(conf);
-    if (!elcf->enable) {
-        return NGX_CONF_OK;
-    }
-
-    ngx_http_core_loc_conf_t *clcf = static_cast<ngx_http_core_loc_conf_t *>(
-        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
-    clcf->handler = ngx_http_eas_handler;
-
-    ngx_http_eas_main_conf_t *emcf = static_cast<ngx_http_eas_main_conf_t *>(
-        ngx_http_conf_get_module_main_conf(cf, ngx_http_eas_module));
-    emcf->used = 1;
-
-    return NGX_CONF_OK;
-}
-
-/* eas_autodiscover on: the location answers Autodiscover (the MS-ASCMD
- * XML, AutodiscoverV2's JSON, an Apple profile) with the same handler,
- * store and credentials as ActiveSync. */
-static char *
-ngx_http_eas_autodiscover(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    char  *rv = ngx_conf_set_flag_slot(cf, cmd, conf);
-    if (rv != NGX_CONF_OK) {
-        return rv;
-    }
-
-    ngx_http_eas_loc_conf_t *elcf = static_cast<ngx_http_eas_loc_conf_t *>(conf);
-    if (!elcf->autodiscover) {
+    ngx_flag_t *on = reinterpret_cast<ngx_flag_t *>(
+        static_cast<char *>(conf) + cmd->offset);
+    if (!*on) {
         return NGX_CONF_OK;
     }
 
