@@ -119,9 +119,11 @@ Status PartlySent(storage::Store& store, const storage::OutgoingRecord& entry,
   storage::OutgoingRecord failed = entry;  // what the bounce names
   failed.recipients.clear();
   for (const auto& r : returned) failed.recipients.push_back(r.address);
+  std::string report_bytes;  // what `report` reads
   std::optional<PreparedMessage> report;
   if (!returned.empty()) {
-    auto prepared = PrepareMessage(BuildBounce(failed, JoinedTexts(returned), now), now);
+    report_bytes = BuildBounce(failed, JoinedTexts(returned), now);
+    auto prepared = PrepareMessage(report_bytes, now);
     if (!prepared.ok()) return prepared.status();
     report = std::move(prepared).value();
   }
