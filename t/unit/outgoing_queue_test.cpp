@@ -163,12 +163,12 @@ class OutgoingQueueTest : public CppUnit::TestFixture {
     size_t inner_sends = 0;
     SmtpSend inner = [&](const storage::OutgoingRecord&) {
       ++inner_sends;
-      return SmtpReply{SmtpOutcome::kSent, 250, "250 ok"};
+      return SmtpReply{SmtpOutcome::kSent, 250, "250 ok", {}};
     };
     // While the first run holds the entry, a second run finds nothing due.
     SmtpSend outer = [&](const storage::OutgoingRecord&) {
       RunOutgoingQueue(*store_, relay, inner, 1001);
-      return SmtpReply{SmtpOutcome::kTransient, 0, "connection refused"};
+      return SmtpReply{SmtpOutcome::kTransient, 0, "connection refused", {}};
     };
     RunOutgoingQueue(*store_, relay, outer, 1000);
     CPPUNIT_ASSERT_EQUAL(size_t{0}, inner_sends);
