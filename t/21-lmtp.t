@@ -33,7 +33,7 @@ use Time::HiRes qw(sleep time);
     my $d = $only->dir;
     EasTest::write_file("$d/lmtp-only.conf", <<"CONF");
 load_module $EasTest::STREAM_MODULE;
-load_module $EasTest::TOP/build/ngx_stream_eas_module.so;
+load_module $EasTest::BUILD/ngx_stream_eas_module.so;
 pid $d/nginx.pid;
 error_log $d/error.log;
 events { worker_connections 64; }

@@ -24,6 +24,12 @@ use Time::HiRes qw(sleep time);
 our $TOP = abs_path(dirname(__FILE__) . '/../..');
 our $SHARED = $ENV{EAS_SHARED} || abs_path("$TOP/../shared");
 our $NGINX = $ENV{NGINX} || '/usr/sbin/nginx';
+# The build the tests run: build/, or build-san/ under `make test SAN=1`.
+our $BUILD = "$TOP/" . ($ENV{EAS_BUILD} || 'build');
+# Under SAN=1 the modules carry ASan, nginx does not: its runtime must be
+# loaded first. Reports go to files next to the logs (asan.PID), which
+# stop() fails on.
+our $SAN = $ENV{EAS_SAN} ? 1 : 0;
 # Debian's stream module (libnginx-mod-stream), which ours needs loaded first.
 our $STREAM_MODULE = $ENV{NGINX_STREAM_MODULE} || '/usr/lib/nginx/modules/ngx_stream_module.so';
 
@@ -72,7 +78,7 @@ sub free_port {
 sub easctl {
     my ($self, @args) = @_;
     # quotemeta('') is nothing at all: an empty argument needs its quotes.
-    my $cmd = join ' ', map { length ? quotemeta : "''" } "$TOP/build/easctl", '--store', $self->{store}, @args;
+    my $cmd = join ' ', map { length ? quotemeta : "''" } "$BUILD/easctl", '--store', $self->{store}, @args;
     my $out = `$cmd 2>&1`;
     return ($? >> 8, $out);
 }
@@ -91,7 +97,7 @@ sub write_conf {
     my $user = $> == 0 ? 'user root root;' : '';
     my ($stream_modules, $stream) = ('', '');
     if ($self->{lmtp}) {
-        $stream_modules = "load_module $STREAM_MODULE;\nload_module $TOP/build/ngx_stream_eas_module.so;\n";
+        $stream_modules = "load_module $STREAM_MODULE;\nload_module $BUILD/ngx_stream_eas_module.so;\n";
         my $server = $self->{lmtp_server} // "eas_lmtp on;\n        eas_store $self->{store};";
         $stream = <<"STREAM";
 stream {
@@ -105,7 +111,7 @@ STREAM
     }
     open my $fh, '>', "$d/nginx.conf" or die $!;
     print $fh <<"CONF";
-load_module $TOP/build/ngx_http_eas_module.so;
+load_module $BUILD/ngx_http_eas_module.so;
 $stream_modules$user
 $self->{main}
 worker_processes 2;
@@ -146,7 +152,12 @@ sub check_conf {
 sub start {
     my ($self) = @_;
     $self->write_conf;
-    my $out = `$NGINX -p $self->{dir} -c $self->{dir}/nginx.conf 2>&1`;
+    my $preload = '';
+    if ($SAN) {
+        chomp(my $asan = `gcc -print-file-name=libasan.so`);
+        $preload = "LD_PRELOAD=$asan ASAN_OPTIONS=detect_leaks=0:log_path=$self->{dir}/asan ";
+    }
+    my $out = `$preload$NGINX -p $self->{dir} -c $self->{dir}/nginx.conf 2>&1`;
     die "nginx did not start: $out" if $?;
     $self->{running} = 1;
     for (1 .. 100) {
@@ -235,6 +246,10 @@ sub stop {
                 glob "$self->{dir}/*.log";
     ok(!@leaks, 'no log holds a password, credentials or message body text')
         or diag(join "\n", @leaks);
+    if ($SAN) {
+        my @reports = glob "$self->{dir}/asan.*";
+        ok(!@reports, 'no sanitizer report from nginx') or diag(join "\n", map { read_file($_) } @reports);
+    }
     my @open = grep { ((stat $_)[2] // 0) & 07 } glob "$self->{store}/* $self->{store}/*/*";
     ok(!@open, 'no file of the store is open to other local users')
         or diag(join "\n", map { sprintf '%s %o', $_, (stat $_)[2] & 07777 } @open);
@@ -405,7 +420,7 @@ sub deliver {
     write_file($in, $message);
     $self->remember_body($message);
     capture('message', read_file($in));
-    my $cmd = join ' ', map { quotemeta } "$TOP/build/eas-deliver", '--store', $self->{store}, @args;
+    my $cmd = join ' ', map { quotemeta } "$BUILD/eas-deliver", '--store', $self->{store}, @args;
     my $out = `$cmd < $in 2>&1`;
     my $rc = $? >> 8;
     my @leaks = $self->leaked_secrets($out);
