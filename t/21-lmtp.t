@@ -39,7 +39,7 @@ error_log $d/error.log;
 events { worker_connections 64; }
 stream { server { listen 127.0.0.1:${\EasTest::free_port()}; eas_lmtp on; eas_store $d/store; } }
 CONF
-    my $out = `$EasTest::NGINX -t -p $d -c $d/lmtp-only.conf 2>&1`;
+    my $out = `${\EasTest::nginx_command()} -t -p $d -c $d/lmtp-only.conf 2>&1`;
     is($? >> 8, 0, 'an nginx with only the stream module of ours loads it') or diag $out;
 }
 

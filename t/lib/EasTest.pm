@@ -26,10 +26,28 @@ our $SHARED = $ENV{EAS_SHARED} || abs_path("$TOP/../shared");
 our $NGINX = $ENV{NGINX} || '/usr/sbin/nginx';
 # The build the tests run: build/, or build-san/ under `make test SAN=1`.
 our $BUILD = "$TOP/" . ($ENV{EAS_BUILD} || 'build');
-# Under SAN=1 the modules carry ASan, nginx does not: its runtime must be
-# loaded first. Reports go to files next to the logs (asan.PID), which
-# stop() fails on.
+# Under SAN=1 (EAS_SAN) the modules and tools carry ASan+UBSan, nginx does
+# not: its runtime must be loaded first (nginx_command). Every sanitized
+# process of this test file (nginx's workers, easctl, eas-deliver) writes
+# its report to a file in one directory: stop() fails on those found so
+# far, and the file's exit status on any found after the last stop().
+# The tools are checked for leaks too; nginx is not (its processes exit
+# without freeing the cycle, which lives as long as they do).
 our $SAN = $ENV{EAS_SAN} ? 1 : 0;
+our ($SAN_REPORTS, $NGINX_ASAN_OPTIONS);
+if ($SAN) {
+    $SAN_REPORTS = tempdir('eas-san-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{EAS_KEEP});
+    chmod 01777, $SAN_REPORTS;  # eas-deliver may run as www-data (t/24)
+    # GCC links UBSan's runtime apart from ASan's, and only ASan's honours
+    # log_path (UBSan's own text goes to stderr: error.log for a worker,
+    # the output for a tool). So UBSan aborts, and ASan reports that abort
+    # with its stack into the file. Each runtime resets the other's
+    # log_path at start: both name it.
+    my $common = "handle_abort=1:log_path=$SAN_REPORTS/report";
+    $ENV{ASAN_OPTIONS} = "detect_leaks=1:$common";
+    $NGINX_ASAN_OPTIONS = "detect_leaks=0:$common";
+    $ENV{UBSAN_OPTIONS} = "print_stacktrace=1:abort_on_error=1:log_path=$SAN_REPORTS/report";
+}
 # Debian's stream module (libnginx-mod-stream), which ours needs loaded first.
 our $STREAM_MODULE = $ENV{NGINX_STREAM_MODULE} || '/usr/lib/nginx/modules/ngx_stream_module.so';
 
@@ -65,6 +83,39 @@ sub port { $_[0]{port} }
 sub lmtp_port { $_[0]{lmtp_port} }
 sub store { $_[0]{store} }
 sub url { "http://127.0.0.1:$_[0]{port}/Microsoft-Server-ActiveSync" }
+
+# The command line start of an nginx that can load this build's modules:
+# under SAN=1 with the ASan runtime preloaded (it must come before every
+# instrumented library), for `nginx -t` as for a start. libstdc++ comes
+# with it: ASan finds the real __cxa_throw when it starts, and nginx
+# alone does not link libstdc++ (without it, the first C++ exception,
+# e.g. a bad eas_device_rule regex, is a CHECK failure instead).
+sub nginx_command {
+    return $NGINX unless $SAN;
+    state $preload = join ' ', map { chomp(my $path = `g++ -print-file-name=$_`); $path } qw(libasan.so libstdc++.so);
+    return "LD_PRELOAD='$preload' ASAN_OPTIONS=$NGINX_ASAN_OPTIONS $NGINX";
+}
+
+# The sanitizer reports written since the last call, each with its text
+# (the files are then marked seen, so no report is counted twice).
+sub new_sanitizer_reports {
+    return () unless $SAN;
+    my @reports;
+    for my $file (sort glob "$SAN_REPORTS/report.*") {
+        next if $file =~ /\.seen$/;
+        push @reports, "$file:\n" . read_file($file);
+        rename $file, "$file.seen";
+    }
+    return @reports;
+}
+
+END {
+    my @late = new_sanitizer_reports();
+    if (@late) {
+        diag("sanitizer report after the last nginx stop:\n" . join "\n", @late);
+        $? ||= 1;
+    }
+}
 
 sub free_port {
     my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
@@ -145,19 +196,14 @@ CONF
 sub check_conf {
     my ($self) = @_;
     $self->write_conf;
-    my $out = `$NGINX -t -p $self->{dir} -c $self->{dir}/nginx.conf 2>&1`;
+    my $out = `${\nginx_command()} -t -p $self->{dir} -c $self->{dir}/nginx.conf 2>&1`;
     return ($? >> 8, $out);
 }
 
 sub start {
     my ($self) = @_;
     $self->write_conf;
-    my $preload = '';
-    if ($SAN) {
-        chomp(my $asan = `gcc -print-file-name=libasan.so`);
-        $preload = "LD_PRELOAD=$asan ASAN_OPTIONS=detect_leaks=0:log_path=$self->{dir}/asan ";
-    }
-    my $out = `$preload$NGINX -p $self->{dir} -c $self->{dir}/nginx.conf 2>&1`;
+    my $out = `${\nginx_command()} -p $self->{dir} -c $self->{dir}/nginx.conf 2>&1`;
     die "nginx did not start: $out" if $?;
     $self->{running} = 1;
     for (1 .. 100) {
@@ -247,8 +293,9 @@ sub stop {
     ok(!@leaks, 'no log holds a password, credentials or message body text')
         or diag(join "\n", @leaks);
     if ($SAN) {
-        my @reports = glob "$self->{dir}/asan.*";
-        ok(!@reports, 'no sanitizer report from nginx') or diag(join "\n", map { read_file($_) } @reports);
+        my @reports = new_sanitizer_reports();
+        push @reports, grep { /runtime error:/ } split /\n/, $log;
+        ok(!@reports, 'no sanitizer report from nginx or a tool') or diag(join "\n", @reports);
     }
     my @open = grep { ((stat $_)[2] // 0) & 07 } glob "$self->{store}/* $self->{store}/*/*";
     ok(!@open, 'no file of the store is open to other local users')
