@@ -4,5 +4,5 @@
 # every request.
 cat << END >> $NGX_MAKEFILE
 
-objs/addon/ngx_eas_module/%.o: CFLAGS += -std=c++20 -O2 -fno-plt
+objs/addon/ngx_eas_module/%.o: CFLAGS += -std=c++20 -O2 -fno-plt $EAS_SAN_FLAGS
 END

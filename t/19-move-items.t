@@ -22,7 +22,7 @@ sub deliver {
     my ($message) = @_;
     my $in = $t->dir . '/message.eml';
     EasTest::write_file($in, $message);
-    my $cmd = join ' ', map { quotemeta } "$EasTest::TOP/build/eas-deliver", '--store', $t->store, '-d', 'alice@example.org';
+    my $cmd = join ' ', map { quotemeta } "$EasTest::BUILD/eas-deliver", '--store', $t->store, '-d', 'alice@example.org';
     my $out = `$cmd < $in 2>&1`;
     return ($? >> 8, $out);
 }

@@ -33,13 +33,13 @@ use Time::HiRes qw(sleep time);
     my $d = $only->dir;
     EasTest::write_file("$d/lmtp-only.conf", <<"CONF");
 load_module $EasTest::STREAM_MODULE;
-load_module $EasTest::TOP/build/ngx_stream_eas_module.so;
+load_module $EasTest::BUILD/ngx_stream_eas_module.so;
 pid $d/nginx.pid;
 error_log $d/error.log;
 events { worker_connections 64; }
 stream { server { listen 127.0.0.1:${\EasTest::free_port()}; eas_lmtp on; eas_store $d/store; } }
 CONF
-    my $out = `$EasTest::NGINX -t -p $d -c $d/lmtp-only.conf 2>&1`;
+    my $out = `${\EasTest::nginx_command()} -t -p $d -c $d/lmtp-only.conf 2>&1`;
     is($? >> 8, 0, 'an nginx with only the stream module of ours loads it') or diag $out;
 }
 

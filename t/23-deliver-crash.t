@@ -27,7 +27,7 @@ sub message {
         . "Message-ID: <crash-$i\@example.com>\n\n") . $body;
 }
 
-my $deliver = "$EasTest::TOP/build/eas-deliver";
+my $deliver = "$EasTest::BUILD/eas-deliver";
 sub start_delivery {
     my ($i) = @_;
     my $file = $t->dir . "/m$i.eml";

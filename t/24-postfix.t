@@ -38,7 +38,7 @@ system('chown', '-R', "$www_uid:$www_gid", $t->store) == 0 or die "chown of the 
 
 my $pf = PostfixTest->new;
 my $deliver = $pf->dir . '/bin/eas-deliver';
-copy("$EasTest::TOP/build/eas-deliver", $deliver) or die "copy eas-deliver: $!";
+copy("$EasTest::BUILD/eas-deliver", $deliver) or die "copy eas-deliver: $!";
 chmod 0755, $deliver or die "chmod: $!";
 my $store = $t->store;
 $pf->configure(master => <<"MASTER");

@@ -113,7 +113,7 @@ sub exit_code {
 
 {
     my $none = "$dir/no-store";
-    my $out = `$EasTest::TOP/build/easctl --store $none check 2>&1`;
+    my $out = `$EasTest::BUILD/easctl --store $none check 2>&1`;
     is($? >> 8, 2, 'easctl check of a missing store exits 2') or diag $out;
     like($out, qr/does not exist/, '... saying why');
     ok(!-e $none, '... and makes no store there');
@@ -240,7 +240,7 @@ sub note_validate {
     push @to_validate, [$cmd, $body] if defined $body && length $body && $validating{$cmd}++ < 6;
 }
 
-sub deliver_cmd { ("$EasTest::TOP/build/eas-deliver", '--store', $t->store, '-d', 'alice') }
+sub deliver_cmd { ("$EasTest::BUILD/eas-deliver", '--store', $t->store, '-d', 'alice') }
 
 # --- the rounds ---
 
@@ -273,7 +273,7 @@ for my $round (1 .. $points) {
     $pid{lmtp} = CrashTest::lmtp_client($t, "$dir/lmtp-$round", sub { mail("crash lmtp $round-$_[0]", "lmtp-$round-$_[0]", 'alice@example.org') },
         'alice@example.org', 1 .. 2);
     my $deliver = spawn(deliver_cmd(), \"$dir/deliver-$round.eml");
-    my $import = spawn("$EasTest::TOP/build/easctl", '--store', $t->store, 'import', '--user', 'alice', "$dir/import-$round");
+    my $import = spawn("$EasTest::BUILD/easctl", '--store', $t->store, 'import', '--user', 'alice', "$dir/import-$round");
 
     usleep(int(rand(50_000)));  # 0-50 ms: before, during or after the commits
     my @victims;
@@ -344,7 +344,7 @@ for my $round (1 .. $points) {
         if $deliver_rc != 0;
     $delivered{"crash deliver $round"} = 1;
     retry_until("easctl import of round $round", sub {
-        exit_code(spawn("$EasTest::TOP/build/easctl", '--store', $t->store, 'import', '--user', 'alice', "$dir/import-$round")) == 0 ? 'ok' : 'fail' })
+        exit_code(spawn("$EasTest::BUILD/easctl", '--store', $t->store, 'import', '--user', 'alice', "$dir/import-$round")) == 0 ? 'ok' : 'fail' })
         if $import_rc != 0;
     $delivered{"crash import $round-$_"} = 1 for 1 .. 3;
 

@@ -24,6 +24,30 @@ use Time::HiRes qw(sleep time);
 our $TOP = abs_path(dirname(__FILE__) . '/../..');
 our $SHARED = $ENV{EAS_SHARED} || abs_path("$TOP/../shared");
 our $NGINX = $ENV{NGINX} || '/usr/sbin/nginx';
+# The build the tests run: build/, or build-san/ under `make test SAN=1`.
+our $BUILD = "$TOP/" . ($ENV{EAS_BUILD} || 'build');
+# Under SAN=1 (EAS_SAN) the modules and tools carry ASan+UBSan, nginx does
+# not: its runtime must be loaded first (nginx_command). Every sanitized
+# process of this test file (nginx's workers, easctl, eas-deliver) writes
+# its report to a file in one directory: stop() fails on those found so
+# far, and the file's exit status on any found after the last stop().
+# The tools are checked for leaks too; nginx is not (its processes exit
+# without freeing the cycle, which lives as long as they do).
+our $SAN = $ENV{EAS_SAN} ? 1 : 0;
+our ($SAN_REPORTS, $NGINX_ASAN_OPTIONS);
+if ($SAN) {
+    $SAN_REPORTS = tempdir('eas-san-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{EAS_KEEP});
+    chmod 01777, $SAN_REPORTS;  # eas-deliver may run as www-data (t/24)
+    # GCC links UBSan's runtime apart from ASan's, and only ASan's honours
+    # log_path (UBSan's own text goes to stderr: error.log for a worker,
+    # the output for a tool). So UBSan aborts, and ASan reports that abort
+    # with its stack into the file. Each runtime resets the other's
+    # log_path at start: both name it.
+    my $common = "handle_abort=1:log_path=$SAN_REPORTS/report";
+    $ENV{ASAN_OPTIONS} = "detect_leaks=1:$common";
+    $NGINX_ASAN_OPTIONS = "detect_leaks=0:$common";
+    $ENV{UBSAN_OPTIONS} = "print_stacktrace=1:abort_on_error=1:log_path=$SAN_REPORTS/report";
+}
 # Debian's stream module (libnginx-mod-stream), which ours needs loaded first.
 our $STREAM_MODULE = $ENV{NGINX_STREAM_MODULE} || '/usr/lib/nginx/modules/ngx_stream_module.so';
 
@@ -60,6 +84,39 @@ sub lmtp_port { $_[0]{lmtp_port} }
 sub store { $_[0]{store} }
 sub url { "http://127.0.0.1:$_[0]{port}/Microsoft-Server-ActiveSync" }
 
+# The command line start of an nginx that can load this build's modules:
+# under SAN=1 with the ASan runtime preloaded (it must come before every
+# instrumented library), for `nginx -t` as for a start. libstdc++ comes
+# with it: ASan finds the real __cxa_throw when it starts, and nginx
+# alone does not link libstdc++ (without it, the first C++ exception,
+# e.g. a bad eas_device_rule regex, is a CHECK failure instead).
+sub nginx_command {
+    return $NGINX unless $SAN;
+    state $preload = join ' ', map { chomp(my $path = `g++ -print-file-name=$_`); $path } qw(libasan.so libstdc++.so);
+    return "LD_PRELOAD='$preload' ASAN_OPTIONS=$NGINX_ASAN_OPTIONS $NGINX";
+}
+
+# The sanitizer reports written since the last call, each with its text
+# (the files are then marked seen, so no report is counted twice).
+sub new_sanitizer_reports {
+    return () unless $SAN;
+    my @reports;
+    for my $file (sort glob "$SAN_REPORTS/report.*") {
+        next if $file =~ /\.seen$/;
+        push @reports, "$file:\n" . read_file($file);
+        rename $file, "$file.seen";
+    }
+    return @reports;
+}
+
+END {
+    my @late = new_sanitizer_reports();
+    if (@late) {
+        diag("sanitizer report after the last nginx stop:\n" . join "\n", @late);
+        $? ||= 1;
+    }
+}
+
 sub free_port {
     my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
                                   Listen => 1, ReuseAddr => 1) or die "socket: $!";
@@ -72,7 +129,7 @@ sub free_port {
 sub easctl {
     my ($self, @args) = @_;
     # quotemeta('') is nothing at all: an empty argument needs its quotes.
-    my $cmd = join ' ', map { length ? quotemeta : "''" } "$TOP/build/easctl", '--store', $self->{store}, @args;
+    my $cmd = join ' ', map { length ? quotemeta : "''" } "$BUILD/easctl", '--store', $self->{store}, @args;
     my $out = `$cmd 2>&1`;
     return ($? >> 8, $out);
 }
@@ -91,7 +148,7 @@ sub write_conf {
     my $user = $> == 0 ? 'user root root;' : '';
     my ($stream_modules, $stream) = ('', '');
     if ($self->{lmtp}) {
-        $stream_modules = "load_module $STREAM_MODULE;\nload_module $TOP/build/ngx_stream_eas_module.so;\n";
+        $stream_modules = "load_module $STREAM_MODULE;\nload_module $BUILD/ngx_stream_eas_module.so;\n";
         my $server = $self->{lmtp_server} // "eas_lmtp on;\n        eas_store $self->{store};";
         $stream = <<"STREAM";
 stream {
@@ -105,7 +162,7 @@ STREAM
     }
     open my $fh, '>', "$d/nginx.conf" or die $!;
     print $fh <<"CONF";
-load_module $TOP/build/ngx_http_eas_module.so;
+load_module $BUILD/ngx_http_eas_module.so;
 $stream_modules$user
 $self->{main}
 worker_processes 2;
@@ -139,14 +196,14 @@ CONF
 sub check_conf {
     my ($self) = @_;
     $self->write_conf;
-    my $out = `$NGINX -t -p $self->{dir} -c $self->{dir}/nginx.conf 2>&1`;
+    my $out = `${\nginx_command()} -t -p $self->{dir} -c $self->{dir}/nginx.conf 2>&1`;
     return ($? >> 8, $out);
 }
 
 sub start {
     my ($self) = @_;
     $self->write_conf;
-    my $out = `$NGINX -p $self->{dir} -c $self->{dir}/nginx.conf 2>&1`;
+    my $out = `${\nginx_command()} -p $self->{dir} -c $self->{dir}/nginx.conf 2>&1`;
     die "nginx did not start: $out" if $?;
     $self->{running} = 1;
     for (1 .. 100) {
@@ -235,6 +292,11 @@ sub stop {
                 glob "$self->{dir}/*.log";
     ok(!@leaks, 'no log holds a password, credentials or message body text')
         or diag(join "\n", @leaks);
+    if ($SAN) {
+        my @reports = new_sanitizer_reports();
+        push @reports, grep { /runtime error:/ } split /\n/, $log;
+        ok(!@reports, 'no sanitizer report from nginx or a tool') or diag(join "\n", @reports);
+    }
     my @open = grep { ((stat $_)[2] // 0) & 07 } glob "$self->{store}/* $self->{store}/*/*";
     ok(!@open, 'no file of the store is open to other local users')
         or diag(join "\n", map { sprintf '%s %o', $_, (stat $_)[2] & 07777 } @open);
@@ -405,7 +467,7 @@ sub deliver {
     write_file($in, $message);
     $self->remember_body($message);
     capture('message', read_file($in));
-    my $cmd = join ' ', map { quotemeta } "$TOP/build/eas-deliver", '--store', $self->{store}, @args;
+    my $cmd = join ' ', map { quotemeta } "$BUILD/eas-deliver", '--store', $self->{store}, @args;
     my $out = `$cmd < $in 2>&1`;
     my $rc = $? >> 8;
     my @leaks = $self->leaked_secrets($out);

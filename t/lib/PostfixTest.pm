@@ -60,6 +60,19 @@ sub configure {
     $self->{$_} = $opt{$_} for grep { exists $opt{$_} } qw(main master);
 }
 
+# Under SAN=1 the commands pipe(8) runs (eas-deliver) must write their
+# sanitizer reports where EasTest looks; Postfix passes a program only
+# the environment it is told to.
+sub sanitizer_environment {
+    return '' unless $EasTest::SAN;
+    my $lines = '';
+    for my $name (qw(import_environment export_environment)) {
+        chomp(my $default = `postconf -d -h $name`);
+        $lines .= "$name = $default ASAN_OPTIONS UBSAN_OPTIONS\n";
+    }
+    return $lines;
+}
+
 sub write_config {
     my ($self) = @_;
     my $d = $self->{dir};
@@ -78,7 +91,7 @@ alias_maps =
 alias_database =
 maillog_file = $d/postfix.log
 maillog_file_prefixes = $d
-$self->{main}
+${\ sanitizer_environment()}$self->{main}
 MAIN
     # Debian's master.cf without the chroot (that would need /etc files
     # copied into the queue directory) and with smtpd on our port only.
