@@ -50,6 +50,9 @@ use BenchLmtp qw(lmtp_session lmtp_send lmtp_quit);
 use BenchNginx qw(start_nginx);
 use BenchWbxml qw(wbxml xml);
 
+# Stopped by a signal, it still stops its nginx and Dovecot (END blocks).
+$SIG{$_} = sub { exit 1 } for qw(INT TERM HUP);
+
 my ($build, $dir) = @ARGV;
 die "usage: mail_search.pl BUILD_DIR WORK_DIR\n" unless $build && $dir;
 my $n = $ENV{BENCH_SEARCH_MESSAGES} || 100000;
