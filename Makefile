@@ -66,7 +66,7 @@ DELIVER_OBJS := $(DELIVER_SRCS:%.cpp=$(BUILD)/obj/%.o)
 LIB_HDRS  := $(shell find base core storage -name '*.hpp')
 GLUE_SRCS := $(wildcard ngx_eas_module/*)
 
-.PHONY: all deps bench-deps test-deps build unit test test-san-ci integration crash run bench soak fuzz \
+.PHONY: all deps bench-deps test-deps build unit test test-san-ci integration crash run bench bench-search soak fuzz \
         fuzz-build fuzz-replay clean
 all: build
 
@@ -102,8 +102,11 @@ deps:
 # benchmark runs it from its own config in a temporary directory; the
 # packages' system service is not started by this install (on a systemd
 # machine the package still enables dovecot.service for the next boot;
-# with these two packages alone it serves only LMTP on a local socket).
-BENCH_PKGS := dovecot-core dovecot-lmtpd
+# with these packages alone it serves only LMTP on a local socket).
+# dovecot-imapd: the search benchmark's reference, IMAP SEARCH TEXT over
+# the same messages in Maildir (bench/mail_search.pl starts imap on a
+# loopback port of its own).
+BENCH_PKGS := dovecot-core dovecot-lmtpd dovecot-imapd
 
 # What only `make test` needs: Postfix, which t/24-postfix.t runs from its
 # own config and queue directories in a temporary directory. "No
@@ -280,7 +283,17 @@ fuzz-replay: $(REPLAY_BINS)
 
 bench: bench-deps
 	$(MAKE) build
-	bench/run.sh
+	BENCH_SEARCH_MESSAGES=$(BENCH_SEARCH_MESSAGES) bench/run.sh
+
+# Mailbox search alone (also part of `make bench`): BENCH_SEARCH_MESSAGES
+# delivered to nginx and to Dovecot, then Search's p50/p99 next to
+# Dovecot's IMAP SEARCH TEXT, indexing rate and index size
+# (bench/mail_search.pl). `make bench-search BENCH_SEARCH_MESSAGES=10000`
+# is a quick run; 100,000 take a while.
+BENCH_SEARCH_MESSAGES ?= 100000
+bench-search: bench-deps
+	$(MAKE) build
+	BENCH_PARTS=search BENCH_SEARCH_MESSAGES=$(BENCH_SEARCH_MESSAGES) bench/run.sh
 
 # Load: SOAK_CONNECTIONS phones of mixed traffic for SOAK_SECONDS against
 # a real nginx reloaded every 30 s, then the checks (bench/soak.pl: no

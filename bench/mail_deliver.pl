@@ -31,14 +31,14 @@ use warnings;
 use File::Find;
 use File::Path qw(make_path remove_tree);
 use File::Spec;
-use File::Temp qw(tempdir);
-use IO::Socket::UNIX;
-use IO::Socket::INET;
 use POSIX qw(_exit);
 use Time::HiRes qw(time sleep);
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use BenchMail qw(make_message with_message_id percentile median cpu_ns_of_tree children_cpu_s);
+use BenchDovecot qw(start_dovecot);
+use BenchLmtp qw(lmtp_session lmtp_send lmtp_quit);
+use BenchNginx qw(start_nginx);
 
 my ($build, $dir) = @ARGV;
 die "usage: mail_deliver.pl BUILD_DIR WORK_DIR\n" unless $build && $dir;
@@ -57,19 +57,7 @@ make_path($dir);
 # to the disk under test would add its writeback to the deliveries' fsyncs.
 my $queue = -d '/dev/shm' ? "/dev/shm/eas-bench-queue-$$" : "$dir/queue";
 make_path($queue);
-my $dovecot;  # {master, conf, dir}
-my $nginx;    # {master, prefix, connect}
-END {
-    remove_tree($queue) if $queue;
-    if ($nginx && $nginx->{master}) {
-        kill 'QUIT', $nginx->{master};
-        for (1 .. 50) { last unless kill 0, $nginx->{master}; sleep 0.1 }
-    }
-    if ($dovecot && $dovecot->{master}) {
-        kill 'TERM', $dovecot->{master};
-        for (1 .. 50) { last unless kill 0, $dovecot->{master}; sleep 0.1 }
-    }
-}
+END { remove_tree($queue) if $queue }
 
 sub user_of { sprintf 'user%02d', $_[0] % $users + 1 }
 
@@ -89,57 +77,10 @@ for my $u (map { user_of($_) } 0 .. $users - 1) {
     die "easctl user add $u: $out" if $?;
 }
 
-# --- Dovecot ---------------------------------------------------------------
+# --- Dovecot (bench/lib/BenchDovecot.pm) ----------------------------------
 
-sub start_dovecot {
-    return undef unless -x '/usr/sbin/dovecot' && -x $lda;
-    # Its own temporary directory that Dovecot's mail user (nobody under
-    # root) may walk through: WORK_DIR's parents may be private.
-    my $d = tempdir('eas-bench-dovecot-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-    chmod 0711, $d;
-    make_path("$d/run", "$d/state", "$d/mail", "$d/home");
-    my ($uid, $gid) = $> == 0 ? (getpwnam('nobody'))[2, 3] : ($>, (split ' ', $))[0]);
-    chown $uid, $gid, "$d/mail", "$d/home";
-    my $me = getpwuid($>) // 'root';
-    my $group = getgrgid((split ' ', $))[0]) // 'root';
-    # Run as non-root, Dovecot's own processes must be that user too.
-    my $internal = $> == 0 ? '' : "default_internal_user = $me\ndefault_internal_group = $group\n"
-                                . "default_login_user = $me\n";
-    open my $fh, '>', "$d/dovecot.conf" or die "$d/dovecot.conf: $!";
-    print $fh <<"CONF";
-# The benchmark's own Dovecot: nothing of the system's configuration.
-base_dir = $d/run
-state_dir = $d/state
-log_path = $d/dovecot.log
-instance_name = eas-bench-$$
-protocols = lmtp
-listen = 127.0.0.1
-ssl = no
-$internal
-first_valid_uid = $uid
-first_valid_gid = $gid
-mail_location = maildir:$d/mail/%u
-postmaster_address = postmaster\@example.org
-passdb {
-  driver = static
-  args = nopassword=y
-}
-userdb {
-  driver = static
-  args = uid=$uid gid=$gid home=$d/home/%u
-}
-CONF
-    close $fh;
-    if (system('/usr/sbin/dovecot', '-c', "$d/dovecot.conf") != 0) {
-        warn "dovecot did not start (see $d/dovecot.log): the Dovecot targets are skipped\n";
-        return undef;
-    }
-    for (1 .. 100) { last if -S "$d/run/auth-userdb" && -s "$d/run/master.pid"; sleep 0.05 }
-    open my $p, '<', "$d/run/master.pid" or die "no master.pid of dovecot\n";
-    chomp(my $master = <$p>);
-    return { master => $master, conf => "$d/dovecot.conf", dir => $d, lmtp => "$d/run/lmtp" };
-}
-$dovecot = start_dovecot();
+my $dovecot = start_dovecot();
+warn "the Dovecot targets are skipped\n" unless $dovecot;
 
 # --- the targets -----------------------------------------------------------
 #
@@ -165,56 +106,12 @@ push @targets, {
 # tree (master and workers, every thread of each: the thread pool parses
 # and commits). The ratios below pair each with Dovecot's LMTP at the same
 # number of connections (the pairs in @ratios).
-my $stream_module = $ENV{NGINX_STREAM_MODULE} || '/usr/lib/nginx/modules/ngx_stream_module.so';
-sub start_nginx_lmtp {
-    return undef unless $with_lmtp && -x '/usr/sbin/nginx' && -f $stream_module
-                     && -f "$build/ngx_stream_eas_module.so";
-    # nginx's -p prefix resolves relative paths against itself: absolute ones.
-    my $p = File::Spec->rel2abs("$dir/nginx-lmtp");
-    my ($mods, $st) = (File::Spec->rel2abs($build), File::Spec->rel2abs($store));
-    make_path("$p/logs");
-    my $port = do {
-        my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 1) or die "listen: $!";
-        $l->sockport;
-    };
-    my $user = $> == 0 ? 'user root root;' : '';
-    open my $fh, '>', "$p/nginx.conf" or die "$p/nginx.conf: $!";
-    print $fh <<"CONF";
-load_module $stream_module;
-load_module $mods/ngx_stream_eas_module.so;
-$user
-worker_processes 2;
-pid $p/nginx.pid;
-error_log $p/error.log warn;
-events { worker_connections 1024; }
-stream {
-    server {
-        listen 127.0.0.1:$port;
-        eas_lmtp on;
-        eas_store $st;
-        eas_lmtp_max_size 50m;
-    }
-}
-CONF
-    close $fh;
-    my $out = `/usr/sbin/nginx -p '$p' -e '$p/error.log' -c '$p/nginx.conf' 2>&1`;
-    if ($?) {
-        warn "nginx (LMTP) did not start: $out\nthe nginx LMTP targets are skipped\n";
-        return undef;
-    }
-    my $master;
-    for (1 .. 100) {
-        if (open my $pf, '<', "$p/nginx.pid") { chomp($master = <$pf> // ''); last if $master }
-        sleep 0.05;
-    }
-    die "no nginx.pid of the LMTP nginx\n" unless $master;
-    for (1 .. 100) { last if IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port"); sleep 0.05 }
-    return { master => $master, prefix => $p, connect => "127.0.0.1:$port" };
-}
 sub nginx_lmtp_targets {
-    $nginx = start_nginx_lmtp() or return ();
+    return () unless $with_lmtp;
+    my $nginx = start_nginx("$dir/nginx-lmtp", $build, $store)
+        or do { warn "the nginx LMTP targets are skipped\n"; return () };
     return map { { name => "nginx LMTP, $_ conn", kind => 'lmtp', store => 'eas',
-                   connect => $nginx->{connect}, connections => $_, daemon => $nginx->{master} } } 1, 4, 16;
+                   connect => $nginx->{lmtp}, connections => $_, daemon => $nginx->{master} } } 1, 4, 16;
 }
 
 sub dovecot_lmtp_targets {
@@ -244,22 +141,6 @@ my @ratios = (['eas-deliver', 'dovecot-lda'],
               ['nginx LMTP, 16 conn, 2-10 KB', 'Dovecot LMTP, 16 conn, 2-10 KB']);
 
 # --- running one round of one target ---------------------------------------
-
-sub connect_to {
-    my ($where) = @_;
-    return $where =~ m{^/} ? IO::Socket::UNIX->new(Peer => $where)
-                           : IO::Socket::INET->new(PeerAddr => $where);
-}
-
-# LMTP replies up to the last line of one reply; returns its code.
-sub reply {
-    my ($s) = @_;
-    for (;;) {
-        my $line = <$s>;
-        die "LMTP: connection closed\n" unless defined $line;
-        return substr($line, 0, 3) if substr($line, 3, 1) ne '-';
-    }
-}
 
 # Delivers @$jobs (each {user, file, data, bytes}); returns the round's
 # figures {n, bytes, wall, cpu (s), lat [s...], small [s...] (of the
@@ -304,22 +185,14 @@ sub run_round {
             my $pid = fork // die "fork: $!";
             if (!$pid) {
                 open my $out, '>', "$dir/lmtp.$k" or _exit(1);
-                my $s = connect_to($t->{connect}) or _exit(2);
-                reply($s) eq '220' or _exit(3);
-                print $s "LHLO bench.example.org\r\n";
-                reply($s) eq '250' or _exit(4);
+                my $s = lmtp_session($t->{connect}) or _exit(2);
                 for (my $i = $k; $i < @$jobs; $i += $t->{connections}) {
                     my $job = $jobs->[$i];
                     my $ts = time;
-                    # Pipelined, as Postfix's lmtp(8) sends them.
-                    print $s "MAIL FROM:<$sender>\r\nRCPT TO:<$job->{user}>\r\nDATA\r\n";
-                    my @codes = (reply($s), reply($s), reply($s));
-                    _exit(5) unless "@codes" eq '250 250 354';
-                    print $s $job->{data}, ".\r\n";
-                    _exit(6) unless reply($s) eq '250';
+                    lmtp_send($s, $sender, $job->{user}, $job->{data}) or _exit(5);
                     printf $out "%.6f %d\n", time - $ts, $job->{small} ? 1 : 0;
                 }
-                print $s "QUIT\r\n";
+                lmtp_quit($s);
                 close $out;
                 _exit(0);
             }

@@ -12,13 +12,16 @@
 # (bench/mail_deliver.pl) with the store size per raw byte, and a new
 # device's initial Inbox sync, with and without FilterType
 # (bench/mail_sync.pl). Then SendMail to a local user and to the SMTP relay
-# next to bare nginx (bench/mail_send.pl).
-# BENCH_PARTS picks some of: http contacts delivery mailsync send (default
-# all).
+# next to bare nginx (bench/mail_send.pl). Then mailbox Search over
+# BENCH_SEARCH_MESSAGES delivered messages next to Dovecot's IMAP SEARCH
+# TEXT over the same messages, with indexing rate and index size
+# (bench/mail_search.pl).
+# BENCH_PARTS picks some of: http contacts delivery mailsync send search
+# (default all).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-parts=" ${BENCH_PARTS:-http contacts delivery mailsync send} "
+parts=" ${BENCH_PARTS:-http contacts delivery mailsync send search} "
 want() { case "$parts" in *" $1 "*) return 0 ;; esac; return 1; }
 rounds=${BENCH_ROUNDS:-15}
 round_seconds=${BENCH_ROUND_SECONDS:-1}
@@ -218,5 +221,9 @@ if want send; then
 echo
 "$top/bench/mail_send.pl" "http://127.0.0.1:$port/Microsoft-Server-ActiveSync" "http://127.0.0.1:$port/bare" \
     "$(pgrep -P "$(cat "$dir/nginx.pid")" | head -1)" "$top/build/easctl" "$dir/store" "$sink_port"
+fi
+if want search; then
+echo
+"$top/bench/mail_search.pl" "$top/build" "$dir/search"
 fi
 if grep -E '\[(alert|crit|emerg)\]' "$dir/error.log"; then exit 1; fi

@@ -130,14 +130,11 @@ void FindInMailbox(CommandContext& ctx, const wbxml::Element& criterion) {
     ctx.Fail(500, LogLevel::kError, "Find: " + matches.why);
     return;
   }
-  const std::vector<search::IndexHit>& hits = matches.hits;
-
   wbxml::Writer w;
   StartResponse(w);
-  const uint64_t end = std::min<uint64_t>(r.last + 1, hits.size());
   Status s = ctx.store.Read([&](storage::Txn& txn) -> Status {
-    for (uint64_t at = r.first; at < end; ++at) {
-      Status one = WriteResult(w, txn, hits[at]);
+    for (const search::IndexHit& hit : matches.hits) {
+      Status one = WriteResult(w, txn, hit);
       if (!one.ok()) return one;
     }
     return Status::Ok();
@@ -146,8 +143,8 @@ void FindInMailbox(CommandContext& ctx, const wbxml::Element& criterion) {
     ctx.Fail(500, LogLevel::kError, "Find: " + s.message());
     return;
   }
-  WriteRange(w, r.first, end);
-  w.Element(fi::kTotal, std::to_string(hits.size()));
+  WriteRange(w, r.first, r.first + matches.hits.size());
+  w.Element(fi::kTotal, std::to_string(matches.total));
   w.End();
   w.End();
   ctx.Answer(w.Take());

@@ -47,14 +47,16 @@ MailboxMatches FindMailboxMatches(CommandContext& ctx, const MailboxSearchReques
   query.received_before = r.received_before;
 
   std::vector<std::string> notes;
-  auto hits = search::SearchMailbox(ctx.store, ctx.user.id, out.folders, query, &notes);
+  auto page = search::SearchMailbox(ctx.store, ctx.user.id, out.folders, query, r.first, r.last,
+                                    &notes);
   for (std::string& note : notes) ctx.response.log.push_back({LogLevel::kInfo, std::move(note)});
-  if (!hits.ok()) {
+  if (!page.ok()) {
     out.outcome = kSearchServerError;
-    out.why = hits.status().message();
+    out.why = page.status().message();
     return out;
   }
-  out.hits = std::move(*hits);
+  out.hits = std::move(page->hits);
+  out.total = page->total;
   return out;
 }
 

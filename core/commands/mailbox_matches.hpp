@@ -1,6 +1,7 @@
 // What Search (Store Mailbox) and Find (MailBoxSearchCriterion) share: the
 // user's mail folders, the scope a request's CollectionId and
-// DeepTraversal give, and the matches of its query there, newest first.
+// DeepTraversal give, and the page of its Range of the matches of its
+// query there, newest first, with their Total.
 #pragma once
 
 #include <string>
@@ -18,7 +19,8 @@ struct MailboxMatches {
   // user) or kSearchServerError; `why` says which, for the log.
   int outcome = kSearchOk;
   std::string why;
-  std::vector<search::IndexHit> hits;
+  std::vector<search::IndexHit> hits;  // the Range's matches (none past the last)
+  uint64_t total = 0;                  // search::MailboxPage::total
   std::vector<storage::FolderRecord> folders;  // the user's mail folders
   // The folder of a hit (one of `folders`).
   const storage::FolderRecord& FolderOf(const search::IndexHit& hit) const;

@@ -49,10 +49,9 @@ void AnswerStoreStatus(CommandContext& ctx, int status, const std::string& why) 
                                                    std::to_string(status)});
 }
 
-// The page [first, last] of `hits`, each as a Result.
+// The page of matches, each as a Result.
 Status WriteResults(CommandContext& ctx, wbxml::Writer& w, const MailboxSearchRequest& r,
                     const MailboxMatches& matches) {
-  const std::vector<search::IndexHit>& hits = matches.hits;
   items::RenderOptions render;
   if (r.options != nullptr) {
     render.body_preferences = items::ParseBodyPreferences(*r.options);
@@ -62,10 +61,8 @@ Status WriteResults(CommandContext& ctx, wbxml::Writer& w, const MailboxSearchRe
   }
   render.version = ctx.version;
   render.container = se::kProperties;
-  const uint64_t end = std::min<uint64_t>(r.last + 1, hits.size());
   return ctx.store.Read([&](storage::Txn& txn) -> Status {
-    for (uint64_t at = r.first; at < end; ++at) {
-      const search::IndexHit& hit = hits[at];
+    for (const search::IndexHit& hit : matches.hits) {
       auto item = txn.GetItem(hit.folder, hit.item);
       if (!item.ok()) return item.status();  // checked a moment ago in a snapshot as new
       w.Start(se::kResult);
@@ -91,15 +88,14 @@ void SearchMailbox(CommandContext& ctx, const wbxml::Element& store) {
 
   wbxml::Writer w;
   StartStore(w, kSearchOk);
-  if (r.first >= hits.size()) {
+  if (hits.empty()) {
     w.Empty(se::kResult);  // no match on this page: an empty Result
   } else {
     Status s = WriteResults(ctx, w, r, matches);
     if (!s.ok()) return AnswerStoreStatus(ctx, kSearchServerError, s.message());
-    const uint64_t last = std::min<uint64_t>(r.last, hits.size() - 1);
-    w.Element(se::kRange, std::to_string(r.first) + "-" + std::to_string(last));
+    w.Element(se::kRange, std::to_string(r.first) + "-" + std::to_string(r.first + hits.size() - 1));
   }
-  w.Element(se::kTotal, std::to_string(hits.size()));
+  w.Element(se::kTotal, std::to_string(matches.total));
   w.End();
   w.End();
   w.End();

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -20,28 +21,54 @@ constexpr int kBusyTimeoutMs = 30000;
 // synchronous=NORMAL: in WAL mode a power cut may lose the last commits,
 // never consistency; what was lost is caught up again from the store,
 // since the progress of a folder commits with its messages.
-constexpr const char* kSchema =
-    "PRAGMA journal_mode=WAL;"
-    "PRAGMA synchronous=NORMAL;"
-    "CREATE TABLE IF NOT EXISTS folders("
+constexpr const char* kPragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+
+// The layout's version (PRAGMA user_version). A file of another one is
+// emptied and built again from the store: the index is derived data.
+constexpr int kLayoutVersion = 2;
+
+// A message's doc (the rowid in both tables) is its received time, shifted
+// up by kSeqBits, plus a sequence among those of the same second: doc
+// order is newest-first order, which FTS5 walks natively (ORDER BY rowid
+// DESC), so the first page of a common word's matches is read without
+// reading, joining or sorting all of them, and a date range is a rowid
+// range. The `folder` column holds one word, "f<id>": the search's scope
+// is a term FTS5 intersects with the user's words, so counting a scope's
+// matches reads doclists only.
+constexpr int kSeqBits = 20;
+constexpr uint64_t kMaxReceived = (uint64_t{1} << (62 - kSeqBits)) - 1;
+
+constexpr const char* kLayout =
+    "DROP TABLE IF EXISTS message_text; DROP TABLE IF EXISTS messages;"
+    "DROP TABLE IF EXISTS folders;"
+    "CREATE TABLE folders("
     "  folder INTEGER PRIMARY KEY, owner INTEGER NOT NULL, modseq INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS folders_by_owner ON folders(owner);"
-    "CREATE TABLE IF NOT EXISTS messages("
+    "CREATE INDEX folders_by_owner ON folders(owner);"
+    "CREATE TABLE messages("
     "  doc INTEGER PRIMARY KEY, folder INTEGER NOT NULL, item INTEGER NOT NULL,"
     "  received INTEGER NOT NULL, added INTEGER NOT NULL, UNIQUE(folder, item));"
-    "CREATE INDEX IF NOT EXISTS messages_by_time ON messages(folder, received);"
     // Prefix indexes of 2 and 3 characters: a phone searches as the user
     // types, and short prefixes would otherwise scan the whole term list.
-    "CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5("
-    "  subject, sender, recipients, body, attachments,"
-    "  tokenize='unicode61 remove_diacritics 2', prefix='2 3');";
+    "CREATE VIRTUAL TABLE message_text USING fts5("
+    "  subject, sender, recipients, body, attachments, folder,"
+    "  tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+    "PRAGMA user_version=";  // kLayoutVersion follows
+
+// The columns a user's words are looked for in (never `folder`).
+constexpr const char* kTextColumns = "{subject sender recipients body attachments}";
+
+int64_t DocBase(uint64_t received) {
+  return static_cast<int64_t>(std::min(received, kMaxReceived) << kSeqBits);
+}
+
+std::string FolderWord(storage::FolderId folder) { return "f" + std::to_string(folder); }
 
 }  // namespace
 
 struct MailIndex::Impl {
   SqliteDb db;  // first: destroyed last, after the statements
-  SqliteStmt progress, set_progress, insert_message, insert_text, find_doc, delete_message,
-      delete_text;
+  SqliteStmt progress, set_progress, insert_message, insert_text, find_doc, last_doc, hit_of_doc,
+      match, delete_message, delete_text;
   bool in_transaction = false;
 
   Status PrepareAll() {
@@ -49,11 +76,15 @@ struct MailIndex::Impl {
         {&progress, "SELECT modseq FROM folders WHERE folder = ?1"},
         {&set_progress, "INSERT INTO folders(folder, owner, modseq) VALUES(?1, ?2, ?3) "
                         "ON CONFLICT(folder) DO UPDATE SET owner = ?2, modseq = ?3"},
-        {&insert_message, "INSERT OR IGNORE INTO messages(folder, item, received, added) "
-                           "VALUES(?1, ?2, ?3, ?4)"},
+        {&insert_message, "INSERT INTO messages(doc, folder, item, received, added) "
+                           "VALUES(?1, ?2, ?3, ?4, ?5)"},
         {&insert_text, "INSERT INTO message_text(rowid, subject, sender, recipients, body, "
-                       "attachments) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"},
+                       "attachments, folder) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
         {&find_doc, "SELECT doc FROM messages WHERE folder = ?1 AND item = ?2"},
+        {&last_doc, "SELECT max(doc) FROM messages WHERE doc >= ?1 AND doc < ?2"},
+        {&hit_of_doc, "SELECT folder, item, received, added FROM messages WHERE doc = ?1"},
+        {&match, "SELECT rowid FROM message_text WHERE message_text MATCH ?1 "
+                 "AND rowid >= ?2 AND rowid < ?3 ORDER BY rowid DESC"},
         {&delete_message, "DELETE FROM messages WHERE doc = ?1"},
         {&delete_text, "DELETE FROM message_text WHERE rowid = ?1"},
     };
@@ -82,6 +113,64 @@ struct MailIndex::Impl {
     find_doc.Reset();
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db.Error("looking up a message");
     return doc;
+  }
+
+  // The doc for a message received at `received`: after every other of
+  // that second.
+  Result<int64_t> NextDoc(uint64_t received) {
+    const int64_t base = DocBase(received);
+    last_doc.Bind(1, base);
+    last_doc.Bind(2, base + (int64_t{1} << kSeqBits));
+    int rc = last_doc.Step();
+    int64_t doc = rc == SQLITE_ROW && !last_doc.IsNull(0) ? last_doc.Int(0) + 1 : base;
+    last_doc.Reset();
+    if (rc != SQLITE_ROW) return db.Error("numbering a message");
+    if (doc >= base + (int64_t{1} << kSeqBits)) {
+      return Status::Internal("search index: more than 2^20 messages received in one second");
+    }
+    return doc;
+  }
+
+  // The message of `doc`, or nullopt.
+  Result<std::optional<IndexHit>> HitOf(int64_t doc) {
+    hit_of_doc.Bind(1, doc);
+    int rc = hit_of_doc.Step();
+    std::optional<IndexHit> hit;
+    if (rc == SQLITE_ROW) {
+      hit = IndexHit{static_cast<storage::FolderId>(hit_of_doc.Int(0)),
+                     static_cast<storage::ItemId>(hit_of_doc.Int(1)),
+                     static_cast<uint64_t>(hit_of_doc.Int(2)), static_cast<uint64_t>(hit_of_doc.Int(3))};
+    }
+    hit_of_doc.Reset();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db.Error("reading a match");
+    return hit;
+  }
+
+  // Brings a file of another layout (or a new, empty one) to this one.
+  Status Migrate() {
+    Result<int64_t> version = UserVersion();
+    if (!version.ok()) return version.status();
+    if (*version == kLayoutVersion) return Status::Ok();
+    // Another process may be doing the same: one at a time, and the
+    // second finds it done.
+    Status s = db.Exec("BEGIN IMMEDIATE");
+    if (!s.ok()) return s;
+    version = UserVersion();
+    if (!version.ok()) {
+      s = version.status();
+    } else if (*version != kLayoutVersion) {
+      s = db.Exec((kLayout + std::to_string(kLayoutVersion)).c_str());
+    }
+    if (s.ok()) return db.Exec("COMMIT");
+    (void)db.Exec("ROLLBACK");
+    return s;
+  }
+
+  Result<int64_t> UserVersion() {
+    Result<SqliteStmt> stmt = SqliteStmt::Prepare(db, "PRAGMA user_version");
+    if (!stmt.ok()) return stmt.status();
+    if (stmt->Step() != SQLITE_ROW) return db.Error("reading the layout version");
+    return stmt->Int(0);
   }
 
   Status RemoveDoc(int64_t doc) {
@@ -130,7 +219,8 @@ Result<std::unique_ptr<MailIndex>> MailIndex::Open(const std::string& path) {
   impl->db = SqliteDb(raw);  // owns it even when the open failed
   if (rc != SQLITE_OK) return impl->db.Error("opening " + path);
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
-  Status s = impl->db.Exec(kSchema);
+  Status s = impl->db.Exec(kPragmas);
+  if (s.ok()) s = impl->Migrate();
   if (s.ok()) s = impl->PrepareAll();
   if (!s.ok()) return s;
   return std::unique_ptr<MailIndex>(new MailIndex(std::move(impl)));
@@ -146,35 +236,73 @@ void MailIndex::Rollback() noexcept {
   impl_->in_transaction = false;
 }
 
-Result<std::vector<IndexHit>> MailIndex::Query(const IndexQuery& query) {
-  std::vector<IndexHit> hits;
-  if (query.folders.empty() || (query.match && query.match->empty())) return hits;
-  // The folder ids are numbers of ours, written into the statement; the
-  // user's text only ever travels as the bound parameter ?1.
-  std::string sql = query.match
-      ? "SELECT m.folder, m.item, m.received, m.added FROM message_text "
-        "JOIN messages m ON m.doc = message_text.rowid WHERE message_text MATCH ?1 AND "
-      : "SELECT m.folder, m.item, m.received, m.added FROM messages m WHERE ";
-  sql += "m.received > ?2 AND m.received < ?3 AND m.folder IN (";
-  for (size_t i = 0; i < query.folders.size(); ++i) {
-    if (i > 0) sql += ',';
-    sql += std::to_string(query.folders[i]);
+Result<uint64_t> MailIndex::Scan(const IndexQuery& query,
+                                 const std::function<bool(const IndexHit&)>& visit) {
+  if (query.folders.empty() || (query.match && query.match->empty())) return uint64_t{0};
+  // received > after and received < before, as doc bounds.
+  const int64_t from = query.received_after != 0 ? DocBase(query.received_after + 1) : 0;
+  const int64_t to = query.received_before != 0 ? DocBase(query.received_before) : INT64_MAX;
+  uint64_t count = 0;
+  bool visiting = true;
+  int rc;
+  if (query.match) {
+    // The user's text travels only inside *query.match, which fts_query.hpp
+    // made of quoted words; the scope is our folder words.
+    std::string expression = std::string(kTextColumns) + " : (" + *query.match + ") AND folder : (";
+    for (size_t i = 0; i < query.folders.size(); ++i) {
+      expression += (i > 0 ? " OR " : "") + FolderWord(query.folders[i]);
+    }
+    expression += ')';
+    SqliteStmt& stmt = impl_->match;
+    stmt.Bind(1, expression);
+    stmt.Bind(2, from);
+    stmt.Bind(3, to);
+    while ((rc = stmt.Step()) == SQLITE_ROW) {
+      ++count;
+      if (!visiting) continue;
+      Result<std::optional<IndexHit>> hit = impl_->HitOf(stmt.Int(0));
+      if (!hit.ok()) {
+        stmt.Reset();
+        return hit.status();
+      }
+      if (hit->has_value()) visiting = visit(**hit);
+    }
+    stmt.Reset();
+    if (rc != SQLITE_DONE) return impl_->db.Error("searching");
+    return count;
   }
-  sql += ") ORDER BY m.received DESC, m.doc DESC";
+  // No words: every message of the scope in the date range. The folder
+  // ids are numbers of ours, written into the statement.
+  std::string sql =
+      "SELECT folder, item, received, added FROM messages WHERE doc >= ?1 AND doc < ?2 "
+      "AND folder IN (";
+  for (size_t i = 0; i < query.folders.size(); ++i) {
+    sql += (i > 0 ? "," : "") + std::to_string(query.folders[i]);
+  }
+  sql += ") ORDER BY doc DESC";
   Result<SqliteStmt> stmt = SqliteStmt::Prepare(impl_->db, sql);
   if (!stmt.ok()) return stmt.status();
-  if (query.match) stmt->Bind(1, *query.match);
-  // No lower bound: -1, so that a message without a time (0) is in too.
-  stmt->Bind(2, query.received_after != 0 ? static_cast<int64_t>(query.received_after) : -1);
-  stmt->Bind(3, query.received_before != 0 ? static_cast<int64_t>(query.received_before)
-                                           : INT64_MAX);
-  int rc;
+  stmt->Bind(1, from);
+  stmt->Bind(2, to);
   while ((rc = stmt->Step()) == SQLITE_ROW) {
-    hits.push_back({static_cast<storage::FolderId>(stmt->Int(0)),
-                    static_cast<storage::ItemId>(stmt->Int(1)),
-                    static_cast<uint64_t>(stmt->Int(2)), static_cast<uint64_t>(stmt->Int(3))});
+    ++count;
+    if (visiting) {
+      visiting = visit({static_cast<storage::FolderId>(stmt->Int(0)),
+                        static_cast<storage::ItemId>(stmt->Int(1)),
+                        static_cast<uint64_t>(stmt->Int(2)), static_cast<uint64_t>(stmt->Int(3))});
+    }
   }
   if (rc != SQLITE_DONE) return impl_->db.Error("searching");
+  return count;
+}
+
+Result<std::vector<IndexHit>> MailIndex::Query(const IndexQuery& query) {
+  std::vector<IndexHit> hits;
+  Result<uint64_t> count = Scan(query, [&](const IndexHit& hit) {
+    hits.push_back(hit);
+    return true;
+  });
+  if (!count.ok()) return count.status();
   return hits;
 }
 
@@ -232,21 +360,27 @@ Status MailIndex::DropFolder(storage::FolderId folder) {
 }
 
 Status MailIndex::Add(const IndexHit& message, const IndexedText& text) {
+  auto known = impl_->FindDoc(message.folder, message.item);
+  if (!known.ok()) return known.status();
+  if (known->has_value()) return Status::Ok();  // indexed before
+  Result<int64_t> doc = impl_->NextDoc(message.received);
+  if (!doc.ok()) return doc.status();
   SqliteStmt& msg = impl_->insert_message;
-  msg.Bind(1, static_cast<int64_t>(message.folder));
-  msg.Bind(2, static_cast<int64_t>(message.item));
-  msg.Bind(3, static_cast<int64_t>(message.received));
-  msg.Bind(4, static_cast<int64_t>(message.added));
+  msg.Bind(1, *doc);
+  msg.Bind(2, static_cast<int64_t>(message.folder));
+  msg.Bind(3, static_cast<int64_t>(message.item));
+  msg.Bind(4, static_cast<int64_t>(message.received));
+  msg.Bind(5, static_cast<int64_t>(message.added));
   Status s = impl_->Run(msg, "adding a message");
   if (!s.ok()) return s;
-  if (sqlite3_changes(impl_->db.get()) == 0) return Status::Ok();  // indexed before
   SqliteStmt& words = impl_->insert_text;
-  words.Bind(1, sqlite3_last_insert_rowid(impl_->db.get()));
+  words.Bind(1, *doc);
   words.Bind(2, text.subject);
   words.Bind(3, text.sender);
   words.Bind(4, text.recipients);
   words.Bind(5, text.body);
   words.Bind(6, text.attachments);
+  words.Bind(7, FolderWord(message.folder));
   return impl_->Run(words, "adding a message's words");
 }
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,9 +55,15 @@ class MailIndex {
   MailIndex(const MailIndex&) = delete;
   MailIndex& operator=(const MailIndex&) = delete;
 
-  // Matches, newest first (received time, then the order indexed). They
-  // may include messages the store has deleted or moved since: the caller
-  // checks each against the store (and may Remove it).
+  // Matches, newest first (received time, then the order indexed), handed
+  // to `visit` one by one until it returns false; the answer is how many
+  // there are in all, also those after `visit` stopped (counted, not
+  // read: a common word's hundred thousand matches cost a few ms, a page
+  // of them only its own). They may include messages the store has
+  // deleted or moved since: the caller checks each against the store
+  // (and may Remove it).
+  Result<uint64_t> Scan(const IndexQuery& query, const std::function<bool(const IndexHit&)>& visit);
+  // Every match, as Scan visits them.
   Result<std::vector<IndexHit>> Query(const IndexQuery& query);
 
   // Writing: one transaction at a time per file across all processes

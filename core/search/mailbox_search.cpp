@@ -10,28 +10,39 @@
 namespace eas::core::search {
 namespace {
 
-// The hits the store has; `stale` gets those it proves gone (see
+// The page first..last of the index's matches that the store has, in one
+// snapshot: hits are checked in order only until the page is full; the
+// rest are counted. `stale` gets the hits the store proves gone (see
 // IndexHit::added), which the index may then forget.
-Result<std::vector<IndexHit>> CheckHits(storage::Store& store, const std::vector<IndexHit>& hits,
-                                        std::vector<IndexHit>* stale) {
-  std::vector<IndexHit> live;
-  live.reserve(hits.size());
+Result<MailboxPage> ReadPage(MailIndex& index, storage::Store& store, const IndexQuery& query,
+                             uint64_t first, uint64_t last, std::vector<IndexHit>* stale) {
+  MailboxPage page;
+  uint64_t live = 0, visited = 0;
+  Status failed = Status::Ok();
+  Result<uint64_t> matches = uint64_t{0};
   Status s = store.Read([&](storage::Txn& txn) -> Status {
-    for (const IndexHit& hit : hits) {
+    matches = index.Scan(query, [&](const IndexHit& hit) {
+      ++visited;
       storage::ItemView item;
       Status found = txn.ViewItem(hit.folder, hit.item, &item);
       if (found.ok()) {
-        live.push_back(hit);
-        continue;
+        if (live >= first) page.hits.push_back(hit);
+        return ++live <= last;
       }
-      if (found.code() != Code::kNotFound) return found;
+      if (found.code() != Code::kNotFound) {
+        failed = found;
+        return false;
+      }
       auto modseq = txn.FolderModseq(hit.folder);
       if (!modseq.ok() || *modseq >= hit.added) stale->push_back(hit);
-    }
-    return Status::Ok();
+      return true;
+    });
+    if (!matches.ok()) return matches.status();
+    return failed;
   });
   if (!s.ok()) return s;
-  return live;
+  page.total = live + (*matches - visited);
+  return page;
 }
 
 // Drops stale hits from the index. A failure costs only a later check.
@@ -86,10 +97,10 @@ std::vector<storage::FolderId> SearchScope(const std::vector<storage::FolderReco
   return scope;
 }
 
-Result<std::vector<IndexHit>> SearchMailbox(storage::Store& store, storage::UserId user,
-                                            const std::vector<storage::FolderRecord>& folders,
-                                            const IndexQuery& query,
-                                            std::vector<std::string>* notes) {
+Result<MailboxPage> SearchMailbox(storage::Store& store, storage::UserId user,
+                                  const std::vector<storage::FolderRecord>& folders,
+                                  const IndexQuery& query, uint64_t first, uint64_t last,
+                                  std::vector<std::string>* notes) {
   auto index = MailIndex::Open(MailIndex::PathFor(store.path()));
   if (!index.ok()) return index.status();
   auto caught_up = CatchUp(**index, store, user, folders);
@@ -103,13 +114,11 @@ Result<std::vector<IndexHit>> SearchMailbox(storage::Store& store, storage::User
     notes->push_back("search index: " + std::to_string(caught_up->unreadable) +
                      " items are no mail record and were not indexed");
   }
-  auto hits = (*index)->Query(query);
-  if (!hits.ok()) return hits.status();
   std::vector<IndexHit> stale;
-  auto live = CheckHits(store, *hits, &stale);
-  if (!live.ok()) return live.status();
+  auto page = ReadPage(**index, store, query, first, last, &stale);
+  if (!page.ok()) return page.status();
   ForgetStale(**index, stale, notes);
-  return live;
+  return page;
 }
 
 }  // namespace eas::core::search

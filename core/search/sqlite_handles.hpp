@@ -92,6 +92,7 @@ class SqliteStmt {
     sqlite3_clear_bindings(stmt_);
   }
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
  private:
   void Finalize() noexcept {

@@ -3,9 +3,10 @@
 // words case- and accent-blind and by prefix, and catching up with the
 // store adds what came, drops what the log says went, forgets deleted
 // folders, and after a crash (a transaction never committed) redoes the
-// lost work.
+// lost work; a search reads pages newest first with their Total, and an
+// index file of an older layout is built again.
 #include <cppunit/extensions/HelperMacros.h>
-
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -38,6 +39,8 @@ class SearchTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testCrashLosesNothing);
   CPPUNIT_TEST(testDeletedFolderIsForgotten);
   CPPUNIT_TEST(testIndexFilesAreNotWorldReadable);
+  CPPUNIT_TEST(testPagesNewestFirstWithTotal);
+  CPPUNIT_TEST(testOlderLayoutIsBuiltAgain);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -129,6 +132,73 @@ class SearchTest : public CppUnit::TestFixture {
     umask(old_umask);
   }
 
+  // Pages come newest first (by received time; of one second, the one
+  // indexed last first), disjoint, with the Total; a message deleted
+  // without a tombstone is skipped by the page that reaches it, and the
+  // Total then is exact again.
+  void testPagesNewestFirstWithTotal() {
+    std::vector<storage::ItemId> items;  // by received time, oldest first
+    for (int i = 0; i < 30; ++i) {
+      // Two of them in one second: 110 twice (the later one newer).
+      items.push_back(Deliver(inbox_, "Report " + std::to_string(i), "a <a@example.org>",
+                              "common words", i <= 10 ? 100 + i : 99 + i));
+    }
+    Deliver(inbox_, "Other", "a <a@example.org>", "nothing alike", 200);
+    IndexQuery q;
+    q.folders = {inbox_};
+    q.match = FtsMatchExpression("common", QuerySyntax::kFreeText);
+    std::vector<std::string> notes;
+    std::vector<storage::ItemId> seen;
+    for (uint64_t first : {0, 10, 20}) {
+      MailboxPage page = Must(SearchMailbox(*store_, user_.id, Folders(), q, first, first + 9, &notes));
+      CPPUNIT_ASSERT_EQUAL(uint64_t(30), page.total);
+      CPPUNIT_ASSERT_EQUAL(size_t(10), page.hits.size());
+      for (const IndexHit& hit : page.hits) seen.push_back(hit.item);
+    }
+    CPPUNIT_ASSERT(std::equal(seen.begin(), seen.end(), items.rbegin(), items.rend()));
+
+    // Gone without a tombstone (no device had it): the newest and the oldest.
+    ASSERT_OK(store_->Write([&](storage::Txn& t) { return t.DeleteItem(inbox_, items.back()); }));
+    ASSERT_OK(store_->Write([&](storage::Txn& t) { return t.DeleteItem(inbox_, items.front()); }));
+    MailboxPage page = Must(SearchMailbox(*store_, user_.id, Folders(), q, 0, 9, &notes));
+    CPPUNIT_ASSERT_EQUAL(items[items.size() - 2], page.hits.front().item);
+    CPPUNIT_ASSERT_EQUAL(size_t(10), page.hits.size());
+    // The oldest is counted until a page reaches it: the last page.
+    CPPUNIT_ASSERT_EQUAL(uint64_t(29), page.total);
+    page = Must(SearchMailbox(*store_, user_.id, Folders(), q, 20, 29, &notes));
+    CPPUNIT_ASSERT_EQUAL(size_t(8), page.hits.size());
+    CPPUNIT_ASSERT_EQUAL(items[1], page.hits.back().item);
+    CPPUNIT_ASSERT_EQUAL(uint64_t(28), page.total);
+    // Both were forgotten: the first page's Total is exact now.
+    CPPUNIT_ASSERT_EQUAL(uint64_t(28),
+                         Must(SearchMailbox(*store_, user_.id, Folders(), q, 0, 9, &notes)).total);
+  }
+
+  // An index file of the first layout (before docs were ordered by
+  // received time) is emptied and caught up again.
+  void testOlderLayoutIsBuiltAgain() {
+    Deliver(inbox_, "Quarterly numbers", "a <a@example.org>", "old words", 100);
+    {
+      sqlite3* db = nullptr;
+      CPPUNIT_ASSERT_EQUAL(SQLITE_OK, sqlite3_open(MailIndex::PathFor(store_->path()).c_str(), &db));
+      const std::string v1 =
+          "CREATE TABLE folders(folder INTEGER PRIMARY KEY, owner INTEGER NOT NULL,"
+          "  modseq INTEGER NOT NULL);"
+          "CREATE TABLE messages(doc INTEGER PRIMARY KEY, folder INTEGER NOT NULL,"
+          "  item INTEGER NOT NULL, received INTEGER NOT NULL, added INTEGER NOT NULL,"
+          "  UNIQUE(folder, item));"
+          "CREATE VIRTUAL TABLE message_text USING fts5(subject, sender, recipients, body,"
+          "  attachments, tokenize='unicode61 remove_diacritics 2', prefix='2 3');"
+          "INSERT INTO folders VALUES(" + std::to_string(inbox_) + ", 1, 99999);";
+      CPPUNIT_ASSERT_EQUAL(SQLITE_OK, sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr));
+      sqlite3_close(db);
+    }
+    auto index = Must(MailIndex::Open(MailIndex::PathFor(store_->path())));
+    CPPUNIT_ASSERT_EQUAL(uint64_t(0), Must(index->Progress(inbox_)));
+    CPPUNIT_ASSERT_EQUAL(size_t(1), Must(CatchUp(*index, *store_, user_.id, Folders())).added);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), Count(*index, "quarterly"));
+  }
+
   void testSyntaxInTextIsHarmless() {
     Deliver(inbox_, "Plain", "a <a@example.org>", "nothing special", 100);
     auto index = Must(MailIndex::Open(MailIndex::PathFor(store_->path())));
@@ -190,9 +260,10 @@ class SearchTest : public CppUnit::TestFixture {
     q.folders = {inbox_};
     q.match = FtsMatchExpression("alpha", QuerySyntax::kFreeText);
     std::vector<std::string> notes;
-    auto hits = Must(SearchMailbox(*store_, user_.id, Folders(), q, &notes));
-    CPPUNIT_ASSERT_EQUAL(size_t(1), hits.size());
-    CPPUNIT_ASSERT(hits[0].item != one);
+    MailboxPage page = Must(SearchMailbox(*store_, user_.id, Folders(), q, 0, 9, &notes));
+    CPPUNIT_ASSERT_EQUAL(size_t(1), page.hits.size());
+    CPPUNIT_ASSERT_EQUAL(uint64_t(1), page.total);
+    CPPUNIT_ASSERT(page.hits[0].item != one);
     CPPUNIT_ASSERT_EQUAL(size_t(1), Count(*index, "alpha"));
   }
 
