@@ -75,19 +75,27 @@ sub client {
     POSIX::_exit(0);
 }
 
-my $stop = $t->dir . '/stop';
-my @pids = map { client($_, $t->dir . "/report-$_", $stop) } 1 .. $clients;
-for (1 .. $reloads) {
+# Starts $clients of `start` (each given its number, its report file and
+# the stop file), reloads nginx $reloads times a second apart, then stops
+# them and waits for them; the reports are NAME-N in the test directory.
+sub through_reloads {
+    my ($start, $name) = @_;
+    my $stop = $t->dir . "/$name-stop";
+    my @pids = map { $start->($_, $t->dir . "/$name-$_", $stop) } 1 .. $clients;
+    for (1 .. $reloads) {
+        sleep 1;
+        kill 'HUP', $t->pid;
+    }
     sleep 1;
-    kill 'HUP', $t->pid;
+    EasTest::write_file($stop, '');
+    waitpid($_, 0) for @pids;
 }
-sleep 1;
-EasTest::write_file($stop, '');
-waitpid($_, 0) for @pids;
+
+through_reloads(\&client, 'lmtp');
 
 my (%word, %ids);
 for my $n (1 .. $clients) {
-    for (EasTest::read_file($t->dir . "/report-$n") =~ /^(.*)$/mg) {
+    for (EasTest::read_file($t->dir . "/lmtp-$n") =~ /^(.*)$/mg) {
         my ($w, $id) = split ' ';
         $word{$w}++;
         push @{ $ids{$w} }, $id if defined $id;
@@ -129,15 +137,7 @@ sub phone {
     POSIX::_exit(0);
 }
 
-my $phones_stop = $t->dir . '/phones-stop';
-@pids = map { phone($_, $t->dir . "/phone-$_", $phones_stop) } 1 .. $clients;
-for (1 .. $reloads) {
-    sleep 1;
-    kill 'HUP', $t->pid;
-}
-sleep 1;
-EasTest::write_file($phones_stop, '');
-waitpid($_, 0) for @pids;
+through_reloads(\&phone, 'phone');
 my (@sent, @failed);
 for my $n (1 .. $clients) {
     for (EasTest::read_file($t->dir . "/phone-$n") =~ /^(.*)$/mg) {
