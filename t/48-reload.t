@@ -43,11 +43,7 @@ sub message {
 # to its dot), and a session closed by 421 between messages as "closed".
 # After a 421 or a lost connection it connects again.
 sub client {
-    my ($n, $report, $stop) = @_;
-    my $pid = fork // die "fork: $!";
-    return $pid if $pid;
-    open my $out, '>', $report or POSIX::_exit(1);
-    $out->autoflush(1);
+    my ($n, $out, $stop) = @_;
     my ($c, $i) = (undef, 0);
     while (!-e $stop) {
         if (!$c) {
@@ -72,16 +68,26 @@ sub client {
         print $out "$word $id\n";
         undef $c if $word ne 'ok';
     }
-    POSIX::_exit(0);
 }
 
-# Starts $clients of `start` (each given its number, its report file and
-# the stop file), reloads nginx $reloads times a second apart, then stops
-# them and waits for them; the reports are NAME-N in the test directory.
+# Runs $clients processes of `run` (each given its number, its report
+# file handle and the stop file), reloads nginx $reloads times a second
+# apart, then stops them and waits for them; the reports are NAME-N in the
+# test directory.
 sub through_reloads {
-    my ($start, $name) = @_;
+    my ($run, $name) = @_;
     my $stop = $t->dir . "/$name-stop";
-    my @pids = map { $start->($_, $t->dir . "/$name-$_", $stop) } 1 .. $clients;
+    my @pids;
+    for my $n (1 .. $clients) {
+        my $pid = fork // die "fork: $!";
+        if (!$pid) {
+            open my $out, '>', $t->dir . "/$name-$n" or POSIX::_exit(1);
+            $out->autoflush(1);
+            $run->($n, $out, $stop);
+            POSIX::_exit(0);
+        }
+        push @pids, $pid;
+    }
     for (1 .. $reloads) {
         sleep 1;
         kill 'HUP', $t->pid;
@@ -119,11 +125,7 @@ is("@twice", '', 'none is there twice');
 # A phone sending message after message (the 12.1 raw form) until $stop
 # exists; it reports each as "ok" (200) or "failed STATUS".
 sub phone {
-    my ($n, $report, $stop) = @_;
-    my $pid = fork // die "fork: $!";
-    return $pid if $pid;
-    open my $out, '>', $report or POSIX::_exit(1);
-    $out->autoflush(1);
+    my ($n, $out, $stop) = @_;
     my $i = 0;
     while (!-e $stop) {
         my $id = "$n-" . ++$i;
@@ -134,7 +136,6 @@ sub phone {
             body => $message);
         print $out($r->{status} == 200 ? "ok $id\n" : "failed $id $r->{status}\n");
     }
-    POSIX::_exit(0);
 }
 
 through_reloads(\&phone, 'phone');
