@@ -102,12 +102,6 @@ Status Bounce(storage::Store& store, const storage::OutgoingRecord& entry,
   return Status::Ok();
 }
 
-std::string JoinedTexts(const std::vector<RecipientRefusal>& refused) {
-  std::string text;
-  for (const auto& r : refused) text += (text.empty() ? "" : "; ") + r.text;
-  return text;
-}
-
 // The relay took the message for some recipients and refused others at
 // RCPT: a 5xx returns it for those (one bounce naming them), a 4xx keeps
 // the entry for those alone; in one transaction.
@@ -122,7 +116,7 @@ Status PartlySent(storage::Store& store, const storage::OutgoingRecord& entry,
   std::string report_bytes;  // what `report` reads
   std::optional<PreparedMessage> report;
   if (!returned.empty()) {
-    report_bytes = BuildBounce(failed, JoinedTexts(returned), now);
+    report_bytes = BuildBounce(failed, RefusalTexts(returned), now);
     auto prepared = PrepareMessage(report_bytes, now);
     if (!prepared.ok()) return prepared.status();
     report = std::move(prepared).value();
@@ -143,7 +137,7 @@ Status PartlySent(storage::Store& store, const storage::OutgoingRecord& entry,
       e->attempts += 1;
       e->next_attempt = now + RetryDelay(relay, e->attempts);
       e->claimed_until = 0;
-      e->last_error = JoinedTexts(waiting);
+      e->last_error = RefusalTexts(waiting);
       next = e->next_attempt;
       u = txn.UpdateOutgoing(*e);
     }
@@ -158,11 +152,11 @@ Status PartlySent(storage::Store& store, const storage::OutgoingRecord& entry,
   line += " (" + reply.text + ")";
   if (!returned.empty()) {
     ++run.bounced;
-    line += "; returned for " + JoinedTexts(returned) + ": " + BounceDestination(entry, owner);
+    line += "; returned for " + RefusalTexts(returned) + ": " + BounceDestination(entry, owner);
   }
   if (!waiting.empty()) {
     ++run.deferred;
-    line += "; deferred for " + JoinedTexts(waiting) + ", next in " +
+    line += "; deferred for " + RefusalTexts(waiting) + ", next in " +
             std::to_string(next - now) + " s";
   }
   if (taken > 0) ++run.sent;

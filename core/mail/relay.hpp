@@ -35,6 +35,10 @@ struct RecipientRefusal {
   std::string text;  // the relay's reply line
 };
 
+// The relay's replies to those recipients, joined ("550 ...; 452 ..."):
+// for the log, the queue's last error and a bounce.
+std::string RefusalTexts(const std::vector<RecipientRefusal>& refused);
+
 struct SmtpReply {
   SmtpOutcome outcome = SmtpOutcome::kTransient;
   long code = 0;     // the relay's last reply code; 0 when there was none

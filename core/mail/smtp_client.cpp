@@ -117,6 +117,12 @@ std::string Bracketed(std::string_view address) {
 
 }  // namespace
 
+std::string RefusalTexts(const std::vector<RecipientRefusal>& refused) {
+  std::string text;
+  for (const auto& r : refused) text += (text.empty() ? "" : "; ") + r.text;
+  return text;
+}
+
 SmtpReply SendBySmtp(const RelayOptions& relay, std::string_view from,
                      const std::vector<std::string>& recipients, std::string_view message) {
   InitCurl();
@@ -180,15 +186,11 @@ SmtpReply SendBySmtp(const RelayOptions& relay, std::string_view from,
     // whole returns (5xx) or waits (4xx); otherwise each goes its own way,
     // as when only some are refused.
     size_t permanent = 0;
-    std::string texts;
-    for (const auto& r : reply.refused) {
-      permanent += r.code >= 500 ? 1 : 0;
-      texts += (texts.empty() ? "" : "; ") + r.text;
-    }
+    for (const auto& r : reply.refused) permanent += r.code >= 500 ? 1 : 0;
     if (permanent == 0 || permanent == recipients.size()) {
       reply.outcome = permanent ? SmtpOutcome::kPermanent : SmtpOutcome::kTransient;
       reply.code = reply.refused.back().code;
-      reply.text = texts;
+      reply.text = RefusalTexts(reply.refused);
       reply.refused.clear();
     } else {
       reply.outcome = SmtpOutcome::kSent;
