@@ -329,6 +329,10 @@ mail::QueueRun Service::RunOutgoingQueue(const mail::RelayOptions& relay, uint64
   }
 }
 
+search::IndexRound Service::IndexChanges(uint64_t after, size_t budget) noexcept {
+  return search::IndexChanges(*store_, after, budget);
+}
+
 Response Service::Handle(const Request& request, bool may_block) noexcept {
   Response r;
   Handle(request, may_block, r);

@@ -11,6 +11,7 @@
 #include "core/http_exchange.hpp"
 #include "core/mail/relay.hpp"
 #include "core/push/hub.hpp"
+#include "core/search/background_index.hpp"
 #include "storage/records.hpp"
 
 namespace eas::storage { class Store; }
@@ -68,6 +69,12 @@ class Service {
   // messages claimed, handed to the relay, removed, deferred or bounced.
   // Blocking (SMTP): a pool thread, never the event loop. Never throws.
   mail::QueueRun RunOutgoingQueue(const mail::RelayOptions& relay, uint64_t now) noexcept;
+
+  // One round of background search indexing (core/search/
+  // background_index.hpp): the mail of users changed since `after` goes
+  // into the index, at most `budget` log entries. Blocking (SQLite): a
+  // pool thread, never the event loop. Never throws.
+  search::IndexRound IndexChanges(uint64_t after, size_t budget) noexcept;
 
   // Held Pings and hanging Syncs: event loop only, never a pool thread.
   push::Hub& push() { return *push_; }

@@ -314,6 +314,9 @@ ngx_http_eas_init_main_conf(ngx_conf_t *cf, void *conf)
     }
 
     ngx_conf_init_value(emcf->used, 0);
+    if (emcf->used && ngx_http_eas_indexer_conf(cf, emcf) != NGX_CONF_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
 
     /* the region plus room for the slab allocator's own pages */
     size_t size = eas::core::Service::RegionSize(
@@ -678,6 +681,7 @@ ngx_http_eas_init_process(ngx_cycle_t *cycle)
         ngx_http_eas_idle_event.log = cycle->log;
         ngx_http_eas_idle_event.cancelable = 1;
         ngx_http_eas_relay_init_process(cycle, emcf);
+        ngx_http_eas_indexer_init_process(cycle, emcf);
 
     } catch (const std::exception &e) {
         ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
@@ -692,6 +696,7 @@ ngx_http_eas_exit_process(ngx_cycle_t *cycle)
 {
     (void) cycle;
     ngx_http_eas_relay_exit_process();
+    ngx_http_eas_indexer_exit_process();
     if (ngx_http_eas_idle_event.timer_set) {
         ngx_del_timer(&ngx_http_eas_idle_event);
     }

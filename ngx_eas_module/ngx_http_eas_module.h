@@ -33,6 +33,7 @@ typedef struct {
     ngx_shm_zone_t         *push_zone;      /* device generations, all workers */
     ngx_flag_t              used;           /* some location has "eas on" */
     void                   *relay;          /* eas_smtp_relay (ngx_http_eas_relay.cpp) */
+    void                   *index_pool;     /* search indexing (ngx_http_eas_indexer.cpp) */
 } ngx_http_eas_main_conf_t;
 
 typedef struct {
@@ -107,6 +108,13 @@ void ngx_http_eas_relay_exit_process();
 /* Starts the outgoing queue's run now when none is under way (a request
  * just queued mail); otherwise the running one, or the next, takes it. */
 void ngx_http_eas_relay_kick();
+
+/* ngx_http_eas_indexer.cpp: the search index kept up to date in the
+ * background. _conf at the end of the http block, when "eas on" is used. */
+char *ngx_http_eas_indexer_conf(ngx_conf_t *cf, ngx_http_eas_main_conf_t *emcf);
+void ngx_http_eas_indexer_init_process(ngx_cycle_t *cycle,
+    ngx_http_eas_main_conf_t *emcf);
+void ngx_http_eas_indexer_exit_process();
 
 /* Device access directives and their per-request values. */
 char *ngx_http_eas_device_default(ngx_conf_t *cf, ngx_command_t *cmd,

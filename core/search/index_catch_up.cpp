@@ -12,15 +12,25 @@ namespace {
 // Log entries read per call: a large first catch-up goes page by page.
 constexpr size_t kLogPage = 1024;
 
-// Indexes one folder's changes after `from` up to the snapshot's modseq.
+// Indexes one folder's changes after `from` up to the snapshot's modseq,
+// or as many as `*budget` allows (each log entry read takes one; null: no
+// bound). Progress is what was read: the log is in modseq order.
 Status CatchUpFolder(MailIndex& index, storage::Txn& txn, const storage::FolderRecord& folder,
-                     uint64_t from, uint64_t to, CatchUpReport& report) {
+                     uint64_t from, uint64_t to, size_t* budget, CatchUpReport& report) {
+  const bool bounded = budget != nullptr;
   mail::MailItemView mail;  // its lists keep their storage from one message to the next
   uint64_t after = from;
   while (after < to) {
-    auto changes = txn.ItemChangesSince(folder.id, after, kLogPage);
+    if (bounded && *budget == 0) {
+      report.more = true;
+      break;
+    }
+    size_t page = bounded ? std::min(*budget, kLogPage) : kLogPage;
+    auto changes = txn.ItemChangesSince(folder.id, after, page);
     if (!changes.ok()) return changes.status();
     if (changes->empty()) break;
+    if (bounded) *budget -= changes->size();
+    report.read += changes->size();
     for (const storage::ItemChange& change : *changes) {
       after = change.modseq;
       storage::ItemView item;
@@ -47,12 +57,12 @@ Status CatchUpFolder(MailIndex& index, storage::Txn& txn, const storage::FolderR
       ++report.added;
     }
   }
-  return index.SetProgress(folder.id, folder.owner, to);
+  return index.SetProgress(folder.id, folder.owner, report.more ? after : to);
 }
 
 // CatchUp's work; the caller rolls the index back when it fails.
 Status CatchUpInTransaction(MailIndex& index, storage::Store& store, storage::UserId user,
-                            const std::vector<storage::FolderRecord>& folders,
+                            const std::vector<storage::FolderRecord>& folders, size_t limit,
                             CatchUpReport& report) {
   // Taken before the snapshot: another process catching up the same
   // folders has committed by then, and what it did is not done twice.
@@ -70,8 +80,10 @@ Status CatchUpInTransaction(MailIndex& index, storage::Store& store, storage::Us
     ++report.dropped_folders;
   }
 
+  size_t budget = limit;
   s = store.Read([&](storage::Txn& txn) -> Status {
     for (const storage::FolderRecord& folder : folders) {
+      if (report.more) break;
       auto now = txn.FolderModseq(folder.id);
       if (!now.ok() && now.status().code() == Code::kNotFound) continue;  // deleted since the caller looked
       if (!now.ok()) return now.status();
@@ -79,7 +91,8 @@ Status CatchUpInTransaction(MailIndex& index, storage::Store& store, storage::Us
       if (!done.ok()) return done.status();
       // Ahead of this snapshot: another process caught up from a newer one.
       if (*done >= *now) continue;
-      Status f = CatchUpFolder(index, txn, folder, *done, *now, report);
+      Status f = CatchUpFolder(index, txn, folder, *done, *now, limit > 0 ? &budget : nullptr,
+                               report);
       if (!f.ok()) return f;
     }
     return Status::Ok();
@@ -91,9 +104,10 @@ Status CatchUpInTransaction(MailIndex& index, storage::Store& store, storage::Us
 }  // namespace
 
 Result<CatchUpReport> CatchUp(MailIndex& index, storage::Store& store, storage::UserId user,
-                              const std::vector<storage::FolderRecord>& folders) {
+                              const std::vector<storage::FolderRecord>& folders,
+                              size_t limit) {
   CatchUpReport report;
-  Status s = CatchUpInTransaction(index, store, user, folders, report);
+  Status s = CatchUpInTransaction(index, store, user, folders, limit, report);
   if (!s.ok()) {
     index.Rollback();
     return s;

@@ -15,6 +15,7 @@
 
 #include "core/folder_type.hpp"
 #include "core/mail/mail_item.hpp"
+#include "core/search/background_index.hpp"
 #include "core/search/fts_query.hpp"
 #include "core/search/index_catch_up.hpp"
 #include "core/search/mail_index.hpp"
@@ -41,6 +42,8 @@ class SearchTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testIndexFilesAreNotWorldReadable);
   CPPUNIT_TEST(testPagesNewestFirstWithTotal);
   CPPUNIT_TEST(testOlderLayoutIsBuiltAgain);
+  CPPUNIT_TEST(testBoundedCatchUpResumes);
+  CPPUNIT_TEST(testBackgroundRoundsFollowTheFeed);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -295,6 +298,66 @@ class SearchTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t(1), r.dropped_folders);
     CPPUNIT_ASSERT_EQUAL(size_t(0), Count(*index, "delta", {projects}));
     CPPUNIT_ASSERT_EQUAL(uint64_t(0), Must(index->Progress(projects)));
+  }
+
+  // A catch-up bounded to a few log entries stops with `more` and its
+  // progress where it stopped; calls in a row end with everything
+  // indexed once, across folders.
+  void testBoundedCatchUpResumes() {
+    storage::FolderId other = MakeFolder("Projects");
+    for (int i = 0; i < 5; ++i) Deliver(inbox_, "In " + std::to_string(i), "a <a@example.org>", "alpha", 100 + i);
+    for (int i = 0; i < 3; ++i) Deliver(other, "Pr " + std::to_string(i), "a <a@example.org>", "alpha", 200 + i);
+    auto index = Must(MailIndex::Open(MailIndex::PathFor(store_->path())));
+    CatchUpReport r = Must(CatchUp(*index, *store_, user_.id, Folders(), 2));
+    CPPUNIT_ASSERT(r.more);
+    CPPUNIT_ASSERT_EQUAL(size_t(2), r.added);
+    size_t added = r.added, calls = 1;
+    while (r.more && calls < 20) {
+      r = Must(CatchUp(*index, *store_, user_.id, Folders(), 2));
+      CPPUNIT_ASSERT(r.added <= 2);
+      added += r.added;
+      ++calls;
+    }
+    CPPUNIT_ASSERT(!r.more);
+    CPPUNIT_ASSERT_EQUAL(size_t(8), added);
+    CPPUNIT_ASSERT_EQUAL(size_t(5), Count(*index, "alpha"));
+    CPPUNIT_ASSERT_EQUAL(size_t(8), Count(*index, "alpha", {inbox_, other}));
+    CPPUNIT_ASSERT_EQUAL(Must(ReadModseq()), Must(index->Progress(inbox_)));
+    CPPUNIT_ASSERT_EQUAL(size_t(0), Must(CatchUp(*index, *store_, user_.id, Folders(), 2)).added);
+  }
+
+  // Background rounds: the first (feed position 0) looks at every user;
+  // rounds stop at their budget and resume; a later round sees only what
+  // the feed names since, and a round with nothing new says nothing.
+  void testBackgroundRoundsFollowTheFeed() {
+    for (int i = 0; i < 7; ++i) Deliver(inbox_, "M " + std::to_string(i), "a <a@example.org>", "omega", 100 + i);
+    IndexRound round = IndexChanges(*store_, 0, 3);
+    CPPUNIT_ASSERT(round.more);
+    CPPUNIT_ASSERT_EQUAL(uint64_t(0), round.seq);  // not past what is left
+    size_t added = round.added;
+    for (int i = 0; round.more && i < 10; ++i) {
+      round = IndexChanges(*store_, round.seq, 3);
+      added += round.added;
+    }
+    CPPUNIT_ASSERT(!round.more);
+    CPPUNIT_ASSERT_EQUAL(size_t(7), added);
+    uint64_t seq = round.seq;
+    CPPUNIT_ASSERT(seq > 0);
+
+    Deliver(inbox_, "Late", "b <b@example.org>", "omega late", 300);
+    round = IndexChanges(*store_, seq, 1000);
+    CPPUNIT_ASSERT(!round.more);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), round.added);
+    CPPUNIT_ASSERT(round.seq > seq);
+    CPPUNIT_ASSERT_EQUAL(size_t(1), round.log.size());  // "indexed 1 messages..."
+
+    IndexRound idle = IndexChanges(*store_, round.seq, 1000);
+    CPPUNIT_ASSERT_EQUAL(round.seq, idle.seq);
+    CPPUNIT_ASSERT_EQUAL(size_t(0), idle.users);
+    CPPUNIT_ASSERT(idle.log.empty());
+
+    auto index = Must(MailIndex::Open(MailIndex::PathFor(store_->path())));
+    CPPUNIT_ASSERT_EQUAL(size_t(8), Count(*index, "omega"));
   }
 
  private:
