@@ -15,10 +15,13 @@
 # codes and rare words, which the fixed vocabulary of the mix lacks.
 #
 # Then, timed:
-#  - indexing: the first search catches the index up with the whole
-#    mailbox (core/search/index_catch_up.hpp: delivery never waits for
-#    the index); messages/s into the index, next to the LMTP delivery
-#    rate of the same messages; the index file over the raw mail bytes;
+#  - indexing: nginx's first worker indexes in the background while the
+#    messages arrive (core/search/background_index.hpp: delivery never
+#    waits for the index); how long after the last delivery the index
+#    had every message (from the indexer's lines in error.log). Then the
+#    index is removed and the first search builds it again by itself:
+#    messages/s into the index alone, next to the LMTP delivery rate of
+#    the same messages; the index file over the raw mail bytes;
 #  - latency, p50/p99 per kind of query, in alternating rounds: single
 #    rare words (made-up words of about 20, 8, 3 and 1 expected
 #    messages), single common words (in ~99 % of the messages), two-word
@@ -32,7 +35,8 @@
 # Usage: mail_search.pl BUILD_DIR WORK_DIR
 # Environment: BENCH_SEARCH_MESSAGES (100000), BENCH_SEARCH_ROUNDS (2: at
 # 100,000 each of Dovecot's searches takes 20-40 s, its LMTP delivery ~25 min),
-# BENCH_SEARCH_REPEAT (3), BENCH_SEARCH_CONNECTIONS (LMTP sessions, 8).
+# BENCH_SEARCH_REPEAT (3), BENCH_SEARCH_CONNECTIONS (LMTP sessions, 8),
+# BENCH_SEARCH_DOVECOT (1; 0: ours alone, no ratios, for a quick look).
 use strict;
 use warnings;
 use File::Find;
@@ -60,6 +64,7 @@ my $n = $ENV{BENCH_SEARCH_MESSAGES} || 100000;
 my $rounds = $ENV{BENCH_SEARCH_ROUNDS} || 2;
 my $repeat = $ENV{BENCH_SEARCH_REPEAT} || 3;
 my $connections = $ENV{BENCH_SEARCH_CONNECTIONS} || 8;
+my $with_dovecot = $ENV{BENCH_SEARCH_DOVECOT} // 1;
 my $seed = 31;
 my $user = 'search';
 my $sender = 'sender@example.com';
@@ -121,8 +126,12 @@ my $store = "$dir/eas-store";
     my $out = `'$build/easctl' --store '$store' user add $user --password bench --email $user\@example.org 2>&1`;
     die "easctl user add $user: $out" if $?;
 }
-my $nginx = start_nginx("$dir/nginx-search", $build, $store, http => 1) or die "nginx did not start\n";
-my $dovecot = start_dovecot(imap => 1) or die "Dovecot (dovecot-imapd, dovecot-lmtpd) did not start\n";
+my $nginx = start_nginx("$dir/nginx-search", $build, $store, http => 1, log_level => 'info')
+    or die "nginx did not start\n";
+my $dovecot;
+if ($with_dovecot) {
+    $dovecot = start_dovecot(imap => 1) or die "Dovecot (dovecot-imapd, dovecot-lmtpd) did not start\n";
+}
 
 # --- the messages: made once into a spool per connection (tmpfs) -------------
 
@@ -183,7 +192,19 @@ sub deliver {
     return time - $t;
 }
 my $eas_deliver_s = deliver($nginx->{lmtp}, $user);
-my $dovecot_deliver_s = deliver($dovecot->{lmtp}, $user);
+
+# Messages the background indexer has logged as indexed so far.
+sub indexed {
+    open my $e, '<', "$nginx->{prefix}/error.log" or return 0;
+    my $sum = 0;
+    while (my $line = <$e>) { $sum += $1 if $line =~ /search index: indexed (\d+) messages/ }
+    return $sum;
+}
+my $t_delivered = time;
+sleep 0.2 while indexed() < $n && time - $t_delivered < 3600;
+my $index_lag_s = time - $t_delivered;
+my $indexed_in_background = indexed();
+my $dovecot_deliver_s = $dovecot ? deliver($dovecot->{lmtp}, $user) : 0;
 remove_tree($spool);
 
 # --- the clients -------------------------------------------------------------
@@ -224,8 +245,11 @@ sub eas_search {
     return ($s, $total // 0, $results);
 }
 
-my $imap = IO::Socket::INET->new(PeerAddr => $dovecot->{imap}) or die "IMAP: $!\n";
-setsockopt($imap, IPPROTO_TCP, TCP_NODELAY, 1);  # as the HTTP client (bench/lib/BenchHttp.pm)
+my $imap;
+if ($dovecot) {
+    $imap = IO::Socket::INET->new(PeerAddr => $dovecot->{imap}) or die "IMAP: $!\n";
+    setsockopt($imap, IPPROTO_TCP, TCP_NODELAY, 1);  # as the HTTP client (bench/lib/BenchHttp.pm)
+}
 my $tag = 0;
 # An IMAP command; its untagged lines (dies unless OK).
 sub imap {
@@ -240,9 +264,11 @@ sub imap {
     }
     die "IMAP: connection closed\n";
 }
-<$imap> =~ /^\* OK/ or die "no IMAP greeting\n";
-imap("LOGIN $user bench");
-imap('SELECT INBOX');
+if ($imap) {
+    <$imap> =~ /^\* OK/ or die "no IMAP greeting\n";
+    imap("LOGIN $user bench");
+    imap('SELECT INBOX');
+}
 sub dovecot_search {
     my ($text) = @_;
     my $t = time;
@@ -252,7 +278,7 @@ sub dovecot_search {
     return ($s, $hits // 0);
 }
 
-# --- indexing: the first search catches the index up -------------------------
+# --- indexing alone: without its index, the first search builds it again -----
 
 my @queries = (
     [rare => map { word_of(rank_for_hits($_)) } 20, 8, 3, 1],
@@ -260,8 +286,9 @@ my @queries = (
     [phrase => '"quarter report"', '"project review"', '"budget meeting"', '"contract offer"'],
     [prefix => 'budg', 'sched', substr(word_of(500), 0, 5), substr(word_of(5000), 0, 5)],
 );
-my ($index_s) = eas_search($queries[0][1]);
 my $index_file = "$store/search-index.sqlite";
+unlink $index_file, "$index_file-wal", "$index_file-shm";
+my ($index_s) = eas_search($queries[0][1]);
 sub allocated {
     my ($path) = @_;
     my $bytes = 0;
@@ -269,8 +296,8 @@ sub allocated {
     return $bytes;
 }
 my %size = (index => allocated($index_file), wal => -e "$index_file-wal" ? allocated("$index_file-wal") : 0,
-            store => allocated("$store/data.mdb"), maildir => allocated("$dovecot->{dir}/mail"));
-dovecot_search('warmup');  # Dovecot reads its new Maildir's file list once
+            store => allocated("$store/data.mdb"), maildir => $dovecot ? allocated("$dovecot->{dir}/mail") : 0);
+dovecot_search('warmup') if $dovecot;  # Dovecot reads its new Maildir's file list once
 
 # --- latency -----------------------------------------------------------------
 
@@ -280,7 +307,7 @@ for my $round (1 .. $rounds) {
         my ($kind, @texts) = @$q;
         for my $text (@texts) {
             (my $imap_text = $text) =~ s/"//g;
-            my @order = $round % 2 ? ('ours', 'theirs') : ('theirs', 'ours');
+            my @order = !$dovecot ? ('ours') : $round % 2 ? ('ours', 'theirs') : ('theirs', 'ours');
             for my $who (@order) {
                 if ($who eq 'ours') {
                     for (1 .. $repeat) {
@@ -305,8 +332,11 @@ $class{ size_class($seed, $_) }++ for 1 .. $n;
 printf "search over %d messages (%d small, %d with attachments; %.0f MB raw, %.1f KB mean) of one user,\n"
      . "made in %.0f s, delivered by LMTP over %d sessions: nginx %.0f msg/s, Dovecot %.0f msg/s\n",
     $n, $class{small} // 0, ($class{attachment} // 0) + ($class{large} // 0), $raw_bytes / 1e6,
-    $raw_bytes / $n / 1024, $make_seconds, $connections, $n / $eas_deliver_s, $n / $dovecot_deliver_s;
-printf "indexing: the first search caught up %d messages in %.1f s: %.0f msg/s into the index,\n"
+    $raw_bytes / $n / 1024, $make_seconds, $connections, $n / $eas_deliver_s,
+    $dovecot_deliver_s ? $n / $dovecot_deliver_s : 0;
+printf "indexing in the background, during delivery: %d of %d messages indexed %.1f s after the last delivery\n",
+    $indexed_in_background, $n, $index_lag_s;
+printf "indexing alone (index removed, the first search builds it): %d messages in %.1f s: %.0f msg/s,\n"
      . "  %.2f x nginx's LMTP delivery rate of the same messages\n",
     $n, $index_s, $n / $index_s, ($n / $index_s) / ($n / $eas_deliver_s);
 printf "sizes over the raw mail: index %.3f x (%.1f MB; its WAL another %.1f MB), eas store %.2f x,"
@@ -320,7 +350,8 @@ printf "  %-7s %9s %9s %12s %12s %11s %11s\n", 'kind', 'p50 ms', 'p99 ms', 'Dove
 for my $q (@queries) {
     my $kind = $q->[0];
     my ($o50, $o99) = (percentile(50, @{ $ours{$kind} }), percentile(99, @{ $ours{$kind} }));
-    my ($d50, $d99) = (percentile(50, @{ $theirs{$kind} }), percentile(99, @{ $theirs{$kind} }));
+    my ($d50, $d99) = $dovecot ? (percentile(50, @{ $theirs{$kind} }), percentile(99, @{ $theirs{$kind} }))
+                               : (0, 0);
     printf "  %-7s %9.1f %9.1f %12.1f %12.1f %10.1fx %10.1fx\n", $kind, $o50 * 1e3, $o99 * 1e3,
         $d50 * 1e3, $d99 * 1e3, $d50 / $o50, $d99 / $o99;
 }

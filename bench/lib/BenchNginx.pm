@@ -36,6 +36,8 @@ sub start_nginx {
     my $lmtp_port = free_port();
     my $user = $> == 0 ? 'user root root;' : '';
     my $workers = $o{workers} // 2;
+    # info: also what the search indexer logs (bench/mail_search.pl).
+    my $log_level = $o{log_level} // 'warn';
     my ($http_module, $http, $url) = ('', '', undef);
     if ($o{http}) {
         my $port = free_port();
@@ -61,7 +63,7 @@ $http_module
 $user
 worker_processes $workers;
 pid $p/nginx.pid;
-error_log $p/error.log warn;
+error_log $p/error.log $log_level;
 events { worker_connections 1024; }
 stream {
     server {

@@ -68,7 +68,7 @@ std::string FolderWord(storage::FolderId folder) { return "f" + std::to_string(f
 struct MailIndex::Impl {
   SqliteDb db;  // first: destroyed last, after the statements
   SqliteStmt progress, set_progress, insert_message, insert_text, find_doc, last_doc, hit_of_doc,
-      match, delete_message, delete_text;
+      match, count_all, count_range, delete_message, delete_text;
   bool in_transaction = false;
 
   Status PrepareAll() {
@@ -85,6 +85,13 @@ struct MailIndex::Impl {
         {&hit_of_doc, "SELECT folder, item, received, added FROM messages WHERE doc = ?1"},
         {&match, "SELECT rowid FROM message_text WHERE message_text MATCH ?1 "
                  "AND rowid >= ?2 AND rowid < ?3 ORDER BY rowid DESC"},
+        // The matches after a page are only counted: in FTS5's own order
+        // (ascending) and, without a date range, with no rowid bounds,
+        // which makes a common word's count about twice as fast as
+        // stepping on through the page's statement.
+        {&count_all, "SELECT count(*) FROM message_text WHERE message_text MATCH ?1"},
+        {&count_range, "SELECT count(*) FROM message_text WHERE message_text MATCH ?1 "
+                       "AND rowid >= ?2 AND rowid < ?3"},
         {&delete_message, "DELETE FROM messages WHERE doc = ?1"},
         {&delete_text, "DELETE FROM message_text WHERE rowid = ?1"},
     };
@@ -257,9 +264,8 @@ Result<uint64_t> MailIndex::Scan(const IndexQuery& query,
     stmt.Bind(1, expression);
     stmt.Bind(2, from);
     stmt.Bind(3, to);
-    while ((rc = stmt.Step()) == SQLITE_ROW) {
+    while (visiting && (rc = stmt.Step()) == SQLITE_ROW) {
       ++count;
-      if (!visiting) continue;
       Result<std::optional<IndexHit>> hit = impl_->HitOf(stmt.Int(0));
       if (!hit.ok()) {
         stmt.Reset();
@@ -268,8 +274,24 @@ Result<uint64_t> MailIndex::Scan(const IndexQuery& query,
       if (hit->has_value()) visiting = visit(**hit);
     }
     stmt.Reset();
-    if (rc != SQLITE_DONE) return impl_->db.Error("searching");
-    return count;
+    if (visiting) {  // read to the end
+      if (rc != SQLITE_DONE) return impl_->db.Error("searching");
+      return count;
+    }
+    const bool ranged = from != 0 || to != INT64_MAX;
+    SqliteStmt& all = ranged ? impl_->count_range : impl_->count_all;
+    all.Bind(1, expression);
+    if (ranged) {
+      all.Bind(2, from);
+      all.Bind(3, to);
+    }
+    rc = all.Step();
+    const uint64_t matches = rc == SQLITE_ROW ? static_cast<uint64_t>(all.Int(0)) : 0;
+    all.Reset();
+    if (rc != SQLITE_ROW) return impl_->db.Error("counting matches");
+    // What the page read is among them; a match indexed since the page's
+    // statement ran (another writer) may add one, never take one away.
+    return std::max(matches, count);
   }
   // No words: every message of the scope in the date range. The folder
   // ids are numbers of ours, written into the statement.

@@ -159,6 +159,12 @@ class SearchTest : public CppUnit::TestFixture {
       for (const IndexHit& hit : page.hits) seen.push_back(hit.item);
     }
     CPPUNIT_ASSERT(std::equal(seen.begin(), seen.end(), items.rbegin(), items.rend()));
+    // Within a date range the matches after the page are counted in it.
+    IndexQuery recent = q;
+    recent.received_after = 104;  // the 25 received at 105 and later
+    MailboxPage window = Must(SearchMailbox(*store_, user_.id, Folders(), recent, 0, 4, &notes));
+    CPPUNIT_ASSERT_EQUAL(uint64_t(25), window.total);
+    CPPUNIT_ASSERT_EQUAL(size_t(5), window.hits.size());
 
     // Gone without a tombstone (no device had it): the newest and the oldest.
     ASSERT_OK(store_->Write([&](storage::Txn& t) { return t.DeleteItem(inbox_, items.back()); }));
