@@ -48,7 +48,14 @@ ngx_eas_hold_take(ngx_eas_hold_t *hold)
 static inline void
 ngx_eas_hold_release(ngx_eas_hold_t *hold)
 {
-    if (hold->out > 0 && --hold->out == 0 && hold->timer.timer_set) {
+    if (hold->out == 0) {
+        /* a completion without its post: a bug of ours, which would let
+         * an exiting worker leave with work still out */
+        ngx_log_error(NGX_LOG_ALERT, ngx_cycle->log, 0,
+                      "eas: thread pool hold released more often than taken");
+        return;
+    }
+    if (--hold->out == 0 && hold->timer.timer_set) {
         ngx_del_timer(&hold->timer);
     }
 }
