@@ -195,6 +195,9 @@ $held = held_entries($t);
 like($held->{'remote-none@example.org'}{next} // '', qr/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
      "easctl queue list shows the held reply with the time it goes");
 ok($held->{'local-none@example.org'}, '... and the one for bob');
+my ($rc, $table) = $t->easctl('queue', 'list');
+like($table, qr/^\s+meeting reply held until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d, dropped if the phone sends its own, for remote-none\@example.org$/m,
+     '... and so does its table') or diag $table;
 like($t->error_log, qr/MeetingResponse from alice .*reply to <anna\@elsewhere.example> held until \d\d:\d\d:\d\d UTC \(outgoing \d+\) in case the client sends its own/,
      '... and the log says it is held');
 # Held in the store: a restart keeps it.
