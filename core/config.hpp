@@ -49,6 +49,10 @@ struct LocationOptions {
   uint64_t auth_cache_ttl = 600;  // seconds a verified credential is remembered
   size_t sync_window_max = 512;   // eas_sync_window_max: items per collection per Sync
   uint64_t sync_state_expiry = 30 * 86400;  // eas_sync_state_expiry, seconds; 0 = never
+  // eas_meeting_reply_delay, seconds: the server's own meeting reply for a
+  // client up to 14.1 waits this long for the client's (core/mail/
+  // held_reply.hpp); 0 = sent at once.
+  uint64_t meeting_reply_delay = 120;
   provisioning::Mode provisioning = provisioning::Mode::kOff;  // eas_provisioning
   provisioning::Policy policy;                                 // eas_policy_*
   uint64_t ping_min = 60;         // eas_ping_min: shortest Ping heartbeat, seconds

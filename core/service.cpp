@@ -314,12 +314,13 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   }
 }
 
-mail::QueueRun Service::RunOutgoingQueue(const mail::RelayOptions& relay, uint64_t now) noexcept {
+mail::QueueRun Service::RunOutgoingQueue(const mail::RelayOptions* relay, uint64_t now) noexcept {
   try {
-    auto send = [&relay](const storage::OutgoingRecord& entry) {
-      return mail::SendBySmtp(relay, entry.sender, entry.recipients, entry.message);
+    if (relay == nullptr) return mail::RunOutgoingQueue(*store_, mail::RelayOptions(), {}, now);
+    auto send = [relay](const storage::OutgoingRecord& entry) {
+      return mail::SendBySmtp(*relay, entry.sender, entry.recipients, entry.message);
     };
-    return mail::RunOutgoingQueue(*store_, relay, send, now);
+    return mail::RunOutgoingQueue(*store_, *relay, send, now);
   } catch (const std::exception& e) {
     mail::QueueRun run;
     run.log.push_back({LogLevel::kError, std::string("smtp: queue run failed: ") + e.what()});

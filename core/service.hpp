@@ -66,9 +66,11 @@ class Service {
   void Handle(const Request& request, bool may_block, Response& fresh) noexcept;
 
   // One run over the outgoing queue (core/mail/outgoing_queue): due
-  // messages claimed, handed to the relay, removed, deferred or bounced.
-  // Blocking (SMTP): a pool thread, never the event loop. Never throws.
-  mail::QueueRun RunOutgoingQueue(const mail::RelayOptions& relay, uint64_t now) noexcept;
+  // messages claimed, handed to the relay, removed, deferred or bounced;
+  // held meeting replies whose time came sent. Without a relay (null),
+  // only those. Blocking (SMTP): a pool thread, never the event loop.
+  // Never throws.
+  mail::QueueRun RunOutgoingQueue(const mail::RelayOptions* relay, uint64_t now) noexcept;
 
   // One round of background search indexing (core/search/
   // background_index.hpp): the mail of users changed since `after` goes

@@ -244,6 +244,7 @@ ngx_http_eas_build_request(ngx_http_request_t *r, ngx_http_eas_job_t *job)
     req->options.auth_cache_ttl = static_cast<uint64_t>(elcf->auth_cache_valid);
     req->options.sync_window_max = static_cast<size_t>(elcf->sync_window_max);
     req->options.sync_state_expiry = static_cast<uint64_t>(elcf->sync_state_expiry);
+    req->options.meeting_reply_delay = static_cast<uint64_t>(elcf->meeting_reply_delay);
 
     using eas::core::provisioning::Mode;
     req->options.provisioning = elcf->provisioning == 2 ? Mode::kRequired

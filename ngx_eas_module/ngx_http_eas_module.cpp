@@ -17,6 +17,11 @@
 #define NGX_HTTP_EAS_AUTH_STORE  0
 #define NGX_HTTP_EAS_AUTH_NGINX  1
 
+/* eas_meeting_reply_delay's default, seconds: how long the server's own
+ * iTIP REPLY for a client up to 14.1 waits for the client's (MS-ASCMD
+ * 2.2.1.11 lets such a client send its own by SendMail) */
+#define NGX_HTTP_EAS_MEETING_REPLY_DELAY  120
+
 static void *ngx_http_eas_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_eas_init_main_conf(ngx_conf_t *cf, void *conf);
 static void *ngx_http_eas_create_loc_conf(ngx_conf_t *cf);
@@ -182,6 +187,13 @@ static ngx_command_t  ngx_http_eas_commands[] = {
       offsetof(ngx_http_eas_loc_conf_t, thread_pool_name),
       NULL },
 
+    { ngx_string("eas_meeting_reply_delay"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_eas_loc_conf_t, meeting_reply_delay),
+      NULL },
+
     { ngx_string("eas_ping_min"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_sec_slot,
@@ -290,7 +302,8 @@ ngx_http_eas_create_main_conf(ngx_conf_t *cf)
     }
 
     /* set by ngx_pcalloc(): store = { 0, NULL }, auth_zone = NULL,
-     * push_zone = NULL */
+     * push_zone = NULL, relay = NULL, queue_pool = NULL,
+     * queue_pool_name = { 0, NULL } */
     emcf->used = NGX_CONF_UNSET;
 
     return emcf;
@@ -364,6 +377,7 @@ ngx_http_eas_create_loc_conf(ngx_conf_t *cf)
     elcf->auth_cache_valid = NGX_CONF_UNSET;
     elcf->sync_window_max = NGX_CONF_UNSET;
     elcf->sync_state_expiry = NGX_CONF_UNSET;
+    elcf->meeting_reply_delay = NGX_CONF_UNSET;
     elcf->provisioning = NGX_CONF_UNSET_UINT;
     elcf->policy_password = NGX_CONF_UNSET;
     elcf->policy_password_min_length = NGX_CONF_UNSET;
@@ -406,6 +420,10 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                              600);
     ngx_conf_merge_value(conf->sync_window_max, prev->sync_window_max, 512);
     ngx_conf_merge_sec_value(conf->sync_state_expiry, prev->sync_state_expiry, 30 * 86400);
+    /* Long enough for a phone to send its own reply after MeetingResponse
+     * (it does so at once), short enough that the organizer hardly waits. */
+    ngx_conf_merge_sec_value(conf->meeting_reply_delay, prev->meeting_reply_delay,
+                             NGX_HTTP_EAS_MEETING_REPLY_DELAY);
     ngx_conf_merge_uint_value(conf->provisioning, prev->provisioning, 0);
     ngx_conf_merge_value(conf->policy_password, prev->policy_password, 0);
     ngx_conf_merge_value(conf->policy_password_min_length,
@@ -480,6 +498,15 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->thread_pool = ngx_thread_pool_add(cf, &conf->thread_pool_name);
         if (conf->thread_pool == NULL) {
             return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+
+    if (conf->enable) {
+        ngx_http_eas_main_conf_t *emcf = static_cast<ngx_http_eas_main_conf_t *>(
+            ngx_http_conf_get_module_main_conf(cf, ngx_http_eas_module));
+        if (emcf->queue_pool == NULL) {
+            emcf->queue_pool = conf->thread_pool;
+            emcf->queue_pool_name = conf->thread_pool_name;
         }
     }
 

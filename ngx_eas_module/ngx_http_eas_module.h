@@ -34,6 +34,10 @@ typedef struct {
     ngx_flag_t              used;           /* some location has "eas on" */
     void                   *relay;          /* eas_smtp_relay (ngx_http_eas_relay.cpp) */
     void                   *index_pool;     /* search indexing (ngx_http_eas_indexer.cpp) */
+    /* the first "eas on" location's thread pool: without eas_smtp_relay
+     * the queue's runner sends held meeting replies there */
+    ngx_thread_pool_t      *queue_pool;
+    ngx_str_t               queue_pool_name;
 } ngx_http_eas_main_conf_t;
 
 typedef struct {
@@ -45,6 +49,7 @@ typedef struct {
     time_t                  auth_cache_valid;
     ngx_int_t               sync_window_max; /* eas_sync_window_max */
     time_t                  sync_state_expiry; /* eas_sync_state_expiry; 0 = never */
+    time_t                  meeting_reply_delay; /* eas_meeting_reply_delay; 0 = at once */
 
     ngx_uint_t              provisioning;   /* eas_provisioning */
     ngx_flag_t              policy_password;

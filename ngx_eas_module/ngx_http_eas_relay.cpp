@@ -1,9 +1,11 @@
 /*
- * eas for nginx: the outgoing queue's runner. With eas_smtp_relay set,
- * every worker looks at the store's outgoing queue once a second, on its
- * thread pool (SMTP blocks), and logs what came of it on the event loop.
- * Workers share the queue through the store: core claims an entry before
- * sending it, so each message goes out once.
+ * eas for nginx: the outgoing queue's runner. Every worker looks at the
+ * store's outgoing queue once a second, on its thread pool (SMTP blocks),
+ * and logs what came of it on the event loop. Workers share the queue
+ * through the store: core claims an entry before sending it, so each
+ * message goes out once. Without eas_smtp_relay the runner still sends
+ * held meeting replies (to users of this box) on the first "eas on"
+ * location's thread pool; other mail waits in the queue.
  */
 
 #include "ngx_http_eas_module.h"
@@ -25,7 +27,9 @@ typedef struct {
 
 /* One run at a time per worker. */
 typedef struct {
-    ngx_http_eas_relay_t          *relay;
+    ngx_http_eas_relay_t          *relay;      /* NULL: no eas_smtp_relay */
+    ngx_thread_pool_t             *pool;
+    ngx_str_t                      pool_name;
     eas::core::mail::QueueRun      run;
 } ngx_http_eas_relay_job_t;
 
@@ -154,8 +158,9 @@ ngx_http_eas_relay_work(void *data, ngx_log_t *log)
     eas::core::Service *service = ngx_http_eas_service();
     job->run = eas::core::mail::QueueRun();
     if (service != NULL) {
-        job->run = service->RunOutgoingQueue(job->relay->options,
-                                             static_cast<uint64_t>(ngx_time()));
+        job->run = service->RunOutgoingQueue(
+            job->relay != NULL ? &job->relay->options : NULL,
+            static_cast<uint64_t>(ngx_time()));
     }
 }
 
@@ -181,12 +186,12 @@ ngx_http_eas_relay_tick(ngx_event_t *ev)
     if (ngx_exiting || ngx_terminate || ngx_quit) {
         return;
     }
-    if (ngx_thread_task_post(ngx_http_eas_relay_job->relay->pool,
+    if (ngx_thread_task_post(ngx_http_eas_relay_job->pool,
                              ngx_http_eas_relay_task) != NGX_OK)
     {
         ngx_log_error(NGX_LOG_WARN, ev->log, 0,
                       "eas: thread pool \"%V\" busy, outgoing queue waits",
-                      &ngx_http_eas_relay_job->relay->pool_name);
+                      &ngx_http_eas_relay_job->pool_name);
         ngx_add_timer(&ngx_http_eas_relay_timer, NGX_HTTP_EAS_RELAY_MS);
     }
 }
@@ -195,7 +200,9 @@ void
 ngx_http_eas_relay_init_process(ngx_cycle_t *cycle,
     ngx_http_eas_main_conf_t *emcf)
 {
-    if (emcf->relay == NULL || ngx_http_eas_service() == NULL) {
+    if ((emcf->relay == NULL && emcf->queue_pool == NULL)
+        || ngx_http_eas_service() == NULL)
+    {
         return;
     }
     ngx_http_eas_relay_task = ngx_thread_task_alloc(cycle->pool,
@@ -208,7 +215,11 @@ ngx_http_eas_relay_init_process(ngx_cycle_t *cycle,
         return;
     }
     new (ngx_http_eas_relay_job) ngx_http_eas_relay_job_t();
-    ngx_http_eas_relay_job->relay = static_cast<ngx_http_eas_relay_t *>(emcf->relay);
+    ngx_http_eas_relay_t *relay = static_cast<ngx_http_eas_relay_t *>(emcf->relay);
+    ngx_http_eas_relay_job->relay = relay;
+    ngx_http_eas_relay_job->pool = relay != NULL ? relay->pool : emcf->queue_pool;
+    ngx_http_eas_relay_job->pool_name = relay != NULL ? relay->pool_name
+                                                      : emcf->queue_pool_name;
     *static_cast<ngx_http_eas_relay_job_t **>(ngx_http_eas_relay_task->ctx) =
         ngx_http_eas_relay_job;
     ngx_http_eas_relay_task->handler = ngx_http_eas_relay_work;

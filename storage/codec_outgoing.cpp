@@ -11,7 +11,7 @@ namespace {
 enum OutgoingTag : uint8_t {
   kOutId = 1, kOutUser = 2, kOutSender = 3, kOutRecipient = 4, kOutMessage = 5,
   kOutQueuedAt = 6, kOutAttempts = 7, kOutNextAttempt = 8, kOutClaimedUntil = 9,
-  kOutLastError = 10,
+  kOutLastError = 10, kOutHeldUid = 11, kOutHeldRecurrenceId = 12,
 };
 
 }  // namespace
@@ -28,6 +28,10 @@ std::string EncodeOutgoing(const OutgoingRecord& r) {
   w.Uint(kOutNextAttempt, r.next_attempt);
   w.Uint(kOutClaimedUntil, r.claimed_until);
   w.Bytes(kOutLastError, r.last_error);
+  if (!r.held_uid.empty()) {
+    w.Bytes(kOutHeldUid, r.held_uid);
+    w.Uint(kOutHeldRecurrenceId, static_cast<uint64_t>(r.held_recurrence_id));
+  }
   w.Bytes(kOutMessage, r.message);
   return std::move(w).Finish();
 }
@@ -50,6 +54,13 @@ const char* DecodeOutgoing(std::string_view in, OutgoingRecord* out) {
       case kOutNextAttempt: ok = ParseUint(v, &r.next_attempt); break;
       case kOutClaimedUntil: ok = ParseUint(v, &r.claimed_until); break;
       case kOutLastError: r.last_error.assign(v); break;
+      case kOutHeldUid: r.held_uid.assign(v); break;
+      case kOutHeldRecurrenceId: {
+        uint64_t rid = 0;
+        ok = ParseUint(v, &rid);
+        r.held_recurrence_id = static_cast<int64_t>(rid);
+        break;
+      }
       default: break;
     }
     if (!ok) return "bad integer field";

@@ -164,6 +164,13 @@ struct OutgoingRecord {
   // worker sends it too; a worker that died lets go when the time passes.
   uint64_t claimed_until = 0;
   std::string last_error;               // the relay's last answer, for easctl
+  // Set on the server's own meeting reply for a client that may send one
+  // itself (core/mail/held_reply.hpp): nothing of it has gone anywhere
+  // yet; at next_attempt it is sent whole (users of this box too, a copy
+  // in Sent Items), unless the user's own REPLY for this meeting (UID, and
+  // the occurrence's RECURRENCE-ID in unix seconds, 0 for all) came first.
+  std::string held_uid;                 // empty: an ordinary entry
+  int64_t held_recurrence_id = 0;
 };
 
 // A user's out-of-office reply for one audience (Settings Oof).

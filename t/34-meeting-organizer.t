@@ -4,8 +4,8 @@
 # as ORGANIZER, everyone asked to answer); bob has it in his Inbox at once
 # and a tentative event in his Calendar. Moving it sends an update
 # (SEQUENCE 1) that moves bob's event; a new reminder sends nothing;
-# taking dave off sends him a CANCEL; bob's acceptance sets his status on
-# alice's event; deleting it cancels it for bob.
+# taking dave off sends him a CANCEL; bob's acceptance (held for
+# eas_meeting_reply_delay, 1 s here) sets his status on alice's event; deleting it cancels it for bob.
 use strict;
 use warnings;
 use lib 't/lib';
@@ -13,7 +13,8 @@ use EasTest;
 use SmtpSink;
 use Test::More;
 
-my ($t, $sink) = SmtpSink->server_with_sink(['alice', 'alice@example.org', 'Alice Liddell'],
+my ($t, $sink) = SmtpSink->server_with_sink({ http => 'eas_meeting_reply_delay 1s;' },
+                                            ['alice', 'alice@example.org', 'Alice Liddell'],
                                             ['bob', 'bob@example.org']);
 sub sink_count { $sink->count }
 sub sink_message { $sink->message(@_) }
@@ -133,6 +134,8 @@ $r = $t->request(cmd => 'MeetingResponse', user => 'bob', device => 'BOBPHONE',
     xml => qq{<MeetingResponse xmlns="MeetingResponse:"><Request><UserResponse>1</UserResponse><CollectionId>$bob->{Inbox}{id}</CollectionId><RequestId>$invite_id</RequestId></Request></MeetingResponse>});
 $t->valid_ok('MeetingResponse', $r);
 like(strip($r->{xml}), qr{<Status>1</Status>}, 'bob accepts from his Inbox');
+# (at 14.1 the server's answer waits eas_meeting_reply_delay, 1 s here)
+$t->wait_for_inbox('alice', qr{<Subject>Accepted: Budget</Subject>}, 15);
 my $alice_events = items_of($calendar, 'alice', 'UID');
 like($alice_events->{'budget-2026@example.org'} // '',
      qr{<Attendee><Attendee_Email>bob\@example.org</Attendee_Email>(?:(?!</Attendee>).)*<Attendee_Status>3</Attendee_Status>}s,

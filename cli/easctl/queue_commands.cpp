@@ -1,5 +1,6 @@
 // easctl queue list|retry|drop: the outgoing queue (mail waiting for the
-// SMTP relay), as the nginx workers work it.
+// SMTP relay, and the server's meeting replies held for a while in case
+// the phone sends its own), as the nginx workers work it.
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -33,6 +34,19 @@ bool Ids(const Args& a, std::vector<uint64_t>* ids) {
   return !ids->empty();
 }
 
+// What a held meeting reply waits for; "" for an ordinary entry.
+std::string Held(const storage::OutgoingRecord& e) {
+  if (e.held_uid.empty()) return std::string();
+  std::string meeting = e.held_uid;
+  if (e.held_recurrence_id != 0) {
+    meeting += " (occurrence " +
+               eas::core::util::FormatUtc(static_cast<uint64_t>(e.held_recurrence_id),
+                                          "%Y-%m-%d %H:%M:%S") + ")";
+  }
+  return "meeting reply held until " + When(e.next_attempt) +
+         ", dropped if the phone sends its own, for " + meeting;
+}
+
 }  // namespace
 
 int QueueList(storage::Store& store, const Args& a) {
@@ -50,7 +64,7 @@ int QueueList(storage::Store& store, const Args& a) {
       out.Object({{"id", std::to_string(e.id)}, {"sender", e.sender},
                   {"recipients", Recipients(e)}, {"queued", When(e.queued_at)},
                   {"attempts", std::to_string(e.attempts)}, {"next", When(e.next_attempt)},
-                  {"last_error", e.last_error}});
+                  {"last_error", e.last_error}, {"held_reply_uid", e.held_uid}});
     }
     return 0;
   }
@@ -61,6 +75,7 @@ int QueueList(storage::Store& store, const Args& a) {
                 When(e.queued_at).c_str(), e.attempts, When(e.next_attempt).c_str(),
                 e.sender.c_str(), Recipients(e).c_str());
     if (!e.last_error.empty()) std::printf("%66s%s\n", "", e.last_error.c_str());
+    if (!e.held_uid.empty()) std::printf("%66s%s\n", "", Held(e).c_str());
   }
   return 0;
 }

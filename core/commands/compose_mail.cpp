@@ -272,6 +272,9 @@ void Compose(CommandContext& ctx, Kind kind) {
                                                        ") is not an address of " + ctx.user.name});
   }
   for (const std::string& line : result.away) ctx.response.log.push_back({LogLevel::kInfo, line});
+  if (!result.dropped_held.empty()) {
+    ctx.response.log.push_back({LogLevel::kInfo, what + ": " + result.dropped_held});
+  }
   if (!result.queued_for.empty()) {
     ctx.response.queued_outgoing = true;
     ctx.response.log.push_back(

@@ -5,13 +5,16 @@
 // answer (accept and tentative: busy or tentative, ResponseType; decline:
 // the event goes, as Exchange does, or that one occurrence), the
 // invitation mail moves to Deleted Items (as Exchange does), and the
-// organizer gets an iTIP REPLY (core/mail/meeting_mail) when the client
-// asks for one (16.x SendResponse) or cannot send one itself (up to 14.1,
-// where MeetingResponse has no such element): by the SendMail path, so a
-// local organizer has it in their Inbox at once and a remote one through
-// the relay's queue. Each Request is read first (a snapshot), its reply
-// mail made outside any transaction, then every change and mail written in
-// one transaction.
+// organizer gets an iTIP REPLY (core/mail/meeting_mail). At 16.x when the
+// client asks for one (SendResponse), by the SendMail path at once: a
+// local organizer has it in their Inbox, a remote one through the relay's
+// queue. Up to 14.1, where MeetingResponse has no such element, whenever
+// the invitation asks for an answer; but such a client may send its own
+// REPLY by SendMail (MS-ASCMD 2.2.1.11; iOS and Android do), so the
+// server's waits in the queue for the location's eas_meeting_reply_delay
+// and goes only if none came (core/mail/held_reply.hpp). Each Request is
+// read first (a snapshot), its reply mail made outside any transaction,
+// then every change and mail written in one transaction.
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,10 +27,12 @@
 #include "core/convert/eas_time.hpp"
 #include "core/convert/meeting_invite.hpp"
 #include "core/convert/tags.hpp"
+#include "core/util/utc_time.hpp"
 #include "core/folder_access.hpp"
 #include "core/folder_type.hpp"
 #include "core/items/item_class.hpp"
 #include "core/items/item_data.hpp"
+#include "core/mail/held_reply.hpp"
 #include "core/mail/html_text.hpp"
 #include "core/mail/meeting_delivery.hpp"
 #include "core/mail/meeting_event.hpp"
@@ -87,6 +92,7 @@ struct Answer {
   bool send = false;
   convert::ItipReply reply;
   std::unique_ptr<mail::ReadyMessage> mail;
+  bool hold = false;  // up to 14.1: the reply waits for the client's own
 
   // As done.
   std::string calendar_id;
@@ -432,7 +438,12 @@ void MeetingResponse(CommandContext& ctx) {
     a.mail = std::move(ready).value();
   }
 
+  const uint64_t delay = ctx.request.options.meeting_reply_delay;
+  const uint64_t not_before = ctx.request.now + delay;
+  // (A meeting without a UID cannot be matched to the client's reply.)
+  for (Answer& a : answers) a.hold = ctx.version < kVersion16 && delay > 0 && !a.reply.uid.empty();
   std::vector<mail::SubmitResult> sent(answers.size());
+  std::vector<mail::HeldReply> held(answers.size());
   Status write = ctx.store.Write([&](storage::Txn& txn) -> Status {
     for (size_t i = 0; i < answers.size(); ++i) {
       Answer& a = answers[i];
@@ -441,7 +452,12 @@ void MeetingResponse(CommandContext& ctx) {
       a.outcome.clear();
       Status s = WriteEvent(txn, ctx, a);
       if (s.ok() && a.from_mail) s = RetireMail(txn, a);
-      if (s.ok() && a.mail) {
+      if (s.ok() && a.mail && a.hold) {
+        auto h = mail::HoldReply(txn, ctx.user, *a.mail, {a.reply.uid, a.reply.recurrence_id},
+                                 ctx.request.now, not_before);
+        if (!h.ok()) return h.status();
+        held[i] = std::move(h).value();
+      } else if (s.ok() && a.mail) {
         auto submitted = mail::Submit(txn, ctx.user, *a.mail, true, ctx.request.now);
         if (!submitted.ok()) return submitted.status();
         sent[i] = std::move(submitted).value();
@@ -467,13 +483,22 @@ void MeetingResponse(CommandContext& ctx) {
       continue;
     }
     std::string line = what + ": " + a.outcome;
-    if (a.mail) {
+    if (a.mail && a.hold) {
+      const mail::HeldReply& h = held[i];
+      line += "; reply to <" + a.reply.organizer_email + "> held until " +
+              util::FormatUtc(not_before, "%H:%M:%S") + " UTC (outgoing " + std::to_string(h.id) +
+              ") in case the client sends its own";
+      for (uint64_t id : h.replaced) {
+        line += "; it replaces the earlier answer held as outgoing " + std::to_string(id);
+      }
+    } else if (a.mail) {
       const mail::SubmitResult& r = sent[i];
       if (!r.queued_for.empty()) ctx.response.queued_outgoing = true;
       line += "; reply to <" + a.reply.organizer_email + "> " +
               (r.delivered_to.empty() ? "queued for the SMTP relay (entry " +
                                             std::to_string(r.queue_id) + ")"
                                       : "delivered to " + r.delivered_to.front());
+      if (!r.dropped_held.empty()) line += "; " + r.dropped_held;
     } else {
       line += "; no reply sent";
     }

@@ -136,6 +136,7 @@ Status SendDraft(storage::Txn& txn, const ComposeInput& in, const storage::ItemR
   for (const auto& to : sent->queued_for) line += ", queued for " + to;
   out->notes.push_back(std::move(line));
   for (const std::string& a : sent->away) out->notes.push_back(a);
+  if (!sent->dropped_held.empty()) out->notes.push_back(sent->dropped_held);
   return Status::Ok();
 }
 

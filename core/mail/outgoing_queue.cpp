@@ -6,6 +6,7 @@
 
 #include "core/mail/bounce.hpp"
 #include "core/mail/delivery.hpp"
+#include "core/mail/held_reply.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::mail {
@@ -19,13 +20,14 @@ std::string Label(const storage::OutgoingRecord& e) {
   return "outgoing " + std::to_string(e.id) + " from <" + e.sender + "> to " + to;
 }
 
-// Due and not held by another sender now.
-bool Due(const storage::OutgoingRecord& e, uint64_t now) {
-  return e.next_attempt <= now && e.claimed_until <= now;
+// Due and not held by another sender now; without a relay only a held
+// meeting reply (it may be for users of this box alone) is worked.
+bool Due(const storage::OutgoingRecord& e, uint64_t now, bool relay) {
+  return (relay || !e.held_uid.empty()) && e.next_attempt <= now && e.claimed_until <= now;
 }
 
 Result<std::vector<storage::OutgoingRecord>> Claim(storage::Store& store, uint64_t now,
-                                                   uint64_t hold, size_t batch) {
+                                                   uint64_t hold, size_t batch, bool relay) {
   std::vector<storage::OutgoingRecord> claimed;
   // A read first: most seconds nothing is due, and a write would cost an
   // fsync per worker.
@@ -33,7 +35,7 @@ Result<std::vector<storage::OutgoingRecord>> Claim(storage::Store& store, uint64
   Status s = store.Read([&](storage::Txn& txn) -> Status {
     auto all = txn.ListOutgoing(false);
     if (!all.ok()) return all.status();
-    for (const auto& e : *all) any = any || Due(e, now);
+    for (const auto& e : *all) any = any || Due(e, now, relay);
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -44,7 +46,7 @@ Result<std::vector<storage::OutgoingRecord>> Claim(storage::Store& store, uint64
     if (!all.ok()) return all.status();
     for (const auto& head : *all) {
       if (claimed.size() >= batch) break;
-      if (!Due(head, now)) continue;
+      if (!Due(head, now, relay)) continue;
       auto full = txn.GetOutgoing(head.id);
       if (!full.ok()) return full.status();
       full->claimed_until = now + hold;
@@ -214,7 +216,7 @@ QueueRun RunOutgoingQueue(storage::Store& store, const RelayOptions& relay, cons
   // Held for the time one transaction may take, and a margin; a worker
   // that dies while sending lets others try after this.
   const uint64_t hold = relay.timeout_ms / 1000 + 60;
-  auto claimed = Claim(store, now, hold * batch, batch);
+  auto claimed = Claim(store, now, hold * batch, batch, static_cast<bool>(send));
   if (!claimed.ok()) {
     run.log.push_back({LogLevel::kError, "smtp: cannot read the outgoing queue: " +
                                              claimed.status().message()});
@@ -222,7 +224,9 @@ QueueRun RunOutgoingQueue(storage::Store& store, const RelayOptions& relay, cons
   }
   for (const storage::OutgoingRecord& entry : *claimed) {
     Status s;
-    if (relay.give_up_s != 0 && now >= entry.queued_at + relay.give_up_s) {
+    if (!entry.held_uid.empty()) {
+      s = ReleaseHeldReply(store, entry, now, run);
+    } else if (relay.give_up_s != 0 && now >= entry.queued_at + relay.give_up_s) {
       s = Bounce(store, entry, "gave up after " + std::to_string(entry.attempts) +
                                    " attempts: " + entry.last_error, now, run);
     } else {

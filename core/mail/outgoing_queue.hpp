@@ -25,7 +25,10 @@ namespace eas::core::mail {
 using SmtpSend = std::function<SmtpReply(const storage::OutgoingRecord&)>;
 
 // Claims up to `batch` due entries, sends each, and records what came of
-// it. Blocking: thread pool or CLI. A store error ends the run (logged).
+// it; a held meeting reply whose time came is released
+// (core/mail/held_reply). An empty `send` (no relay configured) works the
+// held replies alone. Blocking: thread pool or CLI. A store error ends the
+// run (logged).
 QueueRun RunOutgoingQueue(storage::Store& store, const RelayOptions& relay, const SmtpSend& send,
                           uint64_t now, size_t batch = 16);
 

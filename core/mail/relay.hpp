@@ -49,6 +49,7 @@ struct SmtpReply {
 // What one run over the outgoing queue did (core/mail/outgoing_queue).
 struct QueueRun {
   size_t sent = 0, deferred = 0, bounced = 0;
+  size_t released = 0;  // held meeting replies whose time came (core/mail/held_reply)
   std::vector<LogLine> log;
 };
 

@@ -5,6 +5,7 @@
 #include "core/default_folders.hpp"
 #include "core/folder_type.hpp"
 #include "core/mail/auto_reply.hpp"
+#include "core/mail/held_reply.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::mail {
@@ -56,6 +57,11 @@ Result<SubmitResult> Submit(storage::Txn& txn, const storage::UserRecord& sender
     auto stored = StoreMessage(txn, sender, *folder, message.sent, read);
     if (!stored.ok()) return stored.status();
     result.saved = true;
+  }
+  if (auto key = ReplyKeyOf(message.delivered.record)) {
+    auto dropped = DropHeldReplies(txn, sender.id, *key);
+    if (!dropped.ok()) return dropped.status();
+    result.dropped_held = DroppedText(*dropped, *key);
   }
   if (!remote.empty()) {
     storage::OutgoingRecord entry;

@@ -43,10 +43,15 @@ struct SubmitResult {
   uint64_t queue_id = 0;                  // their outgoing queue entry; 0: none
   bool saved = false;                     // a copy went to Sent Items
   std::vector<std::string> away;          // what out of office did (core/mail/auto_reply)
+  // A message that is an iTIP REPLY drops the server's own reply to that
+  // meeting still held in the queue (core/mail/held_reply): for the log.
+  std::string dropped_held;
 };
 
 // In the caller's write transaction. NotFound when the sender has no Sent
-// Items folder and a copy was asked for.
+// Items folder and a copy was asked for. An iTIP REPLY the user sends
+// drops the server's reply to the same meeting held for them (the client
+// answered the organizer itself: one answer, not two).
 Result<SubmitResult> Submit(storage::Txn& txn, const storage::UserRecord& sender,
                             const ReadyMessage& message, bool save_in_sent, uint64_t now);
 

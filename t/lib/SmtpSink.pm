@@ -96,10 +96,12 @@ sub message {
 
 # A test server whose eas_smtp_relay is a sink, both started, with users
 # [login, address, display name] (password "secret"): (EasTest, SmtpSink).
+# A hash first adds directives to the http block ({http => '...'}).
 sub server_with_sink {
     my ($class, @users) = @_;
+    my %o = ref $users[0] eq 'HASH' ? %{ shift @users } : ();
     my $port = EasTest::free_port();
-    my $t = EasTest->new(http => "eas_smtp_relay 127.0.0.1:$port retry=1s timeout=5s;");
+    my $t = EasTest->new(http => "eas_smtp_relay 127.0.0.1:$port retry=1s timeout=5s;\n" . ($o{http} // ''));
     for my $u (@users) {
         my ($rc, $out) = $t->easctl('user', 'add', $u->[0], '--password', 'secret', '--email', $u->[1],
                                     defined $u->[2] ? ('--display-name', $u->[2]) : ());
