@@ -7,6 +7,7 @@
 #include <charconv>
 #include <vector>
 
+#include "core/items/element_versions.hpp"
 #include "core/items/event_shapes.hpp"
 #include "core/items/item_class.hpp"
 #include "core/items/item_data.hpp"
@@ -144,15 +145,25 @@ class CalendarItems final : public ItemClass {
     StoreEventShapes(application_data);
   }
 
-  // Every reader: the place and exceptions differ between versions.
+  // Every reader: the place and exceptions differ between versions, and
+  // many elements are 12.0's, 14.0's, 14.1's or 16.0's (MS-ASCAL 2.2.2).
   bool DecodesToRender(const RenderOptions&) const override { return true; }
+  bool ElementsVaryByVersion() const override { return true; }
   void ShapeFor(wbxml::Element& app, const RenderOptions& options) const override {
     ShapeEventFor(app, options.version);
+    DropUnknownElements(app, options.version);
   }
 
   Result<std::string> ApplyChange(std::string_view stored, const wbxml::Element& application_data,
                                   std::string_view instance_id,
                                   const ChangeRules& rules) const override {
+    if (instance_id.empty() && rules.version >= kVersion16) {
+      auto old = DecodeItemData(stored);
+      if (!old.ok()) return old.status();
+      wbxml::Element change = application_data;
+      StoreAllDayFrom16(change, *old);
+      return ItemClass::ApplyChange(stored, change, instance_id, rules);
+    }
     if (instance_id.empty()) {
       return ItemClass::ApplyChange(stored, application_data, instance_id, rules);
     }

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/items/element_versions.hpp"
 #include "core/items/item_class.hpp"
 #include "core/wbxml/tag.hpp"
 
@@ -40,6 +41,8 @@ std::vector<Tag> GhostableTags() {
   return tags;
 }
 
+constexpr int kVersion14 = 140;
+
 class ContactItems final : public ItemClass {
  public:
   // MS-ASCNTC 2.2.2.58: a Picture is at most 48 KB of base64 text; a
@@ -58,6 +61,15 @@ class ContactItems final : public ItemClass {
                                       wbxml::TagNamed(wbxml::Page::kContacts, "BodyTruncated"),
                                       wbxml::TagNamed(wbxml::Page::kContacts, "BodySize")};
     return &kTags;
+  }
+  // Alias and WeightedRank are 14.0's (MS-ASCNTC 2.2.2.2, 2.2.2.64),
+  // Rtf 2.5's: a client from 14.0 on is sent the stored tokens as they are.
+  bool ElementsVaryByVersion() const override { return true; }
+  bool DecodesToRender(const RenderOptions& options) const override {
+    return ItemClass::DecodesToRender(options) || options.version < kVersion14;
+  }
+  void ShapeFor(wbxml::Element& app, const RenderOptions& options) const override {
+    DropUnknownElements(app, options.version);
   }
   bool KeepsAbsent(Tag tag, const ChangeRules& rules) const override {
     static const std::vector<Tag> kGhostable = GhostableTags();

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/convert/eas_time.hpp"
+#include "core/convert/timezone_blob.hpp"
 #include "core/wbxml/tag.hpp"
 #include "core/wbxml/tags.hpp"
 
@@ -20,7 +22,10 @@ struct Tags {
   Tag exceptions = wbxml::TagNamed(Page::kCalendar, "Exceptions");
   Tag exception = wbxml::TagNamed(Page::kCalendar, "Exception");
   Tag start = wbxml::TagNamed(Page::kCalendar, "Exception_StartTime");
-  Tag client_uid = wbxml::TagNamed(Page::kCalendar, "ClientUid");
+  Tag time_zone = wbxml::TagNamed(Page::kCalendar, "TimeZone");
+  Tag all_day = wbxml::TagNamed(Page::kCalendar, "AllDayEvent");
+  Tag start_time = wbxml::TagNamed(Page::kCalendar, "StartTime");
+  Tag end_time = wbxml::TagNamed(Page::kCalendar, "EndTime");
 };
 
 const Tags& T() {
@@ -66,6 +71,49 @@ void ShapeLocation(Element& e, bool v16) {
   Drop(e, T().location);
 }
 
+// MS-ASCAL 2.2.2.1: from 16.0 an all-day event comes without TimeZone and
+// its dates are read "regardless of the time zone used"; up to 14.1 its
+// times are the local midnights of TimeZone. Each time becomes the
+// midnight (UTC) of its local date: its offset in the stored zone
+// (standard time; an hour of daylight saving cannot move a midnight past
+// noon) and rounded to the nearest day.
+constexpr int64_t kDay = 86400;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b < 0 ? 1 : 0); }
+
+// Adds `seconds` to the StartTime and EndTime of `e`, then (`to_date`)
+// rounds them to the nearest midnight.
+void MoveTimes(Element& e, int64_t seconds, bool to_date) {
+  for (Element& c : e.children) {
+    if (!(c.tag == T().start_time || c.tag == T().end_time)) continue;
+    std::optional<int64_t> t = convert::ParseEasTime(c.text);
+    if (!t) continue;
+    int64_t moved = *t + seconds;
+    if (to_date) moved = FloorDiv(moved + kDay / 2, kDay) * kDay;
+    c.text = convert::CompactUtc(moved);
+  }
+}
+
+void ShapeAllDay(Element& e, int offset_minutes) { MoveTimes(e, int64_t{offset_minutes} * 60, true); }
+
+int ZoneOffset(const Element& event) {
+  auto zone = convert::DecodeTimeZone(event.ChildText(T().time_zone));
+  return zone ? zone->StandardOffset() : 0;
+}
+
+void ShapeAllDayFor16(Element& event) {
+  const bool series_all_day = event.ChildText(T().all_day) == "1";
+  const int offset = ZoneOffset(event);
+  if (series_all_day) {
+    ShapeAllDay(event, offset);
+    Drop(event, T().time_zone);
+  }
+  ForEachException(event, [&](Element& x) {
+    std::string_view own = x.ChildText(T().all_day);
+    if (own == "1" || (own.empty() && series_all_day)) ShapeAllDay(x, offset);
+  });
+}
+
 }  // namespace
 
 void StoreEventShapes(Element& event) {
@@ -77,10 +125,17 @@ void StoreEventShapes(Element& event) {
   });
 }
 
+void StoreAllDayFrom16(Element& change, const Element& stored) {
+  std::string_view all_day = change.ChildText(T().all_day);
+  if (all_day.empty()) all_day = stored.ChildText(T().all_day);
+  if (all_day != "1" || change.Has(T().time_zone) || !stored.Has(T().time_zone)) return;
+  MoveTimes(change, -int64_t{ZoneOffset(stored)} * 60, false);
+}
+
 void ShapeEventFor(Element& event, int version) {
   const bool v16 = version >= kVersion16;
   ShapeLocation(event, v16);
-  if (!v16) Drop(event, T().client_uid);
+  if (v16) ShapeAllDayFor16(event);
   ForEachException(event, [&](Element& x) {
     ShapeLocation(x, v16);
     if (v16) {

@@ -19,10 +19,16 @@ namespace eas::core::items {
 // InstanceId, where the client sent only the 16.x element.
 void StoreEventShapes(wbxml::Element& event);
 
+// A 16.x client's Change of the stored all-day event `stored`, which
+// keeps its TimeZone: the midnights (UTC) of the dates it sends become
+// the local midnights of that zone, as an earlier version wrote them.
+void StoreAllDayFrom16(wbxml::Element& change, const wbxml::Element& stored);
+
 // A stored event as a client of `version` (×10) reads it: before 16.0
-// without airsyncbase:Location, InstanceId and ClientUid; from 16.0 with
+// without airsyncbase:Location and InstanceId; from 16.0 with
 // airsyncbase:Location (made from calendar:Location when no 16.x client
-// wrote one) and InstanceId instead of the 14.1 elements.
+// wrote one) and InstanceId instead of the 14.1 elements, and an
+// all-day event without TimeZone, its times the midnights of its dates.
 void ShapeEventFor(wbxml::Element& event, int version);
 
 }  // namespace eas::core::items

@@ -1,6 +1,7 @@
 #include "core/items/item_class.hpp"
 
 #include "core/folder_type.hpp"
+#include "core/items/element_versions.hpp"
 #include "core/items/item_data.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
@@ -16,6 +17,11 @@ Result<std::string> ItemClass::ApplyChange(std::string_view stored,
                                            std::string_view, const ChangeRules& rules) const {
   wbxml::Element change = application_data;
   ToStoredShape(change);
+  if (ElementsVaryByVersion()) {
+    auto old = DecodeItemData(stored);
+    if (!old.ok()) return old.status();
+    KeepUnseenElements(change, *old, rules.version);
+  }
   return MergeChange(stored, change, [&](wbxml::Tag tag) { return KeepsAbsent(tag, rules); });
 }
 

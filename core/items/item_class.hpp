@@ -152,6 +152,10 @@ class ItemClass {
   virtual bool DecodesToRender(const RenderOptions& options) const;
   // The decoded item's elements made those of the client's version.
   virtual void ShapeFor(wbxml::Element&, const RenderOptions&) const {}
+  // Whether some of the class's elements are defined by some protocol
+  // versions only (element_versions.hpp): ShapeFor leaves them out for the
+  // others, and a Change from those keeps the stored ones it never saw.
+  virtual bool ElementsVaryByVersion() const { return false; }
   // The class's 2.5 body elements; null when 2.5 has none (its body goes
   // to a 2.5 client as stored).
   virtual const LegacyBodyTags* LegacyBody() const { return nullptr; }
