@@ -67,7 +67,9 @@ class Service {
   // One run over the outgoing queue (core/mail/outgoing_queue): due
   // messages claimed, handed to the relay, removed, deferred or bounced.
   // Blocking (SMTP): a pool thread, never the event loop. Never throws.
-  mail::QueueRun RunOutgoingQueue(const mail::RelayOptions& relay, uint64_t now) noexcept;
+  // Reads the wall clock for each claim (a run lasts as long as the relay
+  // makes it).
+  mail::QueueRun RunOutgoingQueue(const mail::RelayOptions& relay) noexcept;
 
   // Held Pings and hanging Syncs: event loop only, never a pool thread.
   push::Hub& push() { return *push_; }

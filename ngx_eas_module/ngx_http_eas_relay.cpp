@@ -154,8 +154,7 @@ ngx_http_eas_relay_work(void *data, ngx_log_t *log)
     eas::core::Service *service = ngx_http_eas_service();
     job->run = eas::core::mail::QueueRun();
     if (service != NULL) {
-        job->run = service->RunOutgoingQueue(job->relay->options,
-                                             static_cast<uint64_t>(ngx_time()));
+        job->run = service->RunOutgoingQueue(job->relay->options);
     }
 }
 
