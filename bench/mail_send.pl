@@ -11,8 +11,10 @@
 #           this script that notes when each message's final dot arrived.
 # Per load: messages/s (median of the rounds), the request's p50/p99, the
 # nginx worker's CPU per message (all threads, from /proc); for relay also
-# the p50/p99 time from sending the request until the message is at the
-# sink; and local / bare, relay / bare in messages/s within each round.
+# the p50/p99 time from the request's start, and from its answer (the
+# moment the phone is told the message is taken), until the message is at
+# the sink; and local / bare, relay / bare in messages/s within each round.
+# The relay opens one SMTP connection per message (core/mail/smtp_client).
 #
 # Usage: mail_send.pl URL BARE_URL WORKER_PID EASCTL STORE SINK_PORT
 # Environment: BENCH_SEND_MESSAGES (per load and round, 200),
@@ -139,7 +141,7 @@ sub http_post {
 }
 
 # Returns {rate (messages/s), lat (request seconds), cpu_ms (per message),
-# sent (subject => time the request started)}.
+# sent (subject => [time the request started, time it was answered])}.
 sub run_load {
     my ($load, $round) = @_;
     my $list = $bodies{$load}[$round];
@@ -174,14 +176,15 @@ sub run_load {
             my ($what, $start, $secs) = split /\t/;
             push @lat, $secs;
             my ($i) = $what =~ m{/(\d+)$};
-            $sent{"$load $round/$i"} = $start;
+            $sent{"$load $round/$i"} = [$start, $start + $secs];
         }
     }
     return { rate => @$list / $wall, lat => \@lat, cpu_ms => $cpu / 1e6 / @$list, sent => \%sent };
 }
 
 # Waits (up to a minute) for every message of a relay round at the sink:
-# the seconds from each request's start to its arrival.
+# the seconds from each request's start to its arrival, and from its
+# answer ([[...], [...]]).
 sub sink_delays {
     my ($sent) = @_;
     my $deadline = time + 60;
@@ -196,7 +199,7 @@ sub sink_delays {
     }
     die sprintf("only %d of %d relayed messages reached the sink in a minute\n", scalar keys %at, scalar keys %$sent)
         unless keys %at == keys %$sent;
-    return [map { $at{$_} - $sent->{$_} } keys %$sent];
+    return [[map { $at{$_} - $sent->{$_}[0] } keys %$sent], [map { $at{$_} - $sent->{$_}[1] } keys %$sent]];
 }
 
 # A first request before measuring: the password check of a user's first
@@ -226,9 +229,12 @@ for my $load (qw(bare local relay)) {
         $name{$load}, median(@rates), (sort { $a <=> $b } @rates)[0, -1],
         1000 * percentile(50, @lat), 1000 * percentile(99, @lat), median(map { $_->{cpu_ms} } @runs);
 }
-my @sink = map { @{ $_->{sink} } } @{ $result{relay} };
+my @sink = map { @{ $_->{sink}[0] } } @{ $result{relay} };
+my @after = map { @{ $_->{sink}[1] } } @{ $result{relay} };
 printf "%-40s p50 %.1f ms p99 %.1f ms from the request to the sink\n", 'relay: at the next hop',
     1000 * percentile(50, @sink), 1000 * percentile(99, @sink);
+printf "%-40s p50 %.1f ms p99 %.1f ms from the answer to the sink\n", '',
+    1000 * percentile(50, @after), 1000 * percentile(99, @after);
 for my $load (qw(local relay)) {
     my @ratios = sort { $a <=> $b } map { $result{$load}[$_]{rate} / $result{bare}[$_]{rate} } 0 .. $rounds - 1;
     printf "%-40s %7.3f x median (%.3f..%.3f)\n", "$load / bare, msg/s", median(@ratios), @ratios[0, -1];

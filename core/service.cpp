@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <ctime>
 #include <exception>
 #include <optional>
 
@@ -314,13 +315,14 @@ void Service::Run(const Request& request, bool may_block, Response& r) {
   }
 }
 
-mail::QueueRun Service::RunOutgoingQueue(const mail::RelayOptions* relay, uint64_t now) noexcept {
+mail::QueueRun Service::RunOutgoingQueue(const mail::RelayOptions* relay) noexcept {
   try {
-    if (relay == nullptr) return mail::RunOutgoingQueue(*store_, mail::RelayOptions(), {}, now);
+    mail::Clock clock = [] { return static_cast<uint64_t>(std::time(nullptr)); };
+    if (relay == nullptr) return mail::RunOutgoingQueue(*store_, mail::RelayOptions(), {}, clock);
     auto send = [relay](const storage::OutgoingRecord& entry) {
       return mail::SendBySmtp(*relay, entry.sender, entry.recipients, entry.message);
     };
-    return mail::RunOutgoingQueue(*store_, *relay, send, now);
+    return mail::RunOutgoingQueue(*store_, *relay, send, clock);
   } catch (const std::exception& e) {
     mail::QueueRun run;
     run.log.push_back({LogLevel::kError, std::string("smtp: queue run failed: ") + e.what()});

@@ -69,8 +69,9 @@ class Service {
   // messages claimed, handed to the relay, removed, deferred or bounced;
   // held meeting replies whose time came sent. Without a relay (null),
   // only those. Blocking (SMTP): a pool thread, never the event loop.
-  // Never throws.
-  mail::QueueRun RunOutgoingQueue(const mail::RelayOptions* relay, uint64_t now) noexcept;
+  // Never throws. Reads the wall clock for each claim (a run lasts as
+  // long as the relay makes it).
+  mail::QueueRun RunOutgoingQueue(const mail::RelayOptions* relay) noexcept;
 
   // One round of background search indexing (core/search/
   // background_index.hpp): the mail of users changed since `after` goes

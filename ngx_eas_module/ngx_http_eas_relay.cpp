@@ -159,8 +159,7 @@ ngx_http_eas_relay_work(void *data, ngx_log_t *log)
     job->run = eas::core::mail::QueueRun();
     if (service != NULL) {
         job->run = service->RunOutgoingQueue(
-            job->relay != NULL ? &job->relay->options : NULL,
-            static_cast<uint64_t>(ngx_time()));
+            job->relay != NULL ? &job->relay->options : NULL);
     }
 }
 

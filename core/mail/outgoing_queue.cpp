@@ -26,34 +26,43 @@ bool Due(const storage::OutgoingRecord& e, uint64_t now, bool relay) {
   return (relay || !e.held_uid.empty()) && e.next_attempt <= now && e.claimed_until <= now;
 }
 
-Result<std::vector<storage::OutgoingRecord>> Claim(storage::Store& store, uint64_t now,
-                                                   uint64_t hold, size_t batch, bool relay) {
-  std::vector<storage::OutgoingRecord> claimed;
-  // A read first: most seconds nothing is due, and a write would cost an
-  // fsync per worker.
-  bool any = false;
+// The ids of up to `batch` due entries, oldest first, by a read: most
+// seconds nothing is due, and a write would cost an fsync per worker.
+Result<std::vector<uint64_t>> DueIds(storage::Store& store, uint64_t now, size_t batch,
+                                     bool relay) {
+  std::vector<uint64_t> due;
   Status s = store.Read([&](storage::Txn& txn) -> Status {
+    due.clear();
     auto all = txn.ListOutgoing(false);
     if (!all.ok()) return all.status();
-    for (const auto& e : *all) any = any || Due(e, now, relay);
+    for (const auto& e : *all) {
+      if (due.size() >= batch) break;
+      if (Due(e, now, relay)) due.push_back(e.id);
+    }
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  if (!any) return claimed;
-  s = store.Write([&](storage::Txn& txn) -> Status {
-    claimed.clear();
-    auto all = txn.ListOutgoing(false);
-    if (!all.ok()) return all.status();
-    for (const auto& head : *all) {
-      if (claimed.size() >= batch) break;
-      if (!Due(head, now, relay)) continue;
-      auto full = txn.GetOutgoing(head.id);
-      if (!full.ok()) return full.status();
-      full->claimed_until = now + hold;
-      Status u = txn.UpdateOutgoing(*full);
-      if (!u.ok()) return u;
-      claimed.push_back(std::move(full).value());
-    }
+  return due;
+}
+
+// Entry `id`, claimed until now + hold, when it is still due: another
+// sender may have claimed, sent or dropped it since DueIds looked.
+// Claimed one at a time, just before its send, so that a claim never
+// lapses while the entries before it are sent, and a killed worker holds
+// only the entry it was sending.
+Result<std::optional<storage::OutgoingRecord>> Claim(storage::Store& store, uint64_t id,
+                                                     uint64_t now, uint64_t hold, bool relay) {
+  std::optional<storage::OutgoingRecord> claimed;
+  Status s = store.Write([&](storage::Txn& txn) -> Status {
+    claimed.reset();
+    auto e = txn.GetOutgoing(id);
+    if (e.status().code() == Code::kNotFound) return Status::Ok();
+    if (!e.ok()) return e.status();
+    if (!Due(*e, now, relay)) return Status::Ok();
+    e->claimed_until = now + hold;
+    Status u = txn.UpdateOutgoing(*e);
+    if (!u.ok()) return u;
+    claimed = std::move(e).value();
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -210,19 +219,32 @@ uint64_t RetryDelay(const RelayOptions& relay, uint32_t attempts) {
   return std::min(delay, std::max<uint64_t>(kMaxDelay, relay.retry_s));
 }
 
+uint64_t ClaimHold(const RelayOptions& relay) {
+  const uint64_t timeout_s = (std::max<uint64_t>(relay.timeout_ms, 1) + 999) / 1000;
+  return 3 * timeout_s + 1;
+}
+
 QueueRun RunOutgoingQueue(storage::Store& store, const RelayOptions& relay, const SmtpSend& send,
-                          uint64_t now, size_t batch) {
+                          const Clock& clock, size_t batch) {
   QueueRun run;
-  // Held for the time one transaction may take, and a margin; a worker
-  // that dies while sending lets others try after this.
-  const uint64_t hold = relay.timeout_ms / 1000 + 60;
-  auto claimed = Claim(store, now, hold * batch, batch, static_cast<bool>(send));
-  if (!claimed.ok()) {
+  const uint64_t hold = ClaimHold(relay);
+  const bool sending = static_cast<bool>(send);
+  auto due = DueIds(store, clock(), batch, sending);
+  if (!due.ok()) {
     run.log.push_back({LogLevel::kError, "smtp: cannot read the outgoing queue: " +
-                                             claimed.status().message()});
+                                             due.status().message()});
     return run;
   }
-  for (const storage::OutgoingRecord& entry : *claimed) {
+  for (uint64_t id : *due) {
+    uint64_t now = clock();
+    auto claimed = Claim(store, id, now, hold, sending);
+    if (!claimed.ok()) {
+      run.log.push_back({LogLevel::kError, "smtp: cannot claim outgoing " + std::to_string(id) +
+                                               ": " + claimed.status().message()});
+      return run;
+    }
+    if (!claimed->has_value()) continue;  // another sender's, or gone
+    const storage::OutgoingRecord& entry = **claimed;
     Status s;
     if (!entry.held_uid.empty()) {
       s = ReleaseHeldReply(store, entry, now, run);
@@ -231,6 +253,7 @@ QueueRun RunOutgoingQueue(storage::Store& store, const RelayOptions& relay, cons
                                    " attempts: " + entry.last_error, now, run);
     } else {
       SmtpReply reply = send(entry);
+      now = clock();
       switch (reply.outcome) {
         case SmtpOutcome::kSent:
           s = reply.refused.empty() ? Sent(store, entry, reply.text, run)
@@ -245,6 +268,11 @@ QueueRun RunOutgoingQueue(storage::Store& store, const RelayOptions& relay, cons
     }
   }
   return run;
+}
+
+QueueRun RunOutgoingQueue(storage::Store& store, const RelayOptions& relay, const SmtpSend& send,
+                          uint64_t now, size_t batch) {
+  return RunOutgoingQueue(store, relay, send, Clock([now] { return now; }), batch);
 }
 
 }  // namespace eas::core::mail

@@ -156,6 +156,11 @@ SmtpReply SendBySmtp(const RelayOptions& relay, std::string_view from,
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(relay.timeout_ms));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(relay.timeout_ms));
+  // The QUIT at cleanup is outside CURLOPT_TIMEOUT and would wait two
+  // minutes for its reply; the queue's claim (ClaimHold) counts on one
+  // timeout for it.
+  curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+                   static_cast<long>((relay.timeout_ms + 999) / 1000));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // a pool thread: no SIGALRM
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
   // One refused recipient does not stop the others (a typo next to a

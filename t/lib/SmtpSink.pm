@@ -9,6 +9,7 @@ use strict;
 use warnings;
 use IO::Socket::INET;
 use MIME::Base64 ();
+use Socket qw(MSG_PEEK MSG_DONTWAIT);
 use POSIX ();
 use Time::HiRes ();
 use EasTest;
@@ -20,7 +21,8 @@ END { local $?; $_->stop for @running }  # keep the exit status from waitpid
 sub new {
     my ($class, %o) = @_;
     mkdir $o{dir};
-    my $self = bless { port => $o{port}, dir => $o{dir}, pid => undef }, $class;
+    my $self = bless { port => $o{port}, dir => $o{dir}, pid => undef,
+                       stall_ms => $o{stall_ms} // 0 }, $class;
     push @running, $self;
     return $self;
 }
@@ -34,13 +36,24 @@ sub start {
                                        Listen => 5, ReuseAddr => 1) or die "sink: $!";
     $self->{pid} = fork // die "fork: $!";
     return if $self->{pid};
-    my $n = 0;
+    my ($n, $conn) = (0, 0);
+    open my $journal, '>>', "$dir/journal" or die "journal: $!";
+    $journal->autoflush(1);
+    my $note = sub { printf $journal "%.6f %s\n", Time::HiRes::time(), $_[0] };
+    my $stall = sub { Time::HiRes::sleep(rand($self->{stall_ms}) / 1000) if $self->{stall_ms} };
     while (my $c = $listen->accept) {
         $c->autoflush(1);
+        $conn++;
+        $note->("open $conn");
         my $mode = -e "$dir/mode" ? EasTest::read_file("$dir/mode") : '250';
         print $c "220 sink ESMTP\r\n";
-        my ($from, @rcpt, $data);
+        my ($from, @rcpt, $data, $accepted);
         while (defined(my $line = <$c>)) {
+            if ($accepted) {  # the first command after a 250 for a message
+                $accepted = 0;
+                $note->("next $conn " . ($line =~ /^(\w+)/ ? uc $1 : '?'));
+                $stall->();
+            }
             if ($line =~ /^(EHLO|HELO)/i) { print $c "250-sink\r\n250 8BITMIME\r\n" }
             elsif ($line =~ /^MAIL FROM:\s*<([^>]*)>/i) { $from = $1; @rcpt = (); print $c "250 ok\r\n" }
             elsif ($line =~ /^RCPT TO:\s*<([^>]*)>/i) {
@@ -54,19 +67,46 @@ sub start {
             elsif ($line =~ /^DATA/i) {
                 print $c "354 go\r\n";
                 $data = '';
-                while (defined(my $l = <$c>)) { last if $l eq ".\r\n"; $l =~ s/^\.//; $data .= $l }
+                my $ended;
+                while (defined(my $l = <$c>)) { $ended = 1, last if $l eq ".\r\n"; $l =~ s/^\.//; $data .= $l }
+                my $id = $data =~ /^Message-ID:\s*<([^>]*)>/mi ? $1 : '-';
+                if (!$ended) { $note->("cut $conn $id in DATA"); last }
+                $stall->();
+                if (!client_there($c)) { $note->("drop $conn $id"); last }
                 $n++;
                 # Written aside, then renamed: a reader never sees half a message.
                 EasTest::write_file("$dir/.part.$$.$n", "MAIL FROM:<$from>\nRCPT TO:<" . join('>,<', @rcpt) . ">\n$data");
                 rename "$dir/.part.$$.$n", "$dir/msg.$$.$n" or die "rename: $!";
+                $note->("accept $conn $id");
                 print $c "250 2.0.0 queued as $n\r\n";
+                $accepted = 1;
             }
             elsif ($line =~ /^QUIT/i) { print $c "221 bye\r\n"; last }
             else { print $c "250 ok\r\n" }
         }
         close $c;
+        $note->("close $conn");
     }
     POSIX::_exit(0);
+}
+
+# Whether the peer of $c is still connected (it sends nothing while it
+# waits for an answer): a peek that finds the end of the stream says not.
+sub client_there {
+    my ($c) = @_;
+    my $got = recv($c, my $byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return $!{EAGAIN} || $!{EWOULDBLOCK} if !defined $got;
+    return length $byte > 0;
+}
+
+# The journal's lines, each [time, event, connection, message id or
+# command]: open, accept, drop, cut (in DATA), next (the command after a
+# 250), close.
+sub journal {
+    my ($self) = @_;
+    my $file = "$self->{dir}/journal";
+    return [] unless -e $file;
+    return [map { [split ' ', $_, 4] } split /\n/, EasTest::read_file($file)];
 }
 
 sub stop {

@@ -2,7 +2,8 @@
 // leave the queue, a 4xx defers with a doubling delay, a 5xx (or a message
 // deferred too long) becomes a bounce in the sender's Inbox, an entry
 // claimed by one run is not sent by another, and a lapsed claim is taken
-// again.
+// again; each entry is claimed when its turn comes, for three relay
+// timeouts.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <filesystem>
@@ -25,6 +26,7 @@ class OutgoingQueueTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRetryDelayDoubles);
   CPPUNIT_TEST(testSentDeferredBounced);
   CPPUNIT_TEST(testClaimKeepsOthersOff);
+  CPPUNIT_TEST(testClaimFollowsTimeoutAndClock);
   CPPUNIT_TEST(testSomeRecipientsRefused);
   CPPUNIT_TEST_SUITE_END();
 
@@ -188,6 +190,42 @@ class OutgoingQueueTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{0}, inner_sends);
     RunOutgoingQueue(*store_, relay, inner, 2101);
     CPPUNIT_ASSERT_EQUAL(size_t{2}, inner_sends);
+    CPPUNIT_ASSERT(Entries().empty());
+  }
+
+  // A worker killed while sending holds only the entry it was sending, and
+  // for three relay timeouts from the moment it claimed it (the clock
+  // moves on while the entries before it are sent).
+  void testClaimFollowsTimeoutAndClock() {
+    RelayOptions relay;
+    relay.timeout_ms = 2000;
+    CPPUNIT_ASSERT_EQUAL(uint64_t{7}, ClaimHold(relay));
+    relay.timeout_ms = 30000;
+    CPPUNIT_ASSERT_EQUAL(uint64_t{91}, ClaimHold(relay));
+    relay.timeout_ms = 2000;
+    uint64_t first = Queue("first@far.example", 1000);
+    uint64_t second = Queue("second@far.example", 1000);
+    uint64_t clock_now = 1000;
+    std::vector<std::pair<uint64_t, uint64_t>> seen;  // id, claimed_until at its send
+    SmtpSend slow = [&](const storage::OutgoingRecord&) {
+      for (const auto& head : Entries()) {
+        auto full = storage::ReadValue<storage::OutgoingRecord>(
+            *store_, [&](storage::Txn& txn) { return txn.GetOutgoing(head.id); });
+        seen.emplace_back(head.id, full.claimed_until);
+      }
+      clock_now += 20;  // a slow relay
+      return SmtpReply{SmtpOutcome::kSent, 250, "250 ok", {}};
+    };
+    RunOutgoingQueue(*store_, relay, slow, Clock([&] { return clock_now; }));
+    // First send: the first entry claimed until 1007, the second not yet.
+    CPPUNIT_ASSERT_EQUAL(size_t{3}, seen.size());
+    CPPUNIT_ASSERT_EQUAL(first, seen[0].first);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{1007}, seen[0].second);
+    CPPUNIT_ASSERT_EQUAL(second, seen[1].first);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{0}, seen[1].second);
+    // Second send, 20 s later: claimed from then on, not from the start.
+    CPPUNIT_ASSERT_EQUAL(second, seen[2].first);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{1027}, seen[2].second);
     CPPUNIT_ASSERT(Entries().empty());
   }
 
