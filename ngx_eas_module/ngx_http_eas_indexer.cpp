@@ -13,7 +13,7 @@
 #include <new>
 
 #include "core/service.hpp"
-#include "ngx_eas_module/ngx_eas_hold.hpp"
+#include "ngx_eas_module/ngx_http_eas_periodic.h"
 
 #define NGX_HTTP_EAS_INDEX_MS  1000
 
@@ -22,25 +22,20 @@
  * lock are held briefly, and a search waiting for that lock waits little. */
 #define NGX_HTTP_EAS_INDEX_BUDGET  1000
 
+/* The first worker's runner and where it stands. */
 typedef struct {
+    ngx_http_eas_periodic_t        periodic;
     uint64_t                       seq;    /* change feed position reached */
     eas::core::search::IndexRound  round;
 } ngx_http_eas_index_job_t;
 
-static ngx_event_t                 ngx_http_eas_index_timer;
-static ngx_thread_pool_t          *ngx_http_eas_index_pool;
-static ngx_thread_task_t          *ngx_http_eas_index_task;
 static ngx_http_eas_index_job_t   *ngx_http_eas_index_job;
-/* An exiting worker finishes its round (it holds an LMDB snapshot and
- * may hold the index's write lock) before it leaves. */
-static ngx_eas_hold_t              ngx_http_eas_index_hold;
 
 /* On a pool thread. */
 static void
-ngx_http_eas_index_work(void *data, ngx_log_t *log)
+ngx_http_eas_index_work(ngx_http_eas_periodic_t *p)
 {
-    (void) log;
-    ngx_http_eas_index_job_t *job = *static_cast<ngx_http_eas_index_job_t **>(data);
+    ngx_http_eas_index_job_t *job = static_cast<ngx_http_eas_index_job_t *>(p->data);
     eas::core::Service *service = ngx_http_eas_service();
     job->round = eas::core::search::IndexRound();
     job->round.seq = job->seq;
@@ -49,44 +44,16 @@ ngx_http_eas_index_work(void *data, ngx_log_t *log)
     }
 }
 
-static void ngx_http_eas_index_tick(ngx_event_t *ev);
-
-static void
-ngx_http_eas_index_done(ngx_event_t *ev)
+static bool
+ngx_http_eas_index_done(ngx_http_eas_periodic_t *p, ngx_log_t *log)
 {
-    ngx_eas_hold_release(&ngx_http_eas_index_hold);
-    ngx_http_eas_index_job_t *job = ngx_http_eas_index_job;
+    ngx_http_eas_index_job_t *job = static_cast<ngx_http_eas_index_job_t *>(p->data);
     for (const auto &line : job->round.log) {
-        ngx_eas_log_line(ev->log, line);
+        ngx_eas_log_line(log, line);
     }
     job->round.log.clear();
     job->seq = job->round.seq;
-    ngx_http_eas_note_activity();  /* the round parked a read snapshot */
-    if (ngx_exiting || ngx_terminate || ngx_quit) {
-        return;
-    }
-    if (job->round.more) {
-        ngx_http_eas_index_tick(&ngx_http_eas_index_timer);
-    } else {
-        ngx_add_timer(&ngx_http_eas_index_timer, NGX_HTTP_EAS_INDEX_MS);
-    }
-}
-
-static void
-ngx_http_eas_index_tick(ngx_event_t *ev)
-{
-    if (ngx_exiting || ngx_terminate || ngx_quit) {
-        return;
-    }
-    if (ngx_thread_task_post(ngx_http_eas_index_pool, ngx_http_eas_index_task)
-        != NGX_OK)
-    {
-        ngx_log_error(NGX_LOG_WARN, ev->log, 0,
-                      "eas: thread pool busy, search indexing waits");
-        ngx_add_timer(&ngx_http_eas_index_timer, NGX_HTTP_EAS_INDEX_MS);
-        return;
-    }
-    ngx_eas_hold_take(&ngx_http_eas_index_hold);
+    return job->round.more;
 }
 
 char *
@@ -107,38 +74,34 @@ ngx_http_eas_indexer_init_process(ngx_cycle_t *cycle,
     {
         return;
     }
-    ngx_http_eas_index_pool = static_cast<ngx_thread_pool_t *>(emcf->index_pool);
-    ngx_http_eas_index_task = ngx_thread_task_alloc(cycle->pool,
-                                           sizeof(ngx_http_eas_index_job_t *));
-    ngx_http_eas_index_job = static_cast<ngx_http_eas_index_job_t *>(
+    ngx_http_eas_index_job_t *job = static_cast<ngx_http_eas_index_job_t *>(
         ngx_pcalloc(cycle->pool, sizeof(ngx_http_eas_index_job_t)));
-    if (ngx_http_eas_index_task == NULL || ngx_http_eas_index_job == NULL) {
+    if (job == NULL) {
         ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
                       "eas: no memory for the search indexer");
-        ngx_http_eas_index_job = NULL;
         return;
     }
-    new (ngx_http_eas_index_job) ngx_http_eas_index_job_t();
-    *static_cast<ngx_http_eas_index_job_t **>(ngx_http_eas_index_task->ctx) =
-        ngx_http_eas_index_job;
-    ngx_http_eas_index_task->handler = ngx_http_eas_index_work;
-    ngx_http_eas_index_task->event.handler = ngx_http_eas_index_done;
-    ngx_http_eas_index_task->event.log = cycle->log;
-
-    ngx_http_eas_index_timer.handler = ngx_http_eas_index_tick;
-    ngx_http_eas_index_timer.log = cycle->log;
-    ngx_http_eas_index_timer.cancelable = 1;
-    ngx_add_timer(&ngx_http_eas_index_timer, NGX_HTTP_EAS_INDEX_MS);
+    new (job) ngx_http_eas_index_job_t();
+    ngx_http_eas_periodic_t *p = &job->periodic;
+    p->what = "search indexing";
+    p->interval = NGX_HTTP_EAS_INDEX_MS;
+    p->pool = static_cast<ngx_thread_pool_t *>(emcf->index_pool);
+    ngx_str_set(&p->pool_name, "default");
+    p->data = job;
+    p->work = ngx_http_eas_index_work;
+    p->done = ngx_http_eas_index_done;
+    if (ngx_http_eas_periodic_start(p, cycle) != NGX_OK) {
+        job->~ngx_http_eas_index_job_t();
+        return;
+    }
+    ngx_http_eas_index_job = job;
 }
 
 void
 ngx_http_eas_indexer_exit_process()
 {
-    if (ngx_http_eas_index_timer.timer_set) {
-        ngx_del_timer(&ngx_http_eas_index_timer);
-    }
-    ngx_eas_hold_clear(&ngx_http_eas_index_hold);
     if (ngx_http_eas_index_job != NULL) {
+        ngx_http_eas_periodic_stop(&ngx_http_eas_index_job->periodic);
         ngx_http_eas_index_job->~ngx_http_eas_index_job_t();
         ngx_http_eas_index_job = NULL;
     }

@@ -5,7 +5,9 @@
  * through the store: core claims an entry before sending it, so each
  * message goes out once. Without eas_smtp_relay the runner still sends
  * held meeting replies (to users of this box) on the first "eas on"
- * location's thread pool; other mail waits in the queue.
+ * location's thread pool; other mail waits in the queue. A worker leaving
+ * at a reload finishes the run under way (ngx_http_eas_periodic.h), so a
+ * message the relay took is recorded, not sent again by another worker.
  */
 
 #include "ngx_http_eas_module.h"
@@ -14,6 +16,7 @@
 #include <new>
 
 #include "core/service.hpp"
+#include "ngx_eas_module/ngx_http_eas_periodic.h"
 #include "ngx_eas_string.hpp"
 
 #define NGX_HTTP_EAS_RELAY_MS  1000
@@ -25,19 +28,14 @@ typedef struct {
     ngx_str_t                      pool_name;
 } ngx_http_eas_relay_t;
 
-/* One run at a time per worker. */
+/* The worker's runner and what its run reports. */
 typedef struct {
+    ngx_http_eas_periodic_t        periodic;
     ngx_http_eas_relay_t          *relay;      /* NULL: no eas_smtp_relay */
-    ngx_thread_pool_t             *pool;
-    ngx_str_t                      pool_name;
     eas::core::mail::QueueRun      run;
 } ngx_http_eas_relay_job_t;
 
-static ngx_event_t                 ngx_http_eas_relay_timer;
-static ngx_thread_task_t          *ngx_http_eas_relay_task;
 static ngx_http_eas_relay_job_t   *ngx_http_eas_relay_job;
-/* Mail was queued while a run was under way: run again when it ends. */
-static bool                        ngx_http_eas_relay_again;
 
 static void
 ngx_http_eas_relay_cleanup(void *data)
@@ -151,10 +149,9 @@ ngx_http_eas_smtp_relay(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
 /* On a pool thread: the service is thread-safe, the job is this run's. */
 static void
-ngx_http_eas_relay_work(void *data, ngx_log_t *log)
+ngx_http_eas_relay_work(ngx_http_eas_periodic_t *p)
 {
-    (void) log;
-    ngx_http_eas_relay_job_t *job = *static_cast<ngx_http_eas_relay_job_t **>(data);
+    ngx_http_eas_relay_job_t *job = static_cast<ngx_http_eas_relay_job_t *>(p->data);
     eas::core::Service *service = ngx_http_eas_service();
     job->run = eas::core::mail::QueueRun();
     if (service != NULL) {
@@ -163,36 +160,15 @@ ngx_http_eas_relay_work(void *data, ngx_log_t *log)
     }
 }
 
-static void
-ngx_http_eas_relay_done(ngx_event_t *ev)
+static bool
+ngx_http_eas_relay_done(ngx_http_eas_periodic_t *p, ngx_log_t *log)
 {
-    for (const auto &line : ngx_http_eas_relay_job->run.log) {
-        ngx_eas_log_line(ev->log, line);
+    ngx_http_eas_relay_job_t *job = static_cast<ngx_http_eas_relay_job_t *>(p->data);
+    for (const auto &line : job->run.log) {
+        ngx_eas_log_line(log, line);
     }
-    ngx_http_eas_relay_job->run.log.clear();
-    ngx_http_eas_note_activity();  /* the run parked a read snapshot */
-    if (!ngx_exiting && !ngx_terminate && !ngx_quit) {
-        ngx_add_timer(&ngx_http_eas_relay_timer, NGX_HTTP_EAS_RELAY_MS);
-        if (ngx_http_eas_relay_again) {
-            ngx_http_eas_relay_kick();
-        }
-    }
-}
-
-static void
-ngx_http_eas_relay_tick(ngx_event_t *ev)
-{
-    if (ngx_exiting || ngx_terminate || ngx_quit) {
-        return;
-    }
-    if (ngx_thread_task_post(ngx_http_eas_relay_job->pool,
-                             ngx_http_eas_relay_task) != NGX_OK)
-    {
-        ngx_log_error(NGX_LOG_WARN, ev->log, 0,
-                      "eas: thread pool \"%V\" busy, outgoing queue waits",
-                      &ngx_http_eas_relay_job->pool_name);
-        ngx_add_timer(&ngx_http_eas_relay_timer, NGX_HTTP_EAS_RELAY_MS);
-    }
+    job->run.log.clear();
+    return false;
 }
 
 void
@@ -204,56 +180,44 @@ ngx_http_eas_relay_init_process(ngx_cycle_t *cycle,
     {
         return;
     }
-    ngx_http_eas_relay_task = ngx_thread_task_alloc(cycle->pool,
-                                           sizeof(ngx_http_eas_relay_job_t *));
-    ngx_http_eas_relay_job = static_cast<ngx_http_eas_relay_job_t *>(
+    ngx_http_eas_relay_job_t *job = static_cast<ngx_http_eas_relay_job_t *>(
         ngx_pcalloc(cycle->pool, sizeof(ngx_http_eas_relay_job_t)));
-    if (ngx_http_eas_relay_task == NULL || ngx_http_eas_relay_job == NULL) {
+    if (job == NULL) {
         ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
                       "eas: no memory for the outgoing queue runner");
         return;
     }
-    new (ngx_http_eas_relay_job) ngx_http_eas_relay_job_t();
+    new (job) ngx_http_eas_relay_job_t();
     ngx_http_eas_relay_t *relay = static_cast<ngx_http_eas_relay_t *>(emcf->relay);
-    ngx_http_eas_relay_job->relay = relay;
-    ngx_http_eas_relay_job->pool = relay != NULL ? relay->pool : emcf->queue_pool;
-    ngx_http_eas_relay_job->pool_name = relay != NULL ? relay->pool_name
-                                                      : emcf->queue_pool_name;
-    *static_cast<ngx_http_eas_relay_job_t **>(ngx_http_eas_relay_task->ctx) =
-        ngx_http_eas_relay_job;
-    ngx_http_eas_relay_task->handler = ngx_http_eas_relay_work;
-    ngx_http_eas_relay_task->event.handler = ngx_http_eas_relay_done;
-    ngx_http_eas_relay_task->event.log = cycle->log;
-
-    ngx_http_eas_relay_timer.handler = ngx_http_eas_relay_tick;
-    ngx_http_eas_relay_timer.log = cycle->log;
-    ngx_http_eas_relay_timer.cancelable = 1;
-    ngx_add_timer(&ngx_http_eas_relay_timer, NGX_HTTP_EAS_RELAY_MS);
+    job->relay = relay;
+    ngx_http_eas_periodic_t *p = &job->periodic;
+    p->what = "outgoing queue";
+    p->interval = NGX_HTTP_EAS_RELAY_MS;
+    p->pool = relay != NULL ? relay->pool : emcf->queue_pool;
+    p->pool_name = relay != NULL ? relay->pool_name : emcf->queue_pool_name;
+    p->data = job;
+    p->work = ngx_http_eas_relay_work;
+    p->done = ngx_http_eas_relay_done;
+    if (ngx_http_eas_periodic_start(p, cycle) != NGX_OK) {
+        job->~ngx_http_eas_relay_job_t();
+        return;
+    }
+    ngx_http_eas_relay_job = job;
 }
 
 void
 ngx_http_eas_relay_kick()
 {
-    if (ngx_http_eas_relay_job == NULL) {
-        return;
+    if (ngx_http_eas_relay_job != NULL) {
+        ngx_http_eas_periodic_kick(&ngx_http_eas_relay_job->periodic);
     }
-    /* The timer is armed exactly while no run is under way. */
-    if (!ngx_http_eas_relay_timer.timer_set) {
-        ngx_http_eas_relay_again = true;
-        return;
-    }
-    ngx_http_eas_relay_again = false;
-    ngx_del_timer(&ngx_http_eas_relay_timer);
-    ngx_http_eas_relay_tick(&ngx_http_eas_relay_timer);
 }
 
 void
 ngx_http_eas_relay_exit_process()
 {
-    if (ngx_http_eas_relay_timer.timer_set) {
-        ngx_del_timer(&ngx_http_eas_relay_timer);
-    }
     if (ngx_http_eas_relay_job != NULL) {
+        ngx_http_eas_periodic_stop(&ngx_http_eas_relay_job->periodic);
         ngx_http_eas_relay_job->~ngx_http_eas_relay_job_t();
         ngx_http_eas_relay_job = NULL;
     }
