@@ -252,5 +252,19 @@ $h14 = item_in(sync_as('R141', '14.1', 'Calendar'), 'Holiday');
 like($h14, qr{<StartTime>20261214T230000Z</StartTime><EndTime>20261215T230000Z</EndTime>},
      "14.1: 16.1's new date as Berlin midnights");
 
+# An all-day event from 16.1 has no TimeZone and UTC midnights; 14.1 gets
+# UTC's zone with it (up to 14.1 the times are midnights of TimeZone), so
+# it keeps its date there.
+$xml = sync_as('W16', '16.1', 'Calendar', '<Add><ClientId>f1</ClientId><ApplicationData>'
+  . "<AllDayEvent $cal>1</AllDayEvent>"
+  . "<StartTime $cal>20261220T000000Z</StartTime><EndTime $cal>20261221T000000Z</EndTime>"
+  . "<Subject $cal>Feast</Subject></ApplicationData></Add>");
+ok(server_id($xml, 'f1'), '16.1 adds an all-day event, no TimeZone');
+my $f14 = item_in(sync_as('R141', '14.1', 'Calendar'), 'Feast');
+my ($f14_zone) = ($f14 // '') =~ m{<TimeZone>([^<]*)</TimeZone>};
+ok(defined $f14_zone && MIME::Base64::decode_base64($f14_zone) eq "\0" x 172, "14.1: UTC's TimeZone with it");
+like($f14, qr{<StartTime>20261220T000000Z</StartTime><EndTime>20261221T000000Z</EndTime>}, '14.1: its date');
+unlike(item_in(sync_as('R161', '16.1', 'Calendar'), 'Feast'), qr{<TimeZone>}, '16.1: still no TimeZone');
+
 $t->stop;
 done_testing;

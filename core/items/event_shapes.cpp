@@ -114,6 +114,15 @@ void ShapeAllDayFor16(Element& event) {
   });
 }
 
+// Up to 14.1 an all-day event's times are midnights of its TimeZone. One
+// a 16.x client wrote has none (its dates are UTC midnights): the reader
+// gets UTC's zone with it, which keeps those dates.
+void ShapeAllDayBefore16(Element& event) {
+  if (event.ChildText(T().all_day) != "1" || event.Has(T().time_zone)) return;
+  static const std::string utc = convert::EncodeTimeZone(convert::TimeZoneInfo{});
+  event.children.insert(event.children.begin(), Leaf(T().time_zone, utc));
+}
+
 }  // namespace
 
 void StoreEventShapes(Element& event) {
@@ -135,7 +144,11 @@ void StoreAllDayFrom16(Element& change, const Element& stored) {
 void ShapeEventFor(Element& event, int version) {
   const bool v16 = version >= kVersion16;
   ShapeLocation(event, v16);
-  if (v16) ShapeAllDayFor16(event);
+  if (v16) {
+    ShapeAllDayFor16(event);
+  } else {
+    ShapeAllDayBefore16(event);
+  }
   ForEachException(event, [&](Element& x) {
     ShapeLocation(x, v16);
     if (v16) {
