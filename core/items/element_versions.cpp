@@ -75,6 +75,7 @@ constexpr Tag kBusyStatus = T(Page::kCalendar, 0x0D);
 constexpr Tag kException = T(Page::kCalendar, 0x13);
 constexpr Tag kExceptions = T(Page::kCalendar, 0x14);
 constexpr Tag kExceptionStart = T(Page::kCalendar, 0x16);
+constexpr Tag kMeetingStatus = T(Page::kCalendar, 0x18);
 constexpr Tag kRecurrence = T(Page::kCalendar, 0x1B);
 constexpr Tag kReminder = T(Page::kCalendar, 0x24);
 constexpr Tag kTaskRecurrence = T(Page::kTasks, 0x0F);
@@ -89,6 +90,11 @@ const Known* Find(Tag tag) {
 bool Visible(const Element& e, bool in_exception, int version) {
   // MS-ASCAL 2.2.2.4, 2.2.2.21: Attendees of one occurrence from 14.0.
   if (e.tag == kAttendees && in_exception) return version >= 140;
+  // MS-ASCAL 2.2.2.28: one occurrence's MeetingStatus is not in every
+  // version; Microsoft's protocol test suite (MS-ASCAL S02) expects it
+  // from 14.1, not from 12.1 or 14.0. Without it the occurrence has the
+  // series' status.
+  if (e.tag == kMeetingStatus && in_exception) return version >= 141;
   // MS-ASCAL 2.2.2.9: 4 (working elsewhere) and -1 (unknown) from 16.0.
   if (e.tag == kBusyStatus && (e.text == "4" || e.text == "-1")) return version >= 160;
   // MS-ASCAL 2.2.2.38: an empty Reminder (none for this occurrence) from 14.1.

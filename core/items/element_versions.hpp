@@ -17,7 +17,8 @@ namespace eas::core::items {
 // Removes from a stored contact, event or task, at every depth, what a
 // client of `version` (×10) must not be sent: the elements its version
 // does not define (and ClientUid, which only requests carry), Attendees
-// inside an Exception before 14.0, a BusyStatus of 4 (working elsewhere)
+// inside an Exception before 14.0, MeetingStatus inside an Exception
+// before 14.1, a BusyStatus of 4 (working elsewhere)
 // or -1 before 16.0, and an empty Reminder before 14.1.
 void DropUnknownElements(wbxml::Element& app, int version);
 

@@ -26,6 +26,12 @@ struct Tags {
   Tag all_day = wbxml::TagNamed(Page::kCalendar, "AllDayEvent");
   Tag start_time = wbxml::TagNamed(Page::kCalendar, "StartTime");
   Tag end_time = wbxml::TagNamed(Page::kCalendar, "EndTime");
+  Tag recurrence = wbxml::TagNamed(Page::kCalendar, "Recurrence");
+  Tag type = wbxml::TagNamed(Page::kCalendar, "Recurrence_Type");
+  Tag day_of_week = wbxml::TagNamed(Page::kCalendar, "Recurrence_DayOfWeek");
+  Tag day_of_month = wbxml::TagNamed(Page::kCalendar, "Recurrence_DayOfMonth");
+  Tag week_of_month = wbxml::TagNamed(Page::kCalendar, "Recurrence_WeekOfMonth");
+  Tag month_of_year = wbxml::TagNamed(Page::kCalendar, "Recurrence_MonthOfYear");
 };
 
 const Tags& T() {
@@ -123,10 +129,33 @@ void ShapeAllDayBefore16(Element& event) {
   event.children.insert(event.children.begin(), Leaf(T().time_zone, utc));
 }
 
+// MS-ASCAL 2.2.2.45: Recurrence Type is required up to 14.1, optional
+// from 16.0. A 16.x client that leaves it out still gives the pattern by
+// the other elements, each of which only some types carry (DayOfMonth 2
+// and 5, WeekOfMonth 3 and 6, MonthOfYear 5 and 6, DayOfWeek 0, 1, 3 and
+// 6: MS-ASCAL 2.2.2.14, 2.2.2.48, MonthOfYear, 2.2.2.15): the type is the
+// one they fit, weekly for days of the week alone (daily on those days is
+// the same series).
+int RecurrenceTypeOf(const Element& r) {
+  const bool nth = r.Has(T().week_of_month);
+  if (r.Has(T().month_of_year)) return nth ? 6 : 5;
+  if (nth) return 3;
+  if (r.Has(T().day_of_month)) return 2;
+  return r.Has(T().day_of_week) ? 1 : 0;
+}
+
+void FillRecurrenceType(Element& event) {
+  for (Element& r : event.children) {
+    if (!(r.tag == T().recurrence) || r.Has(T().type)) continue;
+    r.children.insert(r.children.begin(), Leaf(T().type, std::to_string(RecurrenceTypeOf(r))));
+  }
+}
+
 }  // namespace
 
 void StoreEventShapes(Element& event) {
   StoreLocation(event);
+  FillRecurrenceType(event);
   ForEachException(event, [](Element& x) {
     StoreLocation(x);
     std::string_view instance = x.ChildText(base::kInstanceId);
@@ -144,6 +173,7 @@ void StoreAllDayFrom16(Element& change, const Element& stored) {
 void ShapeEventFor(Element& event, int version) {
   const bool v16 = version >= kVersion16;
   ShapeLocation(event, v16);
+  FillRecurrenceType(event);  // one stored before Type was filled in
   if (v16) {
     ShapeAllDayFor16(event);
   } else {

@@ -16,7 +16,9 @@ namespace eas::core::items {
 // A client's event (an Add's or Change's ApplicationData, or one
 // exception) in the stored shape: calendar:Location from a 16.x
 // Location's DisplayName, ExceptionStartTime from an exception's
-// InstanceId, where the client sent only the 16.x element.
+// InstanceId, where the client sent only the 16.x element, and a
+// Recurrence Type (optional from 16.0, required before) from the
+// pattern's other elements where the client left it out.
 void StoreEventShapes(wbxml::Element& event);
 
 // A 16.x client's Change of the stored all-day event `stored`, which
@@ -29,6 +31,7 @@ void StoreAllDayFrom16(wbxml::Element& change, const wbxml::Element& stored);
 // airsyncbase:Location (made from calendar:Location when no 16.x client
 // wrote one) and InstanceId instead of the 14.1 elements, and an
 // all-day event without TimeZone, its times the midnights of its dates.
+// Every version gets a Recurrence Type, also for an event stored without.
 void ShapeEventFor(wbxml::Element& event, int version);
 
 }  // namespace eas::core::items
