@@ -83,7 +83,8 @@ Status StoreChecker::CheckFolders() {
         Problem("folders", Num(id), "no children entry under its parent " + Num(folder.parent));
       }
     }
-    auto expect_role = [&](UserId user, char role) {
+    // id named again: clang 14 (the fuzz build) cannot capture a structured binding.
+    auto expect_role = [&, id = id](UserId user, char role) {
       std::optional<std::string_view> value = Get(dbs_.user_folders, keys::UserAnd(user, id));
       if (!value) {
         Problem("folders", Num(id), "no user_folders entry for user " + Num(user));
