@@ -7,7 +7,12 @@
  * outcomes (an exiting worker waits for them: ngx_eas_hold.hpp).
  * Replies are written as they come; while some wait for a slow client,
  * nothing more is read either. An idle session (between transactions) is
- * closed with 421 when the worker shuts down; a timeout closes any other.
+ * closed with 421 when the worker shuts down (commands it already sent are
+ * served first); a timeout closes any other. A session ends with a
+ * lingering close: its last reply, then our FIN, then whatever the client
+ * still sends is read and dropped for a while, so that a pipelined
+ * command arriving after the 421 does not make the kernel reset the
+ * connection and throw the 421 away unread.
  */
 
 #include "ngx_stream_eas_module.h"
@@ -21,6 +26,9 @@
 /* Replies held for a client that does not read them before we stop
  * reading its commands (a pipelined flood). */
 #define NGX_STREAM_EAS_OUT_MAX  16384
+
+/* How long a closed session's input is still read and dropped (ms). */
+#define NGX_STREAM_EAS_LINGER   2000
 
 /* nginx takes these as char * (and never writes them) */
 static char  ngx_stream_eas_lmtp_action[] = "speaking LMTP";
@@ -44,6 +52,8 @@ static void ngx_stream_eas_lmtp_read(ngx_event_t *rev);
 static void ngx_stream_eas_lmtp_write(ngx_event_t *wev);
 static void ngx_stream_eas_lmtp_step(ngx_stream_eas_lmtp_t *ctx);
 static void ngx_stream_eas_lmtp_delivered(ngx_stream_eas_job_t *job);
+static void ngx_stream_eas_lmtp_linger(ngx_stream_session_t *s);
+static void ngx_stream_eas_lmtp_linger_read(ngx_event_t *rev);
 
 static void
 ngx_stream_eas_lmtp_cleanup(void *data)
@@ -143,20 +153,25 @@ ngx_stream_eas_lmtp_read(ngx_event_t *rev)
             return;
         }
 
-        if (c->close) {  /* the worker shuts down, this session idles */
-            ctx->session.Close("4.3.2", "shutting down, try again later");
-            ngx_stream_eas_lmtp_step(ctx);
-            return;
-        }
+        /* The worker shuts down while this session idles: commands the
+         * client has already sent are served (the worker waits for the
+         * session's timer); with none, the session ends with 421. */
+        bool leaving = c->close;
+        c->close = 0;
 
-        if (ctx->job || !ctx->out.empty() || ctx->session.closed()) {
+        if (!leaving
+            && (ctx->job || !ctx->out.empty() || ctx->session.closed()))
+        {
             return;  /* read later: step() comes back when ready */
         }
 
-        for ( ;; ) {
+        for (bool first = true; ; first = false) {
             ssize_t n = c->recv(c, buf, sizeof(buf));
 
             if (n == NGX_AGAIN) {
+                if (leaving && first) {
+                    ctx->session.Close("4.3.2", "shutting down, try again later");
+                }
                 break;
             }
 
@@ -314,7 +329,7 @@ ngx_stream_eas_lmtp_step(ngx_stream_eas_lmtp_t *ctx)
     }
 
     if (ctx->session.closed()) {
-        ngx_stream_finalize_session(s, NGX_STREAM_OK);
+        ngx_stream_eas_lmtp_linger(s);
         return;
     }
 
@@ -354,4 +369,65 @@ ngx_stream_eas_lmtp_delivered(ngx_stream_eas_job_t *job)
     delete job;
 
     ngx_stream_eas_lmtp_step(ctx);
+}
+
+/* The session's last reply is sent: send our FIN, then read and drop what
+ * the client still sends until it closes too, or for
+ * NGX_STREAM_EAS_LINGER ms. Closing with its commands unread would make
+ * the kernel answer them with a reset, which can take the last reply
+ * with it. The timer is not cancelable: a leaving worker waits for it. */
+static void
+ngx_stream_eas_lmtp_linger(ngx_stream_session_t *s)
+{
+    ngx_connection_t  *c = s->connection;
+
+    if (c->read->eof || c->read->error
+        || shutdown(c->fd, SHUT_WR) == -1)
+    {
+        ngx_stream_finalize_session(s, NGX_STREAM_OK);
+        return;
+    }
+
+    c->idle = 0;
+    c->read->handler = ngx_stream_eas_lmtp_linger_read;
+    c->write->handler = ngx_stream_eas_lmtp_linger_read;
+    if (c->write->timer_set) {
+        ngx_del_timer(c->write);
+    }
+    ngx_add_timer(c->read, NGX_STREAM_EAS_LINGER);
+    ngx_stream_eas_lmtp_linger_read(c->read);
+}
+
+static void
+ngx_stream_eas_lmtp_linger_read(ngx_event_t *ev)
+{
+    ngx_connection_t      *c = static_cast<ngx_connection_t *>(ev->data);
+    ngx_stream_session_t  *s = static_cast<ngx_stream_session_t *>(c->data);
+    u_char                 buf[4096];
+
+    if (ev->write) {
+        return;  /* nothing more to send */
+    }
+
+    if (c->read->timedout) {
+        ngx_stream_finalize_session(s, NGX_STREAM_OK);
+        return;
+    }
+
+    for ( ;; ) {
+        ssize_t n = c->recv(c, buf, sizeof(buf));
+
+        if (n == NGX_AGAIN) {
+            break;
+        }
+
+        if (n == NGX_ERROR || n == 0) {
+            ngx_stream_finalize_session(s, NGX_STREAM_OK);
+            return;
+        }
+    }
+
+    if (ngx_handle_read_event(c->read, 0) != NGX_OK) {
+        ngx_stream_finalize_session(s, NGX_STREAM_OK);
+    }
 }

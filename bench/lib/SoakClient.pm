@@ -229,10 +229,16 @@ sub lmtp {
         $c = $t->lmtp_connect;
         die "greeting $c->{greeting}\n" unless $c->{greeting} =~ /^220/;
         $t->lmtp_send($c, "LHLO soak\r\n");
-        $t->lmtp_read($c, 1);
+        # 421 may answer LHLO or any of the pipelined commands (the
+        # session idled as its worker left at a reload).
+        my $hello = $t->lmtp_read($c, 1)->[0] // '';
+        return $hello if $hello =~ /^421/;
+        die "no LHLO reply\n" unless $hello =~ /^250/;
         $t->lmtp_send($c, "MAIL FROM:<$self->{user}{email}>\r\nRCPT TO:<$to->{email}>\r\nDATA\r\n");
         my $r = $t->lmtp_read($c, 3, 30);
-        die "no DATA go-ahead\n" unless @$r == 3 && $r->[2] =~ /^354/;
+        my ($bye) = grep { /^421/ } @$r;
+        return $bye if $bye;
+        die "no DATA go-ahead: @$r\n" unless @$r == 3 && $r->[2] =~ /^354/;
         $t->lmtp_send($c, $self->message($to, $subject) . ".\r\n");
         my $done = $t->lmtp_read($c, 1, 60)->[0] // 'none';
         $t->lmtp_send($c, "QUIT\r\n");

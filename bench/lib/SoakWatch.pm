@@ -33,6 +33,10 @@ sub sample {
         opendir my $dh, "/proc/$pid/fd" or next;
         for (grep { /^\d+$/ } readdir $dh) {
             my $to = readlink "/proc/$pid/fd/$_" // next;
+            # The search index (SQLite: file, -wal, -shm) is open only
+            # while the background indexer runs a round in worker 0: a
+            # sample may or may not catch it, so it is not counted.
+            next if $to =~ m{/search-index\.sqlite(?:-wal|-shm)?$};
             $to =~ /^socket:/ ? $sockets++ : $files++;
         }
         $self->{gen_of}{$pid} //= $pid == $master ? 'master' : $self->{gen};
