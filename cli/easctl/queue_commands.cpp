@@ -8,6 +8,7 @@
 
 #include "cli/easctl/commands.hpp"
 #include "cli/easctl/json_out.hpp"
+#include "core/util/join.hpp"
 #include "core/util/utc_time.hpp"
 
 namespace eas::cli {
@@ -18,9 +19,7 @@ std::string When(uint64_t t) {
 }
 
 std::string Recipients(const storage::OutgoingRecord& e) {
-  std::string out;
-  for (const auto& r : e.recipients) out += (out.empty() ? "" : ",") + r;
-  return out;
+  return eas::core::util::JoinWith(e.recipients, ",");
 }
 
 // The entry ids named after "queue VERB".
