@@ -12,17 +12,17 @@
 # Usage: history_sync.pl URL WORKER_PID [N] [R]
 use strict;
 use warnings;
-use HTTP::Tiny;
 use MIME::Base64 qw(encode_base64);
 use Time::HiRes qw(time);
 use FindBin;
 use lib "$FindBin::Bin/lib";
+use BenchHttp qw(http_client);
 use BenchWbxml qw(wbxml xml sync_xml);
 
 my ($url, $worker, $n, $rounds) = @ARGV;
 $n ||= 10000;
 $rounds ||= 300;
-my $http = HTTP::Tiny->new(keep_alive => 1, timeout => 120);
+my $http = http_client(keep_alive => 1, timeout => 120);
 
 sub post {
     my ($user, $cmd, $dev, $body) = @_;

@@ -5,16 +5,16 @@
 # time, read from /proc). Usage: initial_sync.pl URL WORKER_PID [N]
 use strict;
 use warnings;
-use HTTP::Tiny;
 use MIME::Base64 qw(encode_base64);
 use Time::HiRes qw(time);
 use FindBin;
 use lib "$FindBin::Bin/lib";
+use BenchHttp qw(http_client);
 use BenchWbxml qw(wbxml xml sync_xml);
 
 my ($url, $worker, $n) = @ARGV;
 $n ||= 10000;
-my $http = HTTP::Tiny->new(keep_alive => 1, timeout => 120);
+my $http = http_client(keep_alive => 1, timeout => 120);
 my %h = ('Authorization' => 'Basic ' . encode_base64('bench:bench', ''),
          'MS-ASProtocolVersion' => '14.1', 'Content-Type' => 'application/vnd.ms-sync.wbxml');
 

@@ -27,11 +27,11 @@
 # BENCH_MAIL_ROUNDS (3).
 use strict;
 use warnings;
-use HTTP::Tiny;
 use MIME::Base64 qw(encode_base64);
 use Time::HiRes qw(time);
 use FindBin;
 use lib "$FindBin::Bin/lib";
+use BenchHttp qw(http_client);
 use BenchWbxml qw(wbxml xml sync_xml);
 use BenchMail qw(make_message with_message_id median thread_cpu_ns);
 
@@ -44,7 +44,7 @@ my $rounds = $ENV{BENCH_MAIL_ROUNDS} || 3;
 my $day = 86400;
 my $now = time;
 
-my $http = HTTP::Tiny->new(keep_alive => 1, timeout => 300);
+my $http = http_client(keep_alive => 1, timeout => 300);
 sub post {
     my ($user, $cmd, $dev, $body) = @_;
     my %h = ('Authorization' => 'Basic ' . encode_base64("$user:bench", ''),

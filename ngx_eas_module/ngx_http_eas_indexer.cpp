@@ -1,8 +1,9 @@
 /*
  * eas for nginx: the search index's background runner. The first worker
  * (ngx_worker 0) looks at the store's change feed once a second and, when
- * mail came or went, brings the search index up to date on the thread
- * pool "default" (SQLite writes block), a bounded round at a time, rounds
+ * mail came or went, brings the search index up to date on the
+ * background thread pool (NGX_HTTP_EAS_BACKGROUND_POOL: SQLite writes
+ * block), a bounded round at a time, rounds
  * back to back while work is left. One worker is enough: the index is one
  * file per store, and a search catches up by itself whatever is left.
  */
@@ -56,20 +57,11 @@ ngx_http_eas_index_done(ngx_http_eas_periodic_t *p, ngx_log_t *log)
     return job->round.more;
 }
 
-char *
-ngx_http_eas_indexer_conf(ngx_conf_t *cf, ngx_http_eas_main_conf_t *emcf)
-{
-    static ngx_str_t  pool_name = ngx_string("default");
-    emcf->index_pool = ngx_thread_pool_add(cf, &pool_name);
-    return emcf->index_pool == NULL ? static_cast<char *>(NGX_CONF_ERROR)
-                                    : NGX_CONF_OK;
-}
-
 void
 ngx_http_eas_indexer_init_process(ngx_cycle_t *cycle,
     ngx_http_eas_main_conf_t *emcf)
 {
-    if (ngx_worker != 0 || emcf->index_pool == NULL
+    if (ngx_worker != 0 || emcf->background_pool == NULL
         || ngx_http_eas_service() == NULL)
     {
         return;
@@ -85,8 +77,8 @@ ngx_http_eas_indexer_init_process(ngx_cycle_t *cycle,
     ngx_http_eas_periodic_t *p = &job->periodic;
     p->what = "search indexing";
     p->interval = NGX_HTTP_EAS_INDEX_MS;
-    p->pool = static_cast<ngx_thread_pool_t *>(emcf->index_pool);
-    ngx_str_set(&p->pool_name, "default");
+    p->pool = emcf->background_pool;
+    ngx_str_set(&p->pool_name, NGX_HTTP_EAS_BACKGROUND_POOL);
     p->data = job;
     p->work = ngx_http_eas_index_work;
     p->done = ngx_http_eas_index_done;

@@ -302,8 +302,7 @@ ngx_http_eas_create_main_conf(ngx_conf_t *cf)
     }
 
     /* set by ngx_pcalloc(): store = { 0, NULL }, auth_zone = NULL,
-     * push_zone = NULL, relay = NULL, queue_pool = NULL,
-     * queue_pool_name = { 0, NULL } */
+     * push_zone = NULL, relay = NULL, background_pool = NULL */
     emcf->used = NGX_CONF_UNSET;
 
     return emcf;
@@ -327,8 +326,12 @@ ngx_http_eas_init_main_conf(ngx_conf_t *cf, void *conf)
     }
 
     ngx_conf_init_value(emcf->used, 0);
-    if (emcf->used && ngx_http_eas_indexer_conf(cf, emcf) != NGX_CONF_OK) {
-        return static_cast<char *>(NGX_CONF_ERROR);
+    if (emcf->used) {
+        static ngx_str_t  background = ngx_string(NGX_HTTP_EAS_BACKGROUND_POOL);
+        emcf->background_pool = ngx_thread_pool_add(cf, &background);
+        if (emcf->background_pool == NULL) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
     }
 
     /* the region plus room for the slab allocator's own pages */
@@ -498,15 +501,6 @@ ngx_http_eas_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->thread_pool = ngx_thread_pool_add(cf, &conf->thread_pool_name);
         if (conf->thread_pool == NULL) {
             return static_cast<char *>(NGX_CONF_ERROR);
-        }
-    }
-
-    if (conf->enable) {
-        ngx_http_eas_main_conf_t *emcf = static_cast<ngx_http_eas_main_conf_t *>(
-            ngx_http_conf_get_module_main_conf(cf, ngx_http_eas_module));
-        if (emcf->queue_pool == NULL) {
-            emcf->queue_pool = conf->thread_pool;
-            emcf->queue_pool_name = conf->thread_pool_name;
         }
     }
 

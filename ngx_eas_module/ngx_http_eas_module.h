@@ -33,12 +33,19 @@ typedef struct {
     ngx_shm_zone_t         *push_zone;      /* device generations, all workers */
     ngx_flag_t              used;           /* some location has "eas on" */
     void                   *relay;          /* eas_smtp_relay (ngx_http_eas_relay.cpp) */
-    void                   *index_pool;     /* search indexing (ngx_http_eas_indexer.cpp) */
-    /* the first "eas on" location's thread pool: without eas_smtp_relay
-     * the queue's runner sends held meeting replies there */
-    ngx_thread_pool_t      *queue_pool;
-    ngx_str_t               queue_pool_name;
+    /* where work no request asks for runs (NGX_HTTP_EAS_BACKGROUND_POOL);
+     * added at the end of the http block when "eas on" is used */
+    ngx_thread_pool_t      *background_pool;
 } ngx_http_eas_main_conf_t;
+
+/* The one thread pool of the work no request asks for: the search
+ * indexer (ngx_http_eas_indexer.cpp) and the outgoing queue's runner
+ * (ngx_http_eas_relay.cpp; eas_smtp_relay's thread_pool= may name another)
+ * run on the pool "default", whatever eas_thread_pool the locations use:
+ * one name an administrator can size with "thread_pool default
+ * threads=N;", and nginx creates it on demand when no thread_pool
+ * directive names it, as it does for "aio threads". */
+#define NGX_HTTP_EAS_BACKGROUND_POOL  "default"
 
 typedef struct {
     ngx_flag_t              enable;         /* eas */
@@ -115,8 +122,7 @@ void ngx_http_eas_relay_exit_process();
 void ngx_http_eas_relay_kick();
 
 /* ngx_http_eas_indexer.cpp: the search index kept up to date in the
- * background. _conf at the end of the http block, when "eas on" is used. */
-char *ngx_http_eas_indexer_conf(ngx_conf_t *cf, ngx_http_eas_main_conf_t *emcf);
+ * background. */
 void ngx_http_eas_indexer_init_process(ngx_cycle_t *cycle,
     ngx_http_eas_main_conf_t *emcf);
 void ngx_http_eas_indexer_exit_process();

@@ -1,12 +1,12 @@
 /*
  * eas for nginx: the outgoing queue's runner. Every worker looks at the
- * store's outgoing queue once a second, on its thread pool (SMTP blocks),
- * and logs what came of it on the event loop. Workers share the queue
- * through the store: core claims an entry before sending it, so each
- * message goes out once. Without eas_smtp_relay the runner still sends
- * held meeting replies (to users of this box) on the first "eas on"
- * location's thread pool; other mail waits in the queue. A worker leaving
- * at a reload finishes the run under way (ngx_http_eas_periodic.h), so a
+ * store's outgoing queue once a second, on the background thread pool
+ * (NGX_HTTP_EAS_BACKGROUND_POOL) or the one eas_smtp_relay's thread_pool=
+ * names (SMTP blocks), and logs what came of it on the event loop. Workers
+ * share the queue through the store: core claims an entry before sending
+ * it, so each message goes out once. Without eas_smtp_relay the runner
+ * still sends held meeting replies (to users of this box); other mail
+ * waits in the queue. A worker leaving at a reload finishes the run under way (ngx_http_eas_periodic.h), so a
  * message the relay took is recorded, not sent again by another worker.
  */
 
@@ -76,7 +76,7 @@ ngx_http_eas_smtp_relay(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
     ngx_http_eas_relay_t *relay = new (cln->data) ngx_http_eas_relay_t();
     cln->handler = ngx_http_eas_relay_cleanup;
-    ngx_str_set(&relay->pool_name, "default");
+    ngx_str_set(&relay->pool_name, NGX_HTTP_EAS_BACKGROUND_POOL);
 
     ngx_str_t *value = static_cast<ngx_str_t *>(cf->args->elts);
     try {
@@ -175,7 +175,7 @@ void
 ngx_http_eas_relay_init_process(ngx_cycle_t *cycle,
     ngx_http_eas_main_conf_t *emcf)
 {
-    if ((emcf->relay == NULL && emcf->queue_pool == NULL)
+    if ((emcf->relay == NULL && emcf->background_pool == NULL)
         || ngx_http_eas_service() == NULL)
     {
         return;
@@ -193,8 +193,13 @@ ngx_http_eas_relay_init_process(ngx_cycle_t *cycle,
     ngx_http_eas_periodic_t *p = &job->periodic;
     p->what = "outgoing queue";
     p->interval = NGX_HTTP_EAS_RELAY_MS;
-    p->pool = relay != NULL ? relay->pool : emcf->queue_pool;
-    p->pool_name = relay != NULL ? relay->pool_name : emcf->queue_pool_name;
+    if (relay != NULL) {
+        p->pool = relay->pool;
+        p->pool_name = relay->pool_name;
+    } else {
+        p->pool = emcf->background_pool;
+        ngx_str_set(&p->pool_name, NGX_HTTP_EAS_BACKGROUND_POOL);
+    }
     p->data = job;
     p->work = ngx_http_eas_relay_work;
     p->done = ngx_http_eas_relay_done;

@@ -7,12 +7,18 @@
 # the sender's Inbox. One refused address among good ones: sent to the
 # good ones, a bounce naming it, a 451'd one alone tried again.
 # `easctl queue drop`: never sent. A restart of nginx
-# with a message waiting: sent once after it.
+# with a message waiting: sent once after it. A worker killed while it
+# waits for the relay leaves its claim on the message: `easctl queue
+# list` shows it claimed, and `easctl queue retry` sends it at once
+# instead of after the claim lapses.
 use strict;
 use warnings;
 use lib 't/lib';
 use EasTest;
+use CrashTest;
+use IO::Socket::INET;
 use SmtpSink;
+use Time::Local qw(timegm);
 use MIME::Base64 qw(encode_base64);
 use Test::More;
 use Time::HiRes qw(sleep time);
@@ -145,4 +151,36 @@ sleep 2.5;
 is(scalar @{ received() }, 5, '... once');
 is(scalar @{ queue() }, 0, '... and the queue is empty');
 
+# --- a claim left by a killed sender: shown, and cleared by retry ---
+
+sink_stop();
+# A relay that lets the sender connect and never greets it: the sender
+# waits (holding its claim) until the workers are killed.
+my $mute = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $relay_port,
+                                 Listen => 5, ReuseAddr => 1) or die "mute relay: $!";
+send_mail('claimed@elsewhere.example', 'Claimed');
+ok(wait_for(sub { my $q = queue(); @$q && $q->[0]{claimed_until} }, 10),
+   'a sender waiting for the relay: easctl queue list --json shows the message claimed')
+    or diag explain queue();
+kill 'KILL', CrashTest::workers($t);
+ok(CrashTest::wait_for_workers($t), '... its worker killed, new workers are up');
+close $mute;
+sink_start();
+$q = queue();
+my ($y, $mo, $d, $h, $mi, $s) = ($q->[0]{claimed_until} // '') =~ /^(\d+)-(\d+)-(\d+) (\d+):(\d+):(\d+)$/;
+my $until = defined $s ? timegm($s, $mi, $h, $d, $mo - 1, $y) : 0;
+ok($until > time + 5, '... the claim of the killed sender still stands for a while (until ' . ($q->[0]{claimed_until} // '?') . ')');
+($rc, $out) = $t->easctl('queue', 'list');
+like($out, qr/^\s+claimed by a sender until \Q$q->[0]{claimed_until}\E/m, '... and the table says so') or diag $out;
+sleep 1.5;
+is(scalar @{ received() }, 5, '... nothing goes out while it stands');
+($rc, $out) = $t->easctl('queue', 'retry', $q->[0]{id});
+is($rc, 0, 'easctl queue retry') or diag $out;
+like($out, qr/claim .* cleared/, '... says the claim is cleared');
+ok(wait_for(sub { @{ received() } == 6 }, 5), '... and the message goes out at once');
+ok(time < $until, '... before the claim would have lapsed');
+like(received()->[-1] // '', qr/^RCPT TO:<claimed\@elsewhere\.example>$/m, '... the claimed message');
+ok(wait_for(sub { !@{ queue() } }, 5), '... and the queue is empty');
+
+$t->stop(allow => qr/worker process \d+ exited on signal 9$/);
 done_testing;

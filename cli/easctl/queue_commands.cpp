@@ -3,11 +3,13 @@
 // the phone sends its own), as the nginx workers work it.
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <string>
 
 #include "cli/easctl/commands.hpp"
 #include "cli/easctl/json_out.hpp"
+#include "core/util/join.hpp"
 #include "core/util/utc_time.hpp"
 
 namespace eas::cli {
@@ -18,9 +20,7 @@ std::string When(uint64_t t) {
 }
 
 std::string Recipients(const storage::OutgoingRecord& e) {
-  std::string out;
-  for (const auto& r : e.recipients) out += (out.empty() ? "" : ",") + r;
-  return out;
+  return eas::core::util::JoinWith(e.recipients, ",");
 }
 
 // The entry ids named after "queue VERB".
@@ -47,6 +47,14 @@ std::string Held(const storage::OutgoingRecord& e) {
          ", dropped if the phone sends its own, for " + meeting;
 }
 
+// Until when a sender holds the entry, "" when none does: a claim whose
+// time passed is none (any worker may send the entry again).
+std::string ClaimedUntil(const storage::OutgoingRecord& e, uint64_t now) {
+  return e.claimed_until > now ? When(e.claimed_until) : std::string();
+}
+
+uint64_t Now() { return static_cast<uint64_t>(std::time(nullptr)); }
+
 }  // namespace
 
 int QueueList(storage::Store& store, const Args& a) {
@@ -58,13 +66,15 @@ int QueueList(storage::Store& store, const Args& a) {
     return Status::Ok();
   });
   if (!s.ok()) return Fail(s.message());
+  const uint64_t now = Now();
   if (a.json) {
     JsonArray out(std::cout);
     for (const auto& e : entries) {
       out.Object({{"id", std::to_string(e.id)}, {"sender", e.sender},
                   {"recipients", Recipients(e)}, {"queued", When(e.queued_at)},
                   {"attempts", std::to_string(e.attempts)}, {"next", When(e.next_attempt)},
-                  {"last_error", e.last_error}, {"held_reply_uid", e.held_uid}});
+                  {"last_error", e.last_error}, {"held_reply_uid", e.held_uid},
+                  {"claimed_until", ClaimedUntil(e, now)}});
     }
     return 0;
   }
@@ -76,15 +86,26 @@ int QueueList(storage::Store& store, const Args& a) {
                 e.sender.c_str(), Recipients(e).c_str());
     if (!e.last_error.empty()) std::printf("%66s%s\n", "", e.last_error.c_str());
     if (!e.held_uid.empty()) std::printf("%66s%s\n", "", Held(e).c_str());
+    const std::string claimed = ClaimedUntil(e, now);
+    if (!claimed.empty()) {
+      std::printf("%66sclaimed by a sender until %s (UTC): no other sends it before\n", "",
+                  claimed.c_str());
+    }
   }
   return 0;
 }
 
-// retry: due now (the next worker's turn sends it); drop: gone, unsent.
+// retry: due now (the next worker's turn sends it), a sender's claim
+// cleared: the administrator's word beats the claim of a worker that was
+// killed mid-send, which would otherwise hold the entry for three relay
+// timeouts. drop: gone, unsent.
 int QueueChange(storage::Store& store, const Args& a, bool drop) {
   std::vector<uint64_t> ids;
   if (!Ids(a, &ids)) return Usage();
+  const uint64_t now = Now();
+  std::vector<std::string> claims;  // per id, what the retry cleared
   Status s = store.Write([&](storage::Txn& txn) -> Status {
+    claims.clear();
     for (uint64_t id : ids) {
       if (drop) {
         Status d = txn.DeleteOutgoing(id);
@@ -93,15 +114,23 @@ int QueueChange(storage::Store& store, const Args& a, bool drop) {
       }
       auto e = txn.GetOutgoing(id);
       if (!e.ok()) return e.status();
+      claims.push_back(ClaimedUntil(*e, now));
       e->next_attempt = 0;
+      e->claimed_until = 0;
       Status u = txn.UpdateOutgoing(*e);
       if (!u.ok()) return u;
     }
     return Status::Ok();
   });
   if (!s.ok()) return Fail(s.message());
-  for (uint64_t id : ids) {
-    std::cout << "outgoing " << id << (drop ? " dropped\n" : " will be sent again at once\n");
+  for (size_t i = 0; i < ids.size(); ++i) {
+    std::cout << "outgoing " << ids[i] << (drop ? " dropped" : " will be sent again at once");
+    if (!drop && !claims[i].empty()) {
+      std::cout << "; the claim of the sender that held it until " << claims[i]
+                << " is cleared (if that sender is still at work, not killed, the relay may get "
+                   "the message twice)";
+    }
+    std::cout << "\n";
   }
   return 0;
 }

@@ -11,15 +11,10 @@
 #include "cli/easctl/json_out.hpp"
 #include "core/auth/user_name.hpp"
 #include "core/directory/picture_budget.hpp"
+#include "core/util/join.hpp"
 
 namespace eas::cli {
 namespace {
-
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
 
 // The JPEG at `path`, or false with why: phones show JPEG only, and none
 // asks for more than 100 KB (MS-ASCMD MaxSize).
@@ -66,7 +61,7 @@ int UserList(storage::Store& store, const Args& a) {
       const storage::UserRecord& u = users[i];
       const storage::UserDirectoryFields& d = u.directory;
       out.Object({{"name", u.name}, {"display_name", u.display_name},
-                  {"addresses", Join(u.addresses)},
+                  {"addresses", core::util::JoinWith(u.addresses, ",")},
                   {"local_password", u.password_hash.empty() ? "no" : "yes"},
                   {"first_name", d.first_name}, {"last_name", d.last_name}, {"alias", d.alias},
                   {"company", d.company}, {"title", d.title}, {"office", d.office},
@@ -78,7 +73,7 @@ int UserList(storage::Store& store, const Args& a) {
   std::printf("%-20s %-24s %s\n", "NAME", "DISPLAY NAME", "ADDRESSES");
   for (const auto& u : users) {
     std::printf("%-20s %-24s %s\n", u.name.c_str(), u.display_name.c_str(),
-                Join(u.addresses).c_str());
+                core::util::JoinWith(u.addresses, ",").c_str());
   }
   return 0;
 }

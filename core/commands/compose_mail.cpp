@@ -24,6 +24,7 @@
 #include "core/mail/collected_addresses.hpp"
 #include "core/mail/source_message.hpp"
 #include "core/mail/submit.hpp"
+#include "core/util/join.hpp"
 #include "core/wbxml/tags.hpp"
 #include "storage/store.hpp"
 
@@ -150,12 +151,6 @@ Result<Source> FindSource(storage::Txn& txn, const CommandContext& ctx,
   return Source{std::move(message).value(), MayWriteItems(role)};
 }
 
-std::string Join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 std::string_view VerbName(mail::LastVerb verb) {
   switch (verb) {
     case mail::LastVerb::kReplyToSender: return "replied to the sender";
@@ -263,7 +258,8 @@ void Compose(CommandContext& ctx, Kind kind) {
   // Success is HTTP 200 without a body (MS-ASCMD 2.2.3.177.14, .16).
   ctx.response.http_status = 200;
   if (!result.delivered_to.empty()) {
-    ctx.response.log.push_back({LogLevel::kInfo, what + " delivered to " + Join(result.delivered_to)});
+    ctx.response.log.push_back(
+        {LogLevel::kInfo, what + " delivered to " + util::JoinWith(result.delivered_to, ", ")});
   }
   if (result.saved) ctx.response.log.push_back({LogLevel::kInfo, what + " saved in Sent Items"});
   if (!message.submission.from_replaced.empty()) {
@@ -278,9 +274,9 @@ void Compose(CommandContext& ctx, Kind kind) {
   if (!result.queued_for.empty()) {
     ctx.response.queued_outgoing = true;
     ctx.response.log.push_back(
-        {LogLevel::kInfo, what + " for " + Join(result.queued_for) + " kept in the outgoing queue (entry " +
-                              std::to_string(result.queue_id) +
-                              ") for the SMTP relay"});
+        {LogLevel::kInfo, what + " for " + util::JoinWith(result.queued_for, ", ") +
+                              " kept in the outgoing queue (entry " +
+                              std::to_string(result.queue_id) + ") for the SMTP relay"});
   }
   if (source) {
     const std::string original = ItemServerId(source->message.folder, source->message.item);

@@ -11,6 +11,7 @@
 #include "core/convert/vcard.hpp"
 #include "core/convert/vcard_text.hpp"
 #include "core/util/base64.hpp"
+#include "core/util/join.hpp"
 
 namespace eas::core::convert {
 namespace {
@@ -123,14 +124,10 @@ class Writer {
   std::string Type(const char* types) const { return v4_ ? types : Upper(types); }
 
   static std::string Structured(const std::vector<std::string>& parts) {
-    std::string out;
-    for (size_t i = 0; i < parts.size(); ++i) out += (i ? ";" : "") + EscapeText(parts[i]);
-    return out;
+    return util::JoinWith(parts, ";", EscapeText);
   }
   static std::string List(const std::vector<std::string>& items) {
-    std::string out;
-    for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + EscapeText(items[i]);
-    return out;
+    return util::JoinWith(items, ",", EscapeText);
   }
 
   std::string DisplayName() const {

@@ -13,6 +13,7 @@
 #include "core/mail/file_reference.hpp"
 #include "core/mail/mail_item.hpp"
 #include "core/multipart_response.hpp"
+#include "core/util/join.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
 #include "storage/store.hpp"
@@ -248,12 +249,8 @@ std::string FormatAddresses(const std::vector<mail::BasicAddress<Text>>& list) {
 
 template <class Text>
 std::string DisplayNames(const std::vector<mail::BasicAddress<Text>>& list) {
-  std::string out;
-  for (const auto& a : list) {
-    if (!out.empty()) out += "; ";
-    out += a.name.empty() ? a.address : a.name;
-  }
-  return out;
+  return util::JoinWith(list, "; ",
+                        [](const auto& a) { return a.name.empty() ? a.address : a.name; });
 }
 
 template std::string FormatAddresses(const std::vector<mail::Address>&);

@@ -3,28 +3,17 @@
 #include <memory>
 #include <utility>
 
+#include "core/util/join.hpp"
 #include "core/util/utc_time.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::mail {
 namespace {
 
-std::string Ids(const std::vector<uint64_t>& ids) {
-  std::string out;
-  for (uint64_t id : ids) out += (out.empty() ? "" : ", ") + std::to_string(id);
-  return out;
-}
-
 std::string Meeting(const ReplyKey& key) {
   if (key.recurrence_id == 0) return "meeting " + key.uid;
   return "meeting " + key.uid + " (occurrence " +
          util::FormatUtc(static_cast<uint64_t>(key.recurrence_id), "%Y%m%dT%H%M%SZ") + ")";
-}
-
-std::string Join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
 }
 
 }  // namespace
@@ -54,7 +43,7 @@ Result<std::vector<uint64_t>> DropHeldReplies(storage::Txn& txn, storage::UserId
 
 std::string DroppedText(const std::vector<uint64_t>& ids, const ReplyKey& key) {
   if (ids.empty()) return std::string();
-  return "the server's held reply to " + Meeting(key) + " (outgoing " + Ids(ids) +
+  return "the server's held reply to " + Meeting(key) + " (outgoing " + util::JoinWith(ids, ", ") +
          ") dropped: the user's own reply goes instead";
 }
 
@@ -127,11 +116,13 @@ Status ReleaseHeldReply(storage::Store& store, const storage::OutgoingRecord& en
   std::string line = label + ": no reply of the client's came in " +
                      std::to_string(now >= entry.queued_at ? now - entry.queued_at : 0) +
                      " s, the server's goes";
-  if (!result.delivered_to.empty()) line += "; delivered to " + Join(result.delivered_to);
+  if (!result.delivered_to.empty()) {
+    line += "; delivered to " + util::JoinWith(result.delivered_to, ", ");
+  }
   if (result.saved) line += "; saved in Sent Items";
   if (!result.queued_for.empty()) {
     line += "; queued for the SMTP relay as outgoing " + std::to_string(result.queue_id) + " (" +
-            Join(result.queued_for) + ")";
+            util::JoinWith(result.queued_for, ", ") + ")";
   }
   run.log.push_back({LogLevel::kInfo, std::move(line)});
   ++run.released;

@@ -10,6 +10,7 @@
 #include "core/mail/meeting_event.hpp"
 #include "core/mail/meeting_mail.hpp"
 #include "core/mail/submit.hpp"
+#include "core/util/join.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::mail {
@@ -73,9 +74,8 @@ std::vector<Address> Removed(const std::vector<Address>& before, const std::vect
 }
 
 std::string Names(const std::vector<Address>& list) {
-  std::string out;
-  for (const Address& a : list) out += (out.empty() ? "" : ", ") + a.address;
-  return out;
+  return util::JoinWith(list, ", ",
+                        [](const Address& a) -> const std::string& { return a.address; });
 }
 
 class Notifier {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/mail/relay.hpp"
+#include "core/util/join.hpp"
 
 namespace eas::core::mail {
 namespace {
@@ -118,9 +119,8 @@ std::string Bracketed(std::string_view address) {
 }  // namespace
 
 std::string RefusalTexts(const std::vector<RecipientRefusal>& refused) {
-  std::string text;
-  for (const auto& r : refused) text += (text.empty() ? "" : "; ") + r.text;
-  return text;
+  return util::JoinWith(refused, "; ",
+                        [](const RecipientRefusal& r) -> const std::string& { return r.text; });
 }
 
 SmtpReply SendBySmtp(const RelayOptions& relay, std::string_view from,

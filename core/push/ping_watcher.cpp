@@ -1,8 +1,10 @@
 #include "core/push/ping_watcher.hpp"
 
 #include <exception>
+#include <utility>
 
 #include "core/push/ping_check.hpp"
+#include "storage/changed_users.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::push {
@@ -12,21 +14,12 @@ Status PingWatcher::ChangesSince(uint64_t after, uint64_t* seq,
   try {
     *everyone = false;
     users->clear();
-    return store_.Read([&](storage::Txn& txn) {
-      auto now = txn.ChangeSeq();
-      if (!now.ok()) return now.status();
-      *seq = *now;
-      if (*now == after) return Status::Ok();
-      auto changed = txn.UsersChangedSince(after);
-      if (changed.ok()) {
-        *users = std::move(changed).value();
-      } else if (changed.status().code() == Code::kNotFound) {
-        *everyone = true;
-      } else {
-        return changed.status();
-      }
-      return Status::Ok();
-    });
+    auto changed = storage::ReadChangedUsers(store_, after);
+    if (!changed.ok()) return changed.status();
+    *seq = changed->seq;
+    *everyone = changed->everyone;
+    if (!*everyone) *users = std::move(changed->users);
+    return Status::Ok();
   } catch (const std::exception& e) {
     return Status::Internal(e.what());
   }

@@ -1,51 +1,31 @@
 #include "core/search/background_index.hpp"
 
 #include <exception>
+#include <optional>
 #include <string>
 
 #include "core/search/index_catch_up.hpp"
 #include "core/search/mail_index.hpp"
 #include "core/search/mailbox_search.hpp"
+#include "storage/changed_users.hpp"
 #include "storage/store.hpp"
 
 namespace eas::core::search {
 namespace {
 
-// Who changed after `after`, and the feed's position now. Every user when
-// the feed no longer reaches back that far (or at a worker's start).
-Status ChangedUsers(storage::Store& store, uint64_t after, uint64_t* seq,
-                    std::vector<storage::UserId>* users) {
-  return store.Read([&](storage::Txn& txn) -> Status {
-    auto now = txn.ChangeSeq();
-    if (!now.ok()) return now.status();
-    *seq = *now;
-    if (*now == after) return Status::Ok();
-    auto changed = after == 0 ? Result<std::vector<storage::UserId>>(Status::NotFound(""))
-                              : txn.UsersChangedSince(after);
-    if (changed.ok()) {
-      *users = std::move(changed).value();
-      return Status::Ok();
-    }
-    if (changed.status().code() != Code::kNotFound) return changed.status();
-    auto all = txn.ListUsers();
-    if (!all.ok()) return all.status();
-    for (const storage::UserRecord& u : *all) users->push_back(u.id);
-    return Status::Ok();
-  });
-}
-
 Status Round(storage::Store& store, uint64_t after, size_t budget, IndexRound& round) {
-  uint64_t seq = after;
-  std::vector<storage::UserId> users;
-  Status s = ChangedUsers(store, after, &seq, &users);
-  if (!s.ok() || users.empty()) {
-    if (s.ok()) round.seq = seq;
-    return s;
+  // 0: this worker has indexed nothing yet, so every user may lag.
+  auto changed = storage::ReadChangedUsers(
+      store, after == 0 ? std::nullopt : std::optional<uint64_t>(after));
+  if (!changed.ok()) return changed.status();
+  if (changed->users.empty()) {
+    round.seq = changed->seq;
+    return Status::Ok();
   }
   auto index = MailIndex::Open(MailIndex::PathFor(store.path()));
   if (!index.ok()) return index.status();
   size_t left = budget;
-  for (storage::UserId user : users) {
+  for (storage::UserId user : changed->users) {
     auto folders = ReadableMailFolders(store, user);
     if (!folders.ok()) return folders.status();
     auto report = CatchUp(**index, store, user, *folders, left);
@@ -72,7 +52,7 @@ Status Round(storage::Store& store, uint64_t after, size_t budget, IndexRound& r
       return Status::Ok();
     }
   }
-  round.seq = seq;
+  round.seq = changed->seq;
   return Status::Ok();
 }
 

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/search/sqlite_handles.hpp"
+#include "core/util/join.hpp"
 
 namespace eas::core::search {
 namespace {
@@ -298,10 +299,7 @@ Result<uint64_t> MailIndex::Scan(const IndexQuery& query,
   std::string sql =
       "SELECT folder, item, received, added FROM messages WHERE doc >= ?1 AND doc < ?2 "
       "AND folder IN (";
-  for (size_t i = 0; i < query.folders.size(); ++i) {
-    sql += (i > 0 ? "," : "") + std::to_string(query.folders[i]);
-  }
-  sql += ") ORDER BY doc DESC";
+  sql += util::JoinWith(query.folders, ",") + ") ORDER BY doc DESC";
   Result<SqliteStmt> stmt = SqliteStmt::Prepare(impl_->db, sql);
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, from);

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -19,6 +20,7 @@
 
 #include "core/default_folders.hpp"
 #include "core/folder_type.hpp"
+#include "storage/changed_users.hpp"
 #include "storage/codec.hpp"
 #include "storage/store.hpp"
 #include "t/unit/storage_test_util.hpp"
@@ -798,6 +800,25 @@ class StorageTest : public CppUnit::TestFixture {
     ASSERT_OK(since(6));
     ASSERT_CODE(Code::kNotFound, since(2));
     ASSERT_CODE(Code::kNotFound, since(0));
+
+    // What the feed's readers get: the users since a position it still
+    // holds, else every user; nothing when nothing changed.
+    UserId bob = CreateUser(*store, "bob");  // seq 7
+    auto changed = [&](std::optional<uint64_t> after) {
+      auto got = ReadChangedUsers(*store, after);
+      ASSERT_OK(got.status());
+      CPPUNIT_ASSERT_EQUAL(uint64_t{7}, got->seq);
+      std::sort(got->users.begin(), got->users.end());
+      return std::move(got).value();
+    };
+    CPPUNIT_ASSERT(!changed(6).everyone && changed(6).users == std::vector<UserId>{bob});
+    CPPUNIT_ASSERT(!changed(7).everyone && changed(7).users.empty());
+    for (std::optional<uint64_t> unknown : {std::optional<uint64_t>(2), std::optional<uint64_t>(),
+                                            std::optional<uint64_t>(99)}) {
+      ChangedUsers all = changed(unknown);
+      CPPUNIT_ASSERT(all.everyone);
+      CPPUNIT_ASSERT((all.users == std::vector<UserId>{alice, bob}));
+    }
   }
 
   void testDevicesAndSyncStates() {
