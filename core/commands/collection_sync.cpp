@@ -198,6 +198,9 @@ bool CollectionSync::IsOwnNow(storage::ItemId item, uint64_t modseq) const {
 
 std::string CollectionSync::Render(const std::string& key) const {
   wbxml::Writer w;
+  size_t items = 0;
+  for (const auto& o : outgoing_) items += o.application_data.size() + o.server_id.size() + 8;
+  w.Reserve(items + 256);  // the items, and the collection's own few elements
   w.ForgetPage();
   w.Start(as::kCollection);
   w.Element(as::kSyncKey, key);

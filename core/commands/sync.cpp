@@ -231,6 +231,9 @@ void Sync(CommandContext& ctx) {
     return;
   }
   wbxml::Writer w;
+  size_t fragments = 0;
+  for (const auto& o : outs) fragments += o.fragment.size();
+  w.Reserve(fragments + 16);  // the fragments and four tokens
   w.Start(as::kSync);
   w.Start(as::kCollections);
   for (const auto& o : outs) {

@@ -25,14 +25,16 @@ constexpr std::string_view kHtmlTail = "</div></body></html>";
 std::string TextAsHtml(std::string_view text, size_t max_bytes) {
   std::string html(kHtmlHead);
   html.reserve(std::min(max_bytes, text.size() + text.size() / 8) + 64);
+  // Runs of ordinary characters go in one append each, never further
+  // than max_bytes allows: the same bytes as one character at a time.
   size_t i = 0;
-  for (; i < text.size() && html.size() < max_bytes; ++i) {
-    const std::string_view as = HtmlFor(text[i]);
-    if (as.data() == nullptr) {
-      html += text[i];
-    } else {
-      html += as;
-    }
+  while (i < text.size() && html.size() < max_bytes) {
+    const size_t end = std::min(text.size(), i + (max_bytes - html.size()));
+    size_t j = i;
+    while (j < end && HtmlFor(text[j]).data() == nullptr) ++j;
+    html.append(text.substr(i, j - i));
+    i = j;
+    if (i < end) html += HtmlFor(text[i++]);
   }
   if (i == text.size()) html += kHtmlTail;
   return html;
@@ -55,16 +57,20 @@ size_t TextAsHtmlSize(std::string_view text) {
 }
 
 template <class Text>
-void ChooseEmailBody(const mail::BasicMessageRecord<Text>& message, std::string_view mime,
-                     const RenderOptions& options, EmailBody& out) {
-  const BodyPreference* as_mime = Asked(options, 4);
+bool MayChooseMime(const mail::BasicMessageRecord<Text>& message, const RenderOptions& options) {
   const bool smime = IsSmime(message.message_class);
   const bool mime_ok = options.mime_support == 2 || (options.mime_support == 1 && smime);
-  if (!mime.empty() && (smime || (as_mime != nullptr && mime_ok))) {
+  return smime || (Asked(options, 4) != nullptr && mime_ok);
+}
+
+template <class Text>
+void ChooseEmailBody(const mail::BasicMessageRecord<Text>& message, std::string_view mime,
+                     const RenderOptions& options, EmailBody& out) {
+  if (!mime.empty() && MayChooseMime(message, options)) {
     out.type = 4;
     out.full = mime;
     out.size = mime.size();
-    out.preference = as_mime;
+    out.preference = Asked(options, 4);
     return;
   }
   if (ChooseTextOrHtml(options.body_preferences, !message.html_body.empty()) == 2) {
@@ -91,6 +97,8 @@ void ChooseEmailBody(const mail::BasicMessageRecord<Text>& message, std::string_
   out.preference = Asked(options, 1);
 }
 
+template bool MayChooseMime(const mail::MessageRecord&, const RenderOptions&);
+template bool MayChooseMime(const mail::MessageView&, const RenderOptions&);
 template void ChooseEmailBody(const mail::MessageRecord&, std::string_view, const RenderOptions&,
                               EmailBody&);
 template void ChooseEmailBody(const mail::MessageView&, std::string_view, const RenderOptions&,

@@ -34,6 +34,11 @@ template <class Text>
 void ChooseEmailBody(const mail::BasicMessageRecord<Text>& message, std::string_view mime,
                      const RenderOptions& options, EmailBody& out);
 
+// Whether ChooseEmailBody could choose MIME for the message under these
+// options (whatever `mime` is): only then need the original bytes be read.
+template <class Text>
+bool MayChooseMime(const mail::BasicMessageRecord<Text>& message, const RenderOptions& options);
+
 // Plain text as HTML: escaped, line breaks kept; with max_bytes, only
 // its first max_bytes (or a few more: an escape is not split). A Sync of
 // plain-text mail asking for HTML truncated to 512 bytes makes 512.

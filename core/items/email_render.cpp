@@ -82,8 +82,12 @@ void Data(wbxml::Writer& w, wbxml::Tag tag, std::string_view bytes) {
 
 void WriteBody(wbxml::Writer& w, storage::Txn& txn, const StoredItem& item,
                const mail::MessageView& message, const RenderOptions& options) {
+  // The original's bytes only when they may be sent: a lookup and a
+  // page of the store less per item of the usual Sync.
   std::string_view mime;
-  if (item.blob != 0 && !txn.ViewBlob(item.blob, &mime).ok()) mime = {};
+  if (item.blob != 0 && MayChooseMime(message, options) && !txn.ViewBlob(item.blob, &mime).ok()) {
+    mime = {};
+  }
   EmailBody body;
   ChooseEmailBody(message, mime, options, body);
   const BodyPreference* pref = body.preference;

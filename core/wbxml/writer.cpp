@@ -109,10 +109,9 @@ std::string Writer::Take() {
   if (!open_.empty()) Misuse("Take() with " + std::to_string(open_.size()) + " open tag(s)");
   if (out_.size() == kHeaderSize) Misuse("Take() without a root element");
   std::string doc = std::move(out_);
-  // Ready for another document.
-  out_.clear();
-  out_.reserve(kInitialReserve);
-  out_.append(kHeader, kHeaderSize);
+  // Ready for another document; no buffer until one is written (a Writer
+  // per Sync item is let go right after).
+  out_.assign(kHeader, kHeaderSize);
   page_ = 0;
   return doc;
 }
@@ -121,7 +120,11 @@ std::string Writer::Take() {
 
 namespace eas::core::wbxml {
 
-std::string Writer::TakeFragment() { return Take().substr(kHeaderSize); }
+std::string Writer::TakeFragment() {
+  std::string fragment = Take();
+  fragment.erase(0, kHeaderSize);  // in place: no second buffer and copy
+  return fragment;
+}
 
 void WriteElement(Writer& w, const Element& e) {
   if (!e.children.empty()) {

@@ -29,6 +29,11 @@ class Writer {
   // follows can be cut out and replayed anywhere as a fragment.
   void ForgetPage() { page_ = kUnknownPage; }
 
+  // Room for `more` bytes beyond what is written: a document made of known
+  // fragments grows once, not by doubling (each doubling a copy and fresh
+  // pages for a Sync answer of a megabyte).
+  void Reserve(size_t more) { out_.reserve(out_.size() + more); }
+
   size_t size() const { return out_.size(); }
   // The finished document. All tags must be closed (std::logic_error otherwise).
   std::string Take();

@@ -70,6 +70,7 @@ class ConvertICalTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testRoundTrip);
   CPPUNIT_TEST(testExportShape);
   CPPUNIT_TEST(testExportOfAForeignBlob);
+  CPPUNIT_TEST(testExtendedUtc);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -356,6 +357,18 @@ class ConvertICalTest : public CppUnit::TestFixture {
     // No StartTime: an error, nothing added.
     ICalendarWriter empty;
     CPPUNIT_ASSERT(!empty.Add(Node(wbxml::tags::airsync::kApplicationData), "x").ok());
+  }
+
+  // The DateReceived form, formatted by hand: the same bytes as the
+  // printf form it replaced, at the epoch, padded fields and the far ends.
+  void testExtendedUtc() {
+    using eas::core::convert::ExtendedUtc;
+    CPPUNIT_ASSERT_EQUAL(std::string("1970-01-01T00:00:00.000Z"), ExtendedUtc(0));
+    CPPUNIT_ASSERT_EQUAL(std::string("2026-12-07T09:05:03.000Z"), ExtendedUtc(1796634303));
+    CPPUNIT_ASSERT_EQUAL(std::string("1969-12-31T23:59:59.000Z"), ExtendedUtc(-1));
+    CPPUNIT_ASSERT_EQUAL(std::string("0001-01-01T00:00:00.000Z"), ExtendedUtc(-62135596800));
+    CPPUNIT_ASSERT_EQUAL(std::string("9999-12-31T23:59:59.000Z"), ExtendedUtc(253402300799));
+    CPPUNIT_ASSERT_EQUAL(std::string("10000-01-01T00:00:00.000Z"), ExtendedUtc(253402300800));
   }
 };
 

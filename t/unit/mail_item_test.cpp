@@ -18,6 +18,7 @@
 #include "core/mail/file_reference.hpp"
 #include "core/mail/mail_item.hpp"
 #include "core/mail/part_content.hpp"
+#include "core/util/html_escape.hpp"
 #include "core/wbxml/decoder.hpp"
 #include "core/wbxml/tags.hpp"
 #include "core/wbxml/writer.hpp"
@@ -56,6 +57,7 @@ class MailItemTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testClientChangeTouchesOnlyState);
   CPPUNIT_TEST(testDeliveryResolvesAndStoresOnce);
   CPPUNIT_TEST(testDeletedCopySharesBytes);
+  CPPUNIT_TEST(testTextAsHtmlCut);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -340,6 +342,35 @@ class MailItemTest : public CppUnit::TestFixture {
 
   std::string dir_;
   std::unique_ptr<storage::Store> store_;
+
+  // HTML made from plain text, cut at every length: the bytes of the
+  // character-at-a-time form (each character whole, the tail only after
+  // the last), with runs between the special characters copied at once.
+  void testTextAsHtmlCut() {
+    using items::TextAsHtml;
+    using items::TextAsHtmlSize;
+    const std::string text = "Tom & \"Jerry\" <b>\r\nline two\r\n\r\n&&<<>>end";
+    const std::string head = "<html><body><div>", tail = "</div></body></html>";
+    const std::string full = head + "Tom &amp; &quot;Jerry&quot; &lt;b&gt;<br>\nline two<br>\n<br>\n"
+                             "&amp;&amp;&lt;&lt;&gt;&gt;end" + tail;
+    CPPUNIT_ASSERT_EQUAL(full, TextAsHtml(text));
+    CPPUNIT_ASSERT_EQUAL(full.size(), TextAsHtmlSize(text));
+    for (size_t max = 0; max <= full.size() + 2; ++max) {
+      std::string want = head;
+      size_t i = 0;
+      for (; i < text.size() && want.size() < max; ++i) {
+        const std::string_view as = util::HtmlFor(text[i]);
+        if (as.data() == nullptr) {
+          want += text[i];
+        } else {
+          want += as;
+        }
+      }
+      if (i == text.size()) want += tail;
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(max), want, TextAsHtml(text, max));
+    }
+    CPPUNIT_ASSERT_EQUAL(head + tail, TextAsHtml(""));
+  }
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(MailItemTest);
