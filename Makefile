@@ -209,22 +209,23 @@ integration: build
 # reachable); the integration tests (t/lib/EasTest.pm, EAS_SAN) fail on
 # any ASan or UBSan report of a worker or tool.
 SAN_UNIT_ENV := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
-# TESTS: the integration files to run (all of t/ by default). They run
-# one per core at once (each starts its own nginx on its own ports, in its
-# own directory): the suite mostly waits on timers and fsync, so on two
-# cores it takes 9 minutes instead of 15.
+# TESTS: the integration files to run (all of t/ by default), one after
+# the other. Side by side (prove -j2) they take 9 minutes instead of 15 on
+# two cores, but t/50's waits for the relay then miss under load (seen
+# with -j3 beside t/45 and t/48): not until every timed wait in t/ is
+# made load-proof.
 TESTS ?= t/
 test: test-deps
 	$(MAKE) -j$$(nproc) build $(if $(SAN),,fuzz-replay)
 	$(if $(SAN),$(SAN_UNIT_ENV)) $(BUILD)/unit-tests
-	$(if $(SAN),EAS_SAN=1) prove -j$$(nproc) $(TESTS)
+	$(if $(SAN),EAS_SAN=1) prove $(TESTS)
 
 # CI's sanitizer pass (.ci/run, after make test): the SAN build and unit
 # tests, and the integration files that drive the most code (every kind of
 # write killed and retried, Sync, Ping and reload, Search, ItemOperations,
 # SmartReply, MeetingResponse, Provision, Autodiscover, LMTP, easctl
 # import/export, one user's requests against another's data). From
-# nothing, on two cores: 6 minutes of build (at -O0), then about 3 of
+# nothing, on two cores: 6 minutes of build (at -O0), then about 5 of
 # tests; the whole suite under SAN (`make test SAN=1`) takes longer.
 SAN_CI_TESTS := t/07-ping.t t/08-import-export.t t/09-sync.t t/10-provision.t t/20-item-operations.t \
                 t/21-lmtp.t t/31-smart-reply.t t/33-meeting-response.t t/35-autodiscover.t \
