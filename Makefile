@@ -125,7 +125,9 @@ BENCH_PKGS := dovecot-core dovecot-lmtpd dovecot-imapd
 # systemd machine boots with the unit the package enables), and no-start
 # keeps the install from trying. Nothing in DEB_PKGS wants an MTA, so apt
 # installs no exim4 before it; postfix then is the machine's MTA.
-TEST_PKGS := postfix
+# gdb: a worker that crashes in a test leaves a core, and the test prints
+# its backtrace (t/lib/EasTest.pm).
+TEST_PKGS := postfix gdb
 POSTFIX_DEBCONF := postfix postfix/main_mailer_type select No configuration
 
 test-deps: deps

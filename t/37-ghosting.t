@@ -20,7 +20,6 @@ my $folders = EasTest::folder_adds($t->folder_sync('0', device => 'PHONEA', vers
 my ($contacts, $calendar, $tasks) = map { $folders->{$_}{id} } qw(Contacts Calendar Tasks);
 
 sub sync { return $t->sync_collection(@_) }
-sub key_of { return EasTest::tag($_[0]{xml}, 'SyncKey') }
 
 # The top-level properties of an ApplicationData (decoded XML, namespaces
 # dropped) as name => its whole element text, so two items compare
@@ -93,20 +92,20 @@ my %contact = (
 my $rich = '<ApplicationData>' . join('', map { $contact{$_} } sort keys %contact) . '</ApplicationData>';
 
 # A (16.1) adds the contact with every field the contact class stores.
-my $a_key = key_of(sync('PHONEA', $contacts, '0', version => '16.1'));
+my $a_key = EasTest::sync_key(sync('PHONEA', $contacts, '0', version => '16.1'));
 my $r = sync('PHONEA', $contacts, $a_key, version => '16.1',
              commands => "<Add><ClientId>ada</ClientId>$rich</Add>");
 my ($sid) = $r->{xml} =~ m{<Add><ClientId>ada</ClientId><ServerId>([^<]+)</ServerId>};
 ok($sid, 'A adds the contact');
-$a_key = key_of($r);
+$a_key = EasTest::sync_key($r);
 
 # B (14.1) declares a small Supported set and syncs the contact in.
 my $supported_b = '<FirstName xmlns="Contacts:"/><LastName xmlns="Contacts:"/>'
                 . '<MobilePhoneNumber xmlns="Contacts:"/><Email1Address xmlns="Contacts:"/>';
-my $b_key = key_of(sync('PHONEB', $contacts, '0', version => '14.1', supported => $supported_b));
+my $b_key = EasTest::sync_key(sync('PHONEB', $contacts, '0', version => '14.1', supported => $supported_b));
 $r = sync('PHONEB', $contacts, $b_key, version => '14.1');
 ok(item_in($r->{xml}, $sid), 'B gets the contact');
-$b_key = key_of($r);
+$b_key = EasTest::sync_key($r);
 
 # B changes the mobile number and clears the e-mail address (it owns both):
 # its Change carries the properties it knows, without Email1Address.
@@ -116,12 +115,12 @@ $r = sync('PHONEB', $contacts, $b_key, version => '14.1', commands =>
   . '<MobilePhoneNumber xmlns="Contacts:">+44 7700 900999</MobilePhoneNumber>'
   . '</ApplicationData></Change>');
 unlike($r->{xml}, qr/<Status>[^1]/, 'B\'s Change is accepted');
-$b_key = key_of($r);
+$b_key = EasTest::sync_key($r);
 
 $r = sync('PHONEA', $contacts, $a_key, version => '16.1');
 my $app = item_in($r->{xml}, $sid);
 ok($app, 'A gets B\'s change');
-$a_key = key_of($r);
+$a_key = EasTest::sync_key($r);
 my $got = props($app // '');
 my $want = as_decoded($rich);
 $want->{MobilePhoneNumber} = '<MobilePhoneNumber>+44 7700 900999</MobilePhoneNumber>';
@@ -137,9 +136,9 @@ is_deeply([sort keys %$got], [sort keys %$want], 'no property more, none less');
 # C (14.1) sends no Supported: every ghostable property is its own
 # (MS-ASCMD 2.2.3.179), so what its Change lacks goes, except the body
 # (MS-ASCNTC 3.1.5.4: no Body in the request, the notes stay).
-my $c_key = key_of(sync('PHONEC', $contacts, '0', version => '14.1'));
+my $c_key = EasTest::sync_key(sync('PHONEC', $contacts, '0', version => '14.1'));
 $r = sync('PHONEC', $contacts, $c_key, version => '14.1');
-$c_key = key_of($r);
+$c_key = EasTest::sync_key($r);
 $r = sync('PHONEC', $contacts, $c_key, version => '14.1', commands =>
     "<Change><ServerId>$sid</ServerId><ApplicationData>"
   . '<FirstName xmlns="Contacts:">Augusta Ada</FirstName><LastName xmlns="Contacts:">King</LastName>'
@@ -147,7 +146,7 @@ $r = sync('PHONEC', $contacts, $c_key, version => '14.1', commands =>
   . '</ApplicationData></Change>');
 $r = sync('PHONEA', $contacts, $a_key, version => '16.1');
 $got = props(item_in($r->{xml}, $sid) // '');
-$a_key = key_of($r);
+$a_key = EasTest::sync_key($r);
 is($got->{FirstName}, '<FirstName>Augusta Ada</FirstName>', 'A sees C\'s new name');
 is_deeply([sort keys %$got], [qw(Body FirstName LastName MobilePhoneNumber)],
           'without Supported, C\'s Change leaves only what it sent and the body');
@@ -164,7 +163,7 @@ $r = sync('PHONEB', $contacts, $b_key, version => '14.1', commands =>
 like($r->{xml}, qr{<Add><ClientId>big</ClientId><Status>6</Status></Add>}, 'an Add with a picture over 48 KB: Status 6, no item');
 like($r->{xml}, qr{<Change><ServerId>\Q$sid\E</ServerId><Status>6</Status></Change>}, 'a Change with one: Status 6');
 like($t->error_log, qr/Change of \Q$sid\E refused \(Status 6\): its Picture is 49156 bytes/, '... and a log line says why');
-$b_key = key_of($r) // $b_key;
+$b_key = EasTest::sync_key($r) // $b_key;
 $r = sync('PHONEA', $contacts, $a_key, version => '16.1');
 unlike($r->{xml}, qr{<Picture>A{100}}, 'A is sent neither');
 unlike($r->{xml}, qr{<FirstName>Big</FirstName>}, '... nor the refused contact');
@@ -194,19 +193,19 @@ my %event = (
     Body => '<Body xmlns="AirSyncBase:"><Type>1</Type><Data>Bring the punched cards</Data></Body>',
 );
 my $meeting = '<ApplicationData>' . join('', map { $event{$_} } sort keys %event) . '</ApplicationData>';
-my $w_key = key_of(sync('WRITER', $calendar, '0', version => '14.1'));
+my $w_key = EasTest::sync_key(sync('WRITER', $calendar, '0', version => '14.1'));
 $r = sync('WRITER', $calendar, $w_key, version => '14.1',
           commands => "<Add><ClientId>ev</ClientId>$meeting</Add>");
 my ($eid) = $r->{xml} =~ m{<Add><ClientId>ev</ClientId><ServerId>([^<]+)</ServerId>};
 ok($eid, 'W adds the meeting');
-$w_key = key_of($r);
+$w_key = EasTest::sync_key($r);
 
 # B (14.1) declares the properties its calendar shows and changes the subject.
 my $supported_cal = join '', map { "<$_ xmlns=\"Calendar:\"/>" }
     qw(TimeZone StartTime EndTime Subject Location AllDayEvent BusyStatus Reminder);
-my $bc_key = key_of(sync('PHONEB', $calendar, '0', version => '14.1', supported => $supported_cal));
+my $bc_key = EasTest::sync_key(sync('PHONEB', $calendar, '0', version => '14.1', supported => $supported_cal));
 $r = sync('PHONEB', $calendar, $bc_key, version => '14.1');
-$bc_key = key_of($r);
+$bc_key = EasTest::sync_key($r);
 my %b_sends = map { $_ => $event{$_} } qw(TimeZone StartTime EndTime Location BusyStatus Reminder);
 $b_sends{Subject} = '<Subject xmlns="Calendar:">Engine review (moved to the study)</Subject>';
 $r = sync('PHONEB', $calendar, $bc_key, version => '14.1', commands =>
@@ -216,9 +215,9 @@ $r = sync('PHONEB', $calendar, $bc_key, version => '14.1', commands =>
 # A (16.1) changes only the place: from 16.0 whatever a Change does not
 # carry stays (MS-ASCAL 3.1.5.3), so B's subject and W's attendees survive
 # it. (How a 16.x Location reads in 14.1 is issue 11's point 2.)
-my $ac_key = key_of(sync('PHONEA', $calendar, '0', version => '16.1'));
+my $ac_key = EasTest::sync_key(sync('PHONEA', $calendar, '0', version => '16.1'));
 $r = sync('PHONEA', $calendar, $ac_key, version => '16.1');
-$ac_key = key_of($r);
+$ac_key = EasTest::sync_key($r);
 $r = sync('PHONEA', $calendar, $ac_key, version => '16.1', commands =>
     "<Change><ServerId>$eid</ServerId><ApplicationData>"
   . '<Location xmlns="AirSyncBase:"><DisplayName>Study</DisplayName></Location>'
@@ -226,7 +225,7 @@ $r = sync('PHONEA', $calendar, $ac_key, version => '16.1', commands =>
 
 $r = sync('WRITER', $calendar, $w_key, version => '14.1');
 $got = props(item_in($r->{xml}, $eid) // '');
-$w_key = key_of($r);
+$w_key = EasTest::sync_key($r);
 $want = as_decoded($meeting);
 is($got->{Subject}, '<Subject>Engine review (moved to the study)</Subject>', 'W sees B\'s new subject');
 for my $name (qw(Attendees Exceptions Recurrence Categories UID Organizer_Email Organizer_Name MeetingStatus Sensitivity Body)) {
@@ -235,9 +234,9 @@ for my $name (qw(Attendees Exceptions Recurrence Categories UID Organizer_Email 
 
 # C (14.1, no Supported) changes the subject: the ghostable properties it
 # does not send go (attendees, exceptions, recurrence...), the body stays.
-my $cc_key = key_of(sync('PHONEC', $calendar, '0', version => '14.1'));
+my $cc_key = EasTest::sync_key(sync('PHONEC', $calendar, '0', version => '14.1'));
 $r = sync('PHONEC', $calendar, $cc_key, version => '14.1');
-$cc_key = key_of($r);
+$cc_key = EasTest::sync_key($r);
 $r = sync('PHONEC', $calendar, $cc_key, version => '14.1', commands =>
     "<Change><ServerId>$eid</ServerId><ApplicationData>"
   . join('', map { $event{$_} } qw(TimeZone StartTime EndTime))
@@ -249,15 +248,15 @@ is_deeply([sort keys %$got], [sort qw(Body EndTime StartTime Subject TimeZone)],
 
 # ---- Tasks ----------------------------------------------------------------
 
-my $tw_key = key_of(sync('WRITER', $tasks, '0', version => '14.1'));
+my $tw_key = EasTest::sync_key(sync('WRITER', $tasks, '0', version => '14.1'));
 $r = sync('WRITER', $tasks, $tw_key, version => '14.1', commands =>
     '<Add><ClientId>t1</ClientId><ApplicationData><Subject xmlns="Tasks:">Translate the memoir</Subject>'
   . '<Importance xmlns="Tasks:">2</Importance><Complete xmlns="Tasks:">0</Complete>'
   . '<Body xmlns="AirSyncBase:"><Type>1</Type><Data>Add the notes A to G</Data></Body></ApplicationData></Add>');
 my ($tid) = $r->{xml} =~ m{<Add><ClientId>t1</ClientId><ServerId>([^<]+)</ServerId>};
-$tw_key = key_of($r);
-my $tb_key = key_of(sync('PHONEB', $tasks, '0', version => '14.1'));
-$tb_key = key_of(sync('PHONEB', $tasks, $tb_key, version => '14.1'));
+$tw_key = EasTest::sync_key($r);
+my $tb_key = EasTest::sync_key(sync('PHONEB', $tasks, '0', version => '14.1'));
+$tb_key = EasTest::sync_key(sync('PHONEB', $tasks, $tb_key, version => '14.1'));
 sync('PHONEB', $tasks, $tb_key, version => '14.1', commands =>
     "<Change><ServerId>$tid</ServerId><ApplicationData><Subject xmlns=\"Tasks:\">Translate the memoir</Subject>"
   . '<Complete xmlns="Tasks:">1</Complete></ApplicationData></Change>');

@@ -24,7 +24,6 @@ my $folders = EasTest::folder_adds($t->folder_sync('0', device => 'WRITER', vers
 my %folder = map { $_ => $folders->{$_}{id} } qw(Contacts Calendar Tasks);
 
 sub sync { return $t->sync_collection(@_) }
-sub key_of { return EasTest::tag($_[0]{xml}, 'SyncKey') }
 
 # "Köln" puts the two bytes of ö at bytes 20 and 21 of the text.
 my $html = '<html><body><p>Liebe Grüße aus <b>Köln</b></p><p>'
@@ -42,7 +41,7 @@ my %add = (
 );
 my %sid;
 for my $class (sort keys %add) {
-    my $key = key_of(sync('WRITER', $folder{$class}, '0', version => '16.1'));
+    my $key = EasTest::sync_key(sync('WRITER', $folder{$class}, '0', version => '16.1'));
     my $r = sync('WRITER', $folder{$class}, $key, version => '16.1',
                  commands => "<Add><ClientId>1</ClientId><ApplicationData>$add{$class}</ApplicationData></Add>");
     ($sid{$class}) = $r->{xml} =~ m{<ServerId>([^<]+)</ServerId>};
@@ -67,7 +66,7 @@ sub bytes { return length encode_utf8($_[0]) }
 # A new device's first read of a folder with these Options.
 sub first_read {
     my ($device, $class, $version, $options) = @_;
-    my $key = key_of(sync($device, $folder{$class}, '0', version => $version, options => $options));
+    my $key = EasTest::sync_key(sync($device, $folder{$class}, '0', version => $version, options => $options));
     return item_of(sync($device, $folder{$class}, $key, version => $version, options => $options)->{xml});
 }
 
@@ -135,12 +134,12 @@ for my $class (sort keys %add) {
 
 # A 2.5 client writes a contact with its Body; a 16.1 phone reads it as
 # airsyncbase:Body, plain text.
-my $old_key = key_of(sync('OLDWRITER', $folder{Contacts}, '0', version => '2.5'));
-$old_key = key_of(sync('OLDWRITER', $folder{Contacts}, $old_key, version => '2.5'));
+my $old_key = EasTest::sync_key(sync('OLDWRITER', $folder{Contacts}, '0', version => '2.5'));
+$old_key = EasTest::sync_key(sync('OLDWRITER', $folder{Contacts}, $old_key, version => '2.5'));
 my $r = sync('OLDWRITER', $folder{Contacts}, $old_key, version => '2.5', commands =>
     '<Add><ClientId>old1</ClientId><ApplicationData><FirstName xmlns="Contacts:">Otto</FirstName>'
   . '<Body xmlns="Contacts:">Kennt den Weg zum Dom</Body></ApplicationData></Add>');
-my $new_key = key_of(sync('NEWREADER', $folder{Contacts}, '0', version => '16.1'));
+my $new_key = EasTest::sync_key(sync('NEWREADER', $folder{Contacts}, '0', version => '16.1'));
 $r = sync('NEWREADER', $folder{Contacts}, $new_key, version => '16.1');
 (my $xml = $r->{xml}) =~ s/ xmlns="[^"]*"//g;
 my ($otto) = $xml =~ m{<ApplicationData>((?:(?!</ApplicationData>).)*<FirstName>Otto</FirstName>.*?)</ApplicationData>}s;

@@ -18,26 +18,8 @@ $t->start;
 my $calendar = EasTest::folder_adds($t->folder_sync('0', device => 'P16', version => '16.1')->{xml})->{Calendar}{id};
 
 sub sync { return $t->sync_collection(@_) }
-sub key_of { return EasTest::tag($_[0]{xml}, 'SyncKey') }
 my %key;
-sub read_as {
-    my ($device, $version) = @_;
-    $key{$device} //= key_of(sync($device, $calendar, '0', version => $version));
-    my $r = sync($device, $calendar, $key{$device}, version => $version);
-    $key{$device} = key_of($r) // $key{$device};
-    (my $xml = $r->{xml}) =~ s/ xmlns="[^"]*"//g;
-    return $xml;
-}
-# An event without its Exceptions: its top-level properties.
-sub top { my ($e) = @_; $e =~ s{<Exceptions>.*</Exceptions>}{}s; return $e }
-# The ApplicationData of the item with $subject in decoded XML.
-sub event_in {
-    my ($xml, $subject) = @_;
-    for my $app ($xml =~ m{<ApplicationData>(.*?)</ApplicationData>}gs) {
-        return $app if top($app) =~ m{<Subject>\Q$subject\E</Subject>};
-    }
-    return '';
-}
+my $read = $t->syncer($calendar, \%key);
 
 my $attendees = '<Attendees xmlns="Calendar:"><Attendee><Attendee_Email>bob@example.org</Attendee_Email>'
               . '<Attendee_Name>Bob</Attendee_Name><Attendee_Type>1</Attendee_Type></Attendee></Attendees>';
@@ -48,7 +30,7 @@ my $common = '<TimeZone xmlns="Calendar:">AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 
 # 16.1 writes a daily series in Room 1, then moves one occurrence to
 # Room 2 and deletes another, by InstanceId.
-my $k = key_of(sync('P16', $calendar, '0', version => '16.1'));
+my $k = EasTest::sync_key(sync('P16', $calendar, '0', version => '16.1'));
 my $r = sync('P16', $calendar, $k, version => '16.1', commands =>
     '<Add><ClientId>s</ClientId><ApplicationData>' . $common
   . '<StartTime xmlns="Calendar:">20261214T080000Z</StartTime><EndTime xmlns="Calendar:">20261214T083000Z</EndTime>'
@@ -56,7 +38,7 @@ my $r = sync('P16', $calendar, $k, version => '16.1', commands =>
   . '<Location xmlns="AirSyncBase:"><DisplayName>Room 1</DisplayName></Location></ApplicationData></Add>');
 my ($sid) = $r->{xml} =~ m{<ClientId>s</ClientId><ServerId>([^<]+)</ServerId>};
 ok($sid, '16.1 adds the series');
-$k = key_of($r);
+$k = EasTest::sync_key($r);
 $r = sync('P16', $calendar, $k, version => '16.1', commands =>
     "<Change><ServerId>$sid</ServerId><InstanceId xmlns=\"AirSyncBase:\">20261215T080000Z</InstanceId><ApplicationData>"
   . '<Subject xmlns="Calendar:">Daily, moved</Subject><StartTime xmlns="Calendar:">20261215T090000Z</StartTime>'
@@ -64,13 +46,13 @@ $r = sync('P16', $calendar, $k, version => '16.1', commands =>
   . '</ApplicationData></Change>'
   . "<Delete><ServerId>$sid</ServerId><InstanceId xmlns=\"AirSyncBase:\">20261216T080000Z</InstanceId></Delete>");
 unlike($r->{xml}, qr/<Status>[^1]/, '... and changes and deletes one occurrence each');
-$k = key_of($r) // $k;
+$k = EasTest::sync_key($r) // $k;
 
 for my $reader (['R14', '14.1'], ['R12', '12.1']) {
     my ($device, $version) = @$reader;
-    my $event = event_in(read_as($device, $version), 'Daily sixteen');
+    my $event = EasTest::event_in($read->($device, $version), 'Daily sixteen');
     ok($event, "$version reads the 16.1 series");
-    like(top($event), qr{<Location>Room 1</Location>}, "$version: the place as calendar:Location");
+    like(EasTest::event_top($event), qr{<Location>Room 1</Location>}, "$version: the place as calendar:Location");
     unlike($event, qr{<Location><DisplayName>|<InstanceId>}, "$version: no 16.x Location or InstanceId");
     like($event, qr{<Exception>(?:(?!</Exception>).)*<Subject>Daily, moved</Subject>(?:(?!</Exception>).)*<Location>Room 2</Location>(?:(?!</Exception>).)*<Exception_StartTime>20261215T080000Z</Exception_StartTime></Exception>}s,
          "$version: the moved occurrence named by ExceptionStartTime, in Room 2");
@@ -92,10 +74,10 @@ $r = sync('R14', $calendar, $key{R14}, version => '14.1', commands =>
   . '</ApplicationData></Add>');
 my ($sid14) = $r->{xml} =~ m{<ClientId>f</ClientId><ServerId>([^<]+)</ServerId>};
 ok($sid14, '14.1 adds a series');
-$key{R14} = key_of($r);
-my $event = event_in(read_as('P16', '16.1'), 'Daily fourteen');
+$key{R14} = EasTest::sync_key($r);
+my $event = EasTest::event_in($read->('P16', '16.1'), 'Daily fourteen');
 ok($event, '16.1 reads the 14.1 series');
-like(top($event), qr{<Location><DisplayName>Hall</DisplayName></Location>}, '16.1: the place as airsyncbase:Location');
+like(EasTest::event_top($event), qr{<Location><DisplayName>Hall</DisplayName></Location>}, '16.1: the place as airsyncbase:Location');
 unlike($event, qr{<Location>Hall|<Location>Garden|<Exception_StartTime>}, '16.1: no calendar:Location or ExceptionStartTime');
 like($event, qr{<Exception><Subject>Fourteen, in the garden</Subject><Location><DisplayName>Garden</DisplayName></Location><InstanceId>20261215T150000Z</InstanceId></Exception>},
      '16.1: the changed occurrence named by InstanceId, in the garden');
@@ -108,11 +90,11 @@ like($event, qr{<Attendee_Email>bob\@example.org</Attendee_Email>}, '16.1: the a
 $r = sync('P16', $calendar, $key{P16}, version => '16.1', commands =>
     "<Change><ServerId>$sid14</ServerId><ApplicationData>"
   . '<Location xmlns="AirSyncBase:"><DisplayName>Aula</DisplayName></Location></ApplicationData></Change>');
-$key{P16} = key_of($r) // $key{P16};
+$key{P16} = EasTest::sync_key($r) // $key{P16};
 for my $reader (['R14', '14.1'], ['R12', '12.1']) {
     my ($device, $version) = @$reader;
-    my $e = event_in(read_as($device, $version), 'Daily fourteen');
-    like(top($e), qr{<Location>Aula</Location>}, "$version: the place 16.1 set");
+    my $e = EasTest::event_in($read->($device, $version), 'Daily fourteen');
+    like(EasTest::event_top($e), qr{<Location>Aula</Location>}, "$version: the place 16.1 set");
     unlike($e, qr{<Location>Hall</Location>}, "$version: ... not the old one");
     like($e, qr{<Exception_StartTime>20261215T150000Z</Exception_StartTime>}, "$version: the exception kept");
     like($e, qr{<Attendee_Email>bob\@example.org</Attendee_Email>}, "$version: the attendee kept");

@@ -23,7 +23,6 @@ for my $user (qw(alice bob)) {
 }
 
 sub sync { return $t->sync_collection(@_) }
-sub key_of { return EasTest::tag($_[0]{xml}, 'SyncKey') }
 my %key;
 # Syncs $class as $device speaking $version (with $commands; as $user,
 # alice by default): the decoded answer without namespaces.
@@ -32,10 +31,10 @@ sub sync_as {
     $user //= 'alice';
     my $k = "$user/$device/$class";
     my $id = $folder{$user}{$class};
-    $key{$k} //= key_of(sync($device, $id, '0', version => $version, user => $user));
+    $key{$k} //= EasTest::sync_key(sync($device, $id, '0', version => $version, user => $user));
     my $r = sync($device, $id, $key{$k}, version => $version, user => $user,
                  $commands ? (commands => $commands) : ());
-    $key{$k} = key_of($r) // $key{$k};
+    $key{$k} = EasTest::sync_key($r) // $key{$k};
     (my $xml = $r->{xml}) =~ s/ xmlns="[^"]*"//g;
     return $xml;
 }

@@ -22,28 +22,7 @@ $t->start;
 
 my $calendar = EasTest::folder_adds($t->folder_sync('0', device => 'FS', version => '14.1')->{xml})->{Calendar}{id};
 
-sub key_of { return EasTest::tag($_[0]{xml}, 'SyncKey') }
-my %key;
-# Syncs the calendar as $device speaking $version (with $commands): the
-# decoded answer without namespaces.
-sub sync_as {
-    my ($device, $version, $commands) = @_;
-    $key{$device} //= key_of($t->sync_collection($device, $calendar, '0', version => $version));
-    my $r = $t->sync_collection($device, $calendar, $key{$device}, version => $version,
-                                $commands ? (commands => $commands) : ());
-    $key{$device} = key_of($r) // $key{$device};
-    (my $xml = $r->{xml}) =~ s/ xmlns="[^"]*"//g;
-    return $xml;
-}
-sub top { my ($e) = @_; $e =~ s{<Exceptions>.*</Exceptions>}{}s; return $e }
-# The ApplicationData of the event whose own Subject is $subject.
-sub event_in {
-    my ($xml, $subject) = @_;
-    for my $app ($xml =~ m{<ApplicationData>(.*?)</ApplicationData>}gs) {
-        return $app if top($app) =~ m{<Subject>\Q$subject\E</Subject>};
-    }
-    return '';
-}
+my $sync_as = $t->syncer($calendar, {});
 sub server_id {
     my ($xml, $client_id) = @_;
     return $xml =~ m{<ClientId>\Q$client_id\E</ClientId><ServerId>([^<]+)</ServerId>} ? $1 : undef;
@@ -60,7 +39,7 @@ sub exception_at {
 
 my $cal = 'xmlns="Calendar:"';
 my @readers = (['R25', '2.5'], ['R12', '12.1'], ['R14', '14.1'], ['R16', '16.1']);
-sync_as($_->[0], $_->[1]) for @readers;
+$sync_as->($_->[0], $_->[1]) for @readers;
 
 # --- Recurrence without Type from 16.1 --------------------------------
 # Each pattern as a 16.1 client may send it, and the Type it is.
@@ -87,15 +66,15 @@ for my $i (0 .. $#patterns) {
           . "<StartTime $cal>20261214T080000Z</StartTime><EndTime $cal>20261214T083000Z</EndTime>"
           . "<Subject $cal>$subject</Subject><Recurrence $cal>$rule</Recurrence></ApplicationData></Add>";
 }
-my $xml = sync_as('W16', '16.1', $adds);
+my $xml = $sync_as->('W16', '16.1', $adds);
 ok(server_id($xml, "r$_"), "16.1 adds '$patterns[$_][0]' without a Recurrence Type") for 0 .. $#patterns;
 
 for my $reader (@readers) {
     my ($device, $version) = @$reader;
-    my $all = sync_as($device, $version);
+    my $all = $sync_as->($device, $version);
     for my $p (@patterns) {
         my ($subject, $rule, $type) = @$p;
-        my $event = event_in($all, $subject);
+        my $event = EasTest::event_in($all, $subject);
         ok($event, "$version reads '$subject'");
         like($event, qr{<Recurrence><Recurrence_Type>$type</Recurrence_Type>}, "$version: '$subject' is Type $type");
         (my $plain = $rule) =~ s/ xmlns="[^"]*"//g;
@@ -131,7 +110,7 @@ my $series = "<Organizer_Email $cal>carol\@example.org</Organizer_Email>"
 
 # Carol's daily meeting (MeetingStatus 3: received) as 14.1 writes it,
 # with one occurrence cancelled (7 in its Exception).
-$xml = sync_as('W14', '14.1', '<Add><ClientId>m14</ClientId><ApplicationData>' . $series
+$xml = $sync_as->('W14', '14.1', '<Add><ClientId>m14</ClientId><ApplicationData>' . $series
   . "<StartTime $cal>20261214T100000Z</StartTime><EndTime $cal>20261214T110000Z</EndTime>"
   . "<Subject $cal>Fourteen meeting</Subject><MeetingStatus $cal>3</MeetingStatus>"
   . "<Exceptions $cal><Exception><Exception_StartTime>20261215T100000Z</Exception_StartTime>"
@@ -141,24 +120,24 @@ my $m14 = server_id($xml, 'm14');
 ok($m14, '14.1 adds a meeting with a cancelled occurrence');
 
 # Another as 16.1 writes it, then one occurrence cancelled by InstanceId.
-$xml = sync_as('W16', '16.1', '<Add><ClientId>m16</ClientId><ApplicationData>' . $series
+$xml = $sync_as->('W16', '16.1', '<Add><ClientId>m16</ClientId><ApplicationData>' . $series
   . "<StartTime $cal>20261214T130000Z</StartTime><EndTime $cal>20261214T140000Z</EndTime>"
   . "<Subject $cal>Sixteen meeting</Subject><MeetingStatus $cal>3</MeetingStatus>"
   . '</ApplicationData></Add>');
 my $m16 = server_id($xml, 'm16');
 ok($m16, '16.1 adds a meeting');
-$xml = sync_as('W16', '16.1', "<Change><ServerId>$m16</ServerId><InstanceId xmlns=\"AirSyncBase:\">20261215T130000Z</InstanceId>"
+$xml = $sync_as->('W16', '16.1', "<Change><ServerId>$m16</ServerId><InstanceId xmlns=\"AirSyncBase:\">20261215T130000Z</InstanceId>"
   . "<ApplicationData><Subject $cal>Sixteen, cancelled</Subject><MeetingStatus $cal>7</MeetingStatus></ApplicationData></Change>");
 unlike($xml, qr{<Status>[^1]}, '16.1 cancels one occurrence by InstanceId');
 
 my %occurrence = ('Fourteen meeting' => '20261215T100000Z', 'Sixteen meeting' => '20261215T130000Z');
 for my $reader (@readers) {
     my ($device, $version) = @$reader;
-    my $all = sync_as($device, $version);
+    my $all = $sync_as->($device, $version);
     for my $subject (sort keys %occurrence) {
-        my $event = event_in($all, $subject);
+        my $event = EasTest::event_in($all, $subject);
         ok($event, "$version reads '$subject'");
-        like(top($event), qr{<MeetingStatus>3</MeetingStatus>}, "$version, '$subject': the series' MeetingStatus");
+        like(EasTest::event_top($event), qr{<MeetingStatus>3</MeetingStatus>}, "$version, '$subject': the series' MeetingStatus");
         my $x = exception_at($event, $occurrence{$subject});
         like($x, qr{<Subject>\w+, cancelled</Subject>}, "$version, '$subject': the changed occurrence");
         if ($version >= 14.1) {
@@ -171,7 +150,7 @@ for my $reader (@readers) {
 
 # 12.1 moves the 14.1 meeting, sending what it was sent (its exception
 # without MeetingStatus); 14.1 and 16.1 still see the occurrence cancelled.
-$xml = sync_as('R12', '12.1', "<Change><ServerId>$m14</ServerId><ApplicationData>" . $series
+$xml = $sync_as->('R12', '12.1', "<Change><ServerId>$m14</ServerId><ApplicationData>" . $series
   . "<StartTime $cal>20261214T103000Z</StartTime><EndTime $cal>20261214T113000Z</EndTime>"
   . "<Subject $cal>Fourteen meeting</Subject><MeetingStatus $cal>3</MeetingStatus>"
   . "<Exceptions $cal><Exception><Exception_StartTime>20261215T100000Z</Exception_StartTime>"
@@ -180,8 +159,8 @@ $xml = sync_as('R12', '12.1', "<Change><ServerId>$m14</ServerId><ApplicationData
 unlike($xml, qr{<Status>[^1]}, '12.1 changes the 14.1 meeting');
 for my $reader (['R14', '14.1'], ['R16', '16.1']) {
     my ($device, $version) = @$reader;
-    my $event = event_in(sync_as($device, $version), 'Fourteen meeting');
-    like(top($event), qr{<StartTime>20261214T103000Z</StartTime>}, "$version: 12.1's new time");
+    my $event = EasTest::event_in($sync_as->($device, $version), 'Fourteen meeting');
+    like(EasTest::event_top($event), qr{<StartTime>20261214T103000Z</StartTime>}, "$version: 12.1's new time");
     like(exception_at($event, '20261215T100000Z'), qr{<MeetingStatus>7</MeetingStatus>},
          "$version: the occurrence's MeetingStatus kept through 12.1's change");
 }

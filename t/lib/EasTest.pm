@@ -74,7 +74,7 @@ sub new {
     $self->{port} = free_port();
     $self->{lmtp_port} = free_port() if $self->{lmtp};
     $self->{store} = "$self->{dir}/store";
-    mkdir "$self->{dir}/$_" for qw(tmp store);
+    mkdir "$self->{dir}/$_" for qw(tmp store cores);
     return $self;
 }
 
@@ -166,6 +166,8 @@ load_module $BUILD/ngx_http_eas_module.so;
 $stream_modules$user
 $self->{main}
 worker_processes 2;
+working_directory $d/cores;
+worker_rlimit_core 2g;
 pid $d/nginx.pid;
 error_log $d/error.log info;
 events { worker_connections 1024; }
@@ -287,7 +289,7 @@ sub stop {
     my $log = $self->error_log;
     my @bad = grep { /\[(alert|crit|emerg)\]/ && !($o{allow} && /$o{allow}/) } split /\n/, $log;
     ok(!@bad, 'error.log has no alert, crit or emerg lines')
-        or diag(join "\n", @bad);
+        or diag(join "\n", @bad, $self->core_backtraces);
     my @leaks = map { my $f = $_; map { "$f: $_" } $self->leaked_secrets(read_file($f)) }
                 glob "$self->{dir}/*.log";
     ok(!@leaks, 'no log holds a password, credentials or message body text')
@@ -300,6 +302,30 @@ sub stop {
     my @open = grep { ((stat $_)[2] // 0) & 07 } glob "$self->{store}/* $self->{store}/*/*";
     ok(!@open, 'no file of the store is open to other local users')
         or diag(join "\n", map { sprintf '%s %o', $_, (stat $_)[2] & 07777 } @open);
+}
+
+# Where a crashed worker was: the backtrace of each core file it left
+# (nginx's working_directory above; the kernel writes "core" there when
+# core_pattern is the default), by gdb if the machine has it. A core is
+# read once, then removed.
+sub core_backtraces {
+    my ($self) = @_;
+    my @traces;
+    for my $core (glob "$self->{dir}/cores/core*") {
+        push @traces, "backtrace of $core:";
+        if (-x '/usr/bin/gdb') {
+            my $out = `gdb -batch -nx -ex bt -ex 'thread apply all bt' $NGINX $core 2>&1`;
+            # The crashed thread, then the others, but not nginx's idle
+            # thread-pool threads (waiting for a task) or gdb's chatter.
+            my ($crashed, @threads) = split /\n(?=Thread \d+ )/, $out;
+            $crashed = join "\n", grep { !/^\[New LWP|^warning:|^\s*$/ } split /\n/, $crashed;
+            push @traces, $crashed, grep { !/ngx_thread_cond_wait/ } @threads;
+        } else {
+            push @traces, '(no gdb on this machine: make test-deps installs it)';
+        }
+        unlink $core;
+    }
+    return @traces;
 }
 
 sub error_log {
@@ -590,6 +616,39 @@ sub sync_collection {
     is($r->{status}, 200, "Sync($device, key $key) answers 200");
     $self->valid_ok('Sync', $r) if length $r->{body};
     return $r;
+}
+
+# The SyncKey of a Sync answer (undef when it has none).
+sub sync_key { return tag($_[0]{xml}, 'SyncKey') }
+
+# A sub that syncs $collection as a device: ($device, $version, $commands)
+# → the decoded answer without namespaces. Each device starts at SyncKey
+# 0 and goes on from its last key, kept in %$keys (the caller's, so that
+# it may also sync by hand).
+sub syncer {
+    my ($self, $collection, $keys) = @_;
+    return sub {
+        my ($device, $version, $commands) = @_;
+        $keys->{$device} //= sync_key($self->sync_collection($device, $collection, '0', version => $version));
+        my $r = $self->sync_collection($device, $collection, $keys->{$device}, version => $version,
+                                       $commands ? (commands => $commands) : ());
+        $keys->{$device} = sync_key($r) // $keys->{$device};
+        (my $xml = $r->{xml}) =~ s/ xmlns="[^"]*"//g;
+        return $xml;
+    };
+}
+
+# An event's ApplicationData without its Exceptions: its own properties.
+sub event_top { my ($e) = @_; $e =~ s{<Exceptions>.*</Exceptions>}{}s; return $e }
+
+# The ApplicationData of the event whose own Subject is $subject in
+# decoded XML, or ''.
+sub event_in {
+    my ($xml, $subject) = @_;
+    for my $app ($xml =~ m{<ApplicationData>(.*?)</ApplicationData>}gs) {
+        return $app if event_top($app) =~ m{<Subject>\Q$subject\E</Subject>};
+    }
+    return '';
 }
 
 # The store's outgoing queue as `easctl queue list --json` shows it: one
