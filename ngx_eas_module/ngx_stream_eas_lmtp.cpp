@@ -155,7 +155,9 @@ ngx_stream_eas_lmtp_read(ngx_event_t *rev)
 
         /* The worker shuts down while this session idles: commands the
          * client has already sent are served (the worker waits for the
-         * session's timer); with none, the session ends with 421. */
+         * session's timer); with none, step() ends the session with 421
+         * (c->idle was set only for an idle session, and nothing read
+         * leaves it idle). */
         bool leaving = c->close;
         c->close = 0;
 
@@ -165,13 +167,10 @@ ngx_stream_eas_lmtp_read(ngx_event_t *rev)
             return;  /* read later: step() comes back when ready */
         }
 
-        for (bool first = true; ; first = false) {
+        for ( ;; ) {
             ssize_t n = c->recv(c, buf, sizeof(buf));
 
             if (n == NGX_AGAIN) {
-                if (leaving && first) {
-                    ctx->session.Close("4.3.2", "shutting down, try again later");
-                }
                 break;
             }
 
