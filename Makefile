@@ -231,7 +231,7 @@ test: test-deps
 # tests; the whole suite under SAN (`make test SAN=1`) takes longer.
 SAN_CI_TESTS := t/07-ping.t t/08-import-export.t t/09-sync.t t/10-provision.t t/20-item-operations.t \
                 t/21-lmtp.t t/31-smart-reply.t t/33-meeting-response.t t/35-autodiscover.t \
-                t/36-search.t t/45-crash.t t/47-isolation.t
+                t/36-search.t t/45-crash.t t/47-isolation.t t/50-meeting-reply-dedup.t
 test-san-ci:
 	$(MAKE) test SAN=1 TESTS="$(SAN_CI_TESTS)"
 
