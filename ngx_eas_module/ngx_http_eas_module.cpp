@@ -11,6 +11,8 @@
 #include <memory>
 #include <new>
 
+#include "core/libraries.hpp"
+#include "core/mail/relay.hpp"
 #include "core/service.hpp"
 #include "ngx_eas_string.hpp"
 
@@ -674,6 +676,9 @@ ngx_http_eas_init_process(ngx_cycle_t *cycle)
     try {
         using eas::core::Service;
         using eas::core::SharedRegion;
+
+        eas::core::InitLibraries();  /* before any thread-pool task */
+        eas::core::mail::InitCurl();
 
         eas::core::SharedRegions  regions;
 

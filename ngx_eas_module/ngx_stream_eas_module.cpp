@@ -25,6 +25,7 @@
 #include <new>
 #include <vector>
 
+#include "core/libraries.hpp"
 #include "ngx_eas_hold.hpp"
 #include "ngx_eas_string.hpp"
 
@@ -358,6 +359,7 @@ ngx_stream_eas_init_process(ngx_cycle_t *cycle)
         static_cast<ngx_stream_eas_srv_conf_t **>(emcf->servers.elts);
 
     try {
+        eas::core::InitLibraries();  /* before any thread-pool task */
         for (ngx_uint_t i = 0; i < emcf->servers.nelts; i++) {
             servers[i]->drop = ngx_stream_eas_open_drop(cycle, servers[i]);
         }

@@ -53,6 +53,9 @@ struct QueueRun {
   std::vector<LogLine> log;
 };
 
+// libcurl's one-time setup (std::call_once); SendBySmtp calls it.
+void InitCurl();
+
 // One SMTP transaction through libcurl (blocking: thread pool or CLI only).
 SmtpReply SendBySmtp(const RelayOptions& relay, std::string_view from,
                      const std::vector<std::string>& recipients, std::string_view message);

@@ -29,13 +29,6 @@ struct ListFree {
 };
 using ListPtr = std::unique_ptr<curl_slist, ListFree>;
 
-void InitCurl() {
-  // Once per process; curl_global_init is not thread-safe before 7.84's
-  // threadsafe feature, so every thread goes through here.
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 struct Upload {
   std::string_view rest;
 };
@@ -117,6 +110,13 @@ std::string Bracketed(std::string_view address) {
 }
 
 }  // namespace
+
+void InitCurl() {
+  // Once per process; curl_global_init is not thread-safe before 7.84's
+  // threadsafe feature, so every thread goes through here.
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
 
 std::string RefusalTexts(const std::vector<RecipientRefusal>& refused) {
   return util::JoinWith(refused, "; ",
