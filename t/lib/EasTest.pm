@@ -392,7 +392,7 @@ sub xml {
 our $VALIDATE_CACHE = $ENV{EAS_VALIDATE_CACHE} || "$BUILD/validate-cache";
 our $VALIDATE_AHEAD = 2;
 our $MAIN_PID = $$;  # forked clients check at once, and settle nothing
-my @pending_checks;  # {name, xml, result, pid}, oldest first
+my @pending_checks;  # {name, xml, base, pid, known, at}, oldest first
 my $check_serial = 0;
 
 sub validator_stamp {
